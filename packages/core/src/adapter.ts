@@ -1,0 +1,45 @@
+/** @module */
+import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
+import type { RateLimitInfo } from './meta.js';
+
+/** What an adapter learnt from the HTTP response head, reported through {@link AdapterCall.onResponse}. */
+export interface ResponseInfo {
+  status: number;
+  requestId?: string;
+  rateLimit?: RateLimitInfo;
+}
+
+/** Per-call inputs an adapter receives from the pipeline. */
+export interface AdapterCall {
+  /** Aborts the upstream request (caller abort, timeout, lost hedge). */
+  signal: AbortSignal;
+  /** Epoch ms after which the call is pointless. */
+  deadline?: number | undefined;
+  /** Caller-supplied metadata (tenant, trace ids). */
+  metadata: Readonly<Record<string, unknown>>;
+  /** Reports the response head as soon as it arrives. */
+  onResponse?: ((info: ResponseInfo) => void) | undefined;
+}
+
+/** What an adapter can do beyond the basics. */
+export interface AdapterCapabilities {
+  /** Accepts a final assistant message as a prefill to continue from. */
+  prefill?: boolean;
+}
+
+/**
+ * A provider: the terminal step of the pipeline. `chat` resolves with a complete response;
+ * `stream` resolves once the response head arrived (so HTTP errors reject it) with the chunks.
+ * Errors are {@link LifelineError}s with `provider` set to `name`.
+ */
+export interface Adapter {
+  /** Target name: `meta.provider`, error `provider`, breaker key. */
+  readonly name: string;
+  /** Vendor kind (`openai`, `anthropic`, `gemini`, or your own). */
+  readonly kind: string;
+  readonly capabilities?: AdapterCapabilities;
+  chat(request: ChatRequest, call: AdapterCall): Promise<ChatResponse>;
+  stream(request: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>>;
+  /** Releases pooled connections. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,222 @@
+/**
+ * `createClient`: the entry point applications call.
+ * @module
+ */
+import { abortReason } from './abort.js';
+import type { Adapter } from './adapter.js';
+import { ResponseAssembler, responseToChunks } from './assemble.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { compose } from './compose.js';
+import { Context } from './context.js';
+import { AbortError, ConfigurationError, LifelineError, TimeoutError } from './errors.js';
+import { publish } from './events.js';
+import type { Meta } from './meta.js';
+import type { Middleware, Next } from './middleware.js';
+import { createTerminal } from './terminal.js';
+import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
+import { validateRequest } from './validate.js';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The default target, used when no middleware sets `ctx.target`. */
+  adapter?: Adapter;
+  /** Middleware, outermost first. */
+  use?: readonly Middleware[];
+  /** Time source for deadlines and latencies. @defaultValue the system clock */
+  clock?: Clock;
+}
+
+/** Per-call options of `chat` and `stream`. */
+export interface CallOptions {
+  /** Aborts the call; raises {@link AbortError}. */
+  signal?: AbortSignal;
+  /** Overall deadline across all attempts, in ms; raises {@link TimeoutError} (`kind: 'overall'`). */
+  timeoutMs?: number;
+  /** Free-form data visible to middleware as `ctx.metadata` (e.g. `{ tenant: 'acme' }`). */
+  metadata?: Record<string, unknown>;
+}
+
+/** What `chat` resolves to. */
+export interface ChatResult {
+  response: ChatResponse;
+  meta: Meta;
+}
+
+/** The async iterable `stream` returns. */
+export interface LifelineStream extends AsyncIterable<ChatChunk> {
+  /** Settles when the iteration ends: the assembled response, or the error that ended it. */
+  readonly result: Promise<ChatResult>;
+  /** Live meta of the call. */
+  readonly meta: Meta;
+  /** Stops the call and releases the upstream connection. */
+  abort(reason?: unknown): void;
+}
+
+/** A Lifeline client. */
+export interface LifelineClient {
+  /** Sends a request through the pipeline and resolves with the complete response. */
+  chat(request: ChatRequest, options?: CallOptions): Promise<ChatResult>;
+  /** Streams a request through the pipeline; see {@link LifelineStream}. */
+  stream(request: ChatRequest, options?: CallOptions): LifelineStream;
+}
+
+const noop = () => {};
+
+/**
+ * Creates a client running `use` as an onion around the adapter.
+ *
+ * @param options - adapter and middleware
+ * @returns the client
+ * @throws {@link ConfigurationError} when a middleware is not a function
+ * @example
+ * ```ts
+ * const client = createClient({ adapter: openai({ baseURL, apiKey }), use: [retry(), timeout({ ms: 30_000 })] });
+ * const { response, meta } = await client.chat({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] });
+ * for await (const chunk of client.stream({ model, messages })) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+ * ```
+ */
+export function createClient(options: ClientOptions = {}): LifelineClient {
+  const pipeline = compose(options.use ?? []);
+  const terminal: Next = createTerminal(options.adapter);
+  const clock = options.clock ?? systemClock;
+
+  function open(request: ChatRequest, streaming: boolean, call: CallOptions): { ctx: Context; cleanup: () => void } {
+    validateRequest(request);
+    const { timeoutMs } = call;
+    if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0))) {
+      throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
+    }
+    const ctx = new Context({
+      request: streaming ? { ...request, stream: true } : request,
+      streaming,
+      signal: call.signal,
+      deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
+      metadata: call.metadata,
+      clock,
+    });
+    let timer: unknown;
+    if (timeoutMs !== undefined) {
+      timer = clock.setTimeout(() => {
+        ctx.abort(new TimeoutError(`Request timed out after ${timeoutMs} ms (timeoutMs)`, { kind: 'overall', timeoutMs }));
+      }, timeoutMs);
+    }
+    publish('lifeline:request', () => ({ phase: 'start', ctx }));
+    return {
+      ctx,
+      cleanup: () => {
+        if (timer !== undefined) clock.clearTimeout(timer);
+        ctx.dispose();
+      },
+    };
+  }
+
+  function finish(ctx: Context, response: ChatResponse, startedAt: number): ChatResult {
+    const meta = ctx.meta;
+    meta.latencyMs = clock.now() - startedAt;
+    meta.attempts = meta.attemptLog.length;
+    if (meta.usage === undefined && response.usage) meta.usage = response.usage;
+    if (meta.model === undefined) meta.model = response.model || ctx.request.model;
+    publish('lifeline:request', () => ({ phase: 'end', ctx }));
+    return { response, meta };
+  }
+
+  function failure(ctx: Context, err: unknown): unknown {
+    const error = ctx.aborted && !(err instanceof LifelineError && err.code !== 'abort') ? abortReason(ctx.signal) : err;
+    ctx.meta.attempts = ctx.meta.attemptLog.length;
+    publish('lifeline:request', () => ({ phase: 'end', ctx, error }));
+    return error;
+  }
+
+  async function chat(request: ChatRequest, call: CallOptions = {}): Promise<ChatResult> {
+    const { ctx, cleanup } = open(request, false, call);
+    const startedAt = clock.now();
+    try {
+      await pipeline(ctx, terminal);
+      let response = ctx.response;
+      if (!response && ctx.stream) {
+        const asm = new ResponseAssembler();
+        for await (const chunk of ctx.stream) asm.push(chunk);
+        response = asm.finish();
+      }
+      if (!response) {
+        throw new ConfigurationError('The pipeline finished without a response: a middleware returned without calling next() or setting ctx.response');
+      }
+      return finish(ctx, response, startedAt);
+    } catch (err) {
+      throw failure(ctx, err);
+    } finally {
+      cleanup();
+    }
+  }
+
+  function stream(request: ChatRequest, call: CallOptions = {}): LifelineStream {
+    const { ctx, cleanup } = open(request, true, call);
+    const startedAt = clock.now();
+    let settle!: (r: ChatResult) => void;
+    let reject!: (e: unknown) => void;
+    let settled = false;
+    const result = new Promise<ChatResult>((res, rej) => {
+      settle = (r) => {
+        settled = true;
+        cleanup();
+        res(r);
+      };
+      reject = (e) => {
+        settled = true;
+        cleanup();
+        rej(e);
+      };
+    });
+    result.catch(noop);
+    let iterating = false;
+    const started = pipeline(ctx, terminal);
+    started.catch((err: unknown) => {
+      if (!iterating && !settled) reject(failure(ctx, err));
+    });
+
+    async function* run(): AsyncGenerator<ChatChunk> {
+      const asm = new ResponseAssembler();
+      try {
+        await started;
+        const source: AsyncIterable<ChatChunk> | Iterable<ChatChunk> | undefined = ctx.stream ?? (ctx.response ? responseToChunks(ctx.response) : undefined);
+        if (!source) {
+          throw new ConfigurationError('The pipeline finished without a stream: a middleware returned without calling next() or setting ctx.stream');
+        }
+        for await (const chunk of source) {
+          asm.push(chunk);
+          if (ctx.meta.timeToFirstTokenMs === undefined && asm.hasContent) ctx.meta.timeToFirstTokenMs = clock.now() - startedAt;
+          yield chunk;
+        }
+        settle(finish(ctx, asm.finish(), startedAt));
+      } catch (err) {
+        if (settled) throw err;
+        const error = failure(ctx, err);
+        reject(error);
+        throw error;
+      } finally {
+        if (!settled) {
+          const error = new AbortError('The stream was stopped before it ended (the consumer broke out or returned)');
+          ctx.abort(error);
+          reject(failure(ctx, error));
+        }
+      }
+    }
+
+    return {
+      result,
+      meta: ctx.meta,
+      abort(reason?: unknown) {
+        ctx.abort(reason ?? new AbortError('The stream was aborted by the caller'));
+        if (!iterating && !settled) reject(failure(ctx, abortReason(ctx.signal)));
+      },
+      [Symbol.asyncIterator]() {
+        if (iterating) throw new ConfigurationError('A Lifeline stream can be iterated only once');
+        iterating = true;
+        return run();
+      },
+    };
+  }
+
+  return { chat, stream };
+}

@@ -1,0 +1,73 @@
+/** @module */
+import type { Context } from './context.js';
+import { ConfigurationError } from './errors.js';
+import type { Middleware, Next } from './middleware.js';
+
+const done: Next = () => Promise.resolve();
+
+/**
+ * Composes middleware into one middleware: an onion, outermost first. The result is itself a
+ * middleware, so compositions nest.
+ *
+ * Unlike koa-compose, `next` may be called more than once (retry, failover) and may be given a
+ * child context from `ctx.fork()` (hedging). Calling `next` after the middleware that owns it
+ * has settled is an error (a missing `await`), never silent corruption.
+ *
+ * @param middleware - the layers, outermost first
+ * @returns a middleware running them in order
+ * @throws {@link ConfigurationError} when an entry is not a function
+ * @example
+ * ```ts
+ * const pipeline = compose([logger(), retry()]);
+ * await pipeline(ctx, terminal);
+ * ```
+ */
+export function compose(middleware: readonly Middleware[]): Middleware {
+  if (!Array.isArray(middleware)) {
+    throw new ConfigurationError(`compose: middleware must be an array, got ${typeof middleware}`);
+  }
+  middleware.forEach((fn, i) => {
+    if (typeof fn !== 'function') {
+      throw new ConfigurationError(
+        `compose: middleware[${i}] must be a function (ctx, next) => Promise<void>, got ${fn === null ? 'null' : typeof fn}`,
+      );
+    }
+  });
+  const layers = middleware.slice();
+  const count = layers.length;
+
+  return function composed(ctx: Context, last: Next = done): Promise<void> {
+    const dispatch = (i: number, c: Context): Promise<void> => {
+      if (i === count) return last(c);
+      const fn = layers[i]!;
+      let settled = false;
+      const next: Next = (child) => {
+        if (settled) {
+          return Promise.reject(
+            new ConfigurationError(
+              `next() called after middleware #${i} (${fn.name || 'anonymous'}) had settled — missing await?`,
+            ),
+          );
+        }
+        return dispatch(i + 1, child ?? c);
+      };
+      let result: Promise<void>;
+      try {
+        result = fn(c, next);
+      } catch (err) {
+        settled = true;
+        return Promise.reject(err);
+      }
+      return Promise.resolve(result).then(
+        () => {
+          settled = true;
+        },
+        (err: unknown) => {
+          settled = true;
+          throw err;
+        },
+      );
+    };
+    return dispatch(0, ctx);
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The per-call context every middleware receives.
+ * @module
+ */
+import type { Adapter } from './adapter.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { AbortError } from './errors.js';
+import { createMeta, type Meta } from './meta.js';
+import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
+
+/** Inputs of a {@link Context}. */
+export interface ContextInit {
+  request: ChatRequest;
+  /** True for `client.stream()` calls: the terminal sets `ctx.stream` instead of `ctx.response`. */
+  streaming?: boolean;
+  /** The caller's signal; aborting it aborts the context. */
+  signal?: AbortSignal | undefined;
+  /** Epoch ms after which the call fails with a `TimeoutError`. */
+  deadline?: number | undefined;
+  metadata?: Record<string, unknown> | undefined;
+  target?: Adapter | undefined;
+  clock?: Clock;
+}
+
+/**
+ * What flows through the onion: the request on the way in, the response (or stream) on the way
+ * out, the target to call, the cancellation signal and deadline, caller metadata, and `meta`
+ * that the caller gets back.
+ */
+export class Context {
+  /** The request to send. Middleware may replace it (e.g. failover swaps the model). */
+  request: ChatRequest;
+  /** True for streaming calls. */
+  readonly streaming: boolean;
+  /** Set by the terminal on `chat` calls (or by a cache hit, a fallback). */
+  response: ChatResponse | undefined;
+  /** Set by the terminal on `stream` calls; middleware wrap it, never buffer it. */
+  stream: AsyncIterable<ChatChunk> | undefined;
+  /** The adapter the terminal calls. Failover sets it per attempt. */
+  target: Adapter | undefined;
+  /** Epoch ms after which waiting is pointless (from `timeoutMs` and `timeout()`). */
+  deadline: number | undefined;
+  /** Caller-supplied metadata (`options.metadata`), e.g. `{ tenant: 'acme' }`. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Returned to the caller: provider, model, attempts, latency, cache, cost, degraded. */
+  meta: Meta;
+  /** Scratch space for middleware. A fork sees its parent's entries and writes its own. */
+  readonly state: Record<string | symbol, unknown>;
+  /** The context this one was forked from. */
+  readonly parent: Context | undefined;
+  /** Time source shared by the call's middleware. */
+  readonly clock: Clock;
+
+  #controller: AbortController | undefined;
+  readonly #upstream: AbortSignal | undefined;
+  #onUpstreamAbort: (() => void) | undefined;
+
+  constructor(init: ContextInit, parent?: Context) {
+    this.request = init.request;
+    this.streaming = init.streaming ?? false;
+    this.response = undefined;
+    this.stream = undefined;
+    this.target = init.target;
+    this.deadline = init.deadline;
+    this.metadata = init.metadata ?? {};
+    this.parent = parent;
+    this.clock = init.clock ?? systemClock;
+    this.meta = createMeta(parent?.meta.attemptLog);
+    this.state = parent ? Object.create(parent.state) : {};
+    this.#upstream = parent ? parent.signal : init.signal;
+    this.#controller = undefined;
+    this.#onUpstreamAbort = undefined;
+  }
+
+  /** Aborted when the caller aborts, a deadline fires, the parent aborts, or {@link Context.abort} is called. */
+  get signal(): AbortSignal {
+    return this.#ensureController().signal;
+  }
+
+  /** True once the context is aborted (cheap: creates no signal). */
+  get aborted(): boolean {
+    return (this.#controller?.signal.aborted ?? false) || (this.#upstream?.aborted ?? false);
+  }
+
+  /** Aborts this context and its forks; `reason` becomes the error waits reject with. */
+  abort(reason?: unknown): void {
+    const controller = this.#ensureController();
+    if (!controller.signal.aborted) controller.abort(reason ?? new AbortError('The operation was aborted'));
+  }
+
+  /** Milliseconds left before `deadline`, or `undefined` when there is none. */
+  remainingMs(): number | undefined {
+    return this.deadline === undefined ? undefined : this.deadline - this.clock.now();
+  }
+
+  /**
+   * A child context with its own response, stream, meta and signal, for running `next` on the
+   * side (hedging, per-attempt timeouts). Aborting the parent aborts the child; the child's
+   * attempts are logged in the parent's `meta.attemptLog`. Use {@link Context.adopt} to copy
+   * the winner's result up, and {@link Context.dispose} when the child is done.
+   */
+  fork(): Context {
+    const child = new Context(
+      {
+        request: this.request,
+        streaming: this.streaming,
+        deadline: this.deadline,
+        metadata: this.metadata as Record<string, unknown>,
+        target: this.target,
+        clock: this.clock,
+      },
+      this,
+    );
+    return child;
+  }
+
+  /** Copies a child's outcome (response, stream, target, meta) into this context. */
+  adopt(child: Context): void {
+    this.response = child.response;
+    this.stream = child.stream;
+    this.target = child.target;
+    const meta = this.meta;
+    for (const key of Object.keys(child.meta)) {
+      if (key !== 'attemptLog' && key !== 'attempts') meta[key] = child.meta[key];
+    }
+    meta.attempts = meta.attemptLog.length;
+  }
+
+  /** Detaches this context from its caller's or parent's signal. Idempotent. */
+  dispose(): void {
+    if (this.#onUpstreamAbort) {
+      this.#upstream?.removeEventListener('abort', this.#onUpstreamAbort);
+      this.#onUpstreamAbort = undefined;
+    }
+  }
+
+  #ensureController(): AbortController {
+    let controller = this.#controller;
+    if (controller) return controller;
+    controller = new AbortController();
+    this.#controller = controller;
+    const upstream = this.#upstream;
+    if (upstream) {
+      if (upstream.aborted) controller.abort(upstream.reason);
+      else {
+        const ctl = controller;
+        this.#onUpstreamAbort = () => ctl.abort(upstream.reason);
+        upstream.addEventListener('abort', this.#onUpstreamAbort, { once: true });
+      }
+    }
+    return controller;
+  }
+}

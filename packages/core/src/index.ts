@@ -1,0 +1,23 @@
+/**
+ * `@lifeline/core`: the pipeline every Lifeline package builds on — wire types, `Context`,
+ * `compose`, `createClient`, the error taxonomy, `timeout`, `fallbackResponse` and events.
+ * @module
+ */
+export type * from './types.js';
+export * from './errors.js';
+export { redactSecrets } from './redact.js';
+export { type Clock, systemClock } from './clock.js';
+export { abortReason, throwIfAborted, sleep } from './abort.js';
+export * from './events.js';
+export { type Meta, type AttemptRecord, type RateLimitInfo, createMeta } from './meta.js';
+export type { Adapter, AdapterCall, AdapterCapabilities, ResponseInfo } from './adapter.js';
+export { Context, type ContextInit } from './context.js';
+export type { Middleware, Next } from './middleware.js';
+export { compose } from './compose.js';
+export { ResponseAssembler, isContentChunk, responseToChunks } from './assemble.js';
+export { primeStream, isPrimed, type PrimedStream } from './prime.js';
+export { validateRequest } from './validate.js';
+export { createTerminal } from './terminal.js';
+export { createClient, type ClientOptions, type CallOptions, type ChatResult, type LifelineStream, type LifelineClient } from './client.js';
+export { timeout, type TimeoutOptions } from './timeout.js';
+export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';

@@ -1,0 +1,110 @@
+/**
+ * The innermost step: sends `ctx.request` to `ctx.target` and records the attempt.
+ * @module
+ */
+import { abortReason } from './abort.js';
+import type { Adapter, AdapterCall, ResponseInfo } from './adapter.js';
+import { isContentChunk } from './assemble.js';
+import type { Context } from './context.js';
+import { ConfigurationError, LifelineError } from './errors.js';
+import { publish } from './events.js';
+import type { AttemptRecord } from './meta.js';
+import type { Next } from './middleware.js';
+import type { ChatChunk } from './types.js';
+
+/** Builds the terminal `next` that calls `ctx.target ?? fallbackAdapter`. */
+export function createTerminal(fallbackAdapter: Adapter | undefined): Next {
+  return async function terminal(ctx?: Context): Promise<void> {
+    if (!ctx) throw new ConfigurationError('terminal: called without a context');
+    const target = ctx.target ?? fallbackAdapter;
+    if (!target) {
+      throw new ConfigurationError(
+        'No adapter to call: pass createClient({ adapter }) or add a middleware that sets ctx.target (did you forget failover([...])?)',
+      );
+    }
+    if (ctx.aborted) throw abortReason(ctx.signal, target.name);
+    const clock = ctx.clock;
+    const startedAt = clock.now();
+    const record: AttemptRecord = { target: target.name, model: ctx.request.model, startedAt, outcome: 'pending' };
+    const log = ctx.meta.attemptLog;
+    log.push(record);
+    ctx.meta.attempts = log.length;
+    const call: AdapterCall = {
+      signal: ctx.signal,
+      deadline: ctx.deadline,
+      metadata: ctx.metadata,
+      onResponse(info: ResponseInfo) {
+        record.status = info.status;
+        if (info.requestId !== undefined) record.requestId = info.requestId;
+        if (info.rateLimit !== undefined) ctx.meta.rateLimit = info.rateLimit;
+      },
+    };
+    try {
+      if (ctx.streaming) {
+        const stream = await target.stream(ctx.request, call);
+        ctx.stream = trackStream(stream, ctx, record);
+        ctx.response = undefined;
+      } else {
+        const response = await target.chat(ctx.request, call);
+        record.outcome = 'ok';
+        record.latencyMs = clock.now() - startedAt;
+        if (response.usage) record.usage = response.usage;
+        ctx.response = response;
+        ctx.stream = undefined;
+        ctx.meta.model = response.model || ctx.request.model;
+        publish('lifeline:attempt', () => ({ ctx, attempt: record }));
+      }
+      ctx.meta.provider = target.name;
+      if (ctx.streaming) ctx.meta.model = ctx.request.model;
+      if (record.requestId !== undefined) ctx.meta.requestId = record.requestId;
+    } catch (err) {
+      const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx.signal, target.name) : err;
+      fail(record, error, clock.now());
+      publish('lifeline:attempt', () => ({ ctx, attempt: record, error }));
+      throw error;
+    }
+  };
+}
+
+function fail(record: AttemptRecord, error: unknown, now: number): void {
+  record.outcome = 'error';
+  record.latencyMs = now - record.startedAt;
+  if (error instanceof LifelineError) {
+    record.errorCode = error.code;
+    if (error.status !== undefined) record.status = error.status;
+  } else {
+    record.errorCode = 'unknown';
+  }
+  record.errorMessage = error instanceof Error ? error.message : String(error);
+}
+
+async function* trackStream(stream: AsyncIterable<ChatChunk>, ctx: Context, record: AttemptRecord): AsyncGenerator<ChatChunk> {
+  const clock = ctx.clock;
+  let sawContent = false;
+  try {
+    for await (const chunk of stream) {
+      if (!sawContent && isContentChunk(chunk)) {
+        sawContent = true;
+        record.timeToFirstTokenMs = clock.now() - record.startedAt;
+      }
+      if (chunk.usage) record.usage = chunk.usage;
+      if (chunk.model && ctx.meta.model !== chunk.model) ctx.meta.model = chunk.model;
+      yield chunk;
+    }
+    record.outcome = 'ok';
+    record.latencyMs = clock.now() - record.startedAt;
+    publish('lifeline:attempt', () => ({ ctx, attempt: record }));
+  } catch (err) {
+    const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx.signal, record.target) : err;
+    fail(record, error, clock.now());
+    publish('lifeline:attempt', () => ({ ctx, attempt: record, error }));
+    throw error;
+  } finally {
+    if (record.outcome === 'pending') {
+      // The consumer stopped early.
+      record.outcome = 'error';
+      record.errorCode = 'abort';
+      record.latencyMs = clock.now() - record.startedAt;
+    }
+  }
+}
