@@ -43,3 +43,35 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Settles like `work`, or rejects with {@link abortReason} as soon as `signal` aborts — so a
+ * deadline holds even against code that ignores its signal. A late rejection of `work` is
+ * swallowed.
+ *
+ * @param work - the promise to bound
+ * @param signal - the signal that ends the wait
+ */
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => {});
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => {});
+      reject(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

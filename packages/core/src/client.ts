@@ -2,7 +2,7 @@
  * `createClient`: the entry point applications call.
  * @module
  */
-import { abortReason } from './abort.js';
+import { abortReason, raceAbort } from './abort.js';
 import type { Adapter } from './adapter.js';
 import { ResponseAssembler, responseToChunks } from './assemble.js';
 import type { Clock } from './clock.js';
@@ -93,6 +93,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
       signal: call.signal,
       deadline: timeoutMs === undefined ? undefined : clock.now() + timeoutMs,
       metadata: call.metadata,
+      target: options.adapter,
       clock,
     });
     let timer: unknown;
@@ -132,7 +133,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     const { ctx, cleanup } = open(request, false, call);
     const startedAt = clock.now();
     try {
-      await pipeline(ctx, terminal);
+      await raceAbort(pipeline(ctx, terminal), ctx.signal);
       let response = ctx.response;
       if (!response && ctx.stream) {
         const asm = new ResponseAssembler();
@@ -170,7 +171,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     });
     result.catch(noop);
     let iterating = false;
-    const started = pipeline(ctx, terminal);
+    const started = raceAbort(pipeline(ctx, terminal), ctx.signal);
     started.catch((err: unknown) => {
       if (!iterating && !settled) reject(failure(ctx, err));
     });

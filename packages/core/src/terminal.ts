@@ -2,7 +2,7 @@
  * The innermost step: sends `ctx.request` to `ctx.target` and records the attempt.
  * @module
  */
-import { abortReason } from './abort.js';
+import { abortReason, raceAbort } from './abort.js';
 import type { Adapter, AdapterCall, ResponseInfo } from './adapter.js';
 import { isContentChunk } from './assemble.js';
 import type { Context } from './context.js';
@@ -13,7 +13,7 @@ import type { Next } from './middleware.js';
 import type { ChatChunk } from './types.js';
 
 /** Builds the terminal `next` that calls `ctx.target ?? fallbackAdapter`. */
-export function createTerminal(fallbackAdapter: Adapter | undefined): Next {
+export function createTerminal(fallbackAdapter?: Adapter): Next {
   return async function terminal(ctx?: Context): Promise<void> {
     if (!ctx) throw new ConfigurationError('terminal: called without a context');
     const target = ctx.target ?? fallbackAdapter;
@@ -41,11 +41,11 @@ export function createTerminal(fallbackAdapter: Adapter | undefined): Next {
     };
     try {
       if (ctx.streaming) {
-        const stream = await target.stream(ctx.request, call);
+        const stream = await raceAbort(target.stream(ctx.request, call), call.signal);
         ctx.stream = trackStream(stream, ctx, record);
         ctx.response = undefined;
       } else {
-        const response = await target.chat(ctx.request, call);
+        const response = await raceAbort(target.chat(ctx.request, call), call.signal);
         record.outcome = 'ok';
         record.latencyMs = clock.now() - startedAt;
         if (response.usage) record.usage = response.usage;

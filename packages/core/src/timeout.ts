@@ -2,6 +2,7 @@
  * `timeout()`: per-attempt deadlines, and for streams a first-token and an idle limit.
  * @module
  */
+import { raceAbort } from './abort.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
 import { isContentChunk } from './assemble.js';
@@ -58,10 +59,14 @@ export function timeout(options: TimeoutOptions): Middleware {
     const timers = new Map<TimeoutKind, unknown>();
     const fire = (kind: 'total' | 'firstToken' | 'idle', limit: number) => () => {
       const provider = child.target?.name;
-      const what = kind === 'total' ? 'attempt did not finish' : kind === 'firstToken' ? 'no first token' : 'stream went silent';
-      const message = kind === 'idle'
-        ? `Timeout: stream went silent for ${limit} ms (${LABEL[kind]})${provider ? ` from ${provider}` : ''}`
-        : `Timeout: ${what} within ${limit} ms (${LABEL[kind]})${provider ? ` from ${provider}` : ''}`;
+      const from = provider ? ` from ${provider}` : '';
+      const option = `(timeout({ ${LABEL[kind]} }))`;
+      const message =
+        kind === 'total'
+          ? `Timeout: attempt${provider ? ` to ${provider}` : ''} did not finish within ${limit} ms ${option}`
+          : kind === 'firstToken'
+            ? `Timeout: no first token${from} within ${limit} ms ${option}`
+            : `Timeout: stream${from} went silent for ${limit} ms ${option}`;
       child.abort(new TimeoutError(message, { kind, timeoutMs: limit, provider }));
     };
     const arm = (kind: 'total' | 'firstToken' | 'idle', limit: number | undefined) => {
@@ -91,7 +96,7 @@ export function timeout(options: TimeoutOptions): Middleware {
     if (ctx.streaming) arm('firstToken', firstTokenMs);
 
     try {
-      await untilAborted(next(child), child);
+      await raceAbort(next(child), child.signal);
     } catch (err) {
       release();
       throw err;
@@ -112,32 +117,6 @@ export function timeout(options: TimeoutOptions): Middleware {
   };
 }
 
-/** Rejects with the child's abort reason as soon as it aborts, even if `work` never settles. */
-function untilAborted<T>(work: Promise<T>, child: Context): Promise<T> {
-  const signal = child.signal;
-  if (signal.aborted) {
-    work.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      work.catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 async function* guard(
   stream: AsyncIterable<ChatChunk>,
   child: Context,
@@ -147,7 +126,7 @@ async function* guard(
   let done = false;
   try {
     for (;;) {
-      const r = await untilAborted(it.next(), child);
+      const r = await raceAbort(it.next(), child.signal);
       if (r.done) {
         done = true;
         return;
