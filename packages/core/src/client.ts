@@ -133,7 +133,9 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     const { ctx, cleanup } = open(request, false, call);
     const startedAt = clock.now();
     try {
-      await raceAbort(pipeline(ctx, terminal), ctx.signal);
+      // The terminal already races each adapter call against its signal; racing the whole
+      // pipeline too only matters when something outside it (caller, timeoutMs) can abort.
+      await (call.signal || call.timeoutMs !== undefined ? raceAbort(pipeline(ctx, terminal), ctx.signal) : pipeline(ctx, terminal));
       let response = ctx.response;
       if (!response && ctx.stream) {
         const asm = new ResponseAssembler();
