@@ -1,2 +1,39 @@
-/** @module */
-export {};
+/**
+ * `@lifeline/testing`: a fault-injecting mock LLM provider. It is a real HTTP server on
+ * 127.0.0.1 that speaks the OpenAI, Anthropic and Gemini wire formats and answers each request
+ * with the step a script gives: a normal reply, a vendor error with its real body and headers,
+ * a delay, a hang, a TCP reset, malformed JSON, or a stream that is cut, stalls or errors.
+ *
+ * @module
+ */
+export { startMockProvider } from './server.js';
+export { fakeClock, type FakeClock } from './clock.js';
+export type {
+  Clock,
+  ErrorBody200Step,
+  ErrorDetails,
+  ErrorStep,
+  ErrorStepOptions,
+  FinishReason,
+  Flavor,
+  HangStep,
+  MalformedJsonStep,
+  MockProvider,
+  MockProviderOptions,
+  PresetName,
+  PresetStep,
+  RateLimitSpec,
+  RecordedRequest,
+  ReplySpec,
+  ReplyStep,
+  ResetStep,
+  ScheduleEntry,
+  Script,
+  ScriptFn,
+  Step,
+  StepBase,
+  StreamFaults,
+  ToolCallSpec,
+  UsageSpec,
+  WindowStep,
+} from './types.js';

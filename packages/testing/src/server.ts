@@ -1,0 +1,203 @@
+/**
+ * `startMockProvider()`: a real `node:http` server on 127.0.0.1 that records every request,
+ * checks paths, auth and bodies the way the vendor does, and answers each request with the step
+ * its script gives.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { anthropic } from './flavors/anthropic.js';
+import type { FlavorImpl, RenderContext, RouteMatch } from './flavors/flavor.js';
+import { gemini } from './flavors/gemini.js';
+import { openai } from './flavors/openai.js';
+import { execute, type Runtime, send } from './respond.js';
+import { ScriptEngine } from './script.js';
+import { Timers } from './timers.js';
+import { promptTokensFor } from './tokens.js';
+import type { Flavor, MockProvider, MockProviderOptions, RecordedRequest } from './types.js';
+
+const FLAVORS: Record<Flavor, FlavorImpl> = { openai, anthropic, gemini };
+const SECRET_HEADERS = ['authorization', 'x-api-key', 'x-goog-api-key'] as const;
+const REDACTED = '[redacted]';
+const DEFAULT_TEXT = 'Hello from the mock provider.';
+
+function redactHeaders(headers: IncomingMessage['headers']): RecordedRequest['headers'] {
+  let out: RecordedRequest['headers'] | undefined;
+  for (const name of SECRET_HEADERS) {
+    if (headers[name] !== undefined) {
+      out ??= { ...headers };
+      out[name] = REDACTED;
+    }
+  }
+  return out ?? { ...headers };
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of query) out[k] = k === 'key' ? REDACTED : v;
+  return out;
+}
+
+/**
+ * Starts a mock LLM provider on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const mock = await startMockProvider({ script: [{ preset: 'rate_limit' }, 'ok'] });
+ * const client = new OpenAI({ baseURL: mock.url, apiKey: 'test-key', maxRetries: 0 });
+ * await mock.close();
+ * ```
+ */
+export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
+  const flavor = FLAVORS[options.flavor ?? 'openai'];
+  if (!flavor) throw new TypeError(`Unknown flavor: ${String(options.flavor)}`);
+  const clock = options.clock ?? Date;
+  const apiKey = options.apiKey ?? 'test-key';
+  const latencyMs = options.latencyMs ?? 0;
+  const validate = options.validate ?? true;
+  const maxRecorded = options.maxRecorded ?? 10_000;
+  const engine = new ScriptEngine(clock, options.script, options.routes, options.schedule);
+  const timers = new Timers();
+  const rt: Runtime = {
+    flavor,
+    timers,
+    text: options.text ?? DEFAULT_TEXT,
+    chunkSize: options.chunkSize,
+    chunks: options.chunks,
+    rateLimit: options.rateLimit,
+  };
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let index = 0;
+  let seq = 0;
+  let closed = false;
+
+  const later = (res: ServerResponse, ms: number, fn: () => void) => {
+    if (ms > 0) timers.after(res, ms, fn);
+    else fn();
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
+    const match: RouteMatch | undefined = flavor.route(method, path);
+    let body: unknown;
+    if (raw !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const model = match ? flavor.modelOf(body, match) : undefined;
+    const stream = match?.op === 'chat' ? flavor.isStream(body, match) : false;
+    const record: RecordedRequest = {
+      index: index++,
+      time: clock.now(),
+      method,
+      path,
+      headers: redactHeaders(req.headers),
+      body,
+      model,
+      stream,
+    };
+    if (query && query.size > 0) record.query = queryRecord(query);
+    requests.push(record);
+    if (requests.length > maxRecorded) requests.shift();
+
+    const n = ++seq;
+    const ctx: RenderContext = {
+      model: model ?? 'mock-model',
+      requestId: `req_mock${n}`,
+      seq: n,
+      created: Math.floor(Date.now() / 1000),
+      now: clock.now(),
+      promptTokens: match?.op === 'chat' ? promptTokensFor(flavor.promptChars(body)) : 0,
+      includeUsage: stream && flavor.includeUsage(body),
+      sse: query?.get('alt') === 'sse',
+    };
+    const early =
+      match === undefined
+        ? flavor.notFound(method, path, ctx)
+        : (flavor.authenticate(req.headers, query, apiKey, ctx) ??
+          (match.op === 'chat' && validate ? flavor.validate(body, match, ctx) : undefined));
+    if (early) {
+      if (flavor.requestIdHeader) early.headers[flavor.requestIdHeader] ??= ctx.requestId;
+      later(res, latencyMs, () => send(res, early));
+      return;
+    }
+    if (match!.op === 'models') {
+      const ids = engine.routeModels();
+      const body = flavor.models(ids.length > 0 ? ids : ['mock-model'], ctx);
+      later(res, latencyMs, () => send(res, { status: 200, headers: { 'content-type': 'application/json' }, body }));
+      return;
+    }
+    const step = engine.next(record);
+    const delay = latencyMs + (step.delayMs ?? 0);
+    later(res, delay, () => execute(rt, req, res, step, ctx, stream));
+  };
+
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      handle(req, res, '');
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (!closed) handle(req, res, chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString());
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: origin + flavor.basePath,
+    origin,
+    port,
+    flavor: flavor.name,
+    requests,
+    reset() {
+      requests.length = 0;
+      index = 0;
+      engine.reset();
+    },
+    setScript(script) {
+      engine.setScript(script);
+    },
+    setRoutes(routes) {
+      engine.setRoutes(routes);
+    },
+    setSchedule(schedule) {
+      engine.setSchedule(schedule);
+    },
+    close() {
+      if (closed) return Promise.resolve();
+      closed = true;
+      timers.clear();
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      return done;
+    },
+  };
+}
