@@ -1,0 +1,110 @@
+/**
+ * Cost of a cache hit for a 1 KB answer: key hashing alone, the `cache` middleware alone through
+ * `compose`, and a full `createClient().chat()` / `stream()` hit; plus memory held per 10 000
+ * entries. Target: ≥ 500 000 hits/s in-process.
+ *
+ * Run: `npm run build -w @lifeline/core -w @lifeline/cache && node --expose-gc bench/cache.bench.ts`
+ */
+import { Context, compose, createClient, type Adapter, type ChatChunk, type ChatRequest, type ChatResponse, type Next } from '@lifeline/core';
+import { cache, cacheKey, memoryStore } from '@lifeline/cache';
+import { measure } from 'mitata';
+
+const ANSWER = 'The capital of France is Paris. '.repeat(32).slice(0, 1024); // 1 KB of text
+const response: ChatResponse = {
+  id: 'chatcmpl-bench', object: 'chat.completion', created: 1, model: 'gpt-4.1-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: ANSWER }, finish_reason: 'stop', logprobs: null }],
+  usage: { prompt_tokens: 42, completion_tokens: 256, total_tokens: 298 },
+};
+const words = ANSWER.match(/.{1,20}/g)!; // ~52 content chunks, as a provider would stream them
+const base = { id: 'chatcmpl-bench', object: 'chat.completion.chunk' as const, created: 1, model: 'gpt-4.1-mini' };
+const chunks: ChatChunk[] = [
+  { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+  ...words.map((w): ChatChunk => ({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }] })),
+  { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+  { ...base, choices: [], usage: response.usage! },
+];
+const adapter: Adapter = {
+  name: 'inproc', kind: 'inproc',
+  chat: async () => response,
+  stream: async () => (async function* () { yield* chunks; })(),
+};
+const request: ChatRequest = {
+  model: 'gpt-4.1-mini',
+  messages: [
+    { role: 'system', content: 'You are a concise geography assistant. Answer in one paragraph.' },
+    { role: 'user', content: 'What is the capital of France, and why did it become the capital?' },
+  ],
+  temperature: 0,
+  max_tokens: 512,
+};
+const streamRequest: ChatRequest = { ...request, messages: [...request.messages, { role: 'user', content: 'stream it' }] };
+
+// Warm entries: one JSON answer, one streamed answer.
+const answers = cache({ ttlMs: 3_600_000 });
+const client = createClient({ adapter, use: [answers] });
+await client.chat(request);
+for await (const _ of client.stream(streamRequest)) { /* record */ }
+const pipeline = compose([answers]);
+const terminal: Next = async () => { throw new Error('a hit never reaches the terminal'); };
+
+const cases: Array<[string, () => unknown]> = [
+  ['cacheKey(request)  (canonical JSON + sha256)', () => cacheKey(request)],
+  ['cache middleware alone via compose (hit)', () => pipeline(new Context({ request }), terminal)],
+  ['createClient({ use: [cache] }).chat() (hit)', () => client.chat(request)],
+  ['createClient().stream() hit, replay 55 chunks', async () => { for await (const _ of client.stream(streamRequest)) { /* replay */ } }],
+  ['baseline: createClient({ adapter }).chat(), no cache', (() => { const bare = createClient({ adapter }); return () => bare.chat(request); })()],
+];
+
+/** Sequential calls timed by this process's CPU time (user + system): steadier than wall time on a shared 2-core box. */
+async function cpuNsPerCall(fn: () => unknown, calls: number): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < calls; i++) {
+    const r = fn();
+    if (r instanceof Promise) await r;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return ((cpu.user + cpu.system) * 1000) / calls;
+}
+
+const results: Array<{ name: string; ns: number; cpuNs: number }> = [];
+for (const [name, fn] of cases) {
+  const stats = await measure(fn, { min_cpu_time: 500 * 1e6 });
+  results.push({ name, ns: stats.avg, cpuNs: await cpuNsPerCall(fn, 100_000) });
+}
+const stats = answers.stats();
+if (stats.misses !== 2) throw new Error(`expected only the 2 warm-up misses, got ${stats.misses}`);
+
+console.log(`\nLifeline cache — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${process.arch}`);
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+console.log('| case | per call (mitata avg) | calls/s (wall) | CPU per call | calls per CPU-second |');
+console.log('|---|---:|---:|---:|---:|');
+for (const r of results) {
+  console.log(`| ${r.name} | ${(r.ns / 1000).toFixed(3)} µs | ${fmt(1e9 / r.ns)} | ${(r.cpuNs / 1000).toFixed(3)} µs | ${fmt(1e9 / r.cpuNs)} |`);
+}
+const bare = results[results.length - 1]!;
+for (const i of [1, 2]) {
+  const r = results[i]!;
+  const rate = 1e9 / Math.min(r.ns, r.cpuNs);
+  console.log(`${r.name}: ${fmt(rate)} hits/s (target ≥ 500,000): ${rate >= 500_000 ? 'OK' : 'UNDER'}; ` +
+    `${(Math.min(r.ns, r.cpuNs) / Math.min(bare.ns, bare.cpuNs)).toFixed(2)}× an uncached in-process call`);
+}
+
+// Memory: 10 000 distinct 1 KB answers in the memory store.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) console.log('\n(run with node --expose-gc for the memory figure)');
+else {
+  const store = memoryStore({ maxEntries: 20_000, maxBytes: 1 << 30 });
+  const filler = cache({ ttlMs: 3_600_000, store });
+  const fill = createClient({ adapter: { ...adapter, chat: async (r) => ({ ...response, id: r.messages.length.toString() }) }, use: [filler] });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 10_000; i++) {
+    await fill.chat({ ...request, messages: [...request.messages, { role: 'user', content: `question ${i}` }] });
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const { entries, bytes } = store.stats();
+  const heap = after - before;
+  console.log(`\nmemory for ${entries} entries of a 1 KB answer: heap +${(heap / 1048576).toFixed(1)} MiB (${Math.round(heap / entries)} B/entry); ` +
+    `store-counted bytes ${(bytes / 1048576).toFixed(1)} MiB (${Math.round(bytes / entries)} B/entry); heap/counted = ${(heap / bytes).toFixed(2)}×`);
+}

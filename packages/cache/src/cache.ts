@@ -1,0 +1,126 @@
+/**
+ * `cache()`: tier 3a — exact-match answers, single-flight, stale-if-error, stream record/replay.
+ * @module
+ */
+import { type Context, isOutage, type Middleware, type Next, publish } from '@lifeline/core';
+import { readDirectives } from './cache-control.js';
+import { type CacheEntry, isCacheEntry } from './entry.js';
+import { cacheKey, hashKey } from './key.js';
+import { memoryStore } from './memory-store.js';
+import { type Counters, missPath, type MissRuntime } from './miss.js';
+import { serveEntry } from './serve.js';
+import { type CacheOptions, DEFAULTS, validate } from './options.js';
+import { FlightRegistry } from './single-flight.js';
+import type { CacheStore } from './store.js';
+
+/** Counters and size of a cache, from {@link CacheMiddleware.stats}. */
+export interface CacheStats extends Counters {
+  /** Entries in the store, when the store can tell (`memoryStore` can). */
+  entries: number | undefined;
+  /** Bytes in the store, when the store can tell. */
+  bytes: number | undefined;
+  /** Keys with an upstream call in flight. */
+  inFlight: number;
+}
+
+/** The middleware returned by {@link cache}, with its stats and store. */
+export interface CacheMiddleware extends Middleware {
+  /** Size and counters: `{ entries, bytes, hits, misses, stale, coalesced, bypassed, stored, storeErrors, inFlight }`. */
+  stats(): CacheStats;
+  /** The store in use (e.g. to `delete(cacheKey(request, scope))`). */
+  readonly store: CacheStore;
+}
+
+/**
+ * Answers repeated requests from a cache: exact match on every output-affecting field (see
+ * {@link cacheKey}), per tenant; concurrent identical misses share one upstream call; a streamed
+ * answer is recorded as it passes and replayed chunk for chunk; when the call fails with an
+ * outage, an expired entry is served within `staleIfErrorMs`. A cached answer costs nothing
+ * (`meta.costUsd = 0`) and says what it saved (`meta.savedUsd`). Never stored: errors, partial
+ * streams, degraded answers, truncated answers (unless `cacheTruncated`). Place it outside
+ * `meter()` and inside `fallbackResponse()`.
+ *
+ * @param options - TTLs, store, key, scope and policy
+ * @returns the middleware, with `stats()` and `store`
+ * @throws `ConfigurationError` (from `@lifeline/core`) when an option is invalid
+ * @example
+ * ```ts
+ * const answers = cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 });
+ * const client = createClient({ adapter, use: [fallbackResponse(), answers, meter(), retry()] });
+ * const { meta } = await client.chat(req, { metadata: { tenant: 'acme' } });
+ * meta.cache; // 'miss', then 'hit' for the same request
+ * answers.stats(); // { entries: 1, bytes: 1432, hits: 1, misses: 1, … }
+ * ```
+ */
+export function cache(options: CacheOptions): CacheMiddleware {
+  validate(options);
+  const store = options.store ?? memoryStore(options.clock ? { clock: options.clock } : {});
+  const keyOf = options.key;
+  const scopeOf = options.scope ?? DEFAULTS.scope;
+  const when = options.when ?? DEFAULTS.when;
+  const counters: Counters = { hits: 0, misses: 0, stale: 0, coalesced: 0, bypassed: 0, stored: 0, storeErrors: 0 };
+  const coalesce = options.coalesce ?? DEFAULTS.coalesce;
+  const rt: MissRuntime = {
+    store,
+    flights: coalesce ? new FlightRegistry() : undefined,
+    counters,
+    ttlMs: options.ttlMs,
+    staleIfErrorMs: options.staleIfErrorMs ?? DEFAULTS.staleIfErrorMs,
+    cacheTruncated: options.cacheTruncated ?? DEFAULTS.cacheTruncated,
+    clock: options.clock,
+  };
+
+  async function read(ctx: Context, key: string): Promise<CacheEntry | undefined> {
+    try {
+      const entry = await store.get(key);
+      return isCacheEntry(entry) ? entry : undefined;
+    } catch (error) {
+      counters.storeErrors++;
+      publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+      return undefined;
+    }
+  }
+
+  const middleware = async function cache(ctx: Context, next: Next): Promise<void> {
+    const directives = readDirectives(ctx.metadata);
+    if (directives.noStore || !when(ctx)) {
+      counters.bypassed++;
+      publish('lifeline:cache', () => ({ ctx, key: undefined, status: 'bypass' }));
+      return next();
+    }
+    const scope = scopeOf(ctx);
+    const key = keyOf === undefined ? cacheKey(ctx.request, scope) : hashKey(keyOf(ctx.request, ctx), scope);
+    const clock = rt.clock ?? ctx.clock;
+    let entry = await read(ctx, key);
+    const now = clock.now();
+    if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
+    if (
+      entry !== undefined &&
+      !directives.noCache &&
+      now < entry.expiresAt &&
+      (directives.maxAgeMs === undefined || now - entry.createdAt < directives.maxAgeMs)
+    ) {
+      counters.hits++;
+      serveEntry(ctx, entry, 'hit');
+      publish('lifeline:cache', () => ({ ctx, key, status: 'hit' }));
+      return;
+    }
+    const stale = rt.staleIfErrorMs > 0 ? entry : undefined;
+    try {
+      await missPath(rt, ctx, next, key);
+    } catch (error) {
+      if (stale === undefined || !isOutage(error) || clock.now() >= stale.staleUntil) throw error;
+      counters.stale++;
+      serveEntry(ctx, stale, 'stale');
+      publish('lifeline:cache', () => ({ ctx, key, status: 'stale', error }));
+    }
+  };
+
+  return Object.assign(middleware, {
+    store,
+    stats(): CacheStats {
+      const size = store.stats?.();
+      return { entries: size?.entries, bytes: size?.bytes, ...counters, inFlight: rt.flights?.size ?? 0 };
+    },
+  });
+}

@@ -1,0 +1,169 @@
+/**
+ * Cache keys: a SHA-256 over a canonical JSON form of every request field that can change the
+ * answer, and the scope (tenant) the answer belongs to.
+ * @module
+ */
+import { hash } from 'node:crypto';
+import type { ChatRequest } from '@lifeline/core';
+
+/**
+ * Top-level request fields left out of the key because they cannot change the answer:
+ * transport (`stream`, `stream_options`), end-user and abuse-monitoring ids (`user`,
+ * `safety_identifier`), provider-side storage and prompt-cache routing (`store`, `metadata`,
+ * `prompt_cache_key`), and credentials a relay may accept in the body (`api_key`, `apiKey`),
+ * which must never reach a key. Every other field — including vendor extras such as
+ * `reasoning_effort` — is part of the key.
+ *
+ * @example
+ * ```ts
+ * cacheKey({ ...req, stream: true, user: 'u1' }) === cacheKey(req); // true
+ * ```
+ */
+export const KEY_EXCLUDED_FIELDS: readonly string[] = Object.freeze([
+  'stream',
+  'stream_options',
+  'user',
+  'safety_identifier',
+  'store',
+  'metadata',
+  'prompt_cache_key',
+  'api_key',
+  'apiKey',
+]);
+
+const EXCLUDED = new Set(KEY_EXCLUDED_FIELDS);
+
+/** Bumped whenever the canonical form changes, so old keys never alias new ones. */
+const KEY_VERSION = 'lifeline-cache-v1';
+
+/** Quoted object keys (`"role":`), memoised: request objects reuse a small vocabulary of keys. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 4096;
+
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = `${JSON.stringify(k)}:`;
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(k, q);
+  }
+  return q;
+}
+
+/** Characters JSON must escape (quotes, backslash, controls) or may (lone surrogates): such strings take JSON.stringify. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON string literal of `s`; plain text skips the native call (the common case for prompts). */
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Own enumerable keys in canonical (code-unit) order; sorts only when they are not already in order. */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) return keys.sort();
+  }
+  return keys;
+}
+
+/**
+ * Canonical JSON of `value`: object keys sorted, `undefined` and functions omitted as
+ * `JSON.stringify` does, non-finite numbers as `null`, `toJSON` honoured. Returns `undefined`
+ * for values JSON cannot represent (so the caller can omit them). Hot path of every lookup:
+ * one pass, no intermediate objects.
+ *
+ * @param value - any JSON-like value
+ * @returns canonical JSON text, or `undefined`
+ * @example
+ * ```ts
+ * stableStringify({ role: 'user', content: 'Hi' }); // '{"content":"Hi","role":"user"}'
+ * ```
+ */
+export function stableStringify(value: unknown): string | undefined {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? `${value}` : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'bigint') return `${value}`;
+  if (typeof value !== 'object') return undefined;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      const s = stableStringify(value[i]);
+      out += s === undefined ? 'null' : s;
+    }
+    return `${out}]`;
+  }
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return stableStringify(toJSON.call(value));
+  const keys = sortedKeys(value);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const s = stableStringify((value as Record<string, unknown>)[k]);
+    if (s === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + quoteKey(k) + s;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The canonical form of a request as hashed into its key: every top-level field except
+ * {@link KEY_EXCLUDED_FIELDS}, with `null` treated as absent (both mean "provider default"),
+ * object keys sorted at every depth.
+ *
+ * @param request - the request as the caller sent it
+ * @returns canonical JSON text
+ * @example
+ * ```ts
+ * canonicalRequest({ model: 'm', messages, temperature: null, stream: true });
+ * // '{"messages":[...],"model":"m"}'
+ * ```
+ */
+export function canonicalRequest(request: ChatRequest): string {
+  const keys = sortedKeys(request);
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (EXCLUDED.has(k)) continue;
+    const v = request[k];
+    if (v === null) continue;
+    const s = stableStringify(v);
+    if (s === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + quoteKey(k) + s;
+  }
+  return `${out}}`;
+}
+
+/**
+ * Hashes identity material (the canonical request, or what a custom `key` option returned)
+ * with the scope into a 64-character hex key.
+ */
+export function hashKey(material: string, scope?: string): string {
+  const scopePart = scope === undefined ? '-' : JSON.stringify(scope);
+  return hash('sha256', `${KEY_VERSION}\n${scopePart}\n${material}`, 'hex');
+}
+
+/**
+ * The cache key of `request` in `scope`: SHA-256 (hex) over a version tag, the scope and
+ * {@link canonicalRequest}. Two requests share a key exactly when every output-affecting
+ * field is equal — `model`, `messages`, `tools`, `tool_choice`, `parallel_tool_calls`,
+ * `response_format`, `temperature`, `top_p`, `seed`, `stop`, `max_tokens`,
+ * `max_completion_tokens`, `n`, penalties, `logprobs`, and any vendor extra — whatever the key
+ * order of their objects, and whatever their {@link KEY_EXCLUDED_FIELDS} (`stream`, `user`, …).
+ * Different scopes never share a key. The key is a hash: it never contains request text or a
+ * credential.
+ *
+ * @param request - the request
+ * @param scope - who the answer belongs to (e.g. a tenant id); `undefined` for a shared cache
+ * @returns a 64-character lowercase hex string
+ * @example
+ * ```ts
+ * const key = cacheKey({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] }, 'acme');
+ * await store.delete(key); // invalidate one answer
+ * ```
+ */
+export function cacheKey(request: ChatRequest, scope?: string): string {
+  return hashKey(canonicalRequest(request), scope);
+}

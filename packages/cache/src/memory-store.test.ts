@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '@lifeline/core';
+import type { CacheEntry } from './entry.js';
+import { memoryStore } from './memory-store.js';
+import { fakeClock } from '../test/fake-clock.js';
+import { textResponse } from '../test/fake-adapter.js';
+
+function entry(text = 'hello'): CacheEntry {
+  return { v: 1, kind: 'response', response: textResponse(text), createdAt: 0, expiresAt: 1, staleUntil: 1 };
+}
+
+function sizeOf(key: string, e: CacheEntry): number {
+  return Buffer.byteLength(JSON.stringify(e)) + key.length;
+}
+
+describe('memoryStore', () => {
+  it('gets what was set, deletes it, and reports its size', async () => {
+    const store = memoryStore();
+    const e = entry();
+    await store.set('k', e, 1000);
+    expect(await store.get('k')).toEqual(e);
+    expect(store.stats()).toEqual({ entries: 1, bytes: sizeOf('k', e) });
+    await store.delete('k');
+    expect(await store.get('k')).toBeUndefined();
+    expect(store.stats()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('expires an entry exactly at its ttl, on the injected clock', async () => {
+    const clock = fakeClock();
+    const store = memoryStore({ clock });
+    await store.set('k', entry(), 1000);
+    clock.advance(999);
+    expect(await store.get('k')).toBeDefined();
+    clock.advance(1);
+    expect(await store.get('k')).toBeUndefined();
+    expect(store.stats().entries).toBe(0);
+  });
+
+  it('keeps a copy: later changes to the caller objects do not leak in, and what it returns is frozen', async () => {
+    const store = memoryStore();
+    const e = entry('original');
+    await store.set('k', e, 1000);
+    (e as { response: { choices: Array<{ message: { content: string } }> } }).response.choices[0]!.message.content = 'mutated';
+    const got = (await store.get('k')) as Extract<CacheEntry, { kind: 'response' }>;
+    expect(got.response.choices[0]!.message.content).toBe('original');
+    expect(Object.isFrozen(got)).toBe(true);
+    expect(Object.isFrozen(got.response.choices[0]!.message)).toBe(true);
+    expect(() => {
+      (got.response.choices[0]!.message as { content: string }).content = 'x';
+    }).toThrow(TypeError);
+  });
+
+  it('evicts the least recently used entry beyond maxEntries', async () => {
+    const store = memoryStore({ maxEntries: 2 });
+    await store.set('a', entry('a'), 1000);
+    await store.set('b', entry('b'), 1000);
+    await store.get('a');
+    await store.set('c', entry('c'), 1000);
+    expect(await store.get('b')).toBeUndefined();
+    expect(await store.get('a')).toBeDefined();
+    expect(await store.get('c')).toBeDefined();
+  });
+
+  it('evicts by bytes: never holds more than maxBytes', async () => {
+    const one = sizeOf('k0', entry('x'.repeat(1000)));
+    const store = memoryStore({ maxEntries: 1000, maxBytes: one * 3 + 10 });
+    for (let i = 0; i < 10; i++) await store.set(`k${i}`, entry('x'.repeat(1000)), 1000);
+    const stats = store.stats();
+    expect(stats.entries).toBe(3);
+    expect(stats.bytes).toBe(one * 3);
+    expect(await store.get('k9')).toBeDefined();
+    expect(await store.get('k7')).toBeDefined();
+    expect(await store.get('k6')).toBeUndefined();
+  });
+
+  it('does not store an entry larger than maxBytes, and drops the old value under that key', async () => {
+    const store = memoryStore({ maxBytes: 500 });
+    await store.set('k', entry('small'), 1000);
+    await store.set('k', entry('x'.repeat(1000)), 1000);
+    expect(await store.get('k')).toBeUndefined();
+    expect(store.stats()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it('clear() drops everything', async () => {
+    const store = memoryStore();
+    await store.set('a', entry(), 1000);
+    store.clear();
+    expect(store.stats()).toEqual({ entries: 0, bytes: 0 });
+  });
+
+  it.each([
+    [{ maxEntries: 0 }, 'memoryStore: maxEntries must be a positive integer, got 0'],
+    [{ maxEntries: 1.5 }, 'memoryStore: maxEntries must be a positive integer, got 1.5'],
+    [{ maxBytes: -1 }, 'memoryStore: maxBytes must be a positive integer, got -1'],
+  ])('rejects %j', (options, message) => {
+    expect(() => memoryStore(options)).toThrow(ConfigurationError);
+    expect(() => memoryStore(options)).toThrow(message);
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * `memoryStore()`: an in-process LRU bounded by entry count and by bytes.
+ * @module
+ */
+import { type Clock, ConfigurationError, systemClock } from '@lifeline/core';
+import { LRUCache } from 'lru-cache';
+import { type CacheEntry, deepFreeze } from './entry.js';
+import type { CacheStore, StoreStats } from './store.js';
+
+/** Options of {@link memoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Most entries held; the least recently used is evicted first.
+   * @defaultValue 10_000
+   */
+  maxEntries?: number;
+  /**
+   * Most bytes held, counted as the UTF-8 length of each entry's JSON plus its key. The JS heap
+   * holds about 1.2× that for text answers (measured, see the package README). An entry larger
+   * than this is not stored.
+   * @defaultValue 67_108_864 (64 MiB)
+   */
+  maxBytes?: number;
+  /**
+   * Time source for expiry.
+   * @defaultValue the system clock
+   */
+  clock?: Clock;
+}
+
+/** A {@link CacheStore} that lives in the process. */
+export interface MemoryStore extends CacheStore {
+  stats(): StoreStats;
+  /** Drops every entry. */
+  clear(): void;
+}
+
+const DEFAULTS: Required<Omit<MemoryStoreOptions, 'clock'>> = {
+  maxEntries: 10_000,
+  maxBytes: 64 * 1024 * 1024,
+};
+
+interface Slot {
+  entry: CacheEntry;
+  expiresAt: number;
+  size: number;
+}
+
+function positiveInt(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigurationError(`memoryStore: ${name} must be a positive integer, got ${String(value)}`);
+  }
+}
+
+/**
+ * An in-memory {@link CacheStore} on `lru-cache`, bounded by entry count and by bytes.
+ * `set` stores a frozen deep copy made through JSON (so it behaves exactly like a remote
+ * store: what cannot be serialised is not kept, and later changes to the caller's objects do
+ * not leak in); `get` returns that frozen copy, shared by every reader.
+ *
+ * @param options - bounds and clock
+ * @returns the store
+ * @throws `ConfigurationError` (from `@lifeline/core`) when a bound is not a positive integer
+ * @example
+ * ```ts
+ * const store = memoryStore({ maxEntries: 5_000, maxBytes: 32 * 1024 * 1024 });
+ * const client = createClient({ adapter, use: [cache({ ttlMs: 600_000, store })] });
+ * store.stats(); // { entries, bytes }
+ * ```
+ */
+export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  const maxEntries = options.maxEntries ?? DEFAULTS.maxEntries;
+  const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
+  positiveInt('maxEntries', maxEntries);
+  positiveInt('maxBytes', maxBytes);
+  const clock = options.clock ?? systemClock;
+  const lru = new LRUCache<string, Slot>({
+    max: maxEntries,
+    maxSize: maxBytes,
+    sizeCalculation: (slot) => slot.size,
+  });
+
+  return {
+    async get(key) {
+      const slot = lru.get(key);
+      if (slot === undefined) return undefined;
+      if (clock.now() >= slot.expiresAt) {
+        lru.delete(key);
+        return undefined;
+      }
+      return slot.entry;
+    },
+    async set(key, entry, ttlMs) {
+      const json = JSON.stringify(entry);
+      const size = Buffer.byteLength(json, 'utf8') + key.length;
+      if (size > maxBytes || !(ttlMs > 0)) {
+        lru.delete(key);
+        return;
+      }
+      lru.set(key, { entry: deepFreeze(JSON.parse(json) as CacheEntry), expiresAt: clock.now() + ttlMs, size });
+    },
+    async delete(key) {
+      lru.delete(key);
+    },
+    stats() {
+      return { entries: lru.size, bytes: lru.calculatedSize };
+    },
+    clear() {
+      lru.clear();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The store interface: where cache entries live. A memory store ships here; a Redis store
+ * implements the same four members elsewhere.
+ * @module
+ */
+import type { CacheEntry } from './entry.js';
+
+/** Size of a store, for health pages and metrics. */
+export interface StoreStats {
+  /** Entries held (expired ones may count until they are evicted or read). */
+  entries: number;
+  /** Bytes held, as the store measures them (the memory store: UTF-8 JSON of key and entry). */
+  bytes: number;
+}
+
+/**
+ * Where entries live. All operations are async so a networked store fits; the cache treats a
+ * rejected `get` as a miss and a rejected `set` as "not stored" (and publishes the error on
+ * `lifeline:cache`), so a store outage never fails a call.
+ *
+ * Contract: `set` must not keep references into the entry it is given (copy or serialise it),
+ * and `get` may return a shared object that callers must not mutate (the memory store freezes it).
+ *
+ * @example
+ * ```ts
+ * const store: CacheStore = {
+ *   async get(key) { const s = await redis.get(key); return s ? JSON.parse(s) : undefined; },
+ *   async set(key, entry, ttlMs) { await redis.set(key, JSON.stringify(entry), 'PX', ttlMs); },
+ *   async delete(key) { await redis.del(key); },
+ * };
+ * ```
+ */
+export interface CacheStore {
+  /** The entry stored under `key`, or `undefined` when there is none (or it expired). */
+  get(key: string): Promise<CacheEntry | undefined>;
+  /** Stores `entry` under `key` for `ttlMs` milliseconds (fresh time plus the stale window). */
+  set(key: string, entry: CacheEntry, ttlMs: number): Promise<void>;
+  /** Removes the entry under `key`, if any. */
+  delete(key: string): Promise<void>;
+  /** Current size, when the store can tell cheaply and synchronously. */
+  stats?(): StoreStats;
+}
