@@ -49,27 +49,42 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = systemClo
  * deadline holds even against code that ignores its signal. A late rejection of `work` is
  * swallowed.
  *
+ * With `graceMs`, an abort whose reason is not the caller's own ({@link AbortError}) gives `work`
+ * that long to settle first: a pipeline can still answer from a fallback (a stale cache entry, a
+ * degraded answer) when the overall deadline fires.
+ *
  * @param work - the promise to bound
  * @param signal - the signal that ends the wait
+ * @param graceMs - time `work` keeps after a non-caller abort
  */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
+export function raceAbort<T>(work: Promise<T>, signal: AbortSignal, graceMs = 0): Promise<T> {
+  if (signal.aborted && graceMs <= 0) {
     work.catch(() => {});
     return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const giveUp = () => {
       work.catch(() => {});
       reject(abortReason(signal));
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => {
+      if (graceMs > 0 && !(abortReason(signal) instanceof AbortError)) {
+        timer = setTimeout(giveUp, graceMs);
+        timer.unref?.();
+      } else giveUp();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (v) => {
         signal.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
         resolve(v);
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
         reject(e);
       },
     );

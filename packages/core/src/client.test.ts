@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chunk, fakeAdapter, textChunks } from '../test/fake-adapter.js';
-import { createClient } from './client.js';
+import { createClient, DEADLINE_GRACE_MS } from './client.js';
 import { AbortError, BadRequestError, ConfigurationError, ServerError, StreamInterruptedError, TimeoutError } from './errors.js';
 import type { Middleware } from './middleware.js';
 import type { ChatRequest } from './types.js';
@@ -284,5 +284,35 @@ describe('createClient().stream', () => {
     for await (const c of s) if (c.choices[0]?.delta.content) parts.push(c.choices[0].delta.content);
     expect(parts).toEqual(['cached']);
     expect((await s.result).response.choices[0]?.message.content).toBe('cached');
+  });
+});
+
+describe('overall deadline and fallbacks', () => {
+  it('lets an in-pipeline fallback answer when timeoutMs fires', async () => {
+    vi.useFakeTimers();
+    const adapter = fakeAdapter({ onCall: (_r, call) => new Promise((_res, rej) => call.signal.addEventListener('abort', () => rej(call.signal.reason))) });
+    const degrade: Middleware = async (ctx, next) => {
+      try {
+        await next();
+      } catch (err) {
+        if (!(err instanceof TimeoutError)) throw err;
+        ctx.response = { id: 'd', object: 'chat.completion', created: 0, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'stale but useful' }, finish_reason: 'stop' }] };
+      }
+    };
+    const p = createClient({ adapter, use: [degrade] }).chat(req, { timeoutMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const { response } = await p;
+    expect(response.choices[0]?.message.content).toBe('stale but useful');
+  });
+
+  it('still fails at the deadline plus the grace period when the pipeline ignores the abort', async () => {
+    vi.useFakeTimers();
+    const adapter = fakeAdapter({ onCall: () => new Promise(() => {}) });
+    const stuck: Middleware = async (_ctx, next) => {
+      await next().catch(() => new Promise(() => {}));
+    };
+    const p = createClient({ adapter, use: [stuck] }).chat(req, { timeoutMs: 1_000 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(1_000 + DEADLINE_GRACE_MS);
+    expect(await p).toBeInstanceOf(TimeoutError);
   });
 });

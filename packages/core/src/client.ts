@@ -64,6 +64,12 @@ export interface LifelineClient {
 const noop = () => {};
 
 /**
+ * Once `timeoutMs` fires, the pipeline keeps this long to answer from a fallback (stale cache,
+ * degraded answer) before the call fails with the `TimeoutError`. The caller's own abort has no grace.
+ */
+export const DEADLINE_GRACE_MS = 250;
+
+/**
  * Creates a client running `use` as an onion around the adapter.
  *
  * @param options - adapter and middleware
@@ -135,7 +141,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     try {
       // The terminal already races each adapter call against its signal; racing the whole
       // pipeline too only matters when something outside it (caller, timeoutMs) can abort.
-      await (call.signal || call.timeoutMs !== undefined ? raceAbort(pipeline(ctx, terminal), ctx.signal) : pipeline(ctx, terminal));
+      await (call.signal || call.timeoutMs !== undefined ? raceAbort(pipeline(ctx, terminal), ctx.signal, DEADLINE_GRACE_MS) : pipeline(ctx, terminal));
       let response = ctx.response;
       if (!response && ctx.stream) {
         const asm = new ResponseAssembler();
@@ -173,7 +179,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     });
     result.catch(noop);
     let iterating = false;
-    const started = raceAbort(pipeline(ctx, terminal), ctx.signal);
+    const started = raceAbort(pipeline(ctx, terminal), ctx.signal, DEADLINE_GRACE_MS);
     started.catch((err: unknown) => {
       if (!iterating && !settled) reject(failure(ctx, err));
     });
