@@ -59,3 +59,17 @@ describe('ResponseAssembler', () => {
     expect(back.usage).toEqual(response.usage);
   });
 });
+
+describe('vendor data that must round-trip', () => {
+  it('keeps tool-call extra_content (Gemini thought signatures) and thinking blocks (Anthropic) through assembly and replay', () => {
+    const asm = new ResponseAssembler();
+    asm.push(chunk({ thinking_blocks: [{ type: 'thinking', thinking: 'hmm', signature: 'sig1' }] }));
+    asm.push(chunk({ tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 'ts' } } }] }, 'tool_calls'));
+    const r = asm.finish();
+    expect(r.choices[0]?.message.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'hmm', signature: 'sig1' }]);
+    expect(r.choices[0]?.message.tool_calls?.[0]?.extra_content).toEqual({ google: { thought_signature: 'ts' } });
+    const again = new ResponseAssembler();
+    for (const c of responseToChunks(r)) again.push(c);
+    expect(again.finish().choices[0]?.message).toEqual(r.choices[0]?.message);
+  });
+});

@@ -2,7 +2,7 @@
  * Assembles streamed chunks into the response a non-streamed call would have returned.
  * @module
  */
-import type { ChatChoice, ChatChunk, ChatResponse, ToolCall, Usage } from './types.js';
+import type { ChatChoice, ChatChunk, ChatResponse, ToolCall, ToolCallDelta, Usage } from './types.js';
 
 interface ChoiceState {
   index: number;
@@ -10,6 +10,7 @@ interface ChoiceState {
   sawContent: boolean;
   refusal: string | undefined;
   reasoning: string | undefined;
+  thinkingBlocks: Array<Record<string, unknown>> | undefined;
   toolCalls: ToolCall[];
   finish: ChatChoice['finish_reason'];
 }
@@ -70,6 +71,7 @@ export class ResponseAssembler {
         }
         if (typeof delta.refusal === 'string') state.refusal = (state.refusal ?? '') + delta.refusal;
         if (typeof delta.reasoning_content === 'string') state.reasoning = (state.reasoning ?? '') + delta.reasoning_content;
+        if (Array.isArray(delta.thinking_blocks)) (state.thinkingBlocks ??= []).push(...delta.thinking_blocks);
         if (Array.isArray(delta.tool_calls)) {
           for (const tc of delta.tool_calls) mergeToolCall(state.toolCalls, tc);
         }
@@ -90,6 +92,7 @@ export class ResponseAssembler {
         };
         if (s.refusal !== undefined) message.refusal = s.refusal;
         if (s.reasoning !== undefined) message.reasoning_content = s.reasoning;
+        if (s.thinkingBlocks !== undefined) message.thinking_blocks = s.thinkingBlocks;
         if (s.toolCalls.length > 0) message.tool_calls = s.toolCalls;
         return { index: s.index, message, finish_reason: s.finish, logprobs: null };
       });
@@ -108,7 +111,7 @@ export class ResponseAssembler {
   #choice(index: number): ChoiceState {
     let state = this.#choices.find((c) => c.index === index);
     if (!state) {
-      state = { index, content: '', sawContent: false, refusal: undefined, reasoning: undefined, toolCalls: [], finish: null };
+      state = { index, content: '', sawContent: false, refusal: undefined, reasoning: undefined, thinkingBlocks: undefined, toolCalls: [], finish: null };
       this.#choices.push(state);
     }
     return state;
@@ -133,6 +136,7 @@ function mergeToolCall(calls: ToolCall[], delta: NonNullable<ChatChunk['choices'
   if (delta.id) target.id = delta.id;
   if (delta.function?.name && !target.function.name) target.function.name = delta.function.name;
   if (delta.function?.arguments) target.function.arguments += delta.function.arguments;
+  if (delta.extra_content) target.extra_content = { ...target.extra_content, ...delta.extra_content };
 }
 
 /**
@@ -164,8 +168,13 @@ export function responseToChunks(response: ChatResponse): ChatChunk[] {
     const delta: ChatChunk['choices'][number]['delta'] = { role: 'assistant', content: m.content ?? '' };
     if (m.refusal) delta.refusal = m.refusal;
     if (m.reasoning_content) delta.reasoning_content = m.reasoning_content;
+    if (m.thinking_blocks?.length) delta.thinking_blocks = m.thinking_blocks;
     if (m.tool_calls?.length) {
-      delta.tool_calls = m.tool_calls.map((tc, index) => ({ index, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: tc.function.arguments } }));
+      delta.tool_calls = m.tool_calls.map((tc, index) => {
+        const d: ToolCallDelta = { index, id: tc.id, type: 'function', function: { name: tc.function.name, arguments: tc.function.arguments } };
+        if (tc.extra_content) d.extra_content = tc.extra_content;
+        return d;
+      });
     }
     chunks.push({ ...base, choices: [{ index: choice.index, delta, finish_reason: null }] });
     chunks.push({ ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] });

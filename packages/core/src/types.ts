@@ -24,6 +24,8 @@ export interface ToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
+  /** Vendor data that must be sent back with the call (Gemini 3 `extra_content.google.thought_signature`). */
+  extra_content?: Record<string, unknown>;
 }
 
 /** A system prompt. */
@@ -151,6 +153,8 @@ export interface ChatChoice {
     refusal?: string | null;
     tool_calls?: ToolCall[];
     reasoning_content?: string | null;
+    /** Signed reasoning blocks (Anthropic thinking) to send back on the next turn. */
+    thinking_blocks?: Array<Record<string, unknown>>;
     [extra: string]: unknown;
   };
   finish_reason: FinishReason | null;
@@ -175,6 +179,7 @@ export interface ToolCallDelta {
   id?: string;
   type?: 'function';
   function?: { name?: string; arguments?: string };
+  extra_content?: Record<string, unknown>;
 }
 
 /** One choice of a streamed chunk. */
@@ -186,6 +191,7 @@ export interface ChunkChoice {
     refusal?: string | null;
     tool_calls?: ToolCallDelta[];
     reasoning_content?: string | null;
+    thinking_blocks?: Array<Record<string, unknown>>;
     [extra: string]: unknown;
   };
   finish_reason: FinishReason | null;
