@@ -73,3 +73,15 @@ describe('vendor data that must round-trip', () => {
     expect(again.finish().choices[0]?.message).toEqual(r.choices[0]?.message);
   });
 });
+
+describe('restart marker', () => {
+  it('discards what was assembled before a restart', () => {
+    const asm = new ResponseAssembler();
+    asm.push(chunk({ content: 'A partial' }));
+    asm.push({ id: '', object: 'chat.completion.chunk', created: 0, model: '', choices: [], lifeline: { event: 'restart', target: 'backup' } });
+    asm.push(chunk({ content: 'Hello world' }, 'stop', { id: 'c2', model: 'backup-model' }));
+    const r = asm.finish();
+    expect(r.choices[0]?.message.content).toBe('Hello world');
+    expect(r.model).toBe('backup-model');
+  });
+});

@@ -51,9 +51,21 @@ export class ResponseAssembler {
     return this.#choices.some((c) => c.sawContent || c.toolCalls.length > 0 || c.refusal !== undefined);
   }
 
-  /** Adds one chunk. */
+  /**
+   * Adds one chunk. A restart marker (`chunk.lifeline.event === 'restart'`, sent by failover's
+   * `midStream: 'restart'`) discards what was assembled so far: the answer starts over.
+   */
   push(chunk: ChatChunk): void {
     this.#chunks++;
+    if ((chunk.lifeline as { event?: unknown } | undefined)?.event === 'restart') {
+      this.#id = '';
+      this.#created = 0;
+      this.#model = '';
+      this.#fingerprint = undefined;
+      this.#usage = undefined;
+      this.#choices = [];
+      return;
+    }
     if (!this.#id && chunk.id) this.#id = chunk.id;
     if (!this.#created && chunk.created) this.#created = chunk.created;
     if (!this.#model && chunk.model) this.#model = chunk.model;

@@ -101,3 +101,27 @@ describe('compose', () => {
     expect(seen).toEqual(['upstream', 'upstream']);
   });
 });
+
+describe('compose: re-attempts after settling', () => {
+  it('allows next(fork) after the middleware returned, for stream wrappers that re-attempt', async () => {
+    let later: (() => Promise<void>) | undefined;
+    const reattempt: Middleware = async function reattempt(c, next) {
+      await next();
+      later = () => next(c.fork());
+    };
+    let calls = 0;
+    await compose([reattempt])(ctx(), async () => { calls++; });
+    await later!();
+    expect(calls).toBe(2);
+  });
+
+  it('still rejects next(sameCtx) after settling', async () => {
+    let later: (() => Promise<void>) | undefined;
+    const bad: Middleware = async function bad(c, next) {
+      await next();
+      later = () => next(c);
+    };
+    await compose([bad])(ctx(), async () => {});
+    await expect(later!()).rejects.toThrow('next() called after middleware #0 (bad) had settled — missing await?');
+  });
+});

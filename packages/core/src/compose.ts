@@ -11,7 +11,9 @@ const done: Next = () => Promise.resolve();
  *
  * Unlike koa-compose, `next` may be called more than once (retry, failover) and may be given a
  * child context from `ctx.fork()` (hedging). Calling `next` after the middleware that owns it
- * has settled is an error (a missing `await`), never silent corruption.
+ * has settled is an error (a missing `await`), never silent corruption — except with a fork of
+ * the middleware's context (`next(ctx.fork())`), which a stream wrapper may use to re-attempt
+ * after the middleware returned.
  *
  * @param middleware - the layers, outermost first
  * @returns a middleware running them in order
@@ -42,7 +44,9 @@ export function compose(middleware: readonly Middleware[]): Middleware {
       const fn = layers[i]!;
       let settled = false;
       const next: Next = (child) => {
-        if (settled) {
+        // After settling, only a fork of this layer's context may still run the rest of the onion:
+        // a stream wrapper re-attempting after a mid-stream break (failover's restart/continue).
+        if (settled && !(child !== undefined && child.parent === c)) {
           return Promise.reject(
             new ConfigurationError(
               `next() called after middleware #${i} (${fn.name || 'anonymous'}) had settled — missing await?`,

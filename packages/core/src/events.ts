@@ -15,6 +15,7 @@
  * | `lifeline:fallback` | a degraded answer is served | `{ ctx, error }` |
  * | `lifeline:cache` | a cache lookup settles | `{ ctx, key, status }` |
  * | `lifeline:cost` | a call's cost is known | `{ ctx, provider, model, costUsd, usage }` |
+ * | `lifeline:failover` | failover moves to another target | `{ ctx, from, to, error }` |
  *
  * Payloads never contain API keys. Publishing costs nothing when nobody subscribes.
  * @module
@@ -31,7 +32,8 @@ export type LifelineChannelName =
   | 'lifeline:breaker'
   | 'lifeline:fallback'
   | 'lifeline:cache'
-  | 'lifeline:cost';
+  | 'lifeline:cost'
+  | 'lifeline:failover';
 
 /** Payload of `lifeline:request`. */
 export interface RequestEvent {

@@ -21,3 +21,4 @@ export { createTerminal } from './terminal.js';
 export { createClient, DEADLINE_GRACE_MS, type ClientOptions, type CallOptions, type ChatResult, type LifelineStream, type LifelineClient } from './client.js';
 export { timeout, type TimeoutOptions } from './timeout.js';
 export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';
+export { ALTERNATIVES_LEFT, alternativesLeft } from './state-keys.js';
