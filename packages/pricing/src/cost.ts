@@ -1,0 +1,57 @@
+/**
+ * The cost of one usage at one price.
+ * @module
+ */
+import type { Usage } from '@lifeline/core';
+import { pricesFor, type PriceEntry } from './price.js';
+import { tokenBreakdown } from './usage.js';
+
+/** What a usage cost, in USD, by kind of token. */
+export interface CostBreakdown {
+  inputUsd: number;
+  cacheReadUsd: number;
+  cacheWriteUsd: number;
+  outputUsd: number;
+  reasoningUsd: number;
+  totalUsd: number;
+}
+
+/** Rounds to 1e-12 USD so that float noise never shows (`0.30000000000000004`). */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e12) / 1e12;
+}
+
+/**
+ * Prices a usage: uncached input at the input price, cache reads at the cached-input price,
+ * cache writes at the cache-write price (1-hour writes at theirs), reasoning tokens at the
+ * reasoning price when the entry has one (else as output), the rest of the completion at the
+ * output price. Long-context tiers are chosen by the request's total prompt tokens.
+ *
+ * @param usage - the provider's usage (OpenAI shape; see {@link tokenBreakdown})
+ * @param entry - the model's price
+ * @returns the cost by kind of token, rounded to 1e-12 USD
+ * @example
+ * ```ts
+ * costOf({ prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 800 } }, defaultCatalog.get('gpt-4.1')!);
+ * // { inputUsd: 0.0004, cacheReadUsd: 0.0004, outputUsd: 0.004, totalUsd: 0.0048, … }
+ * ```
+ */
+export function costOf(usage: Usage, entry: PriceEntry): CostBreakdown {
+  const t = tokenBreakdown(usage);
+  const p = pricesFor(entry, t.promptTokens);
+  const write = p.cacheWritePerMTok ?? p.inputPerMTok;
+  const input = t.uncachedInputTokens * p.inputPerMTok;
+  const cacheRead = t.cacheReadTokens * (p.cachedInputPerMTok ?? p.inputPerMTok);
+  const cacheWrite = t.cacheWriteTokens * write + t.cacheWrite1hTokens * (p.cacheWrite1hPerMTok ?? write);
+  const reasoningRated = p.reasoningPerMTok !== undefined;
+  const output = (t.completionTokens - (reasoningRated ? t.reasoningTokens : 0)) * p.outputPerMTok;
+  const reasoning = reasoningRated ? t.reasoningTokens * p.reasoningPerMTok! : 0;
+  return {
+    inputUsd: roundUsd(input / 1e6),
+    cacheReadUsd: roundUsd(cacheRead / 1e6),
+    cacheWriteUsd: roundUsd(cacheWrite / 1e6),
+    outputUsd: roundUsd(output / 1e6),
+    reasoningUsd: roundUsd(reasoning / 1e6),
+    totalUsd: roundUsd((input + cacheRead + cacheWrite + output + reasoning) / 1e6),
+  };
+}

@@ -1,0 +1,210 @@
+import { AbortError, ConfigurationError, createClient, RateLimitError, RateLimitExceededError, type ChatRequest, type Middleware } from '@lifeline/core';
+import { describe, expect, it } from 'vitest';
+import { fakeAdapter } from '../test/fake-adapter.js';
+import { FakeClock, flush } from '../test/fake-clock.js';
+import { rateLimit, type RateLimitOptions } from './rate-limit.js';
+
+// Estimate: ceil(25 chars / 4) = 7 prompt tokens + 1024 default max tokens = 1031.
+const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Hello there, how are you?' }] };
+
+function setup(options: RateLimitOptions, adapterOptions: Parameters<typeof fakeAdapter>[0] = {}, extra: Middleware[] = []) {
+  const clock = new FakeClock(0);
+  const times: number[] = [];
+  const adapter = fakeAdapter({
+    ...adapterOptions,
+    onCall: (r, c, n) => {
+      times.push(clock.now());
+      return adapterOptions.onCall?.(r, c, n);
+    },
+  });
+  const client = createClient({ adapter, clock, use: [rateLimit(options), ...extra] });
+  return { clock, times, adapter, client };
+}
+
+const settle = <T>(p: Promise<T>) => p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+
+describe('rateLimit: buckets and timing', () => {
+  it('lets a minute of requests burst, then spaces them exactly 60 000 / rpm ms apart, in order', async () => {
+    const { clock, times, client } = setup({ rpm: 2, maxWaitMs: 120_000 });
+    const calls = Array.from({ length: 5 }, () => client.chat(request));
+    await clock.advance(120_000);
+    await Promise.all(calls);
+    expect(times).toEqual([0, 0, 30_000, 60_000, 90_000]);
+    expect(clock.delays).toEqual([30_000, 30_000, 30_000]);
+  });
+
+  it('pre-debits tokens from the estimate and refunds when the real usage is smaller, releasing waiters early', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // estimate 7 + 493 = 500; real usage 10 → refund 490 each
+    const { clock, times, client } = setup({ tpm: 1000 }, { onCall: (_r, _c, n) => (n < 2 ? gate : undefined) });
+    const calls = Array.from({ length: 3 }, () => client.chat({ ...request, max_tokens: 493 }));
+    await clock.advance(1000);
+    expect(times).toEqual([0, 0]);
+    release();
+    await clock.advance(0);
+    await Promise.all(calls);
+    expect(times).toEqual([0, 0, 1000]);
+  });
+
+  it('charges the retries made inside it', async () => {
+    const twice: Middleware = async function twice(_ctx, next) {
+      await next();
+      await next();
+    };
+    const { clock, times, client } = setup({ rpm: 2 }, {}, [twice]);
+    await client.chat(request); // two upstream requests: the bucket of 2 is empty
+    const second = client.chat(request);
+    await clock.advance(30_000);
+    await second;
+    expect(times).toEqual([0, 0, 30_000, 30_000]);
+  });
+
+  it('corrects tokens at the end of a stream', async () => {
+    const { clock, times, client } = setup({ tpm: 1000 });
+    const s = client.stream({ ...request, max_tokens: 993 }); // estimate 1000
+    const second = client.chat({ ...request, max_tokens: 493 }); // needs 500: waits until the first stream refunds
+    await flush();
+    expect(times).toEqual([0]);
+    for await (const _ of s) void _;
+    await clock.advance(0);
+    await second;
+    expect(times).toEqual([0, 0]);
+  });
+
+  it('keeps a bucket per target and per tenant', async () => {
+    const { clock, times, client } = setup({ rpm: 1 });
+    await Promise.all([client.chat(request, { metadata: { tenant: 'a' } }), client.chat(request, { metadata: { tenant: 'b' } }), client.chat(request)]);
+    expect(times).toEqual([0, 0, 0]);
+    const custom = setup({ rpm: 1, key: () => 'shared' });
+    const calls = [custom.client.chat(request, { metadata: { tenant: 'a' } }), custom.client.chat(request, { metadata: { tenant: 'b' } })];
+    await custom.clock.advance(60_000);
+    await Promise.all(calls);
+    expect(custom.times).toEqual([0, 60_000]);
+    void clock;
+  });
+});
+
+describe('rateLimit: bounded queue and abort', () => {
+  it('fails at once when the queue is full, with retryAfterMs', async () => {
+    const { clock, client } = setup({ rpm: 1, maxQueue: 1, maxWaitMs: 600_000 });
+    const first = client.chat(request);
+    const second = client.chat(request);
+    const third = await settle(client.chat(request));
+    expect(third.ok).toBe(false);
+    const err = (third as { e: RateLimitExceededError }).e;
+    expect(err).toBeInstanceOf(RateLimitExceededError);
+    expect(err.message).toBe('rateLimit: queue for "fake" is full (1 waiting); retry in 120000 ms');
+    expect([err.retryAfterMs, err.provider]).toEqual([120_000, 'fake']);
+    await clock.advance(60_000);
+    await Promise.all([first, second]);
+  });
+
+  it('fails at once when the wait would exceed maxWaitMs or the call deadline', async () => {
+    const { clock, client } = setup({ rpm: 1, maxWaitMs: 30_000 });
+    await client.chat(request);
+    const err = await client.chat(request).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RateLimitExceededError);
+    expect((err as Error).message).toBe('rateLimit: "fake" would have to wait 60000 ms for 1 request and 1031 tokens, more than maxWaitMs (30000 ms)');
+    expect((err as RateLimitExceededError).retryAfterMs).toBe(60_000);
+    const deadline = await client.chat(request, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect((deadline as Error).message).toBe(`rateLimit: "fake" would have to wait 60000 ms for 1 request and 1031 tokens, more than the call's deadline (10000 ms)`);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('removes an aborted waiter at once, keeps the order of the others, and leaks no timer', async () => {
+    const { clock, times, client } = setup({ rpm: 1, maxWaitMs: 600_000 });
+    await client.chat(request);
+    const controller = new AbortController();
+    const second = settle(client.chat(request, { signal: controller.signal }));
+    const third = client.chat(request);
+    await clock.advance(10_000);
+    controller.abort();
+    const aborted = await second;
+    expect(aborted.ok).toBe(false);
+    expect((aborted as { e: unknown }).e).toBeInstanceOf(AbortError);
+    expect(((aborted as { e: Error }).e).message).toBe('The operation was aborted by the caller');
+    await clock.advance(50_000);
+    await third;
+    expect(times).toEqual([0, 60_000]);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('clears its timer when the only waiter aborts', async () => {
+    const { clock, client } = setup({ rpm: 1 });
+    await client.chat(request);
+    const controller = new AbortController();
+    const waiting = settle(client.chat(request, { signal: controller.signal }));
+    await flush();
+    expect(clock.pending).toBe(1);
+    controller.abort();
+    expect((await waiting).ok).toBe(false);
+    await flush();
+    expect(clock.pending).toBe(0);
+  });
+});
+
+describe('rateLimit: adaptive to provider headers', () => {
+  it('holds requests until the reset time when the provider says none remain', async () => {
+    const { clock, times, client } = setup({}, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingRequests: 0, resetRequestsAt: 10_000 } } : undefined) });
+    await client.chat(request);
+    const second = client.chat(request);
+    await clock.advance(10_000);
+    await second;
+    expect(times).toEqual([0, 10_000]);
+    expect(clock.delays).toEqual([10_000]);
+  });
+
+  it('lets the remaining requests through, then holds (before the provider starts returning 429s)', async () => {
+    const { clock, times, client } = setup({}, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingRequests: 2, resetRequestsAt: 6_000 } } : undefined) });
+    await client.chat(request);
+    const calls = [client.chat(request), client.chat(request), client.chat(request)];
+    await clock.advance(6_000);
+    await Promise.all(calls);
+    expect(times).toEqual([0, 0, 0, 6_000]);
+  });
+
+  it('holds on remaining tokens below the next estimate', async () => {
+    const { clock, times, client } = setup({}, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingTokens: 1000, resetTokensAt: 7_000 } } : undefined) });
+    await client.chat(request);
+    const second = client.chat(request); // estimate 1031 > 1000
+    await clock.advance(7_000);
+    await second;
+    expect(times).toEqual([0, 7_000]);
+  });
+
+  it("holds after a 429's Retry-After, capped by maxHoldMs", async () => {
+    const { clock, times, client } = setup({ maxHoldMs: 20_000 }, {
+      onCall: (_r, _c, n) => {
+        if (n === 0) throw new RateLimitError('Rate limit exceeded', { provider: 'fake', status: 429, retryAfterMs: 45_000 });
+      },
+    });
+    await expect(client.chat(request)).rejects.toThrow(RateLimitError);
+    const second = client.chat(request);
+    await clock.advance(20_000);
+    await second;
+    expect(times).toEqual([0, 20_000]);
+  });
+
+  it('ignores the headers when adaptive is off', async () => {
+    const { times, client } = setup({ rpm: 100, adaptive: false }, { onCall: () => ({ status: 200, rateLimit: { remainingRequests: 0, resetRequestsAt: 10_000 } }) });
+    await client.chat(request);
+    await client.chat(request);
+    expect(times).toEqual([0, 0]);
+  });
+});
+
+describe('rateLimit: options', () => {
+  it.each([
+    [{ rpm: 0 }, 'rateLimit: rpm must be a positive number, got 0'],
+    [{ tpm: -5 }, 'rateLimit: tpm must be a positive number, got -5'],
+    [{ rpm: 1, maxQueue: 1.5 }, 'rateLimit: maxQueue must be a non-negative integer, got 1.5'],
+    [{ rpm: 1, maxWaitMs: -1 }, 'rateLimit: maxWaitMs must be a non-negative number, got -1'],
+    [{ rpm: 1, defaultMaxTokens: 0 }, 'rateLimit: defaultMaxTokens must be a positive integer, got 0'],
+    [{ rpm: 1, key: 'x' }, 'rateLimit: key must be a function (ctx) => string, got string'],
+    [{ adaptive: false }, 'rateLimit: give rpm, tpm, or leave adaptive on'],
+  ])('rejects %j', (options, message) => {
+    expect(() => rateLimit(options as never)).toThrow(ConfigurationError);
+    expect(() => rateLimit(options as never)).toThrow(message);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * `rateLimit()`: requests- and tokens-per-minute buckets, a bounded FIFO queue, and adaptive
+ * slowdown from the provider's rate-limit headers.
+ * @module
+ */
+import { ConfigurationError, LifelineError, type Clock, type Context, type Middleware } from '@lifeline/core';
+import { Admission } from './admission.js';
+import { estimateRequestTokens } from './estimate.js';
+import { MemoryRateLimitStore } from './memory-store.js';
+import type { ProviderWindow, RateLimitStore } from './store.js';
+import { watchStream } from './watch-stream.js';
+
+/** Options of {@link rateLimit}. Give `rpm`, `tpm`, or neither for adaptive-only limiting. */
+export interface RateLimitOptions {
+  /** Requests per minute per key (a full minute's allowance may burst). @defaultValue unlimited */
+  rpm?: number;
+  /** Tokens per minute per key, pre-debited from an estimate and corrected with real usage. @defaultValue unlimited */
+  tpm?: number;
+  /** The bucket key. @defaultValue target name (or `default`), plus `|tenant=<id>` when `metadata.tenant` is set */
+  key?: (ctx: Context) => string;
+  /** Calls that may wait per key; one more fails at once. @defaultValue 1000 */
+  maxQueue?: number;
+  /** Longest wait accepted; a call that would wait longer fails at once. The call's deadline also bounds it. @defaultValue 60000 */
+  maxWaitMs?: number;
+  /** Time source. @defaultValue ctx.clock */
+  clock?: Clock;
+  /** Where buckets live; share a Redis store across instances. @defaultValue a new MemoryRateLimitStore */
+  store?: RateLimitStore;
+  /** Slow down on the provider's headers (remaining requests/tokens, reset times) and on 429 Retry-After. @defaultValue true */
+  adaptive?: boolean;
+  /** Longest hold adaptive limiting imposes from one header or Retry-After, ms. @defaultValue 60000 */
+  maxHoldMs?: number;
+  /** Output tokens assumed for the estimate when the request sets no maximum. @defaultValue 1024 */
+  defaultMaxTokens?: number;
+}
+
+const DEFAULTS = { maxQueue: 1000, maxWaitMs: 60_000, adaptive: true, maxHoldMs: 60_000, defaultMaxTokens: 1024 } as const;
+
+function positive(name: string, value: unknown, integer: boolean, allowZero = false): void {
+  if (value === undefined) return;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && (!integer || Number.isInteger(value));
+  if (!ok) throw new ConfigurationError(`rateLimit: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}, got ${String(value)}`);
+}
+
+/** The default key: target name (or `default`), plus the tenant when there is one. */
+export function defaultRateLimitKey(ctx: Context): string {
+  const target = ctx.target?.name ?? 'default';
+  const tenant = ctx.metadata.tenant;
+  return tenant === undefined || tenant === null || tenant === '' ? target : `${target}|tenant=${String(tenant)}`;
+}
+
+/**
+ * Client-side rate limiting. Each call takes 1 request and its estimated tokens (prompt
+ * characters / 4 + max output tokens) from its key's buckets, waiting in a bounded FIFO queue
+ * when they are empty; the estimate is corrected with the real usage (and retries inside are
+ * charged) once known. Adaptive by default: when the provider's headers (`ctx.meta.rateLimit`)
+ * say the remaining requests or tokens are spent, calls to that target hold until the reset
+ * time, and a 429's Retry-After holds them too — before the provider starts refusing.
+ *
+ * @param options - limits, key, queue bounds, store
+ * @throws {@link ConfigurationError} for an invalid option
+ * @example
+ * ```ts
+ * createClient({ adapter, use: [rateLimit({ rpm: 500, tpm: 200_000, maxWaitMs: 10_000 })] });
+ * ```
+ */
+export function rateLimit(options: RateLimitOptions = {}): Middleware {
+  positive('rpm', options.rpm, false);
+  positive('tpm', options.tpm, false);
+  positive('maxQueue', options.maxQueue, true, true);
+  positive('maxWaitMs', options.maxWaitMs, false, true);
+  positive('maxHoldMs', options.maxHoldMs, false);
+  positive('defaultMaxTokens', options.defaultMaxTokens, true);
+  if (options.key !== undefined && typeof options.key !== 'function') throw new ConfigurationError(`rateLimit: key must be a function (ctx) => string, got ${typeof options.key}`);
+  const { maxQueue, maxWaitMs, adaptive, maxHoldMs, defaultMaxTokens } = { ...DEFAULTS, ...options };
+  if (options.rpm === undefined && options.tpm === undefined && !adaptive) throw new ConfigurationError('rateLimit: give rpm, tpm, or leave adaptive on');
+  const limits = { rpm: options.rpm, tpm: options.tpm };
+  const keyOf = options.key ?? defaultRateLimitKey;
+  const store = options.store ?? new MemoryRateLimitStore();
+  const admission = new Admission(store);
+
+  return async function rateLimit(ctx, next) {
+    const clock = options.clock ?? ctx.clock;
+    const key = keyOf(ctx);
+    const providerKey = ctx.target?.name ?? 'default';
+    const estimate = estimateRequestTokens(ctx.request, defaultMaxTokens);
+    const remaining = ctx.remainingMs();
+    const bounded = remaining !== undefined && remaining < maxWaitMs;
+    ctx.meta.queuedMs = await admission.admit(
+      {
+        key, providerKey, limits, maxQueue, provider: ctx.target?.name, signal: ctx.signal,
+        cost: { requests: 1, tokens: estimate },
+        maxWaitMs: bounded ? Math.max(0, remaining) : maxWaitMs,
+        maxWaitLabel: bounded ? "the call's deadline" : 'maxWaitMs',
+      },
+      clock,
+    );
+    const log = ctx.meta.attemptLog;
+    const start = log.length;
+
+    const observe = async (error?: unknown) => {
+      if (!adaptive) return;
+      const now = clock.now();
+      const cap = (at: number | undefined) => (at === undefined ? undefined : Math.min(at, now + maxHoldMs));
+      const info = ctx.meta.rateLimit;
+      const window: ProviderWindow = {};
+      if (info) {
+        Object.assign(window, {
+          remainingRequests: info.remainingRequests, resetRequestsAt: cap(info.resetRequestsAt),
+          remainingTokens: info.remainingTokens, resetTokensAt: cap(info.resetTokensAt),
+        });
+      }
+      if (error instanceof LifelineError && error.code === 'rate_limit' && error.retryAfterMs !== undefined) window.holdUntil = now + Math.min(error.retryAfterMs, maxHoldMs);
+      if (info || window.holdUntil !== undefined) await store.observe(providerKey, window, now);
+    };
+    const correct = async () => {
+      const records = log.slice(start);
+      let tokens = 0;
+      for (const r of records) tokens += r.usage ? r.usage.total_tokens || r.usage.prompt_tokens + r.usage.completion_tokens : r.status === undefined ? 0 : estimate;
+      const delta = { requests: records.length - 1, tokens: tokens - estimate };
+      await store.adjust(key, delta, limits, clock.now());
+      if ((limits.rpm && delta.requests < 0) || (limits.tpm && delta.tokens < 0)) admission.wake(key); // a refund may let waiters go early
+    };
+
+    try {
+      await next();
+    } catch (err) {
+      await Promise.all([observe(err), correct()]).catch(() => {});
+      throw err;
+    }
+    await observe().catch(() => {});
+    if (ctx.streaming && ctx.stream) {
+      ctx.stream = watchStream(ctx.stream, () => correct().catch(() => {}));
+      return;
+    }
+    await correct().catch(() => {});
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Running a callback once when a stream ends, without buffering it.
+ * @module
+ */
+import type { ChatChunk } from '@lifeline/core';
+
+/**
+ * Wraps `stream` so that `onEnd` runs exactly once when the iteration ends — completed, failed,
+ * or abandoned by the consumer. Errors from `onEnd` are swallowed.
+ *
+ * @param stream - the stream
+ * @param onEnd - called at the end (awaited before the iteration finishes)
+ * @returns the wrapped stream
+ */
+export async function* watchStream(stream: AsyncIterable<ChatChunk>, onEnd: () => unknown): AsyncGenerator<ChatChunk> {
+  try {
+    yield* stream;
+  } finally {
+    try {
+      await onEnd();
+    } catch {
+      // observers never break the stream
+    }
+  }
+}
