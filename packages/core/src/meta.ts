@@ -59,6 +59,12 @@ export interface Meta {
   costUsd?: number;
   /** What a cache hit saved, in USD. */
   savedUsd?: number;
+  /** Cost of each upstream attempt priced by `meter()` (failed attempts without usage cost 0). */
+  costByAttempt?: Array<{ target: string; model: string; costUsd: number | undefined }>;
+  /** Time spent waiting in a local rate-limit queue, in ms. */
+  queuedMs?: number;
+  /** Number of times failover moved to another target. */
+  failovers?: number;
   usage?: Usage;
   /** True when the answer is a degraded fallback, not a model's answer. */
   degraded?: boolean;
