@@ -316,3 +316,16 @@ describe('overall deadline and fallbacks', () => {
     expect(await p).toBeInstanceOf(TimeoutError);
   });
 });
+
+describe('errors carry the call meta', () => {
+  it('attaches meta (attempts, attempt log) to a failed call as a non-enumerable property', async () => {
+    const { errorMeta } = await import('./client.js');
+    const adapter = fakeAdapter({ name: 'down', onCall: () => { throw new ServerError('down', { status: 503, provider: 'down' }); } });
+    const err = await createClient({ adapter }).chat(req).catch((e: unknown) => e);
+    const meta = errorMeta(err);
+    expect(meta?.attempts).toBe(1);
+    expect(meta?.attemptLog[0]).toMatchObject({ target: 'down', outcome: 'error', errorCode: 'server', status: 503 });
+    expect(Object.keys(err as object)).not.toContain('meta');
+    expect(JSON.stringify(err)).not.toContain('attemptLog');
+  });
+});

@@ -64,6 +64,28 @@ export interface LifelineClient {
 const noop = () => {};
 
 /**
+ * Attaches the failed call's meta (attempts, attempt log, provider…) to the error as a
+ * non-enumerable `meta` property, so a caller can report what happened without it leaking into
+ * `JSON.stringify(error)`. An error already carrying a meta (one shared by coalesced callers)
+ * keeps the first.
+ */
+function attachMeta(error: unknown, meta: Meta): void {
+  if (typeof error !== 'object' || error === null || Object.isFrozen(error)) return;
+  if (Object.prototype.hasOwnProperty.call(error, 'meta')) return;
+  try {
+    Object.defineProperty(error, 'meta', { value: meta, enumerable: false, configurable: true });
+  } catch {
+    // an exotic error object that refuses new properties: nothing to attach
+  }
+}
+
+/** The meta of the call that failed with `error`, when `chat()`/`stream()` attached one. */
+export function errorMeta(error: unknown): Meta | undefined {
+  const meta = (error as { meta?: unknown } | null)?.meta;
+  return typeof meta === 'object' && meta !== null && Array.isArray((meta as Meta).attemptLog) ? (meta as Meta) : undefined;
+}
+
+/**
  * Once `timeoutMs` fires, the pipeline keeps this long to answer from a fallback (stale cache,
  * degraded answer) before the call fails with the `TimeoutError`. The caller's own abort has no grace.
  */
@@ -131,6 +153,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
   function failure(ctx: Context, err: unknown): unknown {
     const error = ctx.aborted && !(err instanceof LifelineError && err.code !== 'abort') ? abortReason(ctx.signal) : err;
     ctx.meta.attempts = ctx.meta.attemptLog.length;
+    attachMeta(error, ctx.meta);
     publish('lifeline:request', () => ({ phase: 'end', ctx, error }));
     return error;
   }

@@ -18,7 +18,7 @@ export { ResponseAssembler, isContentChunk, responseToChunks } from './assemble.
 export { primeStream, isPrimed, type PrimedStream } from './prime.js';
 export { validateRequest } from './validate.js';
 export { createTerminal } from './terminal.js';
-export { createClient, DEADLINE_GRACE_MS, type ClientOptions, type CallOptions, type ChatResult, type LifelineStream, type LifelineClient } from './client.js';
+export { createClient, errorMeta, DEADLINE_GRACE_MS, type ClientOptions, type CallOptions, type ChatResult, type LifelineStream, type LifelineClient } from './client.js';
 export { timeout, type TimeoutOptions } from './timeout.js';
 export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';
 export { ALTERNATIVES_LEFT, alternativesLeft } from './state-keys.js';

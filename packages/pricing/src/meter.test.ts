@@ -43,7 +43,7 @@ describe('meter: JSON and streams', () => {
     const { meta } = await stream.result;
     expect(meta.costUsd).toBe(json.meta.costUsd);
     expect(meta.usage).toEqual(json.meta.usage);
-    const view = (m: typeof meta) => (m.costByAttempt as Array<{ costUsd: number; usage: Usage; outcome: string }>).map((a) => [a.outcome, a.costUsd, a.usage]);
+    const view = (m: typeof meta) => (m.costByAttempt as unknown as Array<{ costUsd: number; usage: Usage; outcome: string }>).map((a) => [a.outcome, a.costUsd, a.usage]);
     expect(view(meta)).toEqual(view(json.meta));
   });
 
@@ -96,7 +96,7 @@ describe('meter: attempts', () => {
     const client = createClient({ adapter, use: [meter(), retryOnce] });
     const { meta } = await client.chat(request());
     expect(meta.attempts).toBe(2);
-    expect((meta.costByAttempt as Array<{ costUsd: number; outcome: string }>).map((a) => [a.outcome, a.costUsd])).toEqual([['error', 0], ['ok', 0.0048]]);
+    expect((meta.costByAttempt as unknown as Array<{ costUsd: number; outcome: string }>).map((a) => [a.outcome, a.costUsd])).toEqual([['error', 0], ['ok', 0.0048]]);
     expect(meta.costUsd).toBe(0.0048);
   });
 

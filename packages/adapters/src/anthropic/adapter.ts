@@ -1,0 +1,134 @@
+/**
+ * `anthropic()`: an {@link Adapter} for the Anthropic Messages API (`POST /v1/messages`), taking and
+ * returning OpenAI-shaped requests, responses and chunks.
+ * @module
+ */
+import { ServerError, responseToChunks, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import { MAX_BODY_BYTES, readText } from '../http/body.js';
+import { classifyError, httpError } from '../http/errors.js';
+import { providerLabel } from '../http/label.js';
+import { HttpPool } from '../http/pool.js';
+import { extractProviderError } from '../http/provider-error.js';
+import { parseRateLimit } from '../http/rate-limit-headers.js';
+import { headerValue, jsonBody, send, type SendResponse } from '../http/send.js';
+import { SseReader } from '../http/sse.js';
+import { guardBody } from './guard.js';
+import { resolveAnthropicOptions, type AnthropicOptions } from './options.js';
+import { toAnthropicRequest } from './request.js';
+import { fromAnthropicMessage, isAnthropicMessage } from './response.js';
+import { AnthropicStreamTranslator } from './stream.js';
+
+/** Error bodies are read up to this size. */
+const MAX_ERROR_BYTES = 64 * 1024;
+const RESERVED_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-type', 'accept', 'content-length']);
+
+/**
+ * Creates an adapter for the Anthropic Messages API.
+ *
+ * System and developer messages become the top-level `system`; tool calls and results become
+ * `tool_use` / `tool_result` blocks; a final assistant message is a prefill. `max_tokens` is
+ * required by Anthropic: the request's `max_completion_tokens ?? max_tokens`, else
+ * `defaultMaxTokens`, else a `BadRequestError` before anything is sent.
+ *
+ * @param options - API key, base URL, name, API version, default max tokens, pool settings
+ * @returns the adapter; call `close()` to release its connections
+ * @throws {@link ConfigurationError} naming the invalid option
+ * @example
+ * ```ts
+ * import { createClient } from '@lifeline/core';
+ * import { anthropic } from '@lifeline/adapters';
+ *
+ * const claude = anthropic({ apiKey: process.env.ANTHROPIC_API_KEY!, defaultMaxTokens: 1024 });
+ * const client = createClient({ adapter: claude });
+ * const { response } = await client.chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
+export function anthropic(options: AnthropicOptions): Adapter {
+  const o = resolveAnthropicOptions(options);
+  const name = o.name;
+  const label = providerLabel('anthropic', name);
+  const pool = new HttpPool(options, name);
+  const url = `${o.baseURL}/v1/messages`;
+  const secrets = [o.apiKey];
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
+  headers['x-api-key'] = o.apiKey;
+  headers['anthropic-version'] = o.version;
+
+  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
+    const body = jsonBody(toAnthropicRequest(request, { provider: name, defaultMaxTokens: o.defaultMaxTokens, stream }));
+    const res = await send(pool, {
+      url,
+      headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
+      body,
+      signal: call.signal,
+      provider: name,
+      label,
+      secrets,
+    });
+    call.onResponse?.({ status: res.status, requestId: res.requestId, rateLimit: parseRateLimit(res.headers) });
+    if (res.status >= 400) {
+      const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_ERROR_BYTES });
+      throw httpError({ provider: name, label, status: res.status, headers: res.headers, body: text, requestId: res.requestId, secrets });
+    }
+    return res;
+  }
+
+  /** Reads a JSON body that should be a message; an error envelope (even with a 200) or garbage throws. */
+  async function readMessage(res: SendResponse, call: AdapterCall): Promise<ChatResponse> {
+    const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_BODY_BYTES });
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new ServerError(`${label}: ${res.status} response is not valid JSON (${text.length} characters)`, { provider: name, status: res.status, requestId: res.requestId });
+    }
+    if (isAnthropicMessage(parsed)) return fromAnthropicMessage(parsed);
+    const info = extractProviderError(parsed);
+    if (info) throw classifyError({ provider: name, label, status: res.status, info, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
+    throw new ServerError(`${label}: ${res.status} response is not a Messages response (no content array)`, { provider: name, status: res.status, requestId: res.requestId });
+  }
+
+  async function* events(res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
+    const translator = new AnthropicStreamTranslator({ provider: name, label, requestId: res.requestId, secrets });
+    const sse = new SseReader(res.body, {
+      provider: name,
+      label,
+      signal: call.signal,
+      requestId: res.requestId,
+      secrets,
+      timeouts: pool.options,
+      contentDelivered: () => translator.contentDelivered,
+    });
+    for await (const event of sse) {
+      yield* translator.push(event.event, event.data);
+      if (translator.finished) {
+        sse.complete();
+        return;
+      }
+    }
+    translator.end();
+  }
+
+  return {
+    name,
+    kind: 'anthropic',
+    capabilities: { prefill: true },
+    async chat(request, call) {
+      return readMessage(await open(request, call, false), call);
+    },
+    async stream(request, call) {
+      const res = await open(request, call, true);
+      const type = headerValue(res.headers, 'content-type') ?? '';
+      if (type.includes('json') && !type.includes('event-stream')) {
+        // A gateway may answer a stream request with plain JSON: a whole message, or an error with status 200.
+        const chunks = responseToChunks(await readMessage(res, call));
+        return (async function* replay() {
+          yield* chunks;
+        })();
+      }
+      return guardBody(events(res, call), res.body, call.signal);
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Options of {@link anthropic}, their defaults and their validation.
+ * @module
+ */
+import { ConfigurationError } from '@lifeline/core';
+import type { HttpPoolOptions } from '../http/pool.js';
+
+/** Options of `anthropic()`. Pool and timeout settings ({@link HttpPoolOptions}) apply too. */
+export interface AnthropicOptions extends HttpPoolOptions {
+  /** The API key, sent as `x-api-key`. Never appears in an error. */
+  apiKey: string;
+  /**
+   * The bare origin, as in the official SDK: the adapter appends `/v1/messages`. A path prefix
+   * (a gateway such as `https://gateway.example.com/anthropic`) is kept.
+   * @defaultValue 'https://api.anthropic.com'
+   */
+  baseURL?: string;
+  /**
+   * Target name: `meta.provider`, the errors' `provider`, the breaker key.
+   * @defaultValue 'anthropic'
+   */
+  name?: string;
+  /**
+   * The `anthropic-version` header.
+   * @defaultValue '2023-06-01'
+   */
+  version?: string;
+  /**
+   * `max_tokens` to send when a request sets neither `max_completion_tokens` nor `max_tokens`
+   * (Anthropic requires one). Unset, such a request fails with a `BadRequestError` before sending;
+   * set it when requests written for OpenAI may fail over to Anthropic.
+   * @defaultValue undefined
+   */
+  defaultMaxTokens?: number;
+  /**
+   * Extra request headers, e.g. `{ 'anthropic-beta': 'context-1m-2025-08-07' }`. They cannot
+   * replace `x-api-key` or `anthropic-version`.
+   * @defaultValue {}
+   */
+  headers?: Record<string, string>;
+}
+
+/** The options once defaults are applied. */
+export interface ResolvedAnthropicOptions {
+  apiKey: string;
+  baseURL: string;
+  name: string;
+  version: string;
+  defaultMaxTokens: number | undefined;
+  headers: Record<string, string>;
+}
+
+/** Defaults of {@link AnthropicOptions}. */
+export const ANTHROPIC_DEFAULTS: Readonly<Omit<ResolvedAnthropicOptions, 'apiKey'>> = {
+  baseURL: 'https://api.anthropic.com',
+  name: 'anthropic',
+  version: '2023-06-01',
+  defaultMaxTokens: undefined,
+  headers: {},
+};
+
+function fail(field: string, expected: string, got: string): never {
+  throw new ConfigurationError(`anthropic: ${field} must be ${expected}, got ${got}`);
+}
+
+const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+/**
+ * Checks options and fills in defaults. A trailing `/` of `baseURL` is dropped.
+ * @throws {@link ConfigurationError} naming the field and the value (never the API key's value)
+ */
+export function resolveAnthropicOptions(options: AnthropicOptions): ResolvedAnthropicOptions {
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', String(options));
+  const { apiKey, baseURL = ANTHROPIC_DEFAULTS.baseURL, name = ANTHROPIC_DEFAULTS.name, version = ANTHROPIC_DEFAULTS.version, defaultMaxTokens, headers = {} } = options;
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string', apiKey === '' ? 'an empty string' : typeof apiKey);
+  if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', shown(name));
+  if (typeof version !== 'string' || version === '') fail('version', 'a non-empty string', shown(version));
+  if (defaultMaxTokens !== undefined && (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1)) {
+    fail('defaultMaxTokens', 'a positive integer', shown(defaultMaxTokens));
+  }
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    return fail('baseURL', 'an absolute http(s) URL', shown(baseURL));
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('baseURL', 'an absolute http(s) URL', shown(baseURL));
+  if (url.search || url.hash) fail('baseURL', 'a URL without query or fragment', shown(baseURL));
+  const base = url.href.replace(/\/+$/, '');
+  if (/\/v1$/.test(base)) fail('baseURL', 'the bare origin as in the official SDK (the adapter appends /v1/messages); drop the trailing /v1', shown(baseURL));
+  if (typeof headers !== 'object' || headers === null) fail('headers', 'an object of header values', shown(headers));
+  return { apiKey, baseURL: base, name, version, defaultMaxTokens, headers: { ...headers } };
+}

@@ -1,0 +1,144 @@
+/**
+ * `gemini()`: an {@link Adapter} for the Gemini Developer API (`models/{model}:generateContent`,
+ * `:streamGenerateContent?alt=sse`), taking and returning OpenAI-shaped requests, responses and chunks.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { ServerError, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import { guardBody } from '../anthropic/guard.js';
+import { MAX_BODY_BYTES, readText } from '../http/body.js';
+import { providerLabel } from '../http/label.js';
+import { HttpPool } from '../http/pool.js';
+import { parseRateLimit } from '../http/rate-limit-headers.js';
+import { headerValue, jsonBody, send, type SendResponse } from '../http/send.js';
+import { geminiError } from './errors.js';
+import { resolveGeminiOptions, type GeminiOptions } from './options.js';
+import { readGeminiEvents } from './reader.js';
+import { toGeminiRequest } from './request.js';
+import { fromGeminiResponse, type GeminiResponseContext } from './response.js';
+import { GeminiStreamTranslator } from './stream.js';
+import type { GeminiResponse } from './types.js';
+
+const MAX_ERROR_BYTES = 64 * 1024;
+const RESERVED_HEADERS = new Set(['x-goog-api-key', 'content-type', 'accept', 'content-length']);
+
+/** A tool-call id for a `functionCall` Gemini sent without one: unique, so a later failover to a vendor that requires unique ids still works. */
+function newToolCallId(): string {
+  return `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+}
+
+/** `models/{model}`; a full resource name (`models/…`, `tunedModels/…`) is kept. */
+function modelPath(model: string): string {
+  const m = /^(models|tunedModels)\/(.+)$/.exec(model);
+  return m ? `${m[1]}/${encodeURIComponent(m[2]!)}` : `models/${encodeURIComponent(model)}`;
+}
+
+/**
+ * Creates an adapter for the Gemini Developer API.
+ *
+ * `assistant` turns become `model` turns, system messages `systemInstruction`, tools
+ * `functionDeclarations`, and tool results `functionResponse` parts named after the call they
+ * answer. Tool calls get generated ids when Gemini sends none. A blocked prompt or answer (HTTP
+ * 200) throws `ContentFilterError`; a stream that ends without a `finishReason` throws
+ * `StreamInterruptedError`.
+ *
+ * @param options - API key, base URL, name, API version, pool settings
+ * @returns the adapter; call `close()` to release its connections
+ * @throws {@link ConfigurationError} naming the invalid option
+ * @example
+ * ```ts
+ * import { createClient } from '@lifeline/core';
+ * import { gemini } from '@lifeline/adapters';
+ *
+ * const google = gemini({ apiKey: process.env.GEMINI_API_KEY! });
+ * const client = createClient({ adapter: google });
+ * const { response } = await client.chat({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
+export function gemini(options: GeminiOptions): Adapter {
+  const o = resolveGeminiOptions(options);
+  const name = o.name;
+  const label = providerLabel('gemini', name);
+  const pool = new HttpPool(options, name);
+  const secrets = [o.apiKey];
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
+  headers['x-goog-api-key'] = o.apiKey;
+  const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
+
+  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
+    const body = jsonBody(toGeminiRequest(request, name));
+    const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+    const res = await send(pool, {
+      url: `${o.baseURL}/${o.apiVersion}/${modelPath(request.model)}:${method}`,
+      headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
+      body,
+      signal: call.signal,
+      provider: name,
+      label,
+      secrets,
+    });
+    call.onResponse?.({ status: res.status, requestId: res.requestId, rateLimit: parseRateLimit(res.headers) });
+    if (res.status >= 400) {
+      const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_ERROR_BYTES });
+      throw geminiError({ provider: name, label, status: res.status, body: text, headers: res.headers, requestId: res.requestId, secrets });
+    }
+    return res;
+  }
+
+  async function readJson(res: SendResponse, call: AdapterCall): Promise<unknown> {
+    const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_BODY_BYTES });
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ServerError(`${label}: ${res.status} response is not valid JSON (${text.length} characters)`, { provider: name, status: res.status, requestId: res.requestId });
+    }
+  }
+
+  async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
+    const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
+    const payloads = readGeminiEvents(res.body, {
+      provider: name,
+      label,
+      signal: call.signal,
+      requestId: res.requestId,
+      secrets,
+      timeouts: pool.options,
+      contentDelivered: () => translator.contentDelivered,
+    });
+    for await (const data of payloads) yield* translator.push(data);
+    yield* translator.end();
+  }
+
+  return {
+    name,
+    kind: 'gemini',
+    capabilities: { prefill: false },
+    async chat(request, call): Promise<ChatResponse> {
+      const res = await open(request, call, false);
+      const body = await readJson(res, call);
+      if (typeof body === 'object' && body !== null && 'error' in body) {
+        throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
+      }
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new ServerError(`${label}: ${res.status} response is not a GenerateContentResponse`, { provider: name, status: res.status, requestId: res.requestId });
+      }
+      return fromGeminiResponse(body as GeminiResponse, context(request));
+    },
+    async stream(request, call) {
+      const res = await open(request, call, true);
+      const type = headerValue(res.headers, 'content-type') ?? '';
+      if (type.includes('json') && !type.includes('event-stream')) {
+        // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
+        const body = await readJson(res, call);
+        const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
+        const chunks = [...translator.push(JSON.stringify(body)), ...translator.end()];
+        return (async function* replay() {
+          yield* chunks;
+        })();
+      }
+      return guardBody(events(request, res, call), res.body, call.signal);
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,206 @@
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbortError, ConfigurationError, ConnectionError, TimeoutError } from '@lifeline/core';
+import { startServer, type TestServer } from '../../test/http-server.js';
+import { readText } from './body.js';
+import { HttpPool } from './pool.js';
+import { jsonBody, send } from './send.js';
+
+const KEY = 'sk-secret-key-0123456789';
+let server: TestServer | undefined;
+let pool: HttpPool | undefined;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  await pool?.close();
+  await server?.close();
+  for (const c of cleanups.splice(0)) await c();
+  pool = undefined;
+  server = undefined;
+});
+
+/** A raw TCP server that accepts connections and never says anything. */
+async function silentTcp(): Promise<{ port: number; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const s: NetServer = createNetServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise<void>((r) => {
+    for (const so of sockets) so.destroy();
+    s.close(() => r());
+  }));
+  return { port: (s.address() as AddressInfo).port, sockets };
+}
+
+describe('send', () => {
+  it('POSTs the JSON body with headers and reports status, headers and request id', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'req_42' });
+      res.end('{"ok":true}');
+    });
+    pool = new HttpPool();
+    const res = await send(pool, {
+      url: `${server.url}/chat/completions?x=1`, provider: 'p',
+      headers: { authorization: `Bearer ${KEY}` }, body: jsonBody({ model: 'm', messages: [] }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.requestId).toBe('req_42');
+    expect(await readText(res.body, { provider: 'p', label: 'p' })).toBe('{"ok":true}');
+    expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/v1/chat/completions?x=1', body: '{"model":"m","messages":[]}' });
+    expect(server.requests[0]!.headers['content-type']).toBe('application/json');
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('reuses one keep-alive socket for sequential requests and resends the same body bytes', async () => {
+    server = await startServer((_req, res) => res.end('ok'));
+    pool = new HttpPool();
+    const body = jsonBody({ model: 'm', messages: [{ role: 'user', content: 'héllo' }] });
+    for (let i = 0; i < 5; i++) {
+      const res = await send(pool, { url: `${server.url}/chat/completions`, provider: 'p', body });
+      await readText(res.body, { provider: 'p', label: 'p' });
+    }
+    expect(server.connections).toBe(1);
+    expect(new Set(server.requests.map((r) => r.body)).size).toBe(1);
+    expect(server.requests[4]!.body).toBe('{"model":"m","messages":[{"role":"user","content":"héllo"}]}');
+    expect(pool.stats(server.origin)).toMatchObject({ connected: 1, running: 0 });
+  });
+
+  it('opens at most `connections` sockets for concurrent requests', async () => {
+    const waiting: (() => void)[] = [];
+    server = await startServer((_req, res) => {
+      waiting.push(() => res.end('ok'));
+      if (waiting.length === 2) setTimeout(() => waiting.splice(0).forEach((f) => f()), 5);
+    });
+    pool = new HttpPool({ connections: 2 });
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const res = await send(pool!, { url: `${server!.url}/x`, provider: 'p', body: '{}' });
+        return readText(res.body, { provider: 'p', label: 'p' });
+      }),
+    );
+    expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(server.connections).toBe(2);
+  });
+
+  it('maps a refused connection to ConnectionError', async () => {
+    const { port, sockets } = await silentTcp();
+    void sockets;
+    const closed = await startServer(() => {});
+    const url = `${closed.url}/x`;
+    await closed.close();
+    pool = new HttpPool();
+    const err = await send(pool, { url, provider: 'p', label: 'openai p', body: '{}' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as ConnectionError).retryable).toBe(true);
+    expect((err as ConnectionError).provider).toBe('p');
+    expect((err as Error).message).toMatch(/^openai p: connection failed — .*ECONNREFUSED/);
+    expect(port).toBeGreaterThan(0);
+  });
+
+  it('maps a reset before the response head to ConnectionError', async () => {
+    server = await startServer((req) => req.socket.destroy());
+    pool = new HttpPool();
+    const err = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as Error).message).toMatch(/^p: connection failed — other side closed/);
+  });
+
+  it('raises TimeoutError kind connect when the TLS handshake never completes', async () => {
+    const { port } = await silentTcp();
+    pool = new HttpPool({ connectTimeoutMs: 150 });
+    const started = performance.now();
+    const err = await send(pool, { url: `https://127.0.0.1:${port}/v1/x`, provider: 'p', label: 'openai p', body: '{}' }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err).toMatchObject({ kind: 'connect', timeoutMs: 150, retryable: true, provider: 'p' });
+    expect((err as Error).message).toBe('openai p: could not connect within 150 ms (connectTimeoutMs)');
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(900);
+  });
+
+  it('raises TimeoutError kind headers when the head does not come', async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool({ headersTimeoutMs: 150 });
+    const started = performance.now();
+    const err = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}' }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err).toMatchObject({ kind: 'headers', timeoutMs: 150 });
+    expect((err as Error).message).toBe('p: no response head within 150 ms (headersTimeoutMs)');
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(900);
+  });
+
+  it('rejects with the abort reason and closes the socket when the signal aborts', async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool();
+    const ac = new AbortController();
+    const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal });
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 2));
+    ac.abort();
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as AbortError).provider).toBe('p');
+    expect((err as Error).message).toBe('The operation was aborted by the caller');
+    await server.socketClosed(0);
+  });
+
+  it('rejects with a LifelineError abort reason as is (core timeout())', async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool();
+    const ac = new AbortController();
+    const reason = new TimeoutError('Timeout: attempt did not finish within 5 ms (ms)', { kind: 'total', timeoutMs: 5 });
+    const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal });
+    setTimeout(() => ac.abort(reason), 5);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it('does not send when the signal is already aborted', async () => {
+    server = await startServer((_q, res) => res.end());
+    pool = new HttpPool();
+    await expect(send(pool, { url: `${server.url}/x`, provider: 'p', signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(server.connections).toBe(0);
+  });
+});
+
+describe('HttpPool', () => {
+  it('validates its options', () => {
+    expect(() => new HttpPool({ connections: 0 }, 'openai')).toThrow(new ConfigurationError('openai: connections must be a positive integer, got 0'));
+    expect(() => new HttpPool({ pipelining: 1.5 }, 'openai')).toThrow('openai: pipelining must be a positive integer, got 1.5');
+    expect(() => new HttpPool({ bodyTimeoutMs: -1 }, 'openai')).toThrow('openai: bodyTimeoutMs must be a non-negative integer, got -1');
+    expect(new HttpPool({ connections: null }).options.connections).toBeNull();
+  });
+
+  it('refuses requests after close()', async () => {
+    pool = new HttpPool();
+    await pool.close();
+    const err = await send(pool, { url: 'http://127.0.0.1:9/x', provider: 'p' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigurationError);
+    expect((err as Error).message).toBe('http: the adapter was closed; create a new one to send more requests');
+  });
+
+  it('close() ends idle keep-alive sockets', async () => {
+    server = await startServer((_q, res) => res.end('ok'));
+    pool = new HttpPool();
+    const res = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}' });
+    await readText(res.body, { provider: 'p', label: 'p' });
+    expect(server.open).toBe(1);
+    await pool.close();
+    await server.socketClosed(0);
+    expect(server.open).toBe(0);
+  });
+
+  it('close() destroys in-flight requests after closeTimeoutMs', async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool({ closeTimeoutMs: 50 });
+    const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}' }).catch((e: unknown) => e);
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 2));
+    await pool.close();
+    const err = await pending;
+    expect(err).toBeInstanceOf(ConnectionError);
+    await server.socketClosed(0);
+  });
+});

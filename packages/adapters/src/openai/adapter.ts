@@ -1,0 +1,130 @@
+/**
+ * `openai()`: the adapter for every OpenAI-compatible Chat Completions endpoint (OpenAI, Azure
+ * v1, DeepSeek, OpenRouter, Groq, Together, Fireworks, vLLM, Ollama, LiteLLM and other relays).
+ * @module
+ */
+import { ResponseAssembler, responseToChunks, type Adapter, type AdapterCall, type AdapterCapabilities, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import {
+  HttpPool,
+  headerValue,
+  httpError,
+  parseRateLimit,
+  providerLabel,
+  readText,
+  release,
+  send,
+  type OriginStats,
+  type SendResponse,
+} from '../http/index.js';
+import { resolveOpenAIOptions, type OpenAIOptions } from './options.js';
+import { buildBody } from './request.js';
+import { parseCompletion, readCompletion } from './response.js';
+import { readChunks } from './stream.js';
+
+/** Largest error body read (the rest is discarded): 64 KiB. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+/** The adapter {@link openai} returns. */
+export interface OpenAIAdapter extends Adapter {
+  readonly kind: 'openai';
+  readonly capabilities: AdapterCapabilities;
+  /** The base URL (without a trailing slash). */
+  readonly baseURL: string;
+  /** Socket counts of the endpoint's pool (`undefined` before the first request). */
+  stats(): OriginStats | undefined;
+  /** Closes the pooled connections; idle sockets at once, in-flight ones after `closeTimeoutMs`. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an adapter for an OpenAI-compatible endpoint.
+ *
+ * `chat` resolves with the completion. `stream` resolves once the response head arrived with a
+ * 2xx status (so HTTP errors reject it) and yields the chunks; `stream_options.include_usage` is
+ * added so the last chunk carries usage. Errors are core's classes with `provider` set to `name`,
+ * `retryable`, `retryAfterMs`, `requestId` and `providerCode`; the API key never appears in them.
+ *
+ * @param options - base URL, key, name, headers, connection settings
+ * @returns the adapter; call `close()` when done with it
+ * @throws {@link ConfigurationError} when an option is invalid
+ * @example
+ * ```ts
+ * import { createClient } from '@lifeline/core';
+ * import { openai } from '@lifeline/adapters';
+ *
+ * const deepseek = openai({ name: 'deepseek', baseURL: 'https://api.deepseek.com/v1', apiKey: process.env.DEEPSEEK_API_KEY });
+ * const client = createClient({ adapter: deepseek });
+ * const { response } = await client.chat({ model: 'deepseek-chat', messages: [{ role: 'user', content: 'Hi' }] });
+ * ```
+ */
+export function openai(options: OpenAIOptions): OpenAIAdapter {
+  const o = resolveOpenAIOptions(options);
+  const pool = new HttpPool(options, 'openai');
+  const label = providerLabel('openai', o.name);
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': '@lifeline/adapters' };
+  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
+  Object.assign(headers, o.headers);
+  const streamHeaders = { ...headers, accept: 'text/event-stream' };
+  const base = { provider: o.name, label, secrets: o.secrets, timeouts: pool.options };
+
+  async function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<SendResponse> {
+    const res = await send(pool, {
+      url: o.url,
+      headers: streaming ? streamHeaders : headers,
+      body: buildBody(req, streaming, o.includeUsage),
+      signal: call.signal,
+      provider: o.name,
+      label,
+      secrets: o.secrets,
+    });
+    const rateLimit = parseRateLimit(res.headers);
+    try {
+      call.onResponse?.(rateLimit ? { status: res.status, requestId: res.requestId, rateLimit } : { status: res.status, requestId: res.requestId });
+    } catch (err) {
+      release(res.body);
+      throw err;
+    }
+    if (res.status < 200 || res.status >= 300) {
+      const body = await readText(res.body, { ...base, signal: call.signal, requestId: res.requestId, maxBytes: MAX_ERROR_BYTES });
+      throw httpError({ ...base, status: res.status, headers: res.headers, body, requestId: res.requestId });
+    }
+    return res;
+  }
+
+  return {
+    name: o.name,
+    kind: 'openai',
+    capabilities: o.capabilities,
+    baseURL: o.baseURL,
+
+    async chat(req: ChatRequest, call: AdapterCall): Promise<ChatResponse> {
+      const res = await request(req, call, false);
+      if ((headerValue(res.headers, 'content-type') ?? '').includes('text/event-stream')) {
+        // A relay that streams whatever it is asked: assemble the stream into the completion.
+        const asm = new ResponseAssembler();
+        for await (const chunk of readChunks(res.body, { ...base, signal: call.signal, requestId: res.requestId })) asm.push(chunk);
+        return asm.finish();
+      }
+      return readCompletion(res.body, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+    },
+
+    async stream(req: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>> {
+      const res = await request(req, call, true);
+      const ctx = { ...base, signal: call.signal, requestId: res.requestId };
+      const type = headerValue(res.headers, 'content-type') ?? '';
+      if (type.includes('application/json')) {
+        // A server that answered a stream request with JSON: an error in a 200, or a whole completion.
+        const text = await readText(res.body, { ...ctx, maxBytes: o.maxResponseBytes });
+        return replay(responseToChunks(parseCompletion(text, { ...ctx, status: res.status })));
+      }
+      return readChunks(res.body, ctx);
+    },
+
+    stats: () => pool.stats(o.url.origin),
+    close: () => pool.close(),
+  };
+}
+
+async function* replay(chunks: ChatChunk[]): AsyncGenerator<ChatChunk> {
+  yield* chunks;
+}

@@ -1,0 +1,56 @@
+/**
+ * Reads a non-streamed OpenAI-compatible response: tolerant of blank lines before the JSON
+ * (DeepSeek), strict about errors hidden in an HTTP 200 (OpenRouter, relays).
+ * @module
+ */
+import { ServerError, type ChatResponse } from '@lifeline/core';
+import { classifyError, extractProviderError, readText, type ResponseBody, type TransportErrorContext } from '../http/index.js';
+import { normalizeCompletion } from './normalize.js';
+
+/** What {@link readCompletion} needs besides the body. */
+export interface CompletionContext extends TransportErrorContext {
+  status: number;
+  maxBytes: number;
+}
+
+/**
+ * Parses the body of a 2xx response to a chat completion.
+ *
+ * @throws the mapped error class when the body is an error envelope (OpenRouter's 200 with
+ * `{"error":{"code":502,…}}`, a Gemini-compat error array)
+ * @throws {@link ServerError} (retryable) when the body is not JSON or has no `choices`; not
+ * retryable when it exceeds `maxBytes`
+ */
+export async function readCompletion(body: ResponseBody, ctx: CompletionContext): Promise<ChatResponse> {
+  const { provider, label, requestId, status } = ctx;
+  const text = await readText(body, {
+    ...ctx,
+    maxBytes: ctx.maxBytes,
+    overflow: 'error',
+    onTooLarge: (max) => new ServerError(`${label}: ${status} response larger than ${max} bytes (maxResponseBytes)`, { provider, status, requestId, retryable: false }),
+  });
+  return parseCompletion(text, ctx);
+}
+
+/** The synchronous half of {@link readCompletion}, for a body already read. */
+export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxBytes'>): ChatResponse {
+  const { provider, label, requestId, status } = ctx;
+  let json: unknown;
+  try {
+    json = JSON.parse(text.trim());
+  } catch (err) {
+    const what = text.trim() === '' ? 'an empty body' : 'a body that is not valid JSON';
+    throw new ServerError(`${label}: ${status} with ${what}`, { provider, status, requestId, retryable: true, cause: err });
+  }
+  const info = extractProviderError(json);
+  if (info) throw classifyError({ provider, label, status, info, source: 'body', requestId, secrets: ctx.secrets });
+  const response = typeof json === 'object' && json !== null && !Array.isArray(json) ? normalizeCompletion(json as Record<string, unknown>) : undefined;
+  if (!response) {
+    throw new ServerError(`${label}: ${status} with a body that is not a chat completion (no choices array)`, { provider, status, requestId, retryable: true });
+  }
+  const failed = response.choices.find((c) => c.finish_reason === 'error');
+  if (failed) {
+    throw new ServerError(`${label}: the provider ended the completion with finish_reason "error"`, { provider, status, requestId, retryable: true });
+  }
+  return response;
+}

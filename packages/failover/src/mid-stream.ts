@@ -1,0 +1,178 @@
+/**
+ * Streams after their first token: the `midStream` policy decides what a break (cut, stall,
+ * malformed chunk, in-band error) becomes — an honest error, a restart on the next target, or a
+ * continuation from a prefill.
+ * @module
+ */
+import {
+  AbortError,
+  type ChatChunk,
+  type ChatRequest,
+  LifelineError,
+  ResponseAssembler,
+  StreamInterruptedError,
+  abortReason,
+  isRetryable,
+} from '@lifeline/core';
+import { describeFailure } from './aggregate.js';
+import { emit } from './events.js';
+import type { MidStreamPolicy } from './options.js';
+import { withPrefill } from './prefill.js';
+import { type ResolvedTarget, requestFor } from './target.js';
+import type { Attempt } from './attempt.js';
+import type { FailoverCall } from './walk.js';
+
+/**
+ * What `meta.midStream` says about the last break of a stream.
+ * @example
+ * ```ts
+ * const info = stream.meta.midStream as MidStreamInfo | undefined; // { policy: 'restart', from: 'primary', to: 'backup', reason: 'connection', … }
+ * ```
+ */
+export interface MidStreamInfo {
+  policy: MidStreamPolicy;
+  /** Target whose stream broke. */
+  from: string;
+  /** Target that restarted or continued the answer; absent when none did. */
+  to?: string;
+  /** Code of the error that broke the stream (`connection`, `timeout`, `server`, …). */
+  reason: string;
+  /** Its message. */
+  message: string;
+}
+
+/**
+ * The `lifeline` field of the chunk announcing a restart (the chunk has `choices: []`).
+ * @example
+ * ```ts
+ * for await (const chunk of client.stream(req)) {
+ *   if ((chunk.lifeline as RestartMarker | undefined)?.event === 'restart') ui.clear();
+ *   else ui.append(chunk.choices[0]?.delta.content ?? '');
+ * }
+ * ```
+ */
+export interface RestartMarker {
+  event: 'restart';
+  /** Target whose stream broke. */
+  from: string;
+  /** Target the answer restarts on. */
+  target: string;
+  /** Code of the error that broke the stream. */
+  reason: string;
+}
+
+const codeOf = (e: unknown) => (e instanceof LifelineError ? e.code : e instanceof Error ? e.name : 'unknown');
+const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Wraps the winning attempt's primed stream: passes chunks through (never buffering), keeps
+ * `meta.model` current, and applies the `midStream` policy when the stream breaks.
+ */
+export async function* guardStream(call: FailoverCall, first: Attempt, original: ChatRequest): AsyncGenerator<ChatChunk> {
+  const { ctx } = call;
+  const policy = call.options.midStream;
+  let current = first;
+  let source = first.child.stream!;
+  let delivered = new ResponseAssembler();
+  let strip = false;
+  let finished = false;
+  try {
+    for (;;) {
+      try {
+        for await (const raw of source) {
+          let chunk = raw;
+          if (strip) [chunk, strip] = stripLeadingSpace(raw);
+          delivered.push(chunk);
+          if (chunk.model && ctx.meta.model !== chunk.model) ctx.meta.model = chunk.model;
+          yield chunk;
+        }
+        finished = true;
+        return;
+      } catch (error) {
+        if (ctx.aborted || error instanceof AbortError) throw ctx.aborted ? abortReason(ctx.signal) : error;
+        const from = current.target.name;
+        const info: MidStreamInfo = { policy, from, reason: codeOf(error), message: messageOf(error) };
+        ctx.meta.midStream = info;
+        const recovery = policy === 'error' || !call.options.failoverOn(error, ctx) ? undefined : await recover(call, policy, original, delivered);
+        if (!recovery || 'failure' in recovery) {
+          emit(() => ({ ctx, event: 'midStream', from, error, policy }));
+          throw interrupted(from, error, delivered.hasContent, policy, recovery?.failure);
+        }
+        const next = recovery.attempt;
+        current.child.dispose();
+        current = next;
+        source = next.child.stream!;
+        call.failovers++;
+        ctx.meta.failovers = call.failovers;
+        info.to = next.target.name;
+        emit(() => ({ ctx, event: 'midStream', from, to: next.target.name, error, policy }));
+        const stream = ctx.stream;
+        ctx.adopt(next.child);
+        ctx.stream = stream;
+        ctx.meta.midStream = info;
+        if (policy === 'restart') {
+          delivered = new ResponseAssembler();
+          yield restartChunk(next, from, info.reason, ctx.clock.now());
+        } else {
+          strip = recovery.trimmed;
+        }
+      }
+    }
+  } finally {
+    if (!finished) current.child.abort(new AbortError('The stream was stopped before it ended', { provider: current.target.name }));
+    current.child.dispose();
+  }
+}
+
+type Recovery = { attempt: Attempt; trimmed: boolean } | { failure: string };
+
+/** Starts the answer again (`restart`) or continues it from a prefill (`continue`) on the next target. */
+async function recover(call: FailoverCall, policy: 'restart' | 'continue', original: ChatRequest, delivered: ResponseAssembler): Promise<Recovery> {
+  let request = (t: ResolvedTarget) => requestFor(t, original);
+  let accept: ((t: ResolvedTarget) => boolean) | undefined;
+  let trimmed = false;
+  if (policy === 'continue') {
+    const prefill = withPrefill(original, delivered.finish());
+    if (typeof prefill === 'string') return { failure: prefill };
+    trimmed = prefill.trimmed;
+    request = (t) => ({ ...prefill.request, model: requestFor(t, original).model });
+    accept = (t) => t.prefill;
+  }
+  const before = call.failures.length;
+  try {
+    // A recovery target's refusal (e.g. a 400 for the prefill) must not end the walk, nor mask the original failure.
+    const attempt = await call.walk({ request, accept, hedging: false, failoverOn: (e) => !(e instanceof AbortError) });
+    return { attempt, trimmed };
+  } catch (error) {
+    if (call.ctx.aborted) throw abortReason(call.ctx.signal);
+    const tried = call.failures.slice(before);
+    if (tried.length === 0) return { failure: policy === 'continue' ? 'no target left accepts a prefill' : 'no target left' };
+    return { failure: tried.map(describeFailure).join('; ') };
+  }
+}
+
+function interrupted(from: string, cause: unknown, contentDelivered: boolean, policy: MidStreamPolicy, failure: string | undefined): StreamInterruptedError {
+  const what = `Stream from ${from} broke after content was delivered (${codeOf(cause)}: ${messageOf(cause)})`;
+  const tail = policy === 'error' ? '' : failure === undefined ? `; no ${policy}: the error does not fail over` : `; ${policy} failed: ${failure}`;
+  return new StreamInterruptedError(what + tail, {
+    provider: from,
+    status: cause instanceof LifelineError ? cause.status : undefined,
+    retryable: isRetryable(cause),
+    contentDelivered,
+    cause,
+  });
+}
+
+function restartChunk(next: Attempt, from: string, reason: string, now: number): ChatChunk {
+  const marker: RestartMarker = { event: 'restart', from, target: next.target.name, reason };
+  return { id: '', object: 'chat.completion.chunk', created: Math.floor(now / 1000), model: next.child.request.model, choices: [], lifeline: marker };
+}
+
+/** Drops whitespace at the start of the continuation (the prefill was sent without its trailing whitespace). */
+function stripLeadingSpace(chunk: ChatChunk): [ChatChunk, boolean] {
+  const choice = chunk.choices?.[0];
+  const content = choice?.delta.content;
+  if (!choice || typeof content !== 'string' || content === '') return [chunk, true];
+  const rest = content.replace(/^\s+/, '');
+  return [{ ...chunk, choices: [{ ...choice, delta: { ...choice.delta, content: rest } }, ...chunk.choices.slice(1)] }, rest === ''];
+}

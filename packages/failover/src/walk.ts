@@ -1,0 +1,191 @@
+/**
+ * One call's walk over its targets: each attempt runs the rest of the onion on a fork of the
+ * context (`next(child)`), streams are primed so failures before the first token surface here,
+ * hedges start in parallel when an attempt is slow, and the first to deliver wins.
+ * @module
+ */
+import { AbortError, type ChatRequest, CircuitOpenError, type Context, ContextLengthError, type Next, abortReason } from '@lifeline/core';
+import { type TargetFailure, failoverError } from './aggregate.js';
+import { ABORTED, type Attempt, HEDGE, after, launch, onAbort } from './attempt.js';
+import { emit } from './events.js';
+import type { LatencyStats } from './latency.js';
+import type { ResolvedFailoverOptions } from './options.js';
+import type { ResolvedTarget } from './target.js';
+
+/** How one walk runs. */
+export interface WalkOptions {
+  /** The request a target receives. */
+  request: (target: ResolvedTarget) => ChatRequest;
+  /** Only these targets (e.g. those accepting a prefill). */
+  accept?: (target: ResolvedTarget) => boolean;
+  /** Overrides `failoverOn` for this walk. */
+  failoverOn?: (error: unknown, ctx: Context) => boolean;
+  /** Whether slow attempts are hedged. */
+  hedging: boolean;
+}
+
+/** The state of one call across its walks (the first one, and mid-stream recoveries). */
+export class FailoverCall {
+  /** Every target's failure, in order (skipped targets included, flagged). */
+  readonly failures: TargetFailure[] = [];
+  /** Moves to another target after a failure. */
+  failovers = 0;
+  /** Hedged attempts started. */
+  hedges = 0;
+  readonly #queue: ResolvedTarget[];
+  readonly #tried = new Set<string>();
+  readonly #overflowed = new Set<string>();
+  #floor: number | undefined;
+
+  constructor(
+    readonly ctx: Context,
+    readonly next: Next,
+    order: ResolvedTarget[],
+    readonly options: ResolvedFailoverOptions,
+    readonly stats: LatencyStats,
+  ) {
+    this.#queue = order;
+  }
+
+  /**
+   * Tries targets until one delivers. Resolves with the winning attempt (not yet adopted).
+   * @throws the caller's abort; the error that stopped the walk; a `FailoverError` when every target failed
+   */
+  async walk(w: WalkOptions): Promise<Attempt> {
+    const { ctx } = this;
+    const running: Attempt[] = [];
+    let canHedge = w.hedging;
+    const start = (hedge: boolean, from?: Attempt, error?: unknown): boolean => {
+      const target = this.#take(w.accept);
+      if (!target) return false;
+      if (from) emit(() => ({ ctx, event: hedge ? 'hedge' : 'failover', from: from.target.name, to: target.name, error }));
+      this.#tried.add(target.name);
+      const { stats, next } = this;
+      const alternatives = this.#alternatives(w.accept);
+      running.push(launch({ ctx, next, target, request: w.request(target), hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs }));
+      return true;
+    };
+    if (!start(false)) throw this.#exhausted(undefined);
+    const abort = onAbort(ctx.signal);
+    try {
+      for (;;) {
+        const delay = canHedge ? this.#hedgeDelay(running) : undefined;
+        const timer = delay === undefined ? undefined : after(ctx, delay);
+        const got = await Promise.race([...running.map((a) => a.done), abort.promise, ...(timer ? [timer.promise] : [])]);
+        timer?.cancel();
+        if (got === ABORTED) {
+          this.#abandon(running, 'The call was aborted');
+          throw abortReason(ctx.signal);
+        }
+        if (got === HEDGE) {
+          if (start(true, running.at(-1))) this.hedges++;
+          else canHedge = false;
+          continue;
+        }
+        running.splice(running.indexOf(got.attempt), 1);
+        if (got.ok) {
+          this.#abandon(running, `Lost a hedged race to ${got.attempt.target.name}`);
+          return got.attempt;
+        }
+        const { error } = got;
+        if (ctx.aborted) {
+          this.#abandon(running, 'The call was aborted');
+          throw abortReason(ctx.signal);
+        }
+        this.failures.push({ target: got.attempt.target.name, error });
+        const failoverOn = w.failoverOn ?? this.options.failoverOn;
+        if (error instanceof AbortError || !failoverOn(error, ctx)) {
+          this.#abandon(running, `Abandoned: ${got.attempt.target.name} failed with an error that ends the call`);
+          throw this.#stop(error);
+        }
+        if (error instanceof ContextLengthError) this.#overflow(got.attempt.target);
+        if (running.length > 0) continue;
+        if (!start(false, got.attempt, error)) throw this.#exhausted(error);
+        this.failovers++;
+      }
+    } finally {
+      abort.cleanup();
+    }
+  }
+
+  /** Aborts the attempts still running: their upstream requests are cancelled. */
+  #abandon(running: readonly Attempt[], reason: string): void {
+    for (const a of running) {
+      a.lost = true;
+      a.child.abort(new AbortError(reason, { provider: a.target.name }));
+    }
+  }
+
+  /** The error to throw when the walk stops on `error`: as is when it is the only failure, else a `FailoverError` with it as cause. */
+  #stop(error: unknown): unknown {
+    const attempted = this.failures.filter((f) => !f.skipped);
+    return attempted.length <= 1 ? error : failoverError(this.failures, error);
+  }
+
+  #exhausted(last: unknown): unknown {
+    // A prompt too long for every remaining target is the caller's to fix, like a 400.
+    if (last instanceof ContextLengthError) return this.#stop(last);
+    return failoverError(this.failures);
+  }
+
+  #overflow(target: ResolvedTarget): void {
+    this.#overflowed.add(target.model ?? this.ctx.request.model);
+    const max = target.maxContextTokens;
+    if (max !== undefined && (this.#floor === undefined || max > this.#floor)) this.#floor = max;
+  }
+
+  /** The next target to try, skipping tried ones, too-small ones after a context overflow, and unavailable ones. */
+  #take(accept: ((t: ResolvedTarget) => boolean) | undefined): ResolvedTarget | undefined {
+    const queue = this.#queue;
+    for (let i = 0; i < queue.length; ) {
+      const t = queue[i]!;
+      if (this.#spent(t)) {
+        queue.splice(i, 1);
+        continue;
+      }
+      if (accept && !accept(t)) {
+        i++;
+        continue;
+      }
+      queue.splice(i, 1);
+      if (this.options.isAvailable && !this.options.isAvailable(t, this.ctx)) {
+        const error = new CircuitOpenError(`${t.name} skipped: isAvailable() returned false`, { provider: t.name });
+        this.failures.push({ target: t.name, error, skipped: true });
+        continue;
+      }
+      return t;
+    }
+    return undefined;
+  }
+
+  /**
+   * How many other targets this walk could still move on to — what core's `ALTERNATIVES_LEFT` tells
+   * the layers below: the queue as `#take` would see it, without consuming it.
+   */
+  #alternatives(accept: ((t: ResolvedTarget) => boolean) | undefined): number {
+    const { isAvailable } = this.options;
+    let n = 0;
+    for (const t of this.#queue) {
+      if (this.#spent(t) || (accept && !accept(t)) || (isAvailable && !isAvailable(t, this.ctx))) continue;
+      n++;
+    }
+    return n;
+  }
+
+  /** Already tried, or too small for the prompt after a context overflow. */
+  #spent(t: ResolvedTarget): boolean {
+    if (this.#tried.has(t.name)) return true;
+    if (this.#overflowed.size === 0) return false;
+    const model = t.model ?? this.ctx.request.model;
+    return this.#overflowed.has(model) || (this.#floor !== undefined && !((t.maxContextTokens ?? 0) > this.#floor));
+  }
+
+  /** Ms until the next hedge should start, or `undefined` for none. */
+  #hedgeDelay(running: readonly Attempt[]): number | undefined {
+    const { hedgeAfterMs, maxHedges } = this.options;
+    const last = running.at(-1);
+    if (hedgeAfterMs === undefined || !last || this.hedges >= maxHedges || this.#queue.length === 0) return undefined;
+    const after = hedgeAfterMs === 'p95' ? this.stats.percentile(last.target.name, 95) : hedgeAfterMs;
+    return after === undefined ? undefined : Math.max(0, last.startedAt + after - this.ctx.clock.now());
+  }
+}

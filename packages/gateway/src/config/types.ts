@@ -1,0 +1,214 @@
+/**
+ * The gateway's configuration: what a `lifeline.yaml` file holds once it is validated and its
+ * defaults applied. {@link GatewayConfigInput} is the looser shape a file (or a caller) may give.
+ * @module
+ */
+
+/** The provider wire formats the gateway speaks. */
+export type ProviderKind = 'openai' | 'anthropic' | 'gemini';
+
+/** Every {@link ProviderKind}, for validation messages. */
+export const PROVIDER_KINDS: readonly ProviderKind[] = ['openai', 'anthropic', 'gemini'];
+
+/** pino log levels. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** One upstream provider (`providers.<name>`). */
+export interface ProviderConfig {
+  /** Wire format. */
+  kind: ProviderKind;
+  /**
+   * Base URL as the vendor's SDK takes it: OpenAI-compatible with `/v1`, Anthropic and Gemini as
+   * the bare origin. @defaultValue the vendor's public endpoint
+   */
+  baseURL: string;
+  /** Upstream API key; in a config file it must come from `${ENV}` or `apiKeyFile`. Never logged. */
+  apiKey?: string | undefined;
+  /** Extra headers sent upstream (e.g. `OpenAI-Project`). */
+  headers?: Record<string, string> | undefined;
+  /** Models this provider serves, advertised at `GET /v1/models` when a route matches them. */
+  models?: string[] | undefined;
+  /** Price list of this provider (YAML/JSON catalog file): what its calls cost you. @defaultValue `pricing.catalog`, else official prices */
+  catalog?: string | undefined;
+  /** Most sockets to this provider. @defaultValue 64 */
+  connections?: number | undefined;
+  /** Anthropic: `max_tokens` sent when a request sets none (Anthropic requires one). @defaultValue 4096 */
+  defaultMaxTokens?: number | undefined;
+}
+
+/** One target of a route: a provider, optionally with a model swap. */
+export interface TargetConfig {
+  /** Name of a key of `providers`. */
+  provider: string;
+  /** Model to send instead of the requested one. */
+  model?: string | undefined;
+  /** Weight for the `weighted` strategy. @defaultValue 1 */
+  weight?: number | undefined;
+}
+
+/** Target selection strategies of `@lifeline/failover`. */
+export type RouteStrategy = 'ordered' | 'weighted' | 'least-latency';
+
+/** A route: requests whose model matches `model` (a glob) go to `targets`, in order. */
+export interface RouteConfig {
+  /** Glob on the requested model: `*` matches any run of characters, `?` one character. */
+  model: string;
+  /** Ordered targets. */
+  targets: TargetConfig[];
+  /** @defaultValue 'ordered' */
+  strategy: RouteStrategy;
+  /** Start a hedged request to the next target after this many ms without an answer. */
+  hedgeAfterMs?: number | undefined;
+}
+
+/** A gateway API key, stored as its SHA-256 only. */
+export interface GatewayKey {
+  /** Hex SHA-256 of the key. The plaintext is never kept. */
+  sha256: string;
+  /** Label for logs and metrics (`key-1` by default). */
+  name: string;
+  /** Tenant the key is bound to: scopes its cache, budget and rate limit. */
+  tenant?: string | undefined;
+  /** Daily spend limit of the tenant, in USD. */
+  budgetUsdPerDay?: number | undefined;
+  /** Requests per minute allowed for the tenant. */
+  rpm?: number | undefined;
+}
+
+/** `server:` */
+export interface ServerConfig {
+  /** @defaultValue '127.0.0.1' */
+  host: string;
+  /** @defaultValue 8787 */
+  port: number;
+  /** Largest accepted request body in bytes; larger → 413. @defaultValue 1048576 (1 MiB) */
+  bodyLimitBytes: number;
+  /** @defaultValue 'info' */
+  logLevel: LogLevel;
+  /** How long shutdown waits for in-flight requests and streams, in ms. @defaultValue 10000 */
+  shutdownTimeoutMs: number;
+  /** Model used by `POST /api/chat` when the body names none. */
+  defaultModel?: string | undefined;
+}
+
+/** `retry:` (see `@lifeline/retry`). */
+export interface RetryConfig {
+  /** Attempts per target, the first included. @defaultValue 3 */
+  maxAttempts: number;
+  /** @defaultValue 250 */
+  initialDelayMs: number;
+  /** @defaultValue 4000 */
+  maxDelayMs: number;
+  /** Longest Retry-After honoured before moving on, in ms. @defaultValue 10000 */
+  maxRetryAfterMs: number;
+}
+
+/** `circuitBreaker:` (see `@lifeline/circuit-breaker`). */
+export interface BreakerConfig {
+  /** Consecutive failures that open a target's breaker. @defaultValue 5 */
+  failureThreshold: number;
+  /** How long it stays open before a probe, in ms. @defaultValue 30000 */
+  breakDurationMs: number;
+  /** @defaultValue 1 */
+  halfOpenMaxProbes: number;
+}
+
+/** `timeouts:` */
+export interface TimeoutsConfig {
+  /** Whole request across retries and targets (`timeoutMs`). @defaultValue 60000 */
+  totalMs: number;
+  /** Each upstream attempt. @defaultValue 30000 */
+  attemptMs: number;
+  /** Streams: first content token of an attempt. @defaultValue 15000 */
+  firstTokenMs: number;
+  /** Streams: longest silence between chunks. @defaultValue 20000 */
+  idleMs: number;
+}
+
+/** `cache:` (see `@lifeline/cache`). */
+export interface CacheConfig {
+  /** Fresh for this long, in ms. @defaultValue 600000 */
+  ttlMs: number;
+  /** Served stale when every target fails, for this long after expiry, in ms. @defaultValue 86400000 */
+  staleIfErrorMs: number;
+  /** Memory bound in bytes. @defaultValue 67108864 (64 MiB) */
+  maxBytes: number;
+}
+
+/** `rateLimit:` (see `@lifeline/rate-limit`), for the whole gateway. */
+export interface RateLimitConfig {
+  /** Requests per minute. */
+  rpm?: number | undefined;
+  /** Tokens per minute. */
+  tpm?: number | undefined;
+  /** Longest queue before 429. @defaultValue 100 */
+  maxQueue: number;
+  /** Longest wait in the queue, in ms. @defaultValue 10000 */
+  maxWaitMs: number;
+}
+
+/** `budgets:` spend limits in USD. */
+export interface BudgetsConfig {
+  /** Whole gateway, per UTC day. */
+  dailyUsd?: number | undefined;
+  /** Whole gateway, per calendar month (UTC). */
+  monthlyUsd?: number | undefined;
+}
+
+/** `pricing:` catalogs (YAML or JSON files, paths relative to the config file). */
+export interface PricingConfig {
+  /** What you pay (your relay's prices); overrides the default catalog. */
+  catalog?: string | undefined;
+  /** Reference prices for savings (official list prices). @defaultValue the default catalog */
+  reference?: string | undefined;
+}
+
+/** `fallback:` the degraded answer of last resort. */
+export interface FallbackConfig {
+  /** @defaultValue true */
+  enabled: boolean;
+  /** The degraded answer. @defaultValue core's DEFAULT_FALLBACK_CONTENT */
+  content?: string | undefined;
+  /** Also degrade when every target is rate-limited (else: 429 with Retry-After). @defaultValue false */
+  onRateLimit: boolean;
+}
+
+/** A validated configuration with every default applied. */
+export interface GatewayConfig {
+  server: ServerConfig;
+  auth: { keys: GatewayKey[] };
+  providers: Record<string, ProviderConfig>;
+  routes: RouteConfig[];
+  retry: RetryConfig | false;
+  circuitBreaker: BreakerConfig | false;
+  timeouts: TimeoutsConfig;
+  cache: CacheConfig | false;
+  rateLimit: RateLimitConfig | false;
+  budgets: BudgetsConfig;
+  pricing: PricingConfig;
+  fallback: FallbackConfig;
+}
+
+/** A gateway key as written in a file: the key itself, or an object. */
+export type GatewayKeyInput =
+  | string
+  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number };
+
+/** A target as written in a file: a provider name, or an object. */
+export type TargetInput = string | { provider: string; model?: string; weight?: number };
+
+/** What a config file (or a caller of `createGateway`) may give; validated by `validateConfig`. */
+export interface GatewayConfigInput {
+  server?: Partial<ServerConfig>;
+  auth?: { keys?: GatewayKeyInput[] };
+  providers: Record<string, Partial<Omit<ProviderConfig, 'kind'>> & { kind: ProviderKind; apiKeyFile?: string }>;
+  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number }>;
+  retry?: Partial<RetryConfig> | false;
+  circuitBreaker?: Partial<BreakerConfig> | false;
+  timeouts?: Partial<TimeoutsConfig>;
+  cache?: Partial<CacheConfig> | false;
+  rateLimit?: Partial<RateLimitConfig> | false;
+  budgets?: BudgetsConfig;
+  pricing?: PricingConfig;
+  fallback?: Partial<FallbackConfig>;
+}

@@ -1,0 +1,143 @@
+/**
+ * Validation of `providers:` and `routes:`.
+ * @module
+ */
+import { DEFAULT_BASE_URLS } from './defaults.js';
+import { Issues, at, closest, readArray, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
+import { PROVIDER_KINDS, type ProviderConfig, type RouteConfig, type RouteStrategy, type TargetConfig } from './types.js';
+
+const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
+const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens'] as const;
+const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs'] as const;
+const TARGET_KEYS = ['provider', 'model', 'weight'] as const;
+const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
+
+/** Reads `providers:`; `readSecret` loads an `apiKeyFile` (trimmed), or throws; `resolvePath` makes `catalog` absolute. */
+export function readProviders(issues: Issues, raw: unknown, readSecret: (file: string) => string, resolvePath: (file: string) => string = (f) => f): Record<string, ProviderConfig> {
+  const out: Record<string, ProviderConfig> = {};
+  const obj = readObject(issues, 'providers', raw, false);
+  if (!obj) return out;
+  if (Object.keys(obj).length === 0) issues.add('providers', 'define at least one provider');
+  for (const [name, value] of Object.entries(obj)) {
+    const path = at('providers', name);
+    if (!NAME.test(name)) issues.expected(path, NAME_HINT, name);
+    const p = readObject(issues, path, value, false);
+    if (!p) continue;
+    rejectUnknownKeys(issues, path, p, PROVIDER_KEYS);
+    const kind = readEnum(issues, at(path, 'kind'), p.kind, PROVIDER_KINDS, false);
+    const baseURL = readString(issues, at(path, 'baseURL'), p.baseURL, { optional: true });
+    if (baseURL !== undefined) checkUrl(issues, at(path, 'baseURL'), baseURL);
+    let apiKey = readString(issues, at(path, 'apiKey'), p.apiKey, { optional: true });
+    const apiKeyFile = readString(issues, at(path, 'apiKeyFile'), p.apiKeyFile, { optional: true });
+    if (apiKeyFile !== undefined) {
+      if (apiKey !== undefined) issues.add(path, 'give apiKey or apiKeyFile, not both');
+      else {
+        try {
+          apiKey = readSecret(apiKeyFile);
+          if (apiKey === '') issues.add(at(path, 'apiKeyFile'), `file ${JSON.stringify(apiKeyFile)} is empty`);
+        } catch (err) {
+          issues.add(at(path, 'apiKeyFile'), `cannot read ${JSON.stringify(apiKeyFile)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
+    }
+    const headers = readHeaders(issues, at(path, 'headers'), p.headers);
+    const models = readArray(issues, at(path, 'models'), p.models)?.map((m, i) => readString(issues, at(at(path, 'models'), i), m)).filter((m): m is string => m !== undefined);
+    const catalog = readString(issues, at(path, 'catalog'), p.catalog, { optional: true });
+    const connections = readNumber(issues, at(path, 'connections'), p.connections, { min: 1, max: 10_000, integer: true });
+    const defaultMaxTokens = readNumber(issues, at(path, 'defaultMaxTokens'), p.defaultMaxTokens, { min: 1, integer: true });
+    if (!kind) continue;
+    if (kind !== 'openai' && apiKey === undefined && p.apiKey === undefined && p.apiKeyFile === undefined) {
+      issues.add(at(path, 'apiKey'), `is required for kind ${kind} (e.g. apiKey: "\${${kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'GEMINI_API_KEY'}}")`);
+    }
+    out[name] = {
+      kind,
+      baseURL: stripSlash(baseURL ?? DEFAULT_BASE_URLS[kind]),
+      apiKey,
+      headers,
+      models,
+      catalog: catalog === undefined ? undefined : resolvePath(catalog),
+      connections,
+      defaultMaxTokens: defaultMaxTokens ?? (kind === 'anthropic' ? 4096 : undefined),
+    };
+  }
+  return out;
+}
+
+function readHeaders(issues: Issues, path: string, raw: unknown): Record<string, string> | undefined {
+  const obj = readObject(issues, path, raw);
+  if (!obj) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const s = readString(issues, at(path, k), v, { nonEmpty: false });
+    if (s !== undefined) out[k] = s;
+  }
+  return out;
+}
+
+function checkUrl(issues: Issues, path: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    issues.expected(path, 'an absolute http(s) URL', value);
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') issues.expected(path, 'an http:// or https:// URL', value);
+  if (url.username || url.password) issues.add(path, 'must not embed credentials; use apiKey');
+}
+
+function stripSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+/** Reads `routes:`, checking that every target names a defined provider. */
+export function readRoutes(issues: Issues, raw: unknown, declared: readonly string[]): RouteConfig[] {
+  const out: RouteConfig[] = [];
+  const list = readArray(issues, 'routes', raw, false);
+  if (!list) return out;
+  if (list.length === 0) issues.add('routes', 'define at least one route (e.g. { model: "*", targets: [primary] })');
+  list.forEach((value, i) => {
+    const path = at('routes', i);
+    const r = readObject(issues, path, value, false);
+    if (!r) return;
+    rejectUnknownKeys(issues, path, r, ROUTE_KEYS);
+    const model = readString(issues, at(path, 'model'), r.model);
+    const strategy = readEnum(issues, at(path, 'strategy'), r.strategy, STRATEGIES) ?? 'ordered';
+    const hedgeAfterMs = readNumber(issues, at(path, 'hedgeAfterMs'), r.hedgeAfterMs, { min: 1 });
+    const targetList = readArray(issues, at(path, 'targets'), r.targets, false);
+    if (targetList && targetList.length === 0) issues.add(at(path, 'targets'), 'list at least one target');
+    const targets: TargetConfig[] = [];
+    targetList?.forEach((t, j) => {
+      const target = readTarget(issues, at(at(path, 'targets'), j), t, declared);
+      if (target) targets.push(target);
+    });
+    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs });
+  });
+  return out;
+}
+
+function readTarget(issues: Issues, path: string, raw: unknown, declared: readonly string[]): TargetConfig | undefined {
+  let provider: string | undefined;
+  let model: string | undefined;
+  let weight: number | undefined;
+  let providerPath = path;
+  if (typeof raw === 'string') {
+    provider = raw;
+  } else {
+    const t = readObject(issues, path, raw, false);
+    if (!t) return undefined;
+    rejectUnknownKeys(issues, path, t, TARGET_KEYS);
+    providerPath = at(path, 'provider');
+    provider = readString(issues, providerPath, t.provider);
+    model = readString(issues, at(path, 'model'), t.model, { optional: true });
+    weight = readNumber(issues, at(path, 'weight'), t.weight, { min: 0, allowZero: true });
+  }
+  if (provider === undefined) return undefined;
+  if (!declared.includes(provider)) {
+    const hint = closest(provider, declared);
+    issues.add(providerPath, `unknown provider ${JSON.stringify(provider)}${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${declared.join(', ') || 'none'}`);
+    return undefined;
+  }
+  return { provider, model, weight };
+}

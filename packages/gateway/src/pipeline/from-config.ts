@@ -1,0 +1,127 @@
+/**
+ * `buildPipeline`: a config becomes adapters and, per route, the recommended middleware stack —
+ * the one file that knows every Lifeline package.
+ * @module
+ */
+import { memoryStore, cache } from '@lifeline/cache';
+import { circuitBreaker } from '@lifeline/circuit-breaker';
+import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
+import { failover } from '@lifeline/failover';
+import { budget, Ledger, meter } from '@lifeline/pricing';
+import { rateLimit } from '@lifeline/rate-limit';
+import { retry } from '@lifeline/retry';
+import type { GatewayConfig, RouteConfig } from '../config/types.js';
+import { allRateLimited } from '../server/errors.js';
+import { createAdapter } from './adapters.js';
+import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
+import { createRouter, routableModels } from './router.js';
+import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
+import { tenantLimits } from './tenant-limits.js';
+
+/** Options of {@link buildPipeline}. */
+export interface BuildPipelineOptions {
+  /** Adapters to use instead of building them from `providers` (tests, custom transports), by provider name. */
+  adapters?: Readonly<Record<string, Adapter>>;
+  /** Catalogs given in code; they win over the config's files. */
+  pricing?: Partial<GatewayPricing>;
+  /** Time source of every client. @defaultValue the system clock */
+  clock?: Clock;
+}
+
+interface Route extends GatewayRoute {
+  config: RouteConfig;
+}
+
+/**
+ * Builds the pipeline of a validated config. Per route, outermost first:
+ * `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
+ * `failover(targets)` → per-target `rateLimit` → `retry` → `circuitBreaker` → `timeout`.
+ * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
+ * adapters (and their pools) are one per provider.
+ *
+ * @param config - from `loadConfig` / `validateConfig`
+ * @param options - injected adapters, catalogs, clock
+ * @returns the pipeline
+ * @throws {@link ConfigValidationError} when a catalog file cannot be read
+ * @example
+ * ```ts
+ * const pipeline = buildPipeline(await loadConfig('lifeline.yaml'));
+ * const { response, meta } = await pipeline.route('gpt-4.1')!.client.chat(request);
+ * ```
+ */
+export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptions = {}): GatewayPipeline {
+  const pricing = loadPricing(config, options.pricing);
+  const adapters = new Map<string, Adapter>();
+  const built: Adapter[] = [];
+  for (const [name, p] of Object.entries(config.providers)) {
+    const given = options.adapters?.[name];
+    const adapter = given ?? createAdapter(name, p);
+    if (!given) built.push(adapter);
+    adapters.set(name, adapter);
+  }
+  const ledger = new Ledger();
+  const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
+  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(options.clock && { clock: options.clock }) });
+  const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, store: memoryStore({ maxBytes: config.cache.maxBytes }) });
+  const fallback = config.fallback;
+  const shared: Middleware[] = [];
+  if (fallback.enabled) {
+    shared.push(fallbackResponse({ ...(fallback.content !== undefined && { content: fallback.content }), when: (error) => isOutage(error) && (fallback.onRateLimit || !allRateLimited(error)) }));
+  }
+  if (answers) shared.push(answers);
+  shared.push(...tenantLimits(config.auth.keys, priced));
+  if (config.budgets.dailyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.dailyUsd, window: 'day', scope: 'gateway', ...priced }));
+  if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced }));
+  shared.push(meter({ ...priced, ledger }));
+  const perAttempt: Middleware[] = [];
+  if (config.rateLimit !== false) {
+    const { rpm, tpm, maxQueue, maxWaitMs } = config.rateLimit;
+    perAttempt.push(rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default' }));
+  }
+  if (config.retry !== false) perAttempt.push(retry(config.retry));
+  if (breaker) perAttempt.push(breaker);
+  const { attemptMs, firstTokenMs, idleMs } = config.timeouts;
+  perAttempt.push(timeout({ ms: attemptMs, firstTokenMs, idleMs }));
+
+  const routes: Route[] = config.routes.map((r) => {
+    const targets = r.targets.map((t) => ({ adapter: adapters.get(t.provider)!, ...(t.model !== undefined && { model: t.model }), ...(t.weight !== undefined && { weight: t.weight }) }));
+    const route = failover(targets, { strategy: r.strategy, ...(r.hedgeAfterMs !== undefined && { hedgeAfterMs: r.hedgeAfterMs }) });
+    const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
+    return { pattern: r.model, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
+  });
+  const find = createRouter(routes);
+  const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
+  const listed = routableModels(routes.map((r) => r.pattern), declared);
+  const secrets = Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : []));
+
+  return {
+    route: find,
+    models: () => listed,
+    providers: () => Object.entries(config.providers).map(([name, p]) => ({ name, kind: p.kind, baseURL: p.baseURL })),
+    async breakers(): Promise<BreakerStatus[]> {
+      if (!breaker) return [];
+      const now = Date.now();
+      return Object.entries(await breaker.snapshot()).map(([key, s]) => ({
+        key,
+        state: s.state,
+        failures: s.failures,
+        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now) }),
+      }));
+    },
+    cache() {
+      if (!answers) return undefined;
+      const s = answers.stats();
+      return { entries: s.entries ?? 0, bytes: s.bytes ?? 0, hits: s.hits, misses: s.misses, stale: s.stale, coalesced: s.coalesced };
+    },
+    cost: (model) => {
+      const route = find(model);
+      return compareCost(pricing, model, route?.config.targets[0]);
+    },
+    spend: () => ledger.snapshot(),
+    onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
+    secrets: () => secrets,
+    async close() {
+      await Promise.allSettled(built.map((a) => a.close?.()));
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The contract between the HTTP server and what answers its requests. `buildPipeline(config)`
+ * builds one from a config file; `createPipeline({ routes })` wraps clients you built yourself.
+ * @module
+ */
+import type { LifelineClient } from '@lifeline/core';
+
+/** A route the server sends a request to. */
+export interface GatewayRoute {
+  /** The glob the route was declared with (`*`, `gpt-*`, `deepseek-v3.2`). */
+  readonly pattern: string;
+  /** Target names, in order (for logs and `/api/health`). */
+  readonly targets: readonly string[];
+  /** The client running the route's middleware. */
+  readonly client: LifelineClient;
+}
+
+/** A circuit breaker's state, as `/api/health` and `/metrics` report it. */
+export interface BreakerStatus {
+  /** Breaker key (`primary/gpt-4.1`). */
+  key: string;
+  /** `isolated`: opened by hand until reset. */
+  state: 'closed' | 'open' | 'half-open' | 'isolated';
+  /** Failures counted in the current window or run. */
+  failures?: number;
+  /** When open: ms until the next probe is allowed. */
+  retryAfterMs?: number;
+}
+
+/** Cache figures for `/api/health` and `/metrics`. */
+export interface CacheStatus {
+  entries: number;
+  bytes: number;
+  hits?: number;
+  misses?: number;
+  stale?: number;
+  [extra: string]: unknown;
+}
+
+/** Prices of one side of a cost comparison, USD per million tokens. */
+export interface PriceSide {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok?: number;
+  source?: string;
+  effectiveDate?: string;
+}
+
+/** What `GET /api/cost/:model` returns: what you pay (relay) against list prices (official). */
+export interface CostComparison {
+  model: string;
+  relay: PriceSide;
+  official?: PriceSide;
+  /** Percent saved against official prices (positive = cheaper). */
+  savings?: { inputPercent: number; outputPercent: number };
+}
+
+/** A provider as listed by `/api/health` (never with its key). */
+export interface ProviderInfo {
+  name: string;
+  kind: string;
+  baseURL?: string;
+}
+
+/** A breaker transition, for logs and the demo's progress lines. */
+export interface BreakerChange {
+  key: string;
+  from: string;
+  to: string;
+}
+
+/** What the server needs from a pipeline. Only `route`, `models` and `close` are required. */
+export interface GatewayPipeline {
+  /** The route serving `model`, or `undefined` (the server answers 404 `model_not_found`). */
+  route(model: string): GatewayRoute | undefined;
+  /** Models listed by `GET /v1/models`. */
+  models(): readonly string[];
+  /** Upstream providers, for `/api/health`. */
+  providers?(): readonly ProviderInfo[];
+  /** Breaker states, for `/api/health` and `/metrics`. */
+  breakers?(): readonly BreakerStatus[] | Promise<readonly BreakerStatus[]>;
+  /** Cache figures, for `/api/health` and `/metrics`. */
+  cache?(): CacheStatus | undefined;
+  /** Price comparison for `GET /api/cost/:model`; `undefined` when the model has no price. */
+  cost?(model: string): CostComparison | undefined;
+  /** Spend so far (e.g. a `Ledger` snapshot), for `GET /api/spend`. */
+  spend?(): unknown;
+  /** Subscribes to breaker transitions; returns the unsubscriber. */
+  onBreakerChange?(listener: (change: BreakerChange) => void): () => void;
+  /** Exact secrets (upstream keys) to scrub from anything the server returns or logs. */
+  secrets?(): readonly string[];
+  /** Releases pooled connections and timers. */
+  close(): Promise<void>;
+}

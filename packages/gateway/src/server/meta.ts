@@ -1,0 +1,79 @@
+/**
+ * What the gateway tells the caller about a call: `x-lifeline-*` headers and a `lifeline` summary.
+ * @module
+ */
+import type { Meta } from '@lifeline/core';
+
+/** The `lifeline` field of JSON responses and of the final `: lifeline` SSE comment. */
+export interface LifelineSummary {
+  /** Target that answered (`fallback` for a degraded answer). */
+  provider: string | null;
+  /** Model that answered. */
+  model: string | null;
+  /** Upstream requests made. */
+  attempts: number;
+  /** `hit`, `miss`, `stale`, `coalesced`, or `none` when no cache ran. */
+  cache: string;
+  /** USD; `null` when the model has no price. */
+  costUsd: number | null;
+  /** True for a degraded fallback answer. */
+  degraded: boolean;
+  latencyMs: number | null;
+  timeToFirstTokenMs?: number | null;
+  /** USD a cache hit saved. */
+  savedUsd?: number;
+  /** Targets tried, in order, with their outcome (`primary:error:server`). */
+  route?: string[];
+}
+
+/** A USD figure as a header value: fixed-point, 8 decimals (`0.00021300`). */
+export function formatUsd(usd: number): string {
+  return usd.toFixed(8);
+}
+
+/**
+ * The call's summary (the `lifeline` field of responses).
+ * @example
+ * ```ts
+ * const { response, meta } = await client.chat(request);
+ * summarize(meta); // { provider: 'primary', attempts: 1, cache: 'miss', costUsd: 0.0002, degraded: false, … }
+ * ```
+ */
+export function summarize(meta: Meta): LifelineSummary {
+  const summary: LifelineSummary = {
+    provider: meta.provider ?? null,
+    model: meta.model ?? null,
+    attempts: meta.attemptLog.length,
+    cache: meta.cache ?? 'none',
+    costUsd: meta.costUsd ?? null,
+    degraded: meta.degraded === true,
+    latencyMs: meta.latencyMs ?? null,
+  };
+  if (meta.timeToFirstTokenMs !== undefined) summary.timeToFirstTokenMs = meta.timeToFirstTokenMs;
+  if (meta.savedUsd !== undefined) summary.savedUsd = meta.savedUsd;
+  if (meta.attemptLog.length > 0) summary.route = meta.attemptLog.map((a) => `${a.target}:${a.outcome}${a.errorCode ? `:${a.errorCode}` : ''}`);
+  return summary;
+}
+
+/**
+ * `x-lifeline-*` headers. `final: false` (a stream's first chunk) leaves out what is not known
+ * yet: cost.
+ * @example
+ * ```ts
+ * reply.headers(metaHeaders(meta)); // x-lifeline-provider, -attempts, -cache, -degraded, -model, -cost-usd, -latency-ms
+ * ```
+ */
+export function metaHeaders(meta: Meta, final = true): Record<string, string> {
+  const h: Record<string, string> = {
+    'x-lifeline-provider': meta.provider ?? 'none',
+    'x-lifeline-attempts': String(meta.attemptLog.length),
+    'x-lifeline-cache': meta.cache ?? 'none',
+    'x-lifeline-degraded': String(meta.degraded === true),
+  };
+  if (meta.model !== undefined) h['x-lifeline-model'] = meta.model;
+  if (final) {
+    if (meta.costUsd !== undefined) h['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
+    if (meta.latencyMs !== undefined) h['x-lifeline-latency-ms'] = String(Math.round(meta.latencyMs));
+  }
+  return h;
+}

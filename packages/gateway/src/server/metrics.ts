@@ -1,0 +1,123 @@
+/**
+ * Prometheus metrics on a per-gateway `Registry` (never the global one).
+ * @module
+ */
+import type { Meta } from '@lifeline/core';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { GatewayPipeline } from '../pipeline/types.js';
+import { providerOf } from './stats.js';
+
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
+const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
+const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
+/** Distinct model label values kept before new ones are reported as `other`. */
+const MAX_MODELS = 200;
+
+/** What one finished request reports. */
+export interface RequestObservation {
+  endpoint: string;
+  status: number;
+  stream: boolean;
+  tenant?: string | undefined;
+  meta?: Meta | undefined;
+}
+
+/** The gateway's metrics. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** Records a finished request (and its upstream attempts). */
+  observe(o: RequestObservation): void;
+  inflight: Gauge;
+}
+
+/**
+ * Creates the metrics: requests, upstream attempts, failovers, breaker state, cache results,
+ * cost, tokens, latency and time-to-first-token histograms per provider and model.
+ *
+ * @param pipeline - read at scrape time for breaker states and cache size
+ * @returns the metrics, on their own registry
+ */
+export function createMetrics(pipeline: GatewayPipeline): GatewayMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const models = new Set<string>();
+  const model = (m: string | undefined) => {
+    if (!m) return 'unknown';
+    if (models.has(m)) return m;
+    if (models.size >= MAX_MODELS) return 'other';
+    models.add(m);
+    return m;
+  };
+  const requests = new Counter({ name: 'lifeline_requests_total', help: 'Requests answered by the gateway', labelNames: ['endpoint', 'status', 'stream', 'provider', 'model', 'tenant'], registers });
+  const attempts = new Counter({ name: 'lifeline_upstream_attempts_total', help: 'Upstream requests, by outcome', labelNames: ['provider', 'target', 'model', 'outcome', 'code'], registers });
+  const failovers = new Counter({ name: 'lifeline_failovers_total', help: 'Requests answered by another target than the first one tried', labelNames: ['from', 'to'], registers });
+  const degraded = new Counter({ name: 'lifeline_degraded_total', help: 'Degraded (fallback) answers served', labelNames: ['model'], registers });
+  const cache = new Counter({ name: 'lifeline_cache_results_total', help: 'Cache lookups by result (hit, miss, stale, coalesced)', labelNames: ['result'], registers });
+  const cost = new Counter({ name: 'lifeline_cost_usd_total', help: 'Upstream spend in USD', labelNames: ['provider', 'model', 'tenant'], registers });
+  const saved = new Counter({ name: 'lifeline_cache_saved_usd_total', help: 'Spend avoided by cache hits, USD', labelNames: ['model'], registers });
+  const tokens = new Counter({ name: 'lifeline_tokens_total', help: 'Tokens billed', labelNames: ['provider', 'model', 'kind'], registers });
+  const latency = new Histogram({ name: 'lifeline_request_duration_seconds', help: 'Request latency through the pipeline', labelNames: ['provider', 'model', 'stream'], buckets: LATENCY_BUCKETS, registers });
+  const attemptLatency = new Histogram({ name: 'lifeline_upstream_duration_seconds', help: 'Upstream attempt latency', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
+  const ttft = new Histogram({ name: 'lifeline_time_to_first_token_seconds', help: 'Streams: time to the first content token', labelNames: ['provider', 'model'], buckets: TTFT_BUCKETS, registers });
+  const inflight = new Gauge({ name: 'lifeline_inflight_requests', help: 'Requests being served', registers });
+  new Gauge({
+    name: 'lifeline_breaker_state',
+    help: 'Circuit breaker state per key: 0 closed, 1 half-open, 2 open, 3 isolated',
+    labelNames: ['key'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const b of (await pipeline.breakers?.()) ?? []) this.set({ key: b.key }, BREAKER_VALUE[b.state]);
+    },
+  });
+  new Gauge({
+    name: 'lifeline_cache_entries',
+    help: 'Entries in the response cache',
+    registers,
+    collect() {
+      const s = pipeline.cache?.();
+      if (s) this.set(s.entries);
+    },
+  });
+  new Gauge({
+    name: 'lifeline_cache_bytes',
+    help: 'Bytes held by the response cache',
+    registers,
+    collect() {
+      const s = pipeline.cache?.();
+      if (s) this.set(s.bytes);
+    },
+  });
+
+  function observe(o: RequestObservation): void {
+    const meta = o.meta;
+    const provider = meta?.provider ?? 'none';
+    const m = model(meta?.model);
+    const tenant = o.tenant ?? '';
+    requests.inc({ endpoint: o.endpoint, status: String(o.status), stream: String(o.stream), provider, model: m, tenant });
+    if (!meta) return;
+    for (const a of meta.attemptLog) {
+      if (a.outcome === 'pending') continue;
+      const labels = { provider: providerOf(a.target), target: a.target, model: model(a.model), outcome: a.outcome, code: a.errorCode ?? '' };
+      attempts.inc(labels);
+      if (a.latencyMs !== undefined) attemptLatency.observe({ provider: labels.provider, model: labels.model, outcome: a.outcome }, a.latencyMs / 1000);
+    }
+    const first = meta.attemptLog[0]?.target;
+    if (first !== undefined && meta.provider !== undefined && meta.provider !== first && meta.provider !== 'fallback' && meta.cache !== 'hit' && meta.cache !== 'stale') {
+      failovers.inc({ from: first, to: meta.provider });
+    }
+    if (meta.degraded) degraded.inc({ model: m });
+    if (meta.cache) cache.inc({ result: meta.cache });
+    if (meta.costUsd !== undefined && meta.costUsd > 0) cost.inc({ provider, model: m, tenant }, meta.costUsd);
+    if (meta.savedUsd !== undefined && meta.savedUsd > 0) saved.inc({ model: m }, meta.savedUsd);
+    const u = meta.usage;
+    if (u && meta.cache !== 'hit' && meta.cache !== 'stale' && !meta.degraded) {
+      tokens.inc({ provider, model: m, kind: 'prompt' }, u.prompt_tokens);
+      tokens.inc({ provider, model: m, kind: 'completion' }, u.completion_tokens);
+    }
+    if (meta.latencyMs !== undefined) latency.observe({ provider, model: m, stream: String(o.stream) }, meta.latencyMs / 1000);
+    if (meta.timeToFirstTokenMs !== undefined) ttft.observe({ provider, model: m }, meta.timeToFirstTokenMs / 1000);
+  }
+
+  return { registry, observe, inflight };
+}

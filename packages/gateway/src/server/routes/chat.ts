@@ -1,0 +1,58 @@
+/**
+ * `POST /v1/chat/completions` (OpenAI-compatible) and `POST /api/chat` (the seed's simplified endpoint).
+ * @module
+ */
+import type { ChatRequest } from '@lifeline/core';
+import type { FastifyInstance } from 'fastify';
+import { runChat, runStream } from '../call.js';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { summarize } from '../meta.js';
+import { apiChatBody, chatCompletionBody } from '../schemas.js';
+
+/** The seed's `POST /api/chat` response. */
+export interface ApiChatResponse {
+  content: string;
+  provider: string | null;
+  latencyMs: number | null;
+  tokensUsed: number;
+  costUsd: number | null;
+  model: string | null;
+  degraded: boolean;
+  cache: string;
+}
+
+/** Registers the chat endpoints. */
+export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.post('/v1/chat/completions', { schema: { body: chatCompletionBody } }, async (req, reply) => {
+    const { stream, stream_options, ...request } = req.body as ChatRequest;
+    if (stream === true) {
+      await runStream(ctx, req, reply, request as ChatRequest, stream_options?.include_usage === true);
+      return reply;
+    }
+    const { response, meta } = await runChat(ctx, req, reply, 'chat.completions', request as ChatRequest);
+    return { ...response, lifeline: { ...(typeof response.lifeline === 'object' ? response.lifeline : {}), ...summarize(meta) } };
+  });
+
+  app.post('/api/chat', { schema: { body: apiChatBody } }, async (req, reply): Promise<ApiChatResponse> => {
+    const body = req.body as { messages: ChatRequest['messages']; model?: string; temperature?: number; maxTokens?: number };
+    const model = body.model ?? ctx.defaultModel;
+    if (model === undefined) throw new HttpError(400, 'model is required (this gateway has no server.defaultModel)', 'invalid_request_error', 'model', null);
+    const request: ChatRequest = { model, messages: body.messages };
+    if (body.temperature !== undefined) request.temperature = body.temperature;
+    if (body.maxTokens !== undefined) request.max_tokens = body.maxTokens;
+    const { response, meta } = await runChat(ctx, req, reply, 'api.chat', request);
+    const content = response.choices[0]?.message.content;
+    const usage = meta.usage ?? response.usage ?? undefined;
+    return {
+      content: typeof content === 'string' ? content : '',
+      provider: meta.provider ?? null,
+      latencyMs: meta.latencyMs ?? null,
+      tokensUsed: usage ? usage.total_tokens : 0,
+      costUsd: meta.costUsd ?? null,
+      model: meta.model ?? null,
+      degraded: meta.degraded === true,
+      cache: meta.cache ?? 'none',
+    };
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Read-only endpoints: `/v1/models`, `/health`, `/ready`, `/api/health`, `/api/cost/:model`, `/metrics`.
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import type { ProviderHealth } from '../stats.js';
+
+/** `GET /api/health`. */
+export interface ApiHealth {
+  status: 'ok' | 'degraded' | 'down';
+  uptimeSeconds: number;
+  providers: Record<string, ProviderHealth & { kind?: string; breaker: BreakerState; breakers: Array<{ key: string; state: string; retryAfterMs?: number }> }>;
+  cache: { entries: number; bytes: number; [k: string]: unknown } | null;
+}
+
+const WORST = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
+type BreakerState = keyof typeof WORST;
+
+/** Registers the read-only endpoints. */
+export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const pub = { config: { public: true } };
+  app.get('/health', pub, async () => ({ status: 'ok' }));
+  app.get('/ready', pub, async (_req, reply) => {
+    if (ctx.state.draining) return reply.code(503).send({ ready: false, reason: 'shutting down' });
+    return { ready: true };
+  });
+
+  app.get('/v1/models', async () => {
+    const created = Math.floor(ctx.state.startedAt / 1000);
+    return { object: 'list', data: ctx.pipeline.models().map((id) => ({ id, object: 'model', created, owned_by: 'lifeline' })) };
+  });
+
+  app.get('/api/health', async (): Promise<ApiHealth> => {
+    const stats = ctx.stats.snapshot();
+    const breakers = (await ctx.pipeline.breakers?.()) ?? [];
+    const providers: ApiHealth['providers'] = {};
+    const names = new Set([...(ctx.pipeline.providers?.() ?? []).map((p) => p.name), ...Object.keys(stats)]);
+    for (const name of names) {
+      const own = breakers.filter((b) => b.key === name || b.key.startsWith(`${name}/`) || b.key.startsWith(`${name}:`));
+      const breaker = own.reduce<BreakerState>((worst, b) => (WORST[b.state] > WORST[worst] ? b.state : worst), 'closed');
+      const kind = ctx.pipeline.providers?.().find((p) => p.name === name)?.kind;
+      providers[name] = {
+        ...(kind !== undefined && { kind }),
+        breaker,
+        breakers: own.map((b) => ({ key: b.key, state: b.state, ...(b.retryAfterMs !== undefined && { retryAfterMs: b.retryAfterMs }) })),
+        ...(stats[name] ?? emptyHealth()),
+      };
+    }
+    const all = Object.values(providers);
+    const open = all.filter((p) => p.breaker === 'open' || p.breaker === 'isolated').length;
+    const status = all.length > 0 && open === all.length ? 'down' : open > 0 ? 'degraded' : 'ok';
+    const cache = ctx.pipeline.cache?.() ?? null;
+    return { status, uptimeSeconds: Math.round((Date.now() - ctx.state.startedAt) / 1000), providers, cache };
+  });
+
+  app.get('/api/cost/:model', async (req) => {
+    const { model } = req.params as { model: string };
+    const report = ctx.pipeline.cost?.(model);
+    if (!report) throw new HttpError(404, `No price is known for model '${model}'; add it to the pricing catalog (pricing.catalog)`, 'invalid_request_error', 'model', 'model_not_found');
+    return report;
+  });
+
+  app.get('/api/spend', async () => {
+    const spend = ctx.pipeline.spend?.();
+    if (spend === undefined) throw new HttpError(404, 'This gateway keeps no spend ledger', 'invalid_request_error', null, 'not_found');
+    return spend;
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    void reply.header('content-type', ctx.metrics.registry.contentType);
+    return ctx.metrics.registry.metrics();
+  });
+}
+
+function emptyHealth(): ProviderHealth {
+  return { requests: 0, failures: 0, consecutiveFailures: 0, lastSuccessAt: null, lastFailureAt: null, lastError: null, latencyMs: { last: null, avg: null, p50: null, p95: null } };
+}
