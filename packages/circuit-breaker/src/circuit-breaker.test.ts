@@ -309,3 +309,17 @@ describe('circuitBreaker: events and shape', () => {
     expect(() => circuitBreaker(options)).toThrow(message);
   });
 });
+
+describe('circuitBreaker: default key', () => {
+  it('uses target/model, and a model-swapped failover target name as is', async () => {
+    const { BREAKER_DEFAULTS } = await import('./options.js');
+    const { Context } = await import('@lifeline/core');
+    const ctx = (name: string, model: string) => {
+      const c = new Context({ request: { model, messages: [{ role: 'user', content: 'x' }] } });
+      c.target = { name, kind: 'test', chat: async () => { throw new Error('unused'); }, stream: async () => { throw new Error('unused'); } };
+      return c;
+    };
+    expect(BREAKER_DEFAULTS.key(ctx('primary', 'gpt-4.1'))).toBe('primary/gpt-4.1');
+    expect(BREAKER_DEFAULTS.key(ctx('claude:claude-sonnet-4.5', 'claude-sonnet-4.5'))).toBe('claude:claude-sonnet-4.5');
+  });
+});

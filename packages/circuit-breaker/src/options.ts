@@ -44,7 +44,11 @@ export interface CircuitBreakerOptions {
    * @defaultValue undefined
    */
   slowCallMs?: number;
-  /** One breaker per key. @defaultValue `${ctx.target?.name ?? 'default'}/${ctx.request.model}` (e.g. `primary/gpt-4.1`) */
+  /**
+   * One breaker per key.
+   * @defaultValue `${ctx.target?.name ?? 'default'}/${ctx.request.model}` (e.g. `primary/gpt-4.1`); a target
+   * already named after its model (`backup:claude-sonnet-4.5`, from failover) is its own key
+   */
   key?: (ctx: Context) => string;
   /**
    * Whether an error is a failure of the target. Never consulted when the call itself was aborted
@@ -85,7 +89,8 @@ function defaultKey(ctx: Context): string {
   if (!byModel) keys.set(target, (byModel = new Map()));
   let key = byModel.get(model);
   if (key === undefined) {
-    key = `${target.name}/${model}`;
+    // A failover target that swaps the model is already named `<adapter>:<model>`: don't repeat it.
+    key = target.name.endsWith(`:${model}`) ? target.name : `${target.name}/${model}`;
     if (byModel.size < MAX_MODELS_PER_TARGET) byModel.set(model, key);
   }
   lastTarget = target;
