@@ -1,0 +1,190 @@
+/**
+ * `RedisBudgetStore`: budget spend in Redis — reserve-then-settle as atomic Lua steps, so
+ * concurrent calls across every process can never together pass a limit; fails closed.
+ * @module
+ */
+import { ConfigurationError } from '@lifeline/core';
+import { type BudgetStore, type BudgetUsage, MemoryBudgetStore, type ReserveResult } from '@lifeline/pricing';
+import { ceilNano, floorNano, roundNano, usdOf, windowTtlMs } from './budget-math.js';
+import { RedisCallError } from './call-error.js';
+import type { RedisConnection } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
+import { DeferredSettles, type RetryOutcome, type Settlement } from './deferred-settles.js';
+import { BudgetUnavailableError } from './errors.js';
+import { KeySpace, validatePrefix } from './keys.js';
+import { BUDGET_RESERVE as RESERVE, BUDGET_SETTLE as SETTLE } from './budget-scripts.js';
+import { connectionFrom, type FailMode, type RedisStoreStats, StoreGuard, validateFailMode } from './store-base.js';
+
+/** Options of {@link RedisBudgetStore}. Give `connection`, or `url`/`client` to make one. */
+export interface RedisBudgetStoreOptions extends ConnectionOptions {
+  /** A shared connection. Not with `url`/`client`. */
+  connection?: RedisConnection | undefined;
+  /** First segment of every key. @defaultValue `'lifeline'` */
+  prefix?: string | undefined;
+  /**
+   * When Redis cannot answer a reservation: `'closed'` refuses the call with
+   * {@link BudgetUnavailableError}; `'open'` reserves against a process-local budget (each
+   * process may then spend up to the whole limit: N processes, N × the limit).
+   * @defaultValue `'closed'`
+   */
+  failMode?: FailMode | undefined;
+  /** How long a window's spend is kept after the window ends, in ms. @defaultValue 86_400_000 (1 day) */
+  graceMs?: number | undefined;
+  /** How long a settlement that could not be sent is retried, in ms. @defaultValue 600_000 (10 min) */
+  settleRetryMs?: number | undefined;
+  /** Settlements kept for retry at most. @defaultValue 10_000 */
+  maxDeferredSettles?: number | undefined;
+}
+
+/** Counters of a {@link RedisBudgetStore}. */
+export interface RedisBudgetStats extends RedisStoreStats {
+  /** Settlements waiting for Redis. */
+  deferredSettles: number;
+  /** Settlements given up: their reservations stay counted (over-, never under-estimating spend). */
+  lostSettles: number;
+}
+
+/**
+ * A `BudgetStore` (of `@lifeline/pricing`) on Redis: one hash per scope and window with
+ * `spent` and `reserved` in integer nano-USD, expiring `graceMs` after the window ends. Budgets
+ * fail CLOSED by default: when Redis cannot answer a reservation the call is refused with
+ * {@link BudgetUnavailableError}. Settlements are write-behind: the call does not wait for them
+ * (so a budget costs a request one round trip), this process's later calls see them (commands
+ * keep their order), and a settlement that cannot be written never fails the call it belongs
+ * to: if it certainly never reached Redis it is retried until Redis is back; otherwise its
+ * reservation stays counted (spend is over-, never under-estimated).
+ *
+ * @example
+ * ```ts
+ * const store = new RedisBudgetStore({ url: process.env.REDIS_URL });
+ * createClient({ adapter, use: [budget({ limitUsd: 50, window: 'day', store }), meter()] });
+ * ```
+ */
+export class RedisBudgetStore implements BudgetStore {
+  readonly connection: RedisConnection;
+  readonly keys: KeySpace;
+  /** The process-local store used while Redis is unavailable, with `failMode: 'open'`. */
+  readonly fallback = new MemoryBudgetStore();
+  readonly #owned: boolean;
+  readonly #guard: StoreGuard;
+  readonly #failMode: FailMode;
+  readonly #graceMs: number;
+  readonly #deferred: DeferredSettles;
+  /** Reservations made in the fallback and not yet settled, by scope and window (nano-USD). */
+  readonly #local = new Map<string, number>();
+
+  /** @throws `ConfigurationError` naming an invalid option */
+  constructor(options: RedisBudgetStoreOptions) {
+    if (typeof options !== 'object' || options === null) throw new ConfigurationError(`RedisBudgetStore: options must be an object, got ${String(options)}`);
+    if (options.prefix !== undefined) validatePrefix('RedisBudgetStore', options.prefix);
+    validateFailMode('RedisBudgetStore', options.failMode);
+    for (const name of ['graceMs', 'settleRetryMs', 'maxDeferredSettles'] as const) {
+      const v = options[name];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) throw new ConfigurationError(`RedisBudgetStore: ${name} must be a positive integer, got ${String(v)}`);
+    }
+    ({ connection: this.connection, owned: this.#owned } = connectionFrom('RedisBudgetStore', options));
+    this.keys = new KeySpace(options.prefix);
+    this.#guard = new StoreGuard(this.connection, 'budget');
+    this.#failMode = options.failMode ?? 'closed';
+    this.#graceMs = options.graceMs ?? 86_400_000;
+    this.#deferred = new DeferredSettles((s) => this.#retry(s), this.connection.options.retryAfterMs, options.settleRetryMs ?? 600_000, options.maxDeferredSettles ?? 10_000);
+  }
+
+  async reserve(scope: string, amount: number, limit: number, windowKey: string): Promise<ReserveResult> {
+    const nano = ceilNano(amount);
+    return this.#guard.attempt(
+      'reserve',
+      async () => {
+        const ttl = windowTtlMs(windowKey, this.#graceMs);
+        const [ok, remaining] = await this.connection.run<[number, number]>('budget', RESERVE, [this.keys.budget(scope, windowKey)], [nano, floorNano(limit), ttl]);
+        return { ok: ok === 1, remaining: usdOf(remaining) };
+      },
+      async (failure) => {
+        if (this.#failMode === 'closed') {
+          const retryAfterMs = this.connection.options.retryAfterMs;
+          const message = `budget: the budget store cannot reach Redis (${failure.message}), so the spend of scope "${scope}" cannot be checked; the call is refused rather than risk passing the limit (failMode 'closed')`;
+          throw this.#guard.refused('reserve', failure, new BudgetUnavailableError(message, { scope, retryAfterMs, cause: failure }));
+        }
+        this.#guard.fellBack('reserve', failure);
+        const result = await this.fallback.reserve(scope, amount, limit, windowKey);
+        if (result.ok && nano > 0) this.#local.set(`${scope}\u0000${windowKey}`, (this.#local.get(`${scope}\u0000${windowKey}`) ?? 0) + nano);
+        return result;
+      },
+    );
+  }
+
+  async settle(scope: string, reserved: number, actual: number, windowKey: string): Promise<void> {
+    const id = `${scope}\u0000${windowKey}`;
+    const nano = ceilNano(reserved);
+    const local = this.#local.get(id) ?? 0;
+    if (nano > 0 && local >= nano) {
+      if (local === nano) this.#local.delete(id);
+      else this.#local.set(id, local - nano);
+      return this.fallback.settle(scope, reserved, actual, windowKey);
+    }
+    const s: Settlement = { scope, reserved, actual, windowKey, since: Date.now() };
+    this.#guard.background(async () => {
+      const outcome = await this.#write(s);
+      if (outcome === 'retry') this.#deferred.add(s);
+      else if (outcome === 'drop') this.#deferred.lost++;
+    });
+  }
+
+  /** Resolves once every settlement made so far has been written (or queued for a retry). */
+  flush(): Promise<void> {
+    return this.#guard.flush();
+  }
+
+  async usage(scope: string, windowKey: string): Promise<BudgetUsage> {
+    return this.#guard.attempt(
+      'usage',
+      async () => {
+        const [spent, reserved] = await this.connection.call<Array<string | null>>('budget', 'usage', ['HMGET', this.keys.budget(scope, windowKey), 'spent', 'reserved']);
+        return { spentUsd: usdOf(Number(spent ?? 0)), reservedUsd: usdOf(Number(reserved ?? 0)) };
+      },
+      (failure) => {
+        if (this.#failMode === 'closed') {
+          throw this.#guard.refused('usage', failure, new BudgetUnavailableError(`budget: the budget store cannot reach Redis (${failure.message}) to read the spend of scope "${scope}"`, { scope, cause: failure }));
+        }
+        this.#guard.fellBack('usage', failure);
+        return this.fallback.usage(scope, windowKey);
+      },
+    );
+  }
+
+  /** Counters: Redis calls, failures, refusals, deferred and lost settlements. */
+  redisStats(): RedisBudgetStats {
+    return { ...this.#guard.stats(), deferredSettles: this.#deferred.size, lostSettles: this.#deferred.lost };
+  }
+
+  /** Writes queued settlements if Redis answers, stops retrying, and closes the connection if this store made it. */
+  async close(): Promise<void> {
+    await this.flush();
+    if (this.connection.available) await this.#deferred.flush();
+    this.#deferred.lost += this.#deferred.stop();
+    if (this.#owned) await this.connection.close();
+  }
+
+  async #write(s: Settlement): Promise<RetryOutcome> {
+    const key = this.keys.budget(s.scope, s.windowKey);
+    try {
+      return await this.#guard.attempt(
+        'settle',
+        async () => {
+          await this.connection.run('budget', SETTLE, [key], [ceilNano(s.reserved), roundNano(s.actual)]);
+          return 'done' as const;
+        },
+        (failure) => {
+          throw failure;
+        },
+      );
+    } catch (error) {
+      if (error instanceof RedisCallError) return error.sent ? 'drop' : 'retry';
+      throw error;
+    }
+  }
+
+  #retry(s: Settlement): Promise<RetryOutcome> {
+    return this.connection.available ? this.#write(s) : Promise.resolve('retry');
+  }
+}

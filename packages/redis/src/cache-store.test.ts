@@ -1,0 +1,167 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { AbortError, createClient, ServerError, type ChatRequest } from '@lifeline/core';
+import { cache, cacheKey, type CacheEntry } from '@lifeline/cache';
+import { RedisConnection } from './connection.js';
+import { RedisCacheStore } from './cache-store.js';
+import { redisSingleFlight } from './flight-scope.js';
+import { fakeAdapter } from '../test/fake-adapter.js';
+import { redisUrl, uniquePrefix } from '../test/helpers.js';
+
+const connections: RedisConnection[] = [];
+async function store(prefix: string, options: Partial<ConstructorParameters<typeof RedisCacheStore>[0]> = {}): Promise<RedisCacheStore> {
+  const connection = new RedisConnection({ url: redisUrl(), timeoutMs: 2000 });
+  connections.push(connection);
+  expect(await connection.ready()).toBe(true);
+  return new RedisCacheStore({ connection, prefix, ...options });
+}
+afterAll(async () => {
+  await Promise.all(connections.map((c) => c.close()));
+});
+
+const request: ChatRequest = { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'What is the capital of France?' }] };
+const entry = (content: string): CacheEntry => ({
+  v: 1, kind: 'response', createdAt: Date.now(), expiresAt: Date.now() + 60_000, staleUntil: Date.now() + 60_000,
+  response: { id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null }] },
+});
+
+describe('RedisCacheStore', () => {
+  it('an entry written by one process is a hit in another', async () => {
+    const prefix = uniquePrefix('cache-share');
+    const adapter = fakeAdapter();
+    const a = createClient({ adapter, use: [cache({ ttlMs: 60_000, store: await store(prefix) })] });
+    const b = createClient({ adapter, use: [cache({ ttlMs: 60_000, store: await store(prefix) })] });
+    expect((await a.chat(request)).meta.cache).toBe('miss');
+    await new Promise((r) => setTimeout(r, 20)); // the cache writes after answering
+    const second = await b.chat(request);
+    expect(second.meta.cache).toBe('hit');
+    expect(second.response.choices[0]!.message.content).toBe('answer #1');
+    expect(adapter.calls).toBe(1);
+  });
+
+  it('stores values as v1:<json> with the TTL as PX, under a hashed key', async () => {
+    const prefix = uniquePrefix('cache-format');
+    const s = await store(prefix);
+    const key = cacheKey(request, 'tenant-secret');
+    await s.set(key, entry('hello'), 5_000);
+    const redisKey = s.keys.cacheEntry(key);
+    expect(redisKey).toBe(`${prefix}:cache:v1:{${key}}`);
+    expect(redisKey).not.toContain('tenant-secret');
+    const raw = await s.connection.call<string>('cache', 'test', ['GET', redisKey]);
+    expect(raw.startsWith('v1:{')).toBe(true);
+    const pttl = await s.connection.call<number>('cache', 'test', ['PTTL', redisKey]);
+    expect(pttl).toBeGreaterThan(4_000);
+    expect(pttl).toBeLessThanOrEqual(5_000);
+    const read = await s.get(key);
+    expect(read).toEqual(JSON.parse(raw.slice(3)));
+    expect(read?.kind === 'response' && read.response.choices[0]!.message.content).toBe('hello');
+    await s.delete(key);
+    expect(await s.get(key)).toBeUndefined();
+  });
+
+  it('reads a value of another format version, or a corrupt one, as a miss', async () => {
+    const s = await store(uniquePrefix('cache-version'), { coalesce: false });
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheEntry('k1'), 'v2:{"future":true}']);
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheEntry('k2'), 'v1:{not json']);
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheEntry('k3'), 'v1:{"v":0,"kind":"response"}']);
+    expect(await s.get('k1')).toBeUndefined();
+    expect(await s.get('k2')).toBeUndefined();
+    expect(await s.get('k3')).toBeUndefined();
+    expect(s.redisStats().unreadable).toBe(3);
+  });
+
+  it('refuses an entry above maxEntryBytes with a RangeError, and stores nothing', async () => {
+    const s = await store(uniquePrefix('cache-size'), { maxEntryBytes: 1024 });
+    const big = entry('x'.repeat(2000));
+    const size = Buffer.byteLength(`v1:${JSON.stringify(big)}`);
+    await expect(s.set('big', big, 1000)).rejects.toThrow(new RangeError(`RedisCacheStore: entry of ${size} bytes exceeds maxEntryBytes (1024); not stored`));
+    expect(await s.connection.call('cache', 'test', ['EXISTS', s.keys.cacheEntry('big')])).toBe(0);
+    expect(s.redisStats().oversize).toBe(1);
+  });
+
+  it('concurrent identical misses in 4 processes make ONE upstream call; every caller gets its answer', async () => {
+    const prefix = uniquePrefix('cache-flight');
+    const adapter = fakeAdapter({ delayMs: 150 });
+    const clients = await Promise.all([0, 1, 2, 3].map(async () => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: await store(prefix) })] })));
+    const results = await Promise.all(clients.flatMap((c) => [c.chat(request), c.chat(request), c.chat(request)]));
+    expect(adapter.calls).toBe(1);
+    expect(results.map((r) => r.response.choices[0]!.message.content)).toEqual(Array(12).fill('answer #1'));
+    const statuses = results.map((r) => r.meta.cache).sort();
+    expect(statuses.filter((s) => s === 'miss')).toHaveLength(1);
+    expect(statuses.filter((s) => s === 'coalesced')).toHaveLength(2); // the leader's own process
+    expect(statuses.filter((s) => s === 'hit')).toHaveLength(9); // the other processes, given the leader's entry
+  });
+
+  it("a failed leader releases the other processes' followers at once (redisSingleFlight), who then call upstream themselves", async () => {
+    const prefix = uniquePrefix('cache-fail');
+    const adapter = fakeAdapter({ delayMs: 100, fail: (n) => (n === 1 ? new ServerError('upstream 503', { provider: 'fake', status: 503 }) : undefined) });
+    const stores = await Promise.all([0, 1, 2].map(() => store(prefix, { lockTtlMs: 20_000 })));
+    const clients = stores.map((s) => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] }));
+    const started = Date.now();
+    const results = await Promise.allSettled(clients.map((c) => c.chat(request)));
+    expect(Date.now() - started).toBeLessThan(5_000); // far from the 20 s lock
+    const failed = results.filter((r) => r.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect((failed[0] as PromiseRejectedResult).reason).toBeInstanceOf(ServerError);
+    expect(((failed[0] as PromiseRejectedResult).reason as Error).message).toBe('upstream 503');
+    expect(adapter.calls).toBeGreaterThanOrEqual(2);
+    expect(adapter.calls).toBeLessThanOrEqual(3);
+  });
+
+  it("a crashed leader's lock expires and a waiting process takes over as leader", async () => {
+    const s = await store(uniquePrefix('cache-crash'));
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock('k'), 'dead-process', 'PX', '150']);
+    expect(await s.get('k')).toBeUndefined(); // waited for the lock to expire, then led
+    expect(await s.connection.call('cache', 'test', ['GET', s.keys.cacheLock('k')])).not.toBe('dead-process');
+    expect(s.redisStats()).toMatchObject({ led: 1, followed: 0 });
+    await s.set('k', entry('late'), 1000);
+    expect(await s.connection.call('cache', 'test', ['EXISTS', s.keys.cacheLock('k')])).toBe(0); // set released it
+  });
+
+  it('a follower stops waiting when its own caller aborts', async () => {
+    const s = await store(uniquePrefix('cache-abort'), { lockTtlMs: 10_000 });
+    const key = cacheKey(request, undefined);
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '10000']);
+    const client = createClient({ adapter: fakeAdapter(), use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const error = await client.chat(request, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a leader's lock is renewed while its call runs longer than lockTtlMs (redisSingleFlight)", async () => {
+    const prefix = uniquePrefix('cache-renew');
+    const adapter = fakeAdapter({ delayMs: 700 });
+    const clients = await Promise.all([0, 1].map(async () => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: await store(prefix, { lockTtlMs: 200 }) })] })));
+    const leader = clients[0]!.chat(request);
+    await new Promise((r) => setTimeout(r, 50));
+    const follower = await clients[1]!.chat(request);
+    expect((await leader).meta.cache).toBe('miss');
+    expect(follower.meta.cache).toBe('hit');
+    expect(adapter.calls).toBe(1);
+  });
+
+  it('single-flight covers streams: followers in other processes get the recorded stream', async () => {
+    const prefix = uniquePrefix('cache-stream');
+    const adapter = fakeAdapter({ delayMs: 150 });
+    const clients = await Promise.all([0, 1, 2].map(async () => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: await store(prefix) })] })));
+    const read = async (c: (typeof clients)[number]) => {
+      const stream = c.stream(request);
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      return { text, cache: (await stream.result).meta.cache };
+    };
+    const results = await Promise.all(clients.map(read));
+    expect(adapter.calls).toBe(1);
+    expect(results.map((r) => r.text)).toEqual(['answer #1', 'answer #1', 'answer #1']);
+    expect(results.map((r) => r.cache).sort()).toEqual(['hit', 'hit', 'miss']);
+  });
+
+  it("set() never releases another process's lock", async () => {
+    const s = await store(uniquePrefix('cache-lock'));
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock('k'), 'other-process', 'PX', '10000']);
+    await s.set('k', entry('mine'), 1000);
+    expect(await s.connection.call('cache', 'test', ['GET', s.keys.cacheLock('k')])).toBe('other-process');
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Test helpers: the Redis URL of the run, unique prefixes, a manual clock, and polling for a
+ * condition (for things outside the test's control, like a reconnection — never to time a delay).
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Clock } from '@lifeline/core';
+
+/** The Redis every test file shares (each test uses its own prefix). */
+export function redisUrl(): string {
+  return inject('redisUrl');
+}
+
+/** A key prefix no other test uses. */
+export function uniquePrefix(name: string): string {
+  return `lifeline-test-${name}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A clock that moves only when told. */
+export class ManualClock implements Clock {
+  #timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  #ids = 0;
+  constructor(public t = 1_000_000) {}
+  now(): number {
+    return this.t;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.#ids;
+    this.#timers.push({ at: this.t + ms, fn, id });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.#timers = this.#timers.filter((t) => t.id !== handle);
+  }
+  /** Moves time forward, firing due timers in order. */
+  advance(ms: number): void {
+    const end = this.t + ms;
+    for (;;) {
+      this.#timers.sort((a, b) => a.at - b.at);
+      const next = this.#timers[0];
+      if (!next || next.at > end) break;
+      this.#timers.shift();
+      this.t = next.at;
+      next.fn();
+    }
+    this.t = end;
+  }
+}
+
+/** Resolves once `check()` is truthy; rejects with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
