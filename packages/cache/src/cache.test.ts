@@ -18,7 +18,8 @@ import {
   type Middleware,
 } from '@lifeline/core';
 import { cache, cacheKey, memoryStore, type CacheStore } from './index.js';
-import { fakeAdapter, textResponse } from '../test/fake-adapter.js';
+import { scriptedAdapter } from '@lifeline/testing';
+import { textResponse } from '../test/fixtures.js';
 import { PRICE_PER_TOKEN } from '../test/fake-meter.js';
 import { rejection, req, setup, TTL } from '../test/setup.js';
 
@@ -38,7 +39,7 @@ describe('cache: hits and misses', () => {
   });
 
   it('leaves savedUsd out when the original cost was not metered', async () => {
-    const bare = createClient({ adapter: fakeAdapter(), use: [cache({ ttlMs: TTL })] });
+    const bare = createClient({ adapter: scriptedAdapter(), use: [cache({ ttlMs: TTL })] });
     await bare.chat(req);
     const hit = await bare.chat(req);
     expect(hit.meta.cache).toBe('hit');
@@ -144,7 +145,7 @@ describe('cache: which requests use it', () => {
 
   it("cacheControl 'no-cache' goes upstream and refreshes the entry", async () => {
     let n = 0;
-    const { client, adapter, clock } = setup({ adapter: { onCall: () => textResponse(`answer ${n++}`) } });
+    const { client, adapter, clock } = setup({ script: () => textResponse(`answer ${n++}`) });
     await client.chat(req);
     clock.advance(10_000);
     const refreshed = await client.chat(req, { metadata: { cacheControl: 'no-cache' } });
@@ -176,7 +177,7 @@ describe('cache: which requests use it', () => {
 describe('cache: never stored', () => {
   it('errors: a failed call leaves nothing behind', async () => {
     const { client, adapter } = setup({
-      adapter: { onCall: (_r, _c, n) => { if (n === 0) throw new ServerError('upstream 503', { provider: 'fake', status: 503 }); } },
+      script: (_r, _c, n) => { if (n === 0) throw new ServerError('upstream 503', { provider: 'fake', status: 503 }); },
     });
     const err = await rejection(client.chat(req));
     expect(err).toBeInstanceOf(ServerError);
@@ -194,7 +195,7 @@ describe('cache: never stored', () => {
     const a = setup({ inner: [degrade] });
     await a.client.chat(req);
     expect((await a.client.chat(req)).meta.cache).toBe('miss');
-    const b = setup({ adapter: { onCall: () => ({ ...textResponse('sorry'), lifeline: { degraded: true } }) } });
+    const b = setup({ script: () => ({ ...textResponse('sorry'), lifeline: { degraded: true } }) });
     await b.client.chat(req);
     expect((await b.client.chat(req)).meta.cache).toBe('miss');
     expect(a.cache.stats().entries).toBe(0);
@@ -202,7 +203,7 @@ describe('cache: never stored', () => {
   });
 
   it("truncated answers (finish_reason 'length') unless cacheTruncated", async () => {
-    const truncated = { adapter: { onCall: () => textResponse('Once upon a', 'm', 'length') } };
+    const truncated = { script: () => textResponse('Once upon a', 'm', 'length') };
     const a = setup(truncated);
     await a.client.chat(req);
     expect((await a.client.chat(req)).meta.cache).toBe('miss');
@@ -212,10 +213,10 @@ describe('cache: never stored', () => {
   });
 
   it('answers with an unfinished choice, or no choice at all', async () => {
-    const unfinished = setup({ adapter: { onCall: () => textResponse('partial', 'm', null as unknown as string) } });
+    const unfinished = setup({ script: () => textResponse('partial', 'm', null as unknown as string) });
     await unfinished.client.chat(req);
     expect((await unfinished.client.chat(req)).meta.cache).toBe('miss');
-    const empty = setup({ adapter: { onCall: () => ({ ...textResponse(''), choices: [] }) } });
+    const empty = setup({ script: () => ({ ...textResponse(''), choices: [] }) });
     await empty.client.chat(req);
     expect((await empty.client.chat(req)).meta.cache).toBe('miss');
   });
@@ -235,7 +236,7 @@ describe('cache: stale-if-error', () => {
     ['FailoverError', new FailoverError('every target failed', { errors: [] })],
     ['RateLimitExceededError', new RateLimitExceededError('local queue full')],
   ])('serves the expired entry on %s, inside the stale window', async (_name, error) => {
-    const { client, clock, adapter } = setup({ cache: { staleIfErrorMs: 10_000 }, adapter: { onCall: outage(error) } });
+    const { client, clock, adapter } = setup({ cache: { staleIfErrorMs: 10_000 }, script: outage(error) });
     const first = await client.chat(req);
     clock.advance(TTL + 10_000 - 1);
     const stale = await client.chat(req);
@@ -245,7 +246,7 @@ describe('cache: stale-if-error', () => {
   });
 
   it('stops serving stale at the end of the window', async () => {
-    const { client, clock } = setup({ cache: { staleIfErrorMs: 10_000 }, adapter: { onCall: outage(new ServerError('upstream 503')) } });
+    const { client, clock } = setup({ cache: { staleIfErrorMs: 10_000 }, script: outage(new ServerError('upstream 503')) });
     await client.chat(req);
     clock.advance(TTL + 10_000);
     const err = await rejection(client.chat(req));
@@ -254,7 +255,7 @@ describe('cache: stale-if-error', () => {
   });
 
   it('serves no stale answer without staleIfErrorMs', async () => {
-    const { client, clock } = setup({ adapter: { onCall: outage(new ServerError('upstream 503')) } });
+    const { client, clock } = setup({ script: outage(new ServerError('upstream 503')) });
     await client.chat(req);
     clock.advance(TTL);
     expect(await rejection(client.chat(req))).toBeInstanceOf(ServerError);
@@ -267,7 +268,7 @@ describe('cache: stale-if-error', () => {
     ['ContentFilterError', new ContentFilterError('blocked by policy')],
     ['BudgetExceededError', new BudgetExceededError('budget of acme exceeded')],
   ])('never serves stale on %s', async (name, error) => {
-    const { client, clock } = setup({ cache: { staleIfErrorMs: 10_000 }, adapter: { onCall: outage(error) } });
+    const { client, clock } = setup({ cache: { staleIfErrorMs: 10_000 }, script: outage(error) });
     await client.chat(req);
     clock.advance(TTL);
     const err = await rejection(client.chat(req));
@@ -279,11 +280,9 @@ describe('cache: stale-if-error', () => {
     const controller = new AbortController();
     const { client, clock } = setup({
       cache: { staleIfErrorMs: 10_000 },
-      adapter: {
-        onCall: (_r, call, n) => {
-          if (n > 0) controller.abort();
-          if (call.signal.aborted) throw new AbortError('The operation was aborted by the caller');
-        },
+      script: (_r, call, n) => {
+        if (n > 0) controller.abort();
+        if (call.signal.aborted) throw new AbortError('The operation was aborted by the caller');
       },
     });
     await client.chat(req);
@@ -296,10 +295,8 @@ describe('cache: stale-if-error', () => {
   it("serves stale when the call's own timeoutMs fires", async () => {
     const { client, clock } = setup({
       cache: { staleIfErrorMs: 10_000 },
-      adapter: {
-        onCall: (_r, call, n) =>
-          n === 0 ? undefined : new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true })),
-      },
+      script: (_r, call, n) =>
+        n === 0 ? undefined : new Promise((_, reject) => call.signal.addEventListener('abort', () => reject(call.signal.reason), { once: true })),
     });
     await client.chat(req);
     clock.advance(TTL);

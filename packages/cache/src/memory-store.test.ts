@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '@lifeline/core';
 import type { CacheEntry } from './entry.js';
 import { memoryStore } from './memory-store.js';
-import { fakeClock } from '../test/fake-clock.js';
-import { textResponse } from '../test/fake-adapter.js';
+import { fakeClock } from '@lifeline/testing';
+import { textResponse } from '../test/fixtures.js';
 
 function entry(text = 'hello'): CacheEntry {
   return { v: 1, kind: 'response', response: textResponse(text), createdAt: 0, expiresAt: 1, staleUntil: 1 };
@@ -26,7 +26,7 @@ describe('memoryStore', () => {
   });
 
   it('expires an entry exactly at its ttl, on the injected clock', async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(1_000_000);
     const store = memoryStore({ clock });
     await store.set('k', entry(), 1000);
     clock.advance(999);

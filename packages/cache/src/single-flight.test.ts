@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AbortError, ServerError, StreamInterruptedError, type ChatResult } from '@lifeline/core';
-import { chunk, textChunks, textResponse } from '../test/fake-adapter.js';
+import { chatChunk as chunk, flush, textChunks } from '@lifeline/testing';
+import { textResponse } from '../test/fixtures.js';
 import { PRICE_PER_TOKEN } from '../test/fake-meter.js';
-import { collect, deferred, flush, rejection, req, setup, TTL } from '../test/setup.js';
+import { collect, deferred, rejection, req, setup, TTL } from '../test/setup.js';
 
 describe('single-flight', () => {
   it('100 concurrent identical misses make 1 upstream request', async () => {
     const gate = deferred();
-    const { client, adapter, cache: c } = setup({ adapter: { onCall: () => gate.promise.then(() => textResponse('shared')) } });
+    const { client, adapter, cache: c } = setup({ script: () => gate.promise.then(() => textResponse('shared')) });
     const calls = Array.from({ length: 100 }, () => client.chat(req));
     await flush();
     expect(adapter.calls).toHaveLength(1);
@@ -29,7 +30,7 @@ describe('single-flight', () => {
     const gate = deferred();
     const error = new ServerError('upstream 503', { provider: 'fake', status: 503 });
     const { client, adapter, cache: c } = setup({
-      adapter: { onCall: (_r, _c, n) => gate.promise.then(() => { if (n === 0) throw error; }) },
+      script: (_r, _c, n) => gate.promise.then(() => { if (n === 0) throw error; }),
     });
     const calls = Array.from({ length: 10 }, () => rejection(client.chat(req)));
     await flush();
@@ -48,7 +49,7 @@ describe('single-flight', () => {
     const gate = deferred();
     const { client, adapter, clock } = setup({
       cache: { staleIfErrorMs: 60_000 },
-      adapter: { onCall: (_r, _c, n) => (n === 0 ? undefined : gate.promise.then(() => { throw new ServerError('upstream 503'); })) },
+      script: (_r, _c, n) => (n === 0 ? undefined : gate.promise.then(() => { throw new ServerError('upstream 503'); })),
     });
     await client.chat(req);
     clock.advance(TTL);
@@ -63,13 +64,11 @@ describe('single-flight', () => {
   it("a leader cancelled by its own caller hands over: followers start again, one leads", async () => {
     const gates = [deferred(), deferred()];
     const { client, adapter } = setup({
-      adapter: {
-        onCall: (_r, call, n) =>
-          new Promise<void>((resolve, reject) => {
-            call.signal.addEventListener('abort', () => reject(new AbortError('The operation was aborted by the caller')), { once: true });
-            void gates[n]!.promise.then(resolve);
-          }),
-      },
+      script: (_r, call, n) =>
+        new Promise<void>((resolve, reject) => {
+          call.signal.addEventListener('abort', () => reject(new AbortError('The operation was aborted by the caller')), { once: true });
+          void gates[n]!.promise.then(resolve);
+        }),
     });
     const controller = new AbortController();
     const leader = rejection(client.chat(req, { signal: controller.signal }));
@@ -88,7 +87,7 @@ describe('single-flight', () => {
 
   it('a follower that aborts stops waiting; the leader is unaffected', async () => {
     const gate = deferred();
-    const { client } = setup({ adapter: { onCall: () => gate.promise } });
+    const { client } = setup({ script: () => gate.promise });
     const leader = client.chat(req);
     const controller = new AbortController();
     const follower = rejection(client.chat(req, { signal: controller.signal }));
@@ -103,7 +102,7 @@ describe('single-flight', () => {
 
   it('shares an answer that is not stored (truncated) with the followers that waited for it', async () => {
     const gate = deferred();
-    const { client, adapter, cache: c } = setup({ adapter: { onCall: () => gate.promise.then(() => textResponse('Once upon a', 'm', 'length')) } });
+    const { client, adapter, cache: c } = setup({ script: () => gate.promise.then(() => textResponse('Once upon a', 'm', 'length')) });
     const calls = [client.chat(req), client.chat(req)];
     await flush();
     gate.resolve();
@@ -116,9 +115,9 @@ describe('single-flight', () => {
 
   it('does not coalesce with coalesce: false, nor across tenants', async () => {
     const gate = deferred();
-    const off = setup({ cache: { coalesce: false }, adapter: { onCall: () => gate.promise } });
+    const off = setup({ cache: { coalesce: false }, script: () => gate.promise });
     const a = Array.from({ length: 5 }, () => off.client.chat(req));
-    const on = setup({ adapter: { onCall: () => gate.promise } });
+    const on = setup({ script: () => gate.promise });
     const b = [on.client.chat(req, { metadata: { tenant: 'acme' } }), on.client.chat(req, { metadata: { tenant: 'globex' } })];
     await flush();
     gate.resolve();
@@ -132,7 +131,7 @@ describe('single-flight with streams', () => {
   it("followers of a streamed leader wait for its complete recording and replay it (stream and chat followers alike)", async () => {
     const hold = deferred();
     const chunks = textChunks(['Paris', ' is', ' the', ' capital']);
-    const { client, adapter } = setup({ adapter: { chunks, holdStream: { at: 3, until: () => hold.promise } } });
+    const { client, adapter } = setup({ script: { chunks, hold: { afterChunks: 2, until: () => hold.promise } } });
     const leader = client.stream(req);
     const leaderChunks = collect(leader);
     const streamFollower = client.stream(req);
@@ -153,7 +152,7 @@ describe('single-flight with streams', () => {
   });
 
   it('a streamed leader whose consumer stops early hands over to its followers', async () => {
-    const { client, adapter, cache: c } = setup({ adapter: { chunks: (n) => textChunks(n === 0 ? ['a', 'b', 'c'] : ['fresh']) } });
+    const { client, adapter, cache: c } = setup({ script: (_r, _c, n) => ({ chunks: textChunks(n === 0 ? ['a', 'b', 'c'] : ['fresh']) }) });
     const leader = client.stream(req);
     const follower = collect(client.stream(req));
     for await (const ch of leader) {
@@ -171,7 +170,7 @@ describe('single-flight with streams', () => {
 
   it('a streamed leader that breaks mid-stream passes its error to the followers', async () => {
     const error = new StreamInterruptedError('stream cut after 2 chunks', { provider: 'fake', contentDelivered: true });
-    const { client, cache: c } = setup({ adapter: { chunks: [chunk({ content: 'Par' }), chunk({ content: 'is' }), chunk({}, 'stop')], breakStream: { after: 2, error } } });
+    const { client, cache: c } = setup({ script: { chunks: [chunk({ content: 'Par' }), chunk({ content: 'is' }), chunk({}, 'stop')], error, afterChunks: 2 } });
     const leader = client.stream(req);
     const follower = rejection(client.chat(req));
     const leaderError = await rejection(collect(leader));

@@ -1,8 +1,7 @@
 /** Builds a client with the cache outside a fake meter, on a fake clock, over a fake adapter. */
-import { createClient, type ChatChunk, type ChatRequest, type LifelineClient, type Middleware } from '@lifeline/core';
+import { abortReason, createClient, type ChatChunk, type ChatRequest, type LifelineClient, type Middleware } from '@lifeline/core';
+import { type AdapterScript, fakeClock, type FakeClock, scriptedAdapter, type ScriptedAdapter } from '@lifeline/testing';
 import { cache, type CacheMiddleware, type CacheOptions } from '../src/index.js';
-import { fakeAdapter, type FakeAdapter, type FakeAdapterOptions } from './fake-adapter.js';
-import { fakeClock, type FakeClock } from './fake-clock.js';
 import { fakeMeter } from './fake-meter.js';
 
 export const TTL = 60_000;
@@ -11,15 +10,15 @@ export const req: ChatRequest = { model: 'm', messages: [{ role: 'user', content
 
 export interface Setup {
   clock: FakeClock;
-  adapter: FakeAdapter;
+  adapter: ScriptedAdapter;
   cache: CacheMiddleware;
   client: LifelineClient;
   meter: ReturnType<typeof fakeMeter>;
 }
 
-export function setup(options: { cache?: Partial<CacheOptions>; adapter?: FakeAdapterOptions; inner?: Middleware[] } = {}): Setup {
-  const clock = fakeClock();
-  const adapter = fakeAdapter(options.adapter);
+export function setup(options: { cache?: Partial<CacheOptions>; script?: AdapterScript; inner?: Middleware[] } = {}): Setup {
+  const clock = fakeClock(1_000_000);
+  const adapter = scriptedAdapter(options.script, { abortError: abortReason });
   const meter = fakeMeter();
   const c = cache({ ttlMs: TTL, ...options.cache });
   const client = createClient({ adapter, clock, use: [c, meter, ...(options.inner ?? [])] });
@@ -43,11 +42,6 @@ export async function collect(stream: AsyncIterable<ChatChunk>): Promise<ChatChu
   const out: ChatChunk[] = [];
   for await (const c of stream) out.push(c);
   return out;
-}
-
-/** Lets pending promise callbacks run. */
-export async function flush(rounds = 10): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */

@@ -4,9 +4,8 @@
  */
 import { openai } from '@lifeline/adapters';
 import { CircuitOpenError, createClient, type Middleware, ServerError } from '@lifeline/core';
-import { type MockProvider, type Script, startMockProvider } from '@lifeline/testing';
+import { fakeClock, type MockProvider, type Script, startMockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../test/fake-clock.js';
 import { circuitBreaker } from './circuit-breaker.js';
 import type { CircuitBreakerOptions } from './options.js';
 import type { StateChange } from './state.js';
@@ -22,7 +21,7 @@ afterEach(async () => {
 });
 
 async function setup(script: Script, options: CircuitBreakerOptions = {}, before: Middleware[] = []) {
-  const clock = new FakeClock(0);
+  const clock = fakeClock(0);
   const mock = await startMockProvider({ script, clock });
   const adapter = openai({ baseURL: mock.url, apiKey: 'test-key', name: 'primary' });
   opened.push({ mock, close: adapter.close?.bind(adapter) });
@@ -46,10 +45,10 @@ describe('circuitBreaker over loopback HTTP', () => {
       expect((error as CircuitOpenError).message).toBe('Circuit breaker "primary/gpt-4.1" is open; next probe in 30000 ms');
     }
     expect(mock.requests).toHaveLength(5);
-    await clock.advance(29_999);
+    await clock.advanceAsync(29_999);
     expect(await call()).toBeInstanceOf(CircuitOpenError);
     expect(mock.requests).toHaveLength(5);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     expect(await call()).toBe('ok'); // the probe
     expect(mock.requests).toHaveLength(6);
     expect(await call()).toBe('ok');
@@ -67,13 +66,13 @@ describe('circuitBreaker over loopback HTTP', () => {
     const { clock, mock, call } = await setup(script, { failureThreshold: 2, breakDurationMs: 1_000 });
     await call();
     await call();
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     expect(await call()).toBeInstanceOf(ServerError); // probe fails
     expect(mock.requests).toHaveLength(3);
-    await clock.advance(1_999);
+    await clock.advanceAsync(1_999);
     expect(await call()).toBeInstanceOf(CircuitOpenError);
     expect(mock.requests).toHaveLength(3);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     expect(await call()).toBe('ok');
     expect(mock.requests).toHaveLength(4);
   });

@@ -10,8 +10,7 @@ import {
   TimeoutError,
 } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../test/fake-clock.js';
-import { scriptedAdapter, type ScriptStep } from '../test/scripted-adapter.js';
+import { type AdapterStep, fakeClock, scriptedAdapter } from '@lifeline/testing';
 import { circuitBreaker } from './circuit-breaker.js';
 import { failureRate } from './failure-rate.js';
 import type { CircuitBreakerOptions } from './options.js';
@@ -20,9 +19,9 @@ import type { StateChange } from './state.js';
 const req = { model: 'gpt-4.1', messages: [{ role: 'user' as const, content: 'hi' }] };
 const unavailable = () => new ServerError('Service unavailable', { provider: 'primary', status: 503 });
 
-function setup(script: ScriptStep[], options: CircuitBreakerOptions = {}) {
-  const clock = new FakeClock(0);
-  const adapter = scriptedAdapter(script, { now: () => clock.now() });
+function setup(script: AdapterStep[], options: CircuitBreakerOptions = {}) {
+  const clock = fakeClock(0);
+  const adapter = scriptedAdapter(script, { name: 'primary', clock });
   const breaker = circuitBreaker({ clock, ...options });
   const changes: StateChange[] = [];
   breaker.onStateChange((c) => changes.push(c));
@@ -38,7 +37,7 @@ describe('circuitBreaker: transitions', () => {
   it('opens after 5 failures in a row, then rejects without calling the provider', async () => {
     const { adapter, breaker, changes, call, clock } = setup(Array.from({ length: 5 }, unavailable));
     for (let i = 0; i < 5; i++) expect(await call()).toBeInstanceOf(ServerError);
-    await clock.advance(1_234);
+    await clock.advanceAsync(1_234);
     const error = await call();
     expect(error).toBeInstanceOf(CircuitOpenError);
     expect((error as CircuitOpenError).message).toBe('Circuit breaker "primary/gpt-4.1" is open; next probe in 28766 ms');
@@ -55,7 +54,7 @@ describe('circuitBreaker: transitions', () => {
     const { adapter, changes, call, clock } = setup([unavailable(), unavailable()], { failureThreshold: 2, breakDurationMs: 1_000 });
     await call();
     await call();
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     expect(await call()).toBe('ok');
     expect(await call()).toBe('ok');
     expect(adapter.calls).toHaveLength(4);
@@ -70,11 +69,11 @@ describe('circuitBreaker: transitions', () => {
     const { adapter, changes, call, clock } = setup(Array.from({ length: 3 }, unavailable), { failureThreshold: 2, breakDurationMs: 1_000 });
     await call();
     await call();
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     expect(await call()).toBeInstanceOf(ServerError);
-    await clock.advance(1_999);
+    await clock.advanceAsync(1_999);
     expect(await call()).toBeInstanceOf(CircuitOpenError);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     expect(await call()).toBe('ok');
     expect(adapter.calls).toHaveLength(4);
     expect(changes.map((c) => [c.to, c.reason, c.breakMs])).toEqual([
@@ -91,23 +90,23 @@ describe('circuitBreaker: transitions', () => {
     const { call, changes, clock } = setup([limited], { failureThreshold: 1 });
     await call();
     expect(changes[0]).toMatchObject({ to: 'open', breakMs: 45_000 });
-    await clock.advance(44_999);
+    await clock.advanceAsync(44_999);
     expect((await call() as CircuitOpenError).retryAfterMs).toBe(1);
   });
 
   it('half-open: one probe at a time, others rejected with the time until the probe is abandoned', async () => {
     const { adapter, breaker, call, client, clock } = setup([unavailable(), { hang: true }], { failureThreshold: 1, breakDurationMs: 1_000, probeTimeoutMs: 5_000 });
     await call();
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     const controller = new AbortController();
     const probe = client.chat(req, { signal: controller.signal }).catch((e: unknown) => e); // hangs
-    await clock.advance(10);
+    await clock.advanceAsync(10);
     const rejected = await call();
     expect(rejected).toBeInstanceOf(CircuitOpenError);
     expect((rejected as Error).message).toBe('Circuit breaker "primary/gpt-4.1" is half-open with 1 probe(s) in flight; next probe in 4990 ms');
     expect((rejected as CircuitOpenError).retryAfterMs).toBe(4_990);
     expect(adapter.calls).toHaveLength(2);
-    await clock.advance(4_990); // the hung probe is abandoned: the next call probes
+    await clock.advanceAsync(4_990); // the hung probe is abandoned: the next call probes
     expect(await call()).toBe('ok');
     expect(adapter.calls).toHaveLength(3);
     controller.abort(); // the abandoned probe ends late: ignored
@@ -172,7 +171,7 @@ describe('circuitBreaker: what counts', () => {
     for (let i = 0; i < 2; i++) {
       const controller = new AbortController();
       const call = client.chat(req, { signal: controller.signal });
-      await clock.advance(1);
+      await clock.advanceAsync(1);
       controller.abort();
       await expect(call).rejects.toThrow(AbortError);
     }
@@ -188,7 +187,7 @@ describe('circuitBreaker: what counts', () => {
   });
 
   it('failureRate policy: opens on the ratio once the minimum throughput is reached', async () => {
-    const script: ScriptStep[] = ['ok', unavailable(), 'ok', unavailable()];
+    const script: AdapterStep[] = ['ok', unavailable(), 'ok', unavailable()];
     const { call, changes } = setup(script, { policy: failureRate({ threshold: 0.5, minimumThroughput: 4, windowMs: 10_000 }) });
     for (let i = 0; i < 3; i++) await call();
     expect(changes).toEqual([]);
@@ -197,11 +196,11 @@ describe('circuitBreaker: what counts', () => {
   });
 
   it('slow-call rule: a success slower than slowCallMs counts as a failure', async () => {
-    const clock = new FakeClock(0);
-    const adapter = scriptedAdapter([]);
+    const clock = fakeClock(0);
+    const adapter = scriptedAdapter([], { name: 'primary' });
     const slow = (ms: number) => async function slow(_ctx: unknown, next: () => Promise<void>) {
       await next();
-      await clock.advance(ms);
+      await clock.advanceAsync(ms);
     };
     const breaker = circuitBreaker({ clock, failureThreshold: 1, slowCallMs: 100 });
     const fast = createClient({ adapter, clock, use: [breaker, slow(100)] });
@@ -254,7 +253,7 @@ describe('circuitBreaker: streams', () => {
   it('a probe stream closes the breaker at its first content chunk, not at its end', async () => {
     const { client, call, clock, changes } = setup([unavailable()], { failureThreshold: 1, breakDurationMs: 1_000 });
     await call();
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     const stream = client.stream(req);
     const it = stream[Symbol.asyncIterator]();
     await it.next();
@@ -274,12 +273,12 @@ describe('circuitBreaker: events and shape', () => {
     const seen: unknown[] = [];
     listener = (msg) => seen.push(msg);
     subscribe('lifeline:breaker', listener);
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const breaker = circuitBreaker({ clock, failureThreshold: 1 });
     const local: StateChange[] = [];
     const dispose = breaker.onStateChange((c) => local.push(c));
     dispose();
-    const client = createClient({ adapter: scriptedAdapter([unavailable()]), clock, use: [breaker] });
+    const client = createClient({ adapter: scriptedAdapter([unavailable()], { name: 'primary' }), clock, use: [breaker] });
     await client.chat(req).catch(() => {});
     expect(seen).toEqual([{ key: 'primary/gpt-4.1', from: 'closed', to: 'open', reason: 'consecutive-failures', at: 0, breakMs: 30_000 }]);
     expect(local).toEqual([]);

@@ -1,7 +1,6 @@
 import { ConfigurationError, createClient, ServerError } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../test/fake-clock.js';
-import { scriptedAdapter } from '../test/scripted-adapter.js';
+import { fakeClock, scriptedAdapter } from '@lifeline/testing';
 import { circuitBreaker } from './circuit-breaker.js';
 import { failureRate } from './failure-rate.js';
 import type { BreakerRecord } from './state.js';
@@ -68,12 +67,12 @@ describe('MemoryBreakerStore', () => {
 
 describe('BreakerStore round-trip', () => {
   it('an async JSON store runs every transition, and two breakers sharing it share the state', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const store = new JsonStore();
     const a = circuitBreaker({ clock, store, failureThreshold: 2, breakDurationMs: 1_000 });
     const b = circuitBreaker({ clock, store, failureThreshold: 2, breakDurationMs: 1_000 });
     const fail = () => new ServerError('down', { provider: 'primary', status: 503 });
-    const adapter = scriptedAdapter([fail(), fail()]);
+    const adapter = scriptedAdapter([fail(), fail()], { name: 'primary' });
     const ca = createClient({ adapter, clock, use: [a] });
     const cb = createClient({ adapter, clock, use: [b] });
     await expect(ca.chat(req)).rejects.toThrow(ServerError);
@@ -83,14 +82,14 @@ describe('BreakerStore round-trip', () => {
       version: 2,
       record: { state: { name: 'open', since: 0, until: 1_000, reason: 'consecutive-failures', lastErrorCode: 'server' }, policy: { failures: 0 }, epoch: 1, opens: 1 },
     });
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     await ca.chat(req); // probe through a, succeeds
     expect(await b.snapshot()).toEqual({ 'primary/gpt-4.1': { state: 'closed', since: 1_000, opens: 0, failures: 0, successes: 0 } });
     expect(adapter.calls).toHaveLength(3);
   });
 
   it('retries a conflicting write (compare-and-set lost to another process) and keeps both updates', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const store = new JsonStore();
     const theirs: BreakerRecord = { state: { name: 'closed', since: 0 }, policy: { buckets: [[0, 1, 1]] }, epoch: 0, opens: 0 };
     let interfere = 2;
@@ -103,7 +102,7 @@ describe('BreakerStore round-trip', () => {
       return ok;
     };
     const breaker = circuitBreaker({ clock, store, policy: failureRate({ minimumThroughput: 100 }) });
-    await createClient({ adapter: scriptedAdapter([]), clock, use: [breaker] }).chat(req);
+    await createClient({ adapter: scriptedAdapter([], { name: 'primary' }), clock, use: [breaker] }).chat(req);
     expect(lost).toBe(2);
     expect((await breaker.snapshot())['primary/gpt-4.1']).toMatchObject({ failures: 1, successes: 1 });
     expect(JSON.parse(store.data.get('primary/gpt-4.1')!).version).toBe(3);
@@ -111,9 +110,9 @@ describe('BreakerStore round-trip', () => {
 
   it('records are plain JSON', async () => {
     const store = new MemoryBreakerStore();
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const breaker = circuitBreaker({ clock, store, policy: failureRate({ minimumThroughput: 2, threshold: 0.5 }) });
-    const client = createClient({ adapter: scriptedAdapter(['ok', new ServerError('x', { status: 500 })]), clock, use: [breaker] });
+    const client = createClient({ adapter: scriptedAdapter(['ok', new ServerError('x', { status: 500 })], { name: 'primary' }), clock, use: [breaker] });
     await client.chat(req);
     const record = store.get('primary/gpt-4.1')!.record;
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);

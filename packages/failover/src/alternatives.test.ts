@@ -69,7 +69,7 @@ describe('failover() — ALTERNATIVES_LEFT for the layers below', () => {
     const below = spy();
     const cut = new ServerError('stream cut', { status: 502 });
     const targets = [
-      fake({ name: 'primary', script: { text: 'One two three', breakAfter: 1, breakWith: cut } }),
+      fake({ name: 'primary', script: { text: 'One two three', afterChunks: 1, error: cut } }),
       fake({ name: 'openai-backup' }),
       fake({ name: 'claude-eu', prefill: true, script: { error: new BadRequestError('prefill not supported', { status: 400 }) } }),
       fake({ name: 'claude-us', prefill: true, script: { text: ' two three' } }),

@@ -79,8 +79,8 @@ describe('failover() — hedged requests', () => {
   });
 
   it('hedges streams on the first token: the first to deliver content wins', async () => {
-    const primary = fake({ name: 'primary', script: { firstTokenMs: 4_000, text: 'late answer' } });
-    const s = createClient({ use: [failover([primary, fake({ name: 'backup', script: { firstTokenMs: 200, text: 'quick answer' } })], { hedgeAfterMs: 800 })] }).stream(request());
+    const primary = fake({ name: 'primary', script: { firstTokenDelayMs: 4_000, text: 'late answer' } });
+    const s = createClient({ use: [failover([primary, fake({ name: 'backup', script: { firstTokenDelayMs: 200, text: 'quick answer' } })], { hedgeAfterMs: 800 })] }).stream(request());
     const done = drain(s);
     await vi.advanceTimersByTimeAsync(1_000);
     const { text, error } = await done;
@@ -94,7 +94,7 @@ describe('failover() — hedged requests', () => {
 
   it("'p95' hedges at the 95th percentile of the target's recent latencies, and not before 20 samples", async () => {
     let slowNext = false;
-    const primary = fake({ name: 'primary', script: (_, n) => ({ delayMs: slowNext ? 60_000 : 100 + (n % 20) * 10 }) });
+    const primary = fake({ name: 'primary', script: (_, _c, n) => ({ delayMs: slowNext ? 60_000 : 100 + (n % 20) * 10 }) });
     const backup = fake({ name: 'backup' });
     const client = createClient({ use: [failover([primary, backup], { hedgeAfterMs: 'p95' })] });
     for (let i = 0; i < 20; i++) {

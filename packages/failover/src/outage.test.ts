@@ -8,7 +8,7 @@ import { retry } from '@lifeline/retry';
 import { describe, expect, it } from 'vitest';
 import { request } from '../test/fake-adapter.js';
 import { closeAfterEach, provider } from '../test/sockets.js';
-import { VirtualClock, drive } from '../test/virtual-clock.js';
+import { fakeClock } from '@lifeline/testing';
 import { failover } from './failover.js';
 
 const T0 = 1_750_000_000_000;
@@ -16,7 +16,7 @@ closeAfterEach();
 
 describe('failover() over real sockets — a 60 s outage', () => {
   it('20 requests over the window are all served; the breaker opens, probes sparsely, and traffic returns within 30 s of recovery', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, schedule: [{ toMs: 60_000, step: { status: 503 } }] });
     const backup = await provider('backup', { clock });
     const breakDurationMs = 10_000;
@@ -32,8 +32,8 @@ describe('failover() over real sockets — a 60 s outage', () => {
     const served: Array<[number, string]> = [];
     for (let i = 0; i < 20; i++) {
       const due = T0 + i * 4_000;
-      if (clock.now() < due) await clock.advance(due - clock.now());
-      const { meta } = await drive(clock, client.chat(request()));
+      if (clock.now() < due) await clock.advanceAsync(due - clock.now());
+      const { meta } = await clock.run(client.chat(request()));
       served.push([i * 4_000, meta.provider!]);
     }
 

@@ -7,7 +7,7 @@ import { retry } from '@lifeline/retry';
 import { describe, expect, it } from 'vitest';
 import { drain, request } from '../test/fake-adapter.js';
 import { anthropicProvider, closeAfterEach, provider, until } from '../test/sockets.js';
-import { VirtualClock } from '../test/virtual-clock.js';
+import { fakeClock } from '@lifeline/testing';
 import { failover } from './failover.js';
 
 const T0 = 1_750_000_000_000;
@@ -18,22 +18,22 @@ const MOCK_TEXT = 'Hello from the mock provider.';
 
 describe('failover() over real sockets — streams', () => {
   it('slow first token → failover by firstTokenMs; the caller sees one clean stream', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { script: { stream: { firstTokenDelayMs: 60_000 } } });
     const backup = await provider('backup');
     const s = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxAttempts: 3, random: () => 0.5 }), timeout({ firstTokenMs: 2_000 })] }).stream(request());
     const done = drain(s);
     await until(() => primary.mock.requests.length === 1);
-    await clock.advance(1_999);
+    await clock.advanceAsync(1_999);
     expect(backup.mock.requests).toHaveLength(0);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     const { chunks, error } = await done;
     expect(error).toBeUndefined();
     expect(text(chunks)).toBe(MOCK_TEXT);
     const { meta } = await s.result;
     expect(meta).toMatchObject({ provider: 'backup', failovers: 1, timeToFirstTokenMs: 2_000 });
     expect(meta.attemptLog.map((a) => [a.target, a.errorCode])).toEqual([['primary', 'timeout'], ['backup', undefined]]);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it("stream cut after content, midStream 'error' → StreamInterruptedError after the partial text, never a truncated success", async () => {
@@ -102,7 +102,7 @@ describe('failover() over real sockets — streams', () => {
   });
 
   it('a stalled stream is detected within idleMs, and the process is healthy after', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { script: [{ stream: { stallAfter: 2 } }] });
     const client = createClient({ clock, use: [failover([primary.adapter]), timeout({ idleMs: 3_000 })] });
     const s = client.stream(request());
@@ -113,13 +113,13 @@ describe('failover() over real sockets — streams', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    await clock.advance(2_999);
-    expect(clock.pending).toBe(1);
-    await clock.advance(1);
+    await clock.advanceAsync(2_999);
+    expect(clock.pending()).toBe(1);
+    await clock.advanceAsync(1);
     const err = (await next) as StreamInterruptedError;
     expect(err).toBeInstanceOf(StreamInterruptedError);
     expect((err.cause as TimeoutError).kind).toBe('idle');
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
     const after = client.stream(request());
     expect(text((await drain(after)).chunks)).toBe(MOCK_TEXT);
   });

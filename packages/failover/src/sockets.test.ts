@@ -9,7 +9,7 @@ import { RetryBudget, retry } from '@lifeline/retry';
 import { describe, expect, it } from 'vitest';
 import { drain, request } from '../test/fake-adapter.js';
 import { anthropicProvider, closeAfterEach, provider, track, until } from '../test/sockets.js';
-import { VirtualClock, drive } from '../test/virtual-clock.js';
+import { fakeClock } from '@lifeline/testing';
 import { failover } from './failover.js';
 
 const T0 = 1_750_000_000_000;
@@ -17,16 +17,16 @@ closeAfterEach();
 
 describe('failover() over real sockets — rate limits and errors', () => {
   it('429 with Retry-After: 2 → waits exactly 2 s, then the same provider answers', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: [{ status: 429, retryAfter: 2 }] });
     const backup = await provider('backup', { clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxAttempts: 3, maxRetryAfterMs: 5_000 })] });
     const p = client.chat(request());
-    await until(() => clock.pending === 1);
-    expect(clock.scheduled).toEqual([2_000]);
-    await clock.advance(1_999);
+    await until(() => clock.pending() === 1);
+    expect(clock.delays).toEqual([2_000]);
+    await clock.advanceAsync(1_999);
     expect(primary.mock.requests).toHaveLength(1);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     const { meta } = await p;
     expect(primary.mock.requests.map((r) => r.time - T0)).toEqual([0, 2_000]);
     expect(backup.mock.requests).toHaveLength(0);
@@ -35,45 +35,45 @@ describe('failover() over real sockets — rate limits and errors', () => {
   });
 
   it('429 whose Retry-After exceeds the retry cap → fails over at once, without sleeping', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: { status: 429, retryAfter: 2 } });
     const backup = await provider('backup', { clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxRetryAfterMs: 1_000 })] });
     const { meta } = await client.chat(request());
     expect([primary.mock.requests.length, backup.mock.requests.length]).toEqual([1, 1]);
-    expect(clock.scheduled).toEqual([]);
+    expect(clock.delays).toEqual([]);
     expect(meta).toMatchObject({ provider: 'backup', failovers: 1, latencyMs: 0 });
   });
 
   it('persistent 429 → bounded attempts spaced by Retry-After (never hammers), then the backup answers', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: { status: 429, retryAfterMs: 300 } });
     const backup = await provider('backup', { clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxAttempts: 3 })] });
-    const { meta } = await drive(clock, client.chat(request()));
+    const { meta } = await clock.run(client.chat(request()));
     expect(primary.mock.requests.map((r) => r.time - T0)).toEqual([0, 300, 600]);
     expect(backup.mock.requests).toHaveLength(1);
     expect(meta).toMatchObject({ provider: 'backup', attempts: 4, failovers: 1 });
   });
 
   it('500 once → the same provider is retried, the backup is not needed', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: [{ status: 500 }] });
     const backup = await provider('backup', { clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxAttempts: 3, random: () => 0.5 })] });
-    const { meta } = await drive(clock, client.chat(request()));
+    const { meta } = await clock.run(client.chat(request()));
     expect(meta.attemptLog.map((a) => [a.target, a.status])).toEqual([['primary', 500], ['primary', 200]]);
     expect(backup.mock.requests).toHaveLength(0);
     expect(meta).toMatchObject({ provider: 'primary', failovers: 0 });
   });
 
   it('503 persistent → the backup answers every call, and retries on the primary stay within the retry budget', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: { status: 503 } });
     const backup = await provider('backup', { clock });
     const budget = new RetryBudget({ ratio: 0.2, minRetriesPerSecond: 0, clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxAttempts: 3, random: () => 0.5, budget })] });
-    for (let i = 0; i < 10; i++) expect((await drive(clock, client.chat(request()))).meta.provider).toBe('backup');
+    for (let i = 0; i < 10; i++) expect((await clock.run(client.chat(request()))).meta.provider).toBe('backup');
     expect(backup.mock.requests).toHaveLength(10);
     // 10 first attempts + at most 20 % retries (without the budget: 30 requests).
     expect(primary.mock.requests.length).toBeGreaterThanOrEqual(10);
@@ -81,41 +81,41 @@ describe('failover() over real sockets — rate limits and errors', () => {
   });
 
   it('a connection reset before the headers → answered (retried on the same provider)', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: [{ reset: true }] });
     const backup = await provider('backup', { clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ random: () => 0.5 })] });
-    const { response, meta } = await drive(clock, client.chat(request()));
+    const { response, meta } = await clock.run(client.chat(request()));
     expect(response.choices[0]?.message.content).toBe('Hello from the mock provider.');
     expect(meta.attemptLog.map((a) => [a.target, a.errorCode])).toEqual([['primary', 'connection'], ['primary', undefined]]);
   });
 
   it('a provider that never answers → failover after one per-attempt timeout (default retry leaves it to the backup)', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: { hang: true } });
     const backup = await provider('backup', { clock });
     const client = createClient({ clock, use: [failover([primary.adapter, backup.adapter]), retry({ maxAttempts: 3, random: () => 0.5 }), timeout({ ms: 5_000 })] });
     const p = client.chat(request());
     await until(() => primary.mock.requests.length === 1);
-    await clock.advance(5_000);
+    await clock.advanceAsync(5_000);
     await until(() => backup.mock.requests.length === 1);
     const { meta } = await p;
     expect(primary.mock.requests).toHaveLength(1);
     expect(meta).toMatchObject({ provider: 'backup', latencyMs: 5_000, failovers: 1 });
     expect(meta.attemptLog.map((a) => [a.target, a.errorCode])).toEqual([['primary', 'timeout'], ['backup', undefined]]);
-    expect(clock.scheduled).toEqual([5_000, 5_000]);
-    expect(clock.pending).toBe(0);
+    expect(clock.delays).toEqual([5_000, 5_000]);
+    expect(clock.pending()).toBe(0);
   });
 
   it('a sole target that timed out is still retried: there is no backup to leave it to', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const primary = await provider('primary', { clock, script: [{ hang: true }] });
     const client = createClient({ clock, use: [failover([primary.adapter]), retry({ maxAttempts: 3, random: () => 0.5 }), timeout({ ms: 5_000 })] });
     const p = client.chat(request());
     await until(() => primary.mock.requests.length === 1);
-    await clock.advance(5_000);
-    await until(() => clock.pending === 1);
-    await clock.advanceToNext();
+    await clock.advanceAsync(5_000);
+    await until(() => clock.pending() === 1);
+    await clock.advanceToNextAsync();
     const { meta } = await p;
     expect(primary.mock.requests.map((r) => r.time - T0)).toEqual([0, 5_250]);
     expect(meta.attemptLog.map((a) => [a.target, a.errorCode, a.delayMs])).toEqual([['primary', 'timeout', undefined], ['primary', undefined, 250]]);
@@ -123,7 +123,7 @@ describe('failover() over real sockets — rate limits and errors', () => {
   });
 
   it('context length → the next bigger target, never the same model again', async () => {
-    const clock = new VirtualClock(T0);
+    const clock = fakeClock(T0);
     const relay = await provider('relay', { clock, routes: { 'gpt-4.1-mini': { preset: 'context_length_exceeded' } } });
     const eu = openai({ baseURL: relay.mock.url, apiKey: 'test-key', name: 'relay-eu' });
     track(eu);

@@ -14,7 +14,7 @@ const cut = () => new ConnectionError('socket hang up', { provider: 'primary' })
 describe('failover() — streams before the first token', () => {
   it('a failure before content fails over freely: the caller sees one clean stream', async () => {
     const inBand = new ServerError('Overloaded', { provider: 'primary' });
-    const primary = fake({ name: 'primary', script: { breakAfter: 0, breakWith: inBand } });
+    const primary = fake({ name: 'primary', script: { afterChunks: 0, error: inBand } });
     const s = createClient({ use: [failover([primary, fake({ name: 'backup', script: { text: 'From the backup' } })])] }).stream(request());
     const { text, chunks, error } = await drain(s);
     expect(error).toBeUndefined();
@@ -31,8 +31,8 @@ describe('failover() — streams before the first token', () => {
 
   it('timeout({ firstTokenMs }) turns a slow first token into a failover, not a hang', async () => {
     vi.useFakeTimers();
-    const primary = fake({ name: 'primary', script: { firstTokenMs: 60_000 } });
-    const backup = fake({ name: 'backup', script: { firstTokenMs: 100 } });
+    const primary = fake({ name: 'primary', script: { firstTokenDelayMs: 60_000 } });
+    const backup = fake({ name: 'backup', script: { firstTokenDelayMs: 100 } });
     const s = createClient({ use: [failover([primary, backup]), timeout({ firstTokenMs: 2_000 })] }).stream(request());
     const done = drain(s);
     await vi.advanceTimersByTimeAsync(1_999);
@@ -53,7 +53,7 @@ describe('failover() — mid-stream, policy error (default)', () => {
   it('a stream cut after content ends in StreamInterruptedError after the partial content, never a truncated success', async () => {
     const original = cut();
     const backup = fake({ name: 'backup' });
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'One two three four', breakAfter: 2, breakWith: original } }), backup])] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'One two three four', afterChunks: 2, error: original } }), backup])] }).stream(request());
     const { text, error } = await drain(s);
     expect(text).toBe('One two');
     const err = error as StreamInterruptedError;
@@ -102,7 +102,7 @@ describe('failover() — mid-stream, policy restart', () => {
     subscribe(FAILOVER_CHANNEL, on);
     const original = cut();
     const backup = fake({ name: 'backup', script: { text: 'A full answer' } });
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'A partial answer', breakAfter: 2, breakWith: original } }), { adapter: backup, model: 'claude-sonnet-4.5' }], { midStream: 'restart' })] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'A partial answer', afterChunks: 2, error: original } }), { adapter: backup, model: 'claude-sonnet-4.5' }], { midStream: 'restart' })] }).stream(request());
     const { chunks, error } = await drain(s);
     unsubscribe(FAILOVER_CHANNEL, on);
     expect(error).toBeUndefined();
@@ -120,7 +120,7 @@ describe('failover() — mid-stream, policy restart', () => {
 
   it('with nothing left to restart on, reports the original failure', async () => {
     const original = cut();
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { breakAfter: 1, breakWith: original } }), fake({ name: 'backup', script: { error: new ServerError('down', { status: 503 }) } })], { midStream: 'restart' })] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { afterChunks: 1, error: original } }), fake({ name: 'backup', script: { error: new ServerError('down', { status: 503 }) } })], { midStream: 'restart' })] }).stream(request());
     const { error } = await drain(s);
     expect(error).toBeInstanceOf(StreamInterruptedError);
     expect((error as Error).message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); restart failed: backup: server 503');
@@ -130,7 +130,7 @@ describe('failover() — mid-stream, policy restart', () => {
   it('an in-band content filter is not restarted elsewhere: the provider’s reason is kept', async () => {
     const refusal = new ContentFilterError('Output blocked by content filtering policy', { provider: 'primary' });
     const backup = fake({ name: 'backup' });
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { breakAfter: 1, breakWith: refusal } }), backup], { midStream: 'restart' })] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { afterChunks: 1, error: refusal } }), backup], { midStream: 'restart' })] }).stream(request());
     const { error } = await drain(s);
     expect((error as Error).message).toBe('Stream from primary broke after content was delivered (content_filter: Output blocked by content filtering policy); no restart: the error does not fail over');
     expect((error as Error).cause).toBe(refusal);
@@ -142,7 +142,7 @@ describe('failover() — mid-stream, policy continue', () => {
   it('sends the partial answer as a prefill to a prefill-capable target and continues seamlessly', async () => {
     const noPrefill = fake({ name: 'openai-backup' });
     const claude = fake({ name: 'anthropic', prefill: true, script: { pieces: [' brown', ' fox', ' jumps'] } });
-    const primary = fake({ name: 'primary', script: { pieces: ['The ', 'quick ', 'brown ', 'fox'], breakAfter: 2, breakWith: cut() } });
+    const primary = fake({ name: 'primary', script: { pieces: ['The ', 'quick ', 'brown ', 'fox'], afterChunks: 2, error: cut() } });
     const s = createClient({ use: [failover([primary, noPrefill, claude], { midStream: 'continue' })] }).stream(request());
     const { text, chunks, error } = await drain(s);
     expect(error).toBeUndefined();
@@ -159,7 +159,7 @@ describe('failover() — mid-stream, policy continue', () => {
   it('a fallback that rejects the prefill does not mask the original failure', async () => {
     const original = cut();
     const rejects = fake({ name: 'anthropic', prefill: true, script: { error: new BadRequestError('prefill not supported for this model', { status: 400 }) } });
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'One two three', breakAfter: 1, breakWith: original } }), rejects], { midStream: 'continue' })] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'One two three', afterChunks: 1, error: original } }), rejects], { midStream: 'continue' })] }).stream(request());
     const { text, error } = await drain(s);
     expect(text).toBe('One');
     const err = error as StreamInterruptedError;
@@ -172,7 +172,7 @@ describe('failover() — mid-stream, policy continue', () => {
 
   it('with no prefill-capable target left, reports the original failure', async () => {
     const original = cut();
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { breakAfter: 1, breakWith: original } }), fake({ name: 'backup' })], { midStream: 'continue' })] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { afterChunks: 1, error: original } }), fake({ name: 'backup' })], { midStream: 'continue' })] }).stream(request());
     const { error } = await drain(s);
     expect((error as Error).message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); continue failed: no target left accepts a prefill');
   });
@@ -180,7 +180,7 @@ describe('failover() — mid-stream, policy continue', () => {
 
 describe('failover() — stream().result after a mid-stream recovery', () => {
   it("'restart': result holds only the restarted answer (the restart chunk resets it), and meta.midStream says what happened", async () => {
-    const primary = fake({ name: 'primary', script: { text: 'A partial answer that breaks', breakAfter: 3, breakWith: cut(), usage: { prompt_tokens: 99, completion_tokens: 99, total_tokens: 198 } } });
+    const primary = fake({ name: 'primary', script: { text: 'A partial answer that breaks', afterChunks: 3, error: cut(), usage: { prompt_tokens: 99, completion_tokens: 99, total_tokens: 198 } } });
     const backup = fake({ name: 'backup', script: { text: 'The whole answer' } });
     const s = createClient({ use: [failover([primary, { adapter: backup, model: 'claude-sonnet-4.5' }], { midStream: 'restart' })] }).stream(request());
     const { text, error } = await drain(s);
@@ -201,7 +201,7 @@ describe('failover() — stream().result after a mid-stream recovery', () => {
   });
 
   it("'restart' twice: result holds only the last answer", async () => {
-    const breaks = (name: string, text: string) => fake({ name, script: { text, breakAfter: 1, breakWith: cut() } });
+    const breaks = (name: string, text: string) => fake({ name, script: { text, afterChunks: 1, error: cut() } });
     const s = createClient({ use: [failover([breaks('a', 'First try'), breaks('b', 'Second try'), fake({ name: 'c', script: { text: 'Third time lucky' } })], { midStream: 'restart' })] }).stream(request());
     const { chunks, error } = await drain(s);
     expect(error).toBeUndefined();
@@ -215,7 +215,7 @@ describe('failover() — stream().result after a mid-stream recovery', () => {
   });
 
   it("'continue': result holds the partial answer and its continuation, each exactly once", async () => {
-    const primary = fake({ name: 'primary', script: { pieces: ['Roses ', 'are ', 'red, ', 'violets'], breakAfter: 3, breakWith: cut() } });
+    const primary = fake({ name: 'primary', script: { pieces: ['Roses ', 'are ', 'red, ', 'violets'], afterChunks: 3, error: cut() } });
     const claude = fake({ name: 'anthropic', prefill: true, script: { pieces: [' violets', ' are', ' blue.'], usage: { prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 } } });
     const s = createClient({ use: [failover([primary, claude], { midStream: 'continue' })] }).stream(request());
     const { text, error } = await drain(s);

@@ -21,8 +21,8 @@ describe('resolveTargets()', () => {
   });
 
   it('a renamed target puts its name in the errors of its adapter: on chat, on stream open and mid-stream', async () => {
-    const fail = (n: number) => (n === 0 ? { error: new ServerError('down', { status: 503, provider: 'anthropic' }) } : n === 1 ? { error: new ServerError('down', { status: 503 }) } : { breakAfter: 1, breakWith: new ServerError('in-band', { provider: 'anthropic' }) });
-    const [t] = resolveTargets([{ adapter: fake({ name: 'anthropic', script: (_, n) => fail(n) }), model: 'claude' }]);
+    const fail = (n: number) => (n === 0 ? { error: new ServerError('down', { status: 503, provider: 'anthropic' }) } : n === 1 ? { error: new ServerError('down', { status: 503 }) } : { afterChunks: 1, error: new ServerError('in-band', { provider: 'anthropic' }) });
+    const [t] = resolveTargets([{ adapter: fake({ name: 'anthropic', script: (_, _c, n) => fail(n) }), model: 'claude' }]);
     const chat = await t!.target.chat(request(), call).catch((e: ServerError) => e);
     expect((chat as ServerError).provider).toBe('anthropic:claude');
     const open = await t!.target.stream(request(), call).catch((e: ServerError) => e);

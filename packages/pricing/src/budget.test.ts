@@ -1,7 +1,6 @@
 import { BudgetExceededError, ConfigurationError, createClient, ServerError, type ChatRequest } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
-import { fakeAdapter } from '../test/fake-adapter.js';
-import { FakeClock } from '../test/fake-clock.js';
+import { fakeClock, scriptedAdapter } from '@lifeline/testing';
 import { budget, maxCallCost } from './budget.js';
 import { MemoryBudgetStore } from './budget-store.js';
 import { budgetWindowEnd, budgetWindowKey } from './budget-window.js';
@@ -15,6 +14,7 @@ const catalog = createCatalog({ name: 'flat', source: 'test', effectiveDate: '20
 const request: ChatRequest = { model: 'm', max_tokens: 989, messages: [{ role: 'user', content: 'Hello there, how are you?' }] };
 const USAGE = { prompt_tokens: 11, completion_tokens: 489, total_tokens: 500 }; // real cost $0.0005
 const DAY = 'day:2026-11-24';
+const NOON = Date.UTC(2026, 10, 24, 12, 0, 0);
 
 function gate() {
   let open!: () => void;
@@ -34,9 +34,9 @@ describe('budget', () => {
 
   it('100 concurrent calls never overrun the limit: exactly those whose reservation fits run', async () => {
     const store = new MemoryBudgetStore();
-    const clock = new FakeClock();
+    const clock = fakeClock(NOON);
     const { open, opened } = gate();
-    const adapter = fakeAdapter({ usage: USAGE, onCall: () => opened });
+    const adapter = scriptedAdapter(() => opened, { usage: USAGE });
     const client = createClient({ adapter, clock, use: [budget({ limitUsd: 0.0105, window: 'day', store, catalog })] });
     const calls = Array.from({ length: 100 }, () => client.chat(request).then(() => 'ok', (e: unknown) => e));
     await new Promise((r) => setImmediate(r));
@@ -62,7 +62,7 @@ describe('budget', () => {
   it('settles with meta.costUsd when a meter runs inside (its catalogs win)', async () => {
     const store = new MemoryBudgetStore();
     const relay = createCatalog({ name: 'relay', source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 10, outputPerMTok: 10 } } });
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), clock: new FakeClock(), use: [budget({ limitUsd: 1, window: 'day', store, catalog }), meter({ catalog: relay })] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), clock: fakeClock(NOON), use: [budget({ limitUsd: 1, window: 'day', store, catalog }), meter({ catalog: relay })] });
     const { meta } = await client.chat(request);
     expect(meta.costUsd).toBe(0.005);
     expect(await store.usage('global', DAY)).toEqual({ spentUsd: 0.005, reservedUsd: 0 });
@@ -70,7 +70,7 @@ describe('budget', () => {
 
   it('holds the reservation while a stream runs and settles when it ends', async () => {
     const store = new MemoryBudgetStore();
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), clock: new FakeClock(), use: [budget({ limitUsd: 1, window: 'day', store, catalog })] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), clock: fakeClock(NOON), use: [budget({ limitUsd: 1, window: 'day', store, catalog })] });
     const stream = client.stream(request);
     const it = stream[Symbol.asyncIterator]();
     await it.next();
@@ -81,17 +81,17 @@ describe('budget', () => {
 
   it('releases the reservation when the call fails, charging only what attempts produced', async () => {
     const store = new MemoryBudgetStore();
-    const adapter = fakeAdapter({ onCall: () => { throw new ServerError('down', { provider: 'fake', status: 500 }); } });
-    const client = createClient({ adapter, clock: new FakeClock(), use: [budget({ limitUsd: 1, window: 'day', store, catalog })] });
+    const adapter = scriptedAdapter(() => { throw new ServerError('down', { provider: 'fake', status: 500 }); });
+    const client = createClient({ adapter, clock: fakeClock(NOON), use: [budget({ limitUsd: 1, window: 'day', store, catalog })] });
     await expect(client.chat(request)).rejects.toThrow(ServerError);
     expect(await store.usage('global', DAY)).toEqual({ spentUsd: 0, reservedUsd: 0 });
   });
 
   it('keeps budgets per scope and starts afresh in the next window', async () => {
     const store = new MemoryBudgetStore();
-    const clock = new FakeClock(Date.UTC(2026, 10, 24, 23, 0));
+    const clock = fakeClock(Date.UTC(2026, 10, 24, 23, 0));
     const client = createClient({
-      adapter: fakeAdapter({ usage: USAGE }),
+      adapter: scriptedAdapter({ usage: USAGE }),
       clock,
       use: [budget({ limitUsd: 0.001, window: 'day', store, catalog, scope: (ctx) => String(ctx.metadata.tenant) })],
     });
@@ -101,20 +101,20 @@ describe('budget', () => {
     expect(err).toBeInstanceOf(BudgetExceededError);
     expect((err as BudgetExceededError).message).toBe('budget: scope "acme" has $0.0005 of $0.001 left in window day:2026-11-24; this call may cost up to $0.001');
     expect((err as BudgetExceededError).retryAfterMs).toBe(3_600_000);
-    await clock.advance(3_600_000);
+    await clock.advanceAsync(3_600_000);
     await expect(client.chat(request, { metadata: { tenant: 'acme' } })).resolves.toBeDefined();
     expect(await store.usage('acme', 'day:2026-11-25')).toEqual({ spentUsd: 0.0005, reservedUsd: 0 });
   });
 
   it('rejects a model whose cost cannot be bounded, unless unpriced: "allow"', async () => {
     const store = new MemoryBudgetStore();
-    const adapter = fakeAdapter({ usage: USAGE });
-    const strict = createClient({ adapter, clock: new FakeClock(), use: [budget({ limitUsd: 1, window: 'month', store, catalog })] });
+    const adapter = scriptedAdapter({ usage: USAGE });
+    const strict = createClient({ adapter, clock: fakeClock(NOON), use: [budget({ limitUsd: 1, window: 'month', store, catalog })] });
     const err = await strict.chat({ ...request, model: 'mystery' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BudgetExceededError);
     expect((err as Error).message).toBe(`budget: no price for model "mystery" in catalog "flat", so the cost of this call cannot be bounded (add it to a catalog, or set unpriced: 'allow')`);
     expect(adapter.calls).toHaveLength(0);
-    const lax = createClient({ adapter, clock: new FakeClock(), use: [budget({ limitUsd: 1, window: 'month', store, catalog, unpriced: 'allow' })] });
+    const lax = createClient({ adapter, clock: fakeClock(NOON), use: [budget({ limitUsd: 1, window: 'month', store, catalog, unpriced: 'allow' })] });
     await lax.chat({ ...request, model: 'mystery' });
     expect(await store.usage('global', 'month:2026-11')).toEqual({ spentUsd: 0, reservedUsd: 0 });
   });

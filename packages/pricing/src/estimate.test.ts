@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunk } from '../test/fake-adapter.js';
+import { chatChunk as chunk } from '@lifeline/testing';
 import { chunkChars, estimatePromptTokens, estimateTextTokens, estimateUsage } from './estimate.js';
 import { canonicalModelId, modelCandidates, parseModelName } from './model-name.js';
 

@@ -1,8 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createClient, ServerError, StreamInterruptedError, type ChatRequest, type Middleware, type Usage } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeAdapter, response, streamOf } from '../test/fake-adapter.js';
-import { FakeClock } from '../test/fake-clock.js';
+import { type chatResponse, fakeClock, scriptedAdapter, textChunks } from '@lifeline/testing';
 import { createCatalog } from './catalog.js';
 import { Ledger } from './ledger.js';
 import { meter, type CostEvent } from './meter.js';
@@ -29,14 +28,14 @@ afterEach(() => {
 
 describe('meter: JSON and streams', () => {
   it('prices a JSON call from the reported usage and sets meta.costUsd and meta.usage', async () => {
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), use: [meter()] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter()] });
     const { meta } = await client.chat(request());
     expect(meta.costUsd).toBe(0.0048);
     expect(meta.usage).toEqual(USAGE);
   });
 
   it('gives the identical cost for the same usage on the streaming path', async () => {
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), use: [meter()] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter()] });
     const json = await client.chat(request());
     const stream = client.stream(request());
     for await (const _ of stream) void _;
@@ -49,7 +48,7 @@ describe('meter: JSON and streams', () => {
 
   it('estimates a stream that carries no usage chunk and flags it estimated', async () => {
     const costs: CostEvent[] = [];
-    const client = createClient({ adapter: fakeAdapter({ usage: null }), use: [meter({ onCost: (e) => costs.push(e) })] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: null }), use: [meter({ onCost: (e) => costs.push(e) })] });
     const stream = client.stream(request());
     for await (const _ of stream) void _;
     const { meta } = await stream.result;
@@ -61,7 +60,7 @@ describe('meter: JSON and streams', () => {
 
   it('bills what a stream produced when it breaks mid-way, and still throws', async () => {
     const error = new StreamInterruptedError('cut', { provider: 'fake', contentDelivered: true });
-    const client = createClient({ adapter: fakeAdapter({ text: 'Hello brave new world', usage: null, failAfter: { chunks: 3, error } }), use: [meter()] });
+    const client = createClient({ adapter: scriptedAdapter({ text: 'Hello brave new world', usage: null, error, afterChunks: 2 }), use: [meter()] });
     const stream = client.stream(request());
     const seen: string[] = [];
     await expect(async () => {
@@ -74,9 +73,9 @@ describe('meter: JSON and streams', () => {
   });
 
   it('bills the usage seen when the consumer abandons the stream', async () => {
-    const chunks = streamOf('Hello world', 'gpt-4.1');
+    const chunks = textChunks(['Hello', ' world'], { model: 'gpt-4.1', usage: false });
     chunks.splice(2, 0, { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1', choices: [], usage: { prompt_tokens: 100, completion_tokens: 7, total_tokens: 107 } });
-    const client = createClient({ adapter: fakeAdapter({ chunks }), use: [meter()] });
+    const client = createClient({ adapter: scriptedAdapter({ chunks }), use: [meter()] });
     const stream = client.stream(request());
     let n = 0;
     for await (const _ of stream) if (++n === 3) break;
@@ -87,12 +86,12 @@ describe('meter: JSON and streams', () => {
 
 describe('meter: attempts', () => {
   it('a failed attempt that returned nothing costs 0; the retry is billed', async () => {
-    const adapter = fakeAdapter({
-      usage: USAGE,
-      onCall: (_r, _c, n) => {
+    const adapter = scriptedAdapter(
+      (_r, _c, n) => {
         if (n === 0) throw new ServerError('overloaded', { provider: 'fake', status: 503 });
       },
-    });
+      { usage: USAGE },
+    );
     const client = createClient({ adapter, use: [meter(), retryOnce] });
     const { meta } = await client.chat(request());
     expect(meta.attempts).toBe(2);
@@ -108,7 +107,7 @@ describe('meter: attempts', () => {
       a.dispose();
       b.dispose();
     };
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), use: [meter(), hedge] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter(), hedge] });
     const { meta } = await client.chat(request());
     expect(meta.attempts).toBe(2);
     expect(meta.costUsd).toBe(0.0096);
@@ -116,9 +115,9 @@ describe('meter: attempts', () => {
   });
 
   it('prices each attempt with its target catalog (relay for "relay" and "relay:<model>", official for the rest)', async () => {
-    const primary = fakeAdapter({ name: 'relay', usage: USAGE, onCall: () => { throw new ServerError('down', { provider: 'relay', status: 500 }); } });
-    const swapped = fakeAdapter({ name: 'relay:gpt-4.1', usage: USAGE });
-    const official = fakeAdapter({ name: 'openai', usage: USAGE });
+    const primary = scriptedAdapter(() => { throw new ServerError('down', { provider: 'relay', status: 500 }); }, { name: 'relay', usage: USAGE });
+    const swapped = scriptedAdapter({ usage: USAGE }, { name: 'relay:gpt-4.1' });
+    const official = scriptedAdapter({ usage: USAGE }, { name: 'openai' });
     for (const [adapter, cost] of [[swapped, 0.024], [official, 0.0048]] as const) {
       const failover: Middleware = async function failover(ctx, next) {
         ctx.target = primary;
@@ -137,7 +136,7 @@ describe('meter: attempts', () => {
 
   it('a call whose every attempt failed costs 0 and still reports', async () => {
     const costs: CostEvent[] = [];
-    const adapter = fakeAdapter({ onCall: () => { throw new ServerError('down', { provider: 'fake', status: 500 }); } });
+    const adapter = scriptedAdapter(() => { throw new ServerError('down', { provider: 'fake', status: 500 }); });
     const client = createClient({ adapter, use: [meter({ onCost: (e) => costs.push(e) }), retryOnce] });
     await expect(client.chat(request())).rejects.toThrow(ServerError);
     expect(costs.map((c) => [c.costUsd, c.attempts.length])).toEqual([[0, 2]]);
@@ -148,7 +147,7 @@ describe('meter: unpriced models, events, cache hits, ledger', () => {
   it('leaves costUsd undefined for an unpriced model and warns (onCost and lifeline:cost)', async () => {
     subscribe('lifeline:cost', onEvent);
     const costs: CostEvent[] = [];
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), use: [meter({ onCost: (e) => costs.push(e) })] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter({ onCost: (e) => costs.push(e) })] });
     const { meta } = await client.chat(request('my-finetune-v7'));
     expect(meta.costUsd).toBeUndefined();
     expect(costs[0]?.warnings).toEqual(['no price for model "my-finetune-v7" (target "fake") in catalog "genai-prices": cost unknown']);
@@ -158,14 +157,14 @@ describe('meter: unpriced models, events, cache hits, ledger', () => {
 
   it('publishes lifeline:cost once per call with provider, model, cost and usage', async () => {
     subscribe('lifeline:cost', onEvent);
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), use: [meter()] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter()] });
     await client.chat(request(), { metadata: { tenant: 'acme' } });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ provider: 'fake', model: 'gpt-4.1', tenant: 'acme', costUsd: 0.0048, usage: USAGE, estimated: false, warnings: [] });
   });
 
   it('sets savedUsd when the cache answered (meter placed outside the cache)', async () => {
-    let stored: ReturnType<typeof response> | undefined;
+    let stored: ReturnType<typeof chatResponse> | undefined;
     const fakeCache: Middleware = async function fakeCache(ctx, next) {
       if (stored) {
         ctx.response = stored;
@@ -178,7 +177,7 @@ describe('meter: unpriced models, events, cache hits, ledger', () => {
       ctx.meta.cache = 'miss';
     };
     const ledger = new Ledger();
-    const client = createClient({ adapter: fakeAdapter({ usage: USAGE }), use: [meter({ ledger }), fakeCache] });
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter({ ledger }), fakeCache] });
     const first = await client.chat(request());
     const second = await client.chat(request());
     expect([first.meta.costUsd, first.meta.savedUsd]).toEqual([0.0048, undefined]);
@@ -187,13 +186,13 @@ describe('meter: unpriced models, events, cache hits, ledger', () => {
   });
 
   it('feeds the ledger by provider, model, tenant and day', async () => {
-    const clock = new FakeClock(Date.UTC(2026, 10, 24, 23, 59, 0));
+    const clock = fakeClock(Date.UTC(2026, 10, 24, 23, 59, 0));
     const ledger = new Ledger();
-    const a = createClient({ adapter: fakeAdapter({ name: 'relay', usage: USAGE }), use: [meter({ ledger, catalogs: { relay } })], clock });
-    const b = createClient({ adapter: fakeAdapter({ name: 'openai', usage: USAGE }), use: [meter({ ledger })], clock });
+    const a = createClient({ adapter: scriptedAdapter({ usage: USAGE }, { name: 'relay' }), use: [meter({ ledger, catalogs: { relay } })], clock });
+    const b = createClient({ adapter: scriptedAdapter({ usage: USAGE }, { name: 'openai' }), use: [meter({ ledger })], clock });
     await a.chat(request(), { metadata: { tenant: 'acme' } });
     await b.chat(request('gpt-4o-mini'), { metadata: { tenant: 'acme' } });
-    await clock.advance(120_000);
+    await clock.advanceAsync(120_000);
     await b.chat(request());
     expect(ledger.totals({ by: 'provider' }).map((t) => [t.key, t.costUsd, t.requests])).toEqual([['relay', 0.024, 1], ['openai', 0.00519, 2]]);
     expect(ledger.totals({ by: 'tenant' }).map((t) => [t.key, t.costUsd])).toEqual([['acme', 0.02439], ['(none)', 0.0048]]);

@@ -1,22 +1,26 @@
-import { AbortError, ConfigurationError, createClient, RateLimitError, RateLimitExceededError, type ChatRequest, type Middleware } from '@lifeline/core';
+import { AbortError, ConfigurationError, createClient, RateLimitError, RateLimitExceededError, type AdapterCall, type ChatRequest, type Middleware, type ResponseInfo, type Usage } from '@lifeline/core';
+import { fakeClock, flush, scriptedAdapter } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
-import { fakeAdapter } from '../test/fake-adapter.js';
-import { FakeClock, flush } from '../test/fake-clock.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
 
 // Estimate: ceil(25 chars / 4) = 7 prompt tokens + 1024 default max tokens = 1031.
 const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Hello there, how are you?' }] };
 
-function setup(options: RateLimitOptions, adapterOptions: Parameters<typeof fakeAdapter>[0] = {}, extra: Middleware[] = []) {
-  const clock = new FakeClock(0);
+const USAGE: Usage = { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 };
+
+/** Per call: may throw, wait, or return the response head to report (rate-limit headers). */
+type OnCall = (request: ChatRequest, call: AdapterCall, n: number) => ResponseInfo | void | Promise<ResponseInfo | void>;
+
+function setup(options: RateLimitOptions, adapterOptions: { onCall?: OnCall } = {}, extra: Middleware[] = []) {
+  const clock = fakeClock(0);
   const times: number[] = [];
-  const adapter = fakeAdapter({
-    ...adapterOptions,
-    onCall: (r, c, n) => {
+  const adapter = scriptedAdapter(
+    async (r, c, n) => {
       times.push(clock.now());
-      return adapterOptions.onCall?.(r, c, n);
+      return { responseInfo: (await adapterOptions.onCall?.(r, c, n)) ?? { status: 200 } };
     },
-  });
+    { text: 'ok', usage: USAGE },
+  );
   const client = createClient({ adapter, clock, use: [rateLimit(options), ...extra] });
   return { clock, times, adapter, client };
 }
@@ -27,7 +31,7 @@ describe('rateLimit: buckets and timing', () => {
   it('lets a minute of requests burst, then spaces them exactly 60 000 / rpm ms apart, in order', async () => {
     const { clock, times, client } = setup({ rpm: 2, maxWaitMs: 120_000 });
     const calls = Array.from({ length: 5 }, () => client.chat(request));
-    await clock.advance(120_000);
+    await clock.advanceAsync(120_000);
     await Promise.all(calls);
     expect(times).toEqual([0, 0, 30_000, 60_000, 90_000]);
     expect(clock.delays).toEqual([30_000, 30_000, 30_000]);
@@ -39,10 +43,10 @@ describe('rateLimit: buckets and timing', () => {
     // estimate 7 + 493 = 500; real usage 10 → refund 490 each
     const { clock, times, client } = setup({ tpm: 1000 }, { onCall: (_r, _c, n) => (n < 2 ? gate : undefined) });
     const calls = Array.from({ length: 3 }, () => client.chat({ ...request, max_tokens: 493 }));
-    await clock.advance(1000);
+    await clock.advanceAsync(1000);
     expect(times).toEqual([0, 0]);
     release();
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     await Promise.all(calls);
     expect(times).toEqual([0, 0, 1000]);
   });
@@ -55,7 +59,7 @@ describe('rateLimit: buckets and timing', () => {
     const { clock, times, client } = setup({ rpm: 2 }, {}, [twice]);
     await client.chat(request); // two upstream requests: the bucket of 2 is empty
     const second = client.chat(request);
-    await clock.advance(30_000);
+    await clock.advanceAsync(30_000);
     await second;
     expect(times).toEqual([0, 0, 30_000, 30_000]);
   });
@@ -67,7 +71,7 @@ describe('rateLimit: buckets and timing', () => {
     await flush();
     expect(times).toEqual([0]);
     for await (const _ of s) void _;
-    await clock.advance(0);
+    await clock.advanceAsync(0);
     await second;
     expect(times).toEqual([0, 0]);
   });
@@ -78,7 +82,7 @@ describe('rateLimit: buckets and timing', () => {
     expect(times).toEqual([0, 0, 0]);
     const custom = setup({ rpm: 1, key: () => 'shared' });
     const calls = [custom.client.chat(request, { metadata: { tenant: 'a' } }), custom.client.chat(request, { metadata: { tenant: 'b' } })];
-    await custom.clock.advance(60_000);
+    await custom.clock.advanceAsync(60_000);
     await Promise.all(calls);
     expect(custom.times).toEqual([0, 60_000]);
     void clock;
@@ -96,7 +100,7 @@ describe('rateLimit: bounded queue and abort', () => {
     expect(err).toBeInstanceOf(RateLimitExceededError);
     expect(err.message).toBe('rateLimit: queue for "fake" is full (1 waiting); retry in 120000 ms');
     expect([err.retryAfterMs, err.provider]).toEqual([120_000, 'fake']);
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     await Promise.all([first, second]);
   });
 
@@ -109,7 +113,7 @@ describe('rateLimit: bounded queue and abort', () => {
     expect((err as RateLimitExceededError).retryAfterMs).toBe(60_000);
     const deadline = await client.chat(request, { timeoutMs: 10_000 }).catch((e: unknown) => e);
     expect((deadline as Error).message).toBe(`rateLimit: "fake" would have to wait 60000 ms for 1 request and 1031 tokens, more than the call's deadline (10000 ms)`);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it('removes an aborted waiter at once, keeps the order of the others, and leaks no timer', async () => {
@@ -118,16 +122,16 @@ describe('rateLimit: bounded queue and abort', () => {
     const controller = new AbortController();
     const second = settle(client.chat(request, { signal: controller.signal }));
     const third = client.chat(request);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     controller.abort();
     const aborted = await second;
     expect(aborted.ok).toBe(false);
     expect((aborted as { e: unknown }).e).toBeInstanceOf(AbortError);
     expect(((aborted as { e: Error }).e).message).toBe('The operation was aborted by the caller');
-    await clock.advance(50_000);
+    await clock.advanceAsync(50_000);
     await third;
     expect(times).toEqual([0, 60_000]);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it('clears its timer when the only waiter aborts', async () => {
@@ -136,11 +140,11 @@ describe('rateLimit: bounded queue and abort', () => {
     const controller = new AbortController();
     const waiting = settle(client.chat(request, { signal: controller.signal }));
     await flush();
-    expect(clock.pending).toBe(1);
+    expect(clock.pending()).toBe(1);
     controller.abort();
     expect((await waiting).ok).toBe(false);
     await flush();
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 });
 
@@ -149,7 +153,7 @@ describe('rateLimit: adaptive to provider headers', () => {
     const { clock, times, client } = setup({}, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingRequests: 0, resetRequestsAt: 10_000 } } : undefined) });
     await client.chat(request);
     const second = client.chat(request);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await second;
     expect(times).toEqual([0, 10_000]);
     expect(clock.delays).toEqual([10_000]);
@@ -159,7 +163,7 @@ describe('rateLimit: adaptive to provider headers', () => {
     const { clock, times, client } = setup({}, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingRequests: 2, resetRequestsAt: 6_000 } } : undefined) });
     await client.chat(request);
     const calls = [client.chat(request), client.chat(request), client.chat(request)];
-    await clock.advance(6_000);
+    await clock.advanceAsync(6_000);
     await Promise.all(calls);
     expect(times).toEqual([0, 0, 0, 6_000]);
   });
@@ -168,7 +172,7 @@ describe('rateLimit: adaptive to provider headers', () => {
     const { clock, times, client } = setup({}, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingTokens: 1000, resetTokensAt: 7_000 } } : undefined) });
     await client.chat(request);
     const second = client.chat(request); // estimate 1031 > 1000
-    await clock.advance(7_000);
+    await clock.advanceAsync(7_000);
     await second;
     expect(times).toEqual([0, 7_000]);
   });
@@ -181,7 +185,7 @@ describe('rateLimit: adaptive to provider headers', () => {
     });
     await expect(client.chat(request)).rejects.toThrow(RateLimitError);
     const second = client.chat(request);
-    await clock.advance(20_000);
+    await clock.advanceAsync(20_000);
     await second;
     expect(times).toEqual([0, 20_000]);
   });

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
-import { seededRandom, sequence } from '../test/fake-clock.js';
+import { seededRandom, sequence } from '../test/random.js';
 import { BACKOFF_DEFAULTS, exponentialBackoff } from './backoff.js';
 
 const delays = (backoff: ReturnType<typeof exponentialBackoff>, random: () => number, n: number) =>

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../test/fake-clock.js';
+import { fakeClock } from '@lifeline/testing';
 import { RetryBudget } from './budget.js';
 
 function spend(budget: RetryBudget, key?: string): number {
@@ -11,13 +11,13 @@ function spend(budget: RetryBudget, key?: string): number {
 
 describe('RetryBudget', () => {
   it('allows the floor (minRetriesPerSecond × window) even with no traffic', () => {
-    const budget = new RetryBudget({ minRetriesPerSecond: 1, windowMs: 10_000, clock: new FakeClock() });
+    const budget = new RetryBudget({ minRetriesPerSecond: 1, windowMs: 10_000, clock: fakeClock(1_000_000) });
     expect(spend(budget)).toBe(10);
     expect(budget.snapshot()).toEqual({ requests: 0, retries: 10, available: 0 });
   });
 
   it('allows ratio × recent requests when that is above the floor', () => {
-    const budget = new RetryBudget({ ratio: 0.2, minRetriesPerSecond: 1, windowMs: 10_000, clock: new FakeClock() });
+    const budget = new RetryBudget({ ratio: 0.2, minRetriesPerSecond: 1, windowMs: 10_000, clock: fakeClock(1_000_000) });
     for (let i = 0; i < 100; i++) budget.recordRequest();
     expect(budget.snapshot()).toEqual({ requests: 100, retries: 0, available: 20 });
     expect(spend(budget)).toBe(20);
@@ -25,55 +25,55 @@ describe('RetryBudget', () => {
   });
 
   it('refills as the spent retries slide out of the window', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const budget = new RetryBudget({ minRetriesPerSecond: 1, windowMs: 10_000, buckets: 10, clock });
     expect(spend(budget)).toBe(10); // all spent in bucket [0, 1000)
-    await clock.advance(9_999);
+    await clock.advanceAsync(9_999);
     expect(budget.tryAcquire()).toBe(false);
-    await clock.advance(1); // t = 10 000: bucket [0, 1000) has left the window
+    await clock.advanceAsync(1); // t = 10 000: bucket [0, 1000) has left the window
     expect(budget.snapshot()).toEqual({ requests: 0, retries: 0, available: 10 });
     expect(spend(budget)).toBe(10);
   });
 
   it('slides bucket by bucket', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const budget = new RetryBudget({ minRetriesPerSecond: 0.2, windowMs: 10_000, buckets: 10, clock }); // floor 2
     expect(budget.tryAcquire()).toBe(true); // t=0
-    await clock.advance(5_000);
+    await clock.advanceAsync(5_000);
     expect(budget.tryAcquire()).toBe(true); // t=5000
     expect(budget.tryAcquire()).toBe(false);
-    await clock.advance(5_000); // t=10 000: the t=0 retry expired, the t=5000 one remains
+    await clock.advanceAsync(5_000); // t=10 000: the t=0 retry expired, the t=5000 one remains
     expect(budget.snapshot().retries).toBe(1);
     expect(budget.tryAcquire()).toBe(true);
     expect(budget.tryAcquire()).toBe(false);
   });
 
   it('records a request at a given time (no clock read) in that time’s bucket', async () => {
-    const clock = new FakeClock(5_000);
+    const clock = fakeClock(5_000);
     const budget = new RetryBudget({ ratio: 1, minRetriesPerSecond: 0, windowMs: 10_000, clock });
     budget.recordRequest('k', 0); // bucket [0, 1000): already 5 s old
     budget.recordRequest('k');
     expect(budget.snapshot('k').requests).toBe(2);
-    await clock.advance(5_000); // t = 10 000: the request at 0 left the window, the one at 5000 has not
+    await clock.advanceAsync(5_000); // t = 10 000: the request at 0 left the window, the one at 5000 has not
     expect(budget.snapshot('k')).toEqual({ requests: 1, retries: 0, available: 1 });
   });
 
   it('keeps one window per key', () => {
-    const budget = new RetryBudget({ minRetriesPerSecond: 0.3, windowMs: 10_000, clock: new FakeClock() }); // floor 3
+    const budget = new RetryBudget({ minRetriesPerSecond: 0.3, windowMs: 10_000, clock: fakeClock(1_000_000) }); // floor 3
     expect(spend(budget, 'primary')).toBe(3);
     expect(spend(budget, 'backup')).toBe(3);
     expect(budget.snapshot('primary').available).toBe(0);
   });
 
   it('requests recorded earlier raise the allowance; expired requests lower it again', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const budget = new RetryBudget({ ratio: 0.5, minRetriesPerSecond: 0, windowMs: 1_000, buckets: 1, clock });
     expect(budget.tryAcquire()).toBe(false); // no floor, no traffic: no retries
     budget.recordRequest();
     budget.recordRequest();
     expect(budget.tryAcquire()).toBe(true);
     expect(budget.tryAcquire()).toBe(false);
-    await clock.advance(1_000);
+    await clock.advanceAsync(1_000);
     expect(budget.snapshot()).toEqual({ requests: 0, retries: 0, available: 0 });
   });
 

@@ -1,6 +1,6 @@
 import { BadRequestError, RateLimitError, ServerError } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
-import { sequence } from '../test/fake-clock.js';
+import { sequence } from '../test/random.js';
 import { resolveRetryOptions } from './options.js';
 import { decide, retryAfterOf } from './plan.js';
 

@@ -5,9 +5,9 @@
  */
 import { openai } from '@lifeline/adapters';
 import { BadRequestError, createClient, RateLimitError } from '@lifeline/core';
-import { type MockProvider, type Script, startMockProvider } from '@lifeline/testing';
+import { fakeClock, type MockProvider, type Script, startMockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, sequence } from '../test/fake-clock.js';
+import { sequence } from '../test/random.js';
 import type { RetryAttemptRecord } from './events.js';
 import { retry } from './retry.js';
 import type { RetryOptions } from './options.js';
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function setup(script: Script, options: RetryOptions = {}) {
-  const clock = new FakeClock(0);
+  const clock = fakeClock(0);
   const mock = await startMockProvider({ script, clock });
   const adapter = openai({ baseURL: mock.url, apiKey: 'test-key', name: 'primary' });
   opened.push({ mock, close: adapter.close?.bind(adapter) });
@@ -39,7 +39,7 @@ describe('retry over loopback HTTP', () => {
     const { response, meta } = await clock.run(client.chat(req));
     expect(response.choices[0]?.message.content).toBe('Hello from the mock provider.');
     expect(mock.requests).toHaveLength(2);
-    expect(clock.requested).toEqual([2_000]);
+    expect(clock.delays).toEqual([2_000]);
     expect(gaps()).toEqual([2_000]);
     expect(meta.attempts).toBe(2);
     const second = meta.attemptLog[1] as RetryAttemptRecord;
@@ -62,7 +62,7 @@ describe('retry over loopback HTTP', () => {
   it('reads OpenAI’s "Please try again in 1s" as the hint when there is no header', async () => {
     const { clock, client, gaps } = await setup([{ status: 429 }, 'ok']);
     await clock.run(client.chat(req));
-    expect(clock.requested).toEqual([1_000]);
+    expect(clock.delays).toEqual([1_000]);
     expect(gaps()).toEqual([1_000]);
   });
 
@@ -83,7 +83,7 @@ describe('retry over loopback HTTP', () => {
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).status).toBe(400);
     expect(mock.requests).toHaveLength(1);
-    expect(clock.requested).toEqual([]);
+    expect(clock.delays).toEqual([]);
   });
 
   it('a stream that fails before its first token is retried on the same provider', async () => {

@@ -16,8 +16,8 @@ import {
   TimeoutError,
 } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, seededRandom, sequence } from '../test/fake-clock.js';
-import { scriptedAdapter, type ScriptStep } from '../test/scripted-adapter.js';
+import { type AdapterStep, fakeClock, scriptedAdapter } from '@lifeline/testing';
+import { seededRandom, sequence } from '../test/random.js';
 import { RetryBudget } from './budget.js';
 import type { GiveUpEvent, RetryEvent } from './events.js';
 import { retry } from './retry.js';
@@ -28,9 +28,9 @@ const rateLimited = (retryAfterMs?: number) =>
   new RateLimitError('Rate limit reached for gpt-4.1', { provider: 'primary', status: 429, retryAfterMs });
 const serverError = () => new ServerError('The server had an error', { provider: 'primary', status: 500 });
 
-function setup(script: ScriptStep[], options: RetryOptions = {}) {
-  const clock = new FakeClock();
-  const adapter = scriptedAdapter(script, { now: () => clock.now() });
+function setup(script: AdapterStep[], options: RetryOptions = {}) {
+  const clock = fakeClock(1_000_000);
+  const adapter = scriptedAdapter(script, { name: 'primary', clock, text: 'Hello', pieces: ['Hello', ' world', '!'] });
   const retried: RetryEvent[] = [];
   const gaveUp: GiveUpEvent[] = [];
   const client = createClient({
@@ -49,7 +49,7 @@ describe('retry: backoff', () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as Error).message).toBe('Rate limit reached for gpt-4.1');
     expect(adapter.calls).toHaveLength(3);
-    expect(clock.requested).toEqual([301, 448]);
+    expect(clock.delays).toEqual([301, 448]);
     expect(gaps()).toEqual([301, 448]);
     expect(gaveUp.map((e) => [e.reason, e.attempt])).toEqual([['max-attempts', 3]]);
   });
@@ -59,7 +59,7 @@ describe('retry: backoff', () => {
     const { clock, client, adapter } = setup(script, { maxAttempts: 7, random: sequence(0.999999) });
     await expect(clock.run(client.chat(req))).rejects.toThrow(ServerError);
     expect(adapter.calls).toHaveLength(7);
-    expect(clock.requested).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect(clock.delays).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
   });
 
   it('succeeds on a later attempt and annotates the attempt log with each delay', async () => {
@@ -104,7 +104,7 @@ describe('retry: Retry-After', () => {
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(61_000);
     expect(adapter.calls).toHaveLength(1);
-    expect(clock.requested).toEqual([]);
+    expect(clock.delays).toEqual([]);
     expect(gaveUp.map((e) => e.reason)).toEqual(['retry-after-too-long']);
   });
 
@@ -123,7 +123,7 @@ describe('retry: deadline', () => {
     expect((error as Error).message).toBe('Rate limit reached for gpt-4.1');
     expect(adapter.calls).toHaveLength(1);
     expect(gaveUp.map((e) => e.reason)).toEqual(['deadline']);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it('shortens a backoff delay so the next attempt still fits, never sleeping past the deadline', async () => {
@@ -134,8 +134,8 @@ describe('retry: deadline', () => {
   });
 
   it('never retries once the call’s own deadline fired (overall TimeoutError)', async () => {
-    const clock = new FakeClock();
-    const adapter = scriptedAdapter([{ hang: true }]);
+    const clock = fakeClock(1_000_000);
+    const adapter = scriptedAdapter([{ hang: true }], { name: 'primary' });
     const client = createClient({ adapter, clock, use: [retry({ budget: false })] });
     const error = await clock.run(client.chat(req, { timeoutMs: 1_000 })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
@@ -177,24 +177,24 @@ describe('retry: what is never retried', () => {
     const { clock, client, adapter } = setup([serverError()], { jitter: 'none' });
     const controller = new AbortController();
     const call = client.chat(req, { signal: controller.signal });
-    await clock.advance(100);
-    expect(clock.pending).toBe(1);
+    await clock.advanceAsync(100);
+    expect(clock.pending()).toBe(1);
     controller.abort();
     const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AbortError);
     expect((error as Error).message).toBe('The operation was aborted by the caller');
     expect(adapter.calls).toHaveLength(1);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 });
 
 describe('retry: budget', () => {
   it('stops retrying when the shared budget is spent, and resumes when it refills', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const budget = new RetryBudget({ ratio: 0, minRetriesPerSecond: 0.2, windowMs: 10_000, clock }); // 2 retries / 10 s
     const gaveUp: GiveUpEvent[] = [];
-    const script: ScriptStep[] = Array.from({ length: 20 }, serverError);
-    const adapter = scriptedAdapter(script);
+    const script: AdapterStep[] = Array.from({ length: 20 }, serverError);
+    const adapter = scriptedAdapter(script, { name: 'primary' });
     const use = [retry({ budget, jitter: 'none', initialDelayMs: 0, onGiveUp: (e) => gaveUp.push(e) })];
     const a = createClient({ adapter, clock, use });
     const b = createClient({ adapter, clock, use: [retry({ budget, jitter: 'none', initialDelayMs: 0 })] });
@@ -205,13 +205,13 @@ describe('retry: budget', () => {
     await expect(clock.run(a.chat(req))).rejects.toThrow(ServerError);
     expect(adapter.calls).toHaveLength(5);
     expect(gaveUp.map((e) => e.reason)).toEqual(['max-attempts', 'budget']);
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await expect(clock.run(a.chat(req))).rejects.toThrow(ServerError);
     expect(adapter.calls).toHaveLength(8);
   });
 
   it('budgets each target separately by default (key = ctx.target.name)', async () => {
-    const clock = new FakeClock(0);
+    const clock = fakeClock(0);
     const budget = new RetryBudget({ ratio: 0, minRetriesPerSecond: 0.1, windowMs: 10_000, clock }); // 1 retry / 10 s
     const primary = scriptedAdapter([serverError(), serverError(), serverError()], { name: 'primary' });
     const backup = scriptedAdapter([serverError(), serverError(), serverError()], { name: 'backup' });
@@ -228,12 +228,12 @@ describe('retry: budget', () => {
   });
 
   it('without a budget option, a private budget (ratio 0.2, floor per second) runs on the retry clock', async () => {
-    const clock = new FakeClock(0);
-    const adapter = scriptedAdapter(Array.from({ length: 500 }, serverError));
+    const clock = fakeClock(0);
+    const adapter = scriptedAdapter(Array.from({ length: 500 }, serverError), { name: 'primary' });
     const client = createClient({ adapter, clock, use: [retry({ clock, budget: { minRetriesPerSecond: 0.5 }, initialDelayMs: 0 })] });
     for (let i = 0; i < 5; i++) await clock.run(client.chat(req)).catch(() => {});
     expect(adapter.calls).toHaveLength(5 + 5); // floor: 0.5/s × 10 s = 5 retries in the window
-    await clock.advance(10_000);
+    await clock.advanceAsync(10_000);
     await clock.run(client.chat(req)).catch(() => {});
     expect(adapter.calls).toHaveLength(13);
   });
@@ -318,7 +318,7 @@ describe('retry: events and shape', () => {
   it('uses a custom Backoff', async () => {
     const { clock, client } = setup([serverError(), serverError()], { backoff: { delayMs: (n) => n * 111 } });
     await clock.run(client.chat(req));
-    expect(clock.requested).toEqual([111, 222]);
+    expect(clock.delays).toEqual([111, 222]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeClock } from './clock.js';
+import { fakeClock } from './fake-clock.js';
 import { startMockProvider } from './server.js';
 import { chat, jsonOf } from './test-utils.js';
 import type { Flavor, MockProvider, PresetName } from './types.js';

@@ -4,10 +4,26 @@
  * with the step a script gives: a normal reply, a vendor error with its real body and headers,
  * a delay, a hang, a TCP reset, malformed JSON, or a stream that is cut, stalls or errors.
  *
+ * For unit tests of middleware it also has a fake clock with timers (`fakeClock`) and an
+ * in-process scripted adapter (`scriptedAdapter`); neither imports `@lifeline/core` at runtime.
+ *
  * @module
  */
 export { startMockProvider } from './server.js';
-export { fakeClock, type FakeClock } from './clock.js';
+export { fakeClock, type FakeClock, type FakeClockOptions } from './fake-clock.js';
+export { flush } from './flush.js';
+export { scriptedAdapter, type RecordedCall, type ScriptedAdapter, type ScriptedAdapterOptions } from './scripted-adapter.js';
+export type { AdapterScript, AdapterScriptFn, AdapterStep, AdapterStepSpec } from './scripted-step.js';
+export type { AbortErrorFn, ScriptClock } from './scripted-wait.js';
+export {
+  chatChunk,
+  chatResponse,
+  defaultUsage,
+  textChunks,
+  usageChunk,
+  type ChatResponseOptions,
+  type TextChunksOptions,
+} from './chat-fixtures.js';
 export type {
   Clock,
   ErrorBody200Step,

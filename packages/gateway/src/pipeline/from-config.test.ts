@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/types.js';
 import { createGateway, type Gateway } from '../server/create-gateway.js';
-import { fakeAdapter } from '../../test/fake-adapter.js';
+import { scriptedAdapter } from '@lifeline/testing';
 
 const TENANT_KEY = 'tenant-key-0123456789';
 let gateway: Gateway | undefined;
@@ -30,7 +30,7 @@ describe('buildPipeline wiring', () => {
   it('refuses a tenant over its daily budget with 429 insufficient_quota', async () => {
     const { sdk } = await start(
       { auth: { keys: [{ key: TENANT_KEY, tenant: 'acme', budgetUsdPerDay: 0 }] }, providers: { p: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1' } }, routes: [{ model: '*', targets: ['p'] }] },
-      { pipeline: { adapters: { p: fakeAdapter({ name: 'p' }) } } },
+      { pipeline: { adapters: { p: scriptedAdapter('ok', { name: 'p' }) } } },
     );
     const err = await sdk.chat.completions.create(hi).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
@@ -39,7 +39,7 @@ describe('buildPipeline wiring', () => {
   });
 
   it('refuses a tenant over its rpm at once, with Retry-After', async () => {
-    const adapter = fakeAdapter({ name: 'p' });
+    const adapter = scriptedAdapter('ok', { name: 'p' });
     const { sdk } = await start(
       { auth: { keys: [{ key: TENANT_KEY, tenant: 'acme', rpm: 1 }] }, providers: { p: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1' } }, routes: [{ model: '*', targets: ['p'] }], cache: false },
       { pipeline: { adapters: { p: adapter } } },
@@ -67,7 +67,7 @@ describe('buildPipeline wiring', () => {
 
   it('keeps upstream keys out of responses, /api/health and /metrics', async () => {
     const secret = 'upstreamsecretvalue42';
-    const leaky = fakeAdapter({ name: 'p', onCall: () => { throw new ServerError(`bad gateway for key ${secret}`, { provider: 'p', status: 502 }); } });
+    const leaky = scriptedAdapter(() => { throw new ServerError(`bad gateway for key ${secret}`, { provider: 'p', status: 502 }); }, { name: 'p' });
     const { url, sdk } = await start(
       { providers: { p: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1', apiKey: secret } }, routes: [{ model: '*', targets: ['p'] }], fallback: { enabled: false }, retry: false },
       { pipeline: { adapters: { p: leaky } } },
@@ -84,7 +84,7 @@ describe('buildPipeline wiring', () => {
   it('reports breakers, relay prices and spend', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-pricing-'));
     writeFileSync(join(dir, 'relay.yaml'), 'name: relay\nsource: relay price page\neffectiveDate: "2026-01-01"\nmodels:\n  gpt-4.1: { inputPerMTok: 1, outputPerMTok: 4 }\n');
-    const down = fakeAdapter({ name: 'p', onCall: () => { throw new ServerError('down', { provider: 'p', status: 503 }); } });
+    const down = scriptedAdapter(() => { throw new ServerError('down', { provider: 'p', status: 503 }); }, { name: 'p' });
     const { url, sdk } = await start(
       {
         providers: { p: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1', catalog: join(dir, 'relay.yaml'), models: ['gpt-4.1'] }, q: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1' } },
@@ -92,7 +92,7 @@ describe('buildPipeline wiring', () => {
         retry: false,
         circuitBreaker: { failureThreshold: 1, breakDurationMs: 60_000 },
       },
-      { pipeline: { adapters: { p: down, q: fakeAdapter({ name: 'q' }) } } },
+      { pipeline: { adapters: { p: down, q: scriptedAdapter('ok', { name: 'q' }) } } },
     );
     const { response } = await sdk.chat.completions.create(hi).withResponse();
     expect(response.headers.get('x-lifeline-provider')).toBe('q');

@@ -5,7 +5,7 @@ import { createPipeline } from '../pipeline/create-pipeline.js';
 import { createGateway } from './create-gateway.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashKey } from '../config/validate-auth.js';
-import { fakeAdapter } from '../../test/fake-adapter.js';
+import { scriptedAdapter } from '@lifeline/testing';
 import { hello, post, startHarness, type Harness } from '../../test/harness.js';
 import { createAuthenticator } from './auth.js';
 import { HttpError } from './errors.js';
@@ -45,7 +45,7 @@ describe('createAuthenticator', () => {
 
 describe('gateway keys over HTTP', () => {
   it('rejects a missing or wrong key, accepts a right one, and passes the tenant as metadata', async () => {
-    const adapter = fakeAdapter();
+    const adapter = scriptedAdapter();
     h = await startHarness({ adapter, auth: { keys: [KEY, { key: TENANT_KEY, tenant: 'acme' }] }, apiKey: TENANT_KEY });
     const noKey = await post(h.url, '/v1/chat/completions', JSON.stringify(hello));
     expect(noKey.status).toBe(401);
@@ -63,7 +63,7 @@ describe('gateway keys over HTTP', () => {
   });
 
   it('leaves /health and /ready public and protects everything else', async () => {
-    h = await startHarness({ adapter: fakeAdapter(), auth: { keys: [KEY] } });
+    h = await startHarness({ adapter: scriptedAdapter(), auth: { keys: [KEY] } });
     expect((await fetch(`${h.url}/health`)).status).toBe(200);
     expect((await fetch(`${h.url}/ready`)).status).toBe(200);
     for (const path of ['/v1/models', '/api/health', '/metrics', '/api/cost/x']) {
@@ -75,7 +75,7 @@ describe('gateway keys over HTTP', () => {
   it('says auth is off at startup when no key is configured', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
-    const client = createClient({ adapter: fakeAdapter() });
+    const client = createClient({ adapter: scriptedAdapter() });
     const off = createGateway({ pipeline: createPipeline({ routes: [{ model: '*', client }] }) }, { logger });
     const on = createGateway({ pipeline: createPipeline({ routes: [{ model: '*', client }] }), auth: { keys: [KEY] } }, { logger });
     expect([off.authDisabled, on.authDisabled]).toEqual([true, false]);

@@ -1,7 +1,7 @@
 import { fallbackResponse, RateLimitError, ServerError, StreamInterruptedError, TimeoutError, type ChatChunk } from '@lifeline/core';
 import OpenAI, { APIError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chunk, fakeAdapter, textChunks } from '../../test/fake-adapter.js';
+import { chatChunk as chunk, scriptedAdapter, textChunks } from '@lifeline/testing';
 import { hello, post, startHarness, type Harness } from '../../test/harness.js';
 
 let h: Harness | undefined;
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 describe('POST /v1/chat/completions (JSON)', () => {
   it('answers through the pipeline with x-lifeline-* headers and a lifeline summary', async () => {
-    const adapter = fakeAdapter({ name: 'primary', text: 'Hello there' });
+    const adapter = scriptedAdapter('ok', { name: 'primary', text: 'Hello there' });
     h = await startHarness({ adapter });
     const { data, response } = await h.openai.chat.completions.create(hello).withResponse();
     expect(data.choices[0]!.message.content).toBe('Hello there');
@@ -27,7 +27,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
   });
 
   it('passes unknown fields through and strips stream_options from a JSON call', async () => {
-    const adapter = fakeAdapter();
+    const adapter = scriptedAdapter();
     h = await startHarness({ adapter });
     const res = await post(h.url, '/v1/chat/completions', JSON.stringify({ ...hello, reasoning_effort: 'low', stream: false, stream_options: { include_usage: true } }));
     expect(res.status).toBe(200);
@@ -35,7 +35,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
   });
 
   it('answers 429 with Retry-After when the target is rate-limited', async () => {
-    const adapter = fakeAdapter({ onCall: () => { throw new RateLimitError('primary: rate limited (429)', { provider: 'primary', status: 429, retryAfterMs: 1500 }); } });
+    const adapter = scriptedAdapter(() => { throw new RateLimitError('primary: rate limited (429)', { provider: 'primary', status: 429, retryAfterMs: 1500 }); });
     h = await startHarness({ adapter });
     const err = await h.openai.chat.completions.create(hello).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
@@ -48,12 +48,10 @@ describe('POST /v1/chat/completions (JSON)', () => {
 
   it('answers 502 for an upstream failure and 504 for a timeout', async () => {
     let n = 0;
-    const adapter = fakeAdapter({
-      onCall: () => {
-        n++;
-        if (n === 1) throw new ServerError('primary: upstream returned 503', { provider: 'primary', status: 503 });
-        throw new TimeoutError('Timeout: attempt did not finish within 10 ms (ms)', { provider: 'primary', kind: 'total', timeoutMs: 10 });
-      },
+    const adapter = scriptedAdapter(() => {
+      n++;
+      if (n === 1) throw new ServerError('primary: upstream returned 503', { provider: 'primary', status: 503 });
+      throw new TimeoutError('Timeout: attempt did not finish within 10 ms (ms)', { provider: 'primary', kind: 'total', timeoutMs: 10 });
     });
     h = await startHarness({ adapter });
     const first = await h.openai.chat.completions.create(hello).catch((e: unknown) => e);
@@ -67,7 +65,7 @@ describe('POST /v1/chat/completions (JSON)', () => {
   });
 
   it('flags a degraded answer in headers and body', async () => {
-    const adapter = fakeAdapter({ onCall: () => { throw new ServerError('down', { provider: 'primary', status: 503 }); } });
+    const adapter = scriptedAdapter(() => { throw new ServerError('down', { provider: 'primary', status: 503 }); });
     h = await startHarness({ adapter, use: [fallbackResponse({ content: 'Busy, retry soon.' })] });
     const { data, response } = await h.openai.chat.completions.create(hello).withResponse();
     expect(data.choices[0]!.message.content).toBe('Busy, retry soon.');
@@ -84,7 +82,7 @@ async function readSse(res: Response): Promise<string[]> {
 
 describe('POST /v1/chat/completions (stream)', () => {
   it('streams chunks the SDK reads, without usage unless asked', async () => {
-    const adapter = fakeAdapter({ name: 'primary', chunks: textChunks(['Hel', 'lo']) });
+    const adapter = scriptedAdapter({ chunks: textChunks(['Hel', 'lo']) }, { name: 'primary' });
     h = await startHarness({ adapter });
     const stream = await h.openai.chat.completions.create({ ...hello, stream: true });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
@@ -95,7 +93,7 @@ describe('POST /v1/chat/completions (stream)', () => {
   });
 
   it('passes the usage chunk when include_usage is true', async () => {
-    h = await startHarness({ adapter: fakeAdapter({ chunks: textChunks(['a', 'b', 'c']) }) });
+    h = await startHarness({ adapter: scriptedAdapter({ chunks: textChunks(['a', 'b', 'c']) }) });
     const stream = await h.openai.chat.completions.create({ ...hello, stream: true, stream_options: { include_usage: true } });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const c of stream) chunks.push(c);
@@ -103,7 +101,7 @@ describe('POST /v1/chat/completions (stream)', () => {
   });
 
   it('sends known meta in headers, the final meta in a comment, then [DONE]', async () => {
-    h = await startHarness({ adapter: fakeAdapter({ name: 'primary', chunks: textChunks(['x']) }) });
+    h = await startHarness({ adapter: scriptedAdapter({ chunks: textChunks(['x']) }, { name: 'primary' }) });
     const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...hello, stream: true }) });
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('x-lifeline-provider')).toBe('primary');
@@ -119,7 +117,7 @@ describe('POST /v1/chat/completions (stream)', () => {
 
   it('ends a stream broken after content with an error event the SDK throws, never [DONE]', async () => {
     const chunks: ChatChunk[] = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Partial' })];
-    const adapter = fakeAdapter({ chunks });
+    const adapter = scriptedAdapter({ chunks });
     const broken = {
       ...adapter,
       async stream(request: Parameters<typeof adapter.stream>[0], call: Parameters<typeof adapter.stream>[1]) {
@@ -146,7 +144,7 @@ describe('POST /v1/chat/completions (stream)', () => {
   });
 
   it('answers a proper HTTP error when the stream fails before its first chunk', async () => {
-    const adapter = fakeAdapter({ onCall: () => { throw new RateLimitError('primary: slow down', { provider: 'primary', status: 429, retryAfterMs: 3000 }); } });
+    const adapter = scriptedAdapter(() => { throw new RateLimitError('primary: slow down', { provider: 'primary', status: 429, retryAfterMs: 3000 }); });
     h = await startHarness({ adapter });
     const err = await h.openai.chat.completions.create({ ...hello, stream: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
@@ -154,7 +152,7 @@ describe('POST /v1/chat/completions (stream)', () => {
   });
 
   it('aborts the upstream call when the client disconnects', async () => {
-    const adapter = fakeAdapter({ chunks: textChunks(['a', 'b', 'c']), stallAfter: 2 });
+    const adapter = scriptedAdapter({ chunks: textChunks(['a', 'b', 'c']), stallAfter: 1 });
     h = await startHarness({ adapter });
     const controller = new AbortController();
     const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...hello, stream: true }), signal: controller.signal });

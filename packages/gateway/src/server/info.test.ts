@@ -1,6 +1,6 @@
 import { createClient, fallbackResponse, ServerError } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeAdapter } from '../../test/fake-adapter.js';
+import { scriptedAdapter } from '@lifeline/testing';
 import { hello, post, startHarness, type Harness } from '../../test/harness.js';
 
 let h: Harness | undefined;
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('GET /v1/models', () => {
   it('lists the routable models in the OpenAI list shape', async () => {
-    h = await startHarness({ adapter: fakeAdapter() });
+    h = await startHarness({ adapter: scriptedAdapter() });
     const models = await h.openai.models.list();
     expect(models.data.map((m) => [m.id, m.object, m.owned_by])).toEqual([['fake-model', 'model', 'lifeline']]);
   });
@@ -19,21 +19,21 @@ describe('GET /v1/models', () => {
 
 describe('POST /api/chat', () => {
   it('answers the seed shape', async () => {
-    h = await startHarness({ adapter: fakeAdapter({ name: 'primary', text: 'Four' }), server: { defaultModel: 'fake-model' } });
+    h = await startHarness({ adapter: scriptedAdapter('ok', { name: 'primary', text: 'Four', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }), server: { defaultModel: 'fake-model' } });
     const res = await post(h.url, '/api/chat', JSON.stringify({ messages: [{ role: 'user', content: '2+2?' }], temperature: 0.2, maxTokens: 50 }));
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ content: 'Four', provider: 'primary', latencyMs: expect.any(Number), tokensUsed: 5, costUsd: null, model: 'fake-model', degraded: false, cache: 'none' });
   });
 
   it('flags a degraded answer', async () => {
-    const adapter = fakeAdapter({ onCall: () => { throw new ServerError('down', { status: 503 }); } });
+    const adapter = scriptedAdapter(() => { throw new ServerError('down', { status: 503 }); });
     h = await startHarness({ adapter, use: [fallbackResponse()] });
     const res = await post(h.url, '/api/chat', JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] }));
     expect(res.json).toMatchObject({ provider: 'fallback', degraded: true, costUsd: 0, tokensUsed: 0 });
   });
 
   it('names a missing model and unknown fields', async () => {
-    h = await startHarness({ adapter: fakeAdapter() });
+    h = await startHarness({ adapter: scriptedAdapter() });
     const noModel = await post(h.url, '/api/chat', JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }));
     expect([noModel.status, noModel.json.error.message, noModel.json.error.param]).toEqual([400, 'model is required (this gateway has no server.defaultModel)', 'model']);
     const extra = await post(h.url, '/api/chat', JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }));
@@ -44,7 +44,7 @@ describe('POST /api/chat', () => {
 describe('GET /api/health', () => {
   it('reports per provider requests, failures, last success, latency, breaker and cache', async () => {
     let n = 0;
-    const adapter = fakeAdapter({ name: 'primary', onCall: () => { if (n++ === 0) throw new ServerError('primary: 503 overloaded', { provider: 'primary', status: 503 }); } });
+    const adapter = scriptedAdapter(() => { if (n++ === 0) throw new ServerError('primary: 503 overloaded', { provider: 'primary', status: 503 }); }, { name: 'primary' });
     const client = createClient({ adapter });
     const pipeline = {
       routes: [{ model: '*', client }],
@@ -68,7 +68,7 @@ describe('GET /api/health', () => {
 
 describe('GET /api/cost/:model', () => {
   it('returns the pipeline comparison, or 404 naming the model', async () => {
-    const client = createClient({ adapter: fakeAdapter() });
+    const client = createClient({ adapter: scriptedAdapter() });
     const report = { model: 'deepseek-v3.2', relay: { inputPerMTok: 0.42, outputPerMTok: 1.68 }, official: { inputPerMTok: 0.28, outputPerMTok: 0.42 }, savings: { inputPercent: -50, outputPercent: -300 } };
     h = await startHarness({ pipeline: { routes: [{ model: '*', client }], cost: (m) => (m === 'deepseek-v3.2' ? report : undefined) } });
     expect(await (await fetch(`${h.url}/api/cost/deepseek-v3.2`)).json()).toEqual(report);
@@ -80,7 +80,7 @@ describe('GET /api/cost/:model', () => {
 
 describe('GET /metrics', () => {
   it('exposes requests, attempts, failovers, breaker state and latency on its own registry', async () => {
-    const client = createClient({ adapter: fakeAdapter({ name: 'primary' }) });
+    const client = createClient({ adapter: scriptedAdapter('ok', { name: 'primary' }) });
     h = await startHarness({ pipeline: { routes: [{ model: '*', client }], breakers: async () => [{ key: 'primary/fake-model', state: 'open' as const }] } });
     await h.openai.chat.completions.create(hello);
     const res = await fetch(`${h.url}/metrics`);

@@ -1,11 +1,11 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeAdapter } from '../../test/fake-adapter.js';
+import { scriptedAdapter } from '@lifeline/testing';
 import { hello, post, startHarness, type Harness } from '../../test/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ adapter: fakeAdapter(), server: { bodyLimitBytes: 4096 } });
+  h = await startHarness({ adapter: scriptedAdapter(), server: { bodyLimitBytes: 4096 } });
 });
 afterAll(() => h.close());
 

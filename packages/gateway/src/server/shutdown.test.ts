@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fakeAdapter, textChunks } from '../../test/fake-adapter.js';
+import { scriptedAdapter, textChunks } from '@lifeline/testing';
 import { hello, startHarness } from '../../test/harness.js';
 
 async function openStream(url: string): Promise<{ reader: ReadableStreamDefaultReader<Uint8Array>; rest: () => Promise<string> }> {
@@ -21,7 +21,7 @@ async function openStream(url: string): Promise<{ reader: ReadableStreamDefaultR
 
 describe('graceful shutdown', () => {
   it('lets an in-flight stream finish, then stops accepting and closes the pipeline once', async () => {
-    const adapter = fakeAdapter({ chunks: textChunks(['a', 'b', 'c', 'd']), chunkDelayMs: 20 });
+    const adapter = scriptedAdapter({ chunks: textChunks(['a', 'b', 'c', 'd']), firstTokenDelayMs: 20, chunkDelayMs: 20 });
     const closePipeline = vi.fn(async () => {});
     const h = await startHarness({ adapter, pipeline: { close: closePipeline } });
     const stream = await openStream(h.url);
@@ -36,7 +36,7 @@ describe('graceful shutdown', () => {
   });
 
   it('aborts what is still running at the deadline, ending streams with an error event', async () => {
-    const adapter = fakeAdapter({ chunks: textChunks(['a', 'b', 'c']), stallAfter: 2 });
+    const adapter = scriptedAdapter({ chunks: textChunks(['a', 'b', 'c']), stallAfter: 1 });
     const h = await startHarness({ adapter, server: { shutdownTimeoutMs: 50 } });
     const stream = await openStream(h.url);
     await h.gateway.close();
