@@ -5,6 +5,7 @@ import type {
   FallbackConfig,
   ProviderKind,
   RateLimitConfig,
+  RedisStoreConfig,
   RetryConfig,
   ServerConfig,
   TimeoutsConfig,
@@ -19,6 +20,7 @@ export const CONFIG_DEFAULTS: {
   cache: CacheConfig;
   rateLimit: Omit<RateLimitConfig, 'rpm' | 'tpm'>;
   fallback: Omit<FallbackConfig, 'content'>;
+  redis: Omit<RedisStoreConfig, 'url'>;
 } = {
   server: { host: '127.0.0.1', port: 8787, bodyLimitBytes: 1024 * 1024, logLevel: 'info', shutdownTimeoutMs: 10_000 },
   retry: { maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 },
@@ -27,6 +29,7 @@ export const CONFIG_DEFAULTS: {
   cache: { ttlMs: 600_000, staleIfErrorMs: 86_400_000, maxBytes: 64 * 1024 * 1024 },
   rateLimit: { maxQueue: 100, maxWaitMs: 10_000 },
   fallback: { enabled: true, onRateLimit: false },
+  redis: { prefix: 'lifeline', timeoutMs: 50, budgetFailMode: 'closed', rateLimitFallbackShare: 1 },
 };
 
 /** The public endpoint of each vendor, in the form its SDK takes as `baseURL`. */

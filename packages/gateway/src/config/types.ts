@@ -173,6 +173,29 @@ export interface FallbackConfig {
   onRateLimit: boolean;
 }
 
+/** What a Redis-backed budget does when Redis cannot answer: refuse the call (503) or use a per-process budget. */
+export type BudgetFailMode = 'closed' | 'open';
+
+/** `store.redis:` keep the gateway's state in Redis (or Valkey), shared by every gateway using it (see `@lifeline/redis`). */
+export interface RedisStoreConfig {
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://…` for TLS; write it as `"${REDIS_URL}"`. Never logged with its password. */
+  url: string;
+  /** First segment of every key: one per deployment sharing a Redis. @defaultValue 'lifeline' */
+  prefix: string;
+  /** Longest wait for one Redis call, in ms; past it the store falls back (or a budget refuses). @defaultValue 50 */
+  timeoutMs: number;
+  /** While Redis is down: `closed` refuses budgeted calls with 503, `open` checks a per-process budget. @defaultValue 'closed' */
+  budgetFailMode: BudgetFailMode;
+  /** Share of each rate limit a process enforces alone while Redis is down (`1 / replicas` keeps the global limit). @defaultValue 1 */
+  rateLimitFallbackShare: number;
+}
+
+/** `store:` where the cache, breakers, rate limits and budgets live. Without `redis`: in this process's memory. */
+export interface StoreConfig {
+  /** Shared state on Redis; absent = memory stores (per process). */
+  redis?: RedisStoreConfig | undefined;
+}
+
 /** A validated configuration with every default applied. */
 export interface GatewayConfig {
   server: ServerConfig;
@@ -187,6 +210,7 @@ export interface GatewayConfig {
   budgets: BudgetsConfig;
   pricing: PricingConfig;
   fallback: FallbackConfig;
+  store: StoreConfig;
 }
 
 /** A gateway key as written in a file: the key itself, or an object. */
@@ -211,4 +235,5 @@ export interface GatewayConfigInput {
   budgets?: BudgetsConfig;
   pricing?: PricingConfig;
   fallback?: Partial<FallbackConfig>;
+  store?: { redis?: Partial<RedisStoreConfig> & { url: string } };
 }

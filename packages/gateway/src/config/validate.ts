@@ -9,9 +9,10 @@ import { CONFIG_DEFAULTS } from './defaults.js';
 import { ConfigValidationError, Issues, readBoolean, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
 import { readAuth } from './validate-auth.js';
 import { readProviders, readRoutes } from './validate-upstreams.js';
+import { readStore } from './validate-store.js';
 import type { GatewayConfig, LogLevel } from './types.js';
 
-const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback'] as const;
+const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Options of {@link validateConfig}. */
@@ -89,6 +90,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
       content: readString(issues, `${p}.content`, o.content, { optional: true }),
       onRateLimit: readBoolean(issues, `${p}.onRateLimit`, o.onRateLimit) ?? CONFIG_DEFAULTS.fallback.onRateLimit,
     }), false) || { ...CONFIG_DEFAULTS.fallback },
+    store: readStore(issues, root.store),
   };
   if (issues.list.length > 0) throw new ConfigValidationError(issues.list, options.source);
   return config;

@@ -3,7 +3,7 @@
  * the one file that knows every Lifeline package.
  * @module
  */
-import { memoryStore, cache } from '@lifeline/cache';
+import { cache } from '@lifeline/cache';
 import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
 import { failover } from '@lifeline/failover';
@@ -16,6 +16,7 @@ import { createAdapter } from './adapters.js';
 import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
 import { createRouter, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
+import { createStores } from './stores.js';
 import { tenantLimits } from './tenant-limits.js';
 
 /** Options of {@link buildPipeline}. */
@@ -37,7 +38,9 @@ interface Route extends GatewayRoute {
  * `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
  * `failover(targets)` → per-target `rateLimit` → `retry` → `circuitBreaker` → `timeout`.
  * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
- * adapters (and their pools) are one per provider.
+ * adapters (and their pools) are one per provider. With `store.redis`, the cache, breakers, rate
+ * limits and budgets keep their state in Redis (shared with every gateway on it), and Redis's
+ * cross-process single-flight sits right outside `cache`.
  *
  * @param config - from `loadConfig` / `validateConfig`
  * @param options - injected adapters, catalogs, clock
@@ -61,22 +64,33 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   }
   const ledger = new Ledger();
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
-  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(options.clock && { clock: options.clock }) });
-  const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, store: memoryStore({ maxBytes: config.cache.maxBytes }) });
+  let stores: ReturnType<typeof createStores>;
+  try {
+    stores = createStores(config);
+  } catch (error) {
+    void Promise.allSettled(built.map((a) => a.close?.()));
+    throw error;
+  }
+  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
+  const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
+  const budgetStore = stores.budget && { store: stores.budget };
   const fallback = config.fallback;
   const shared: Middleware[] = [];
   if (fallback.enabled) {
     shared.push(fallbackResponse({ ...(fallback.content !== undefined && { content: fallback.content }), when: (error) => isOutage(error) && (fallback.onRateLimit || !allRateLimited(error)) }));
   }
-  if (answers) shared.push(answers);
-  shared.push(...tenantLimits(config.auth.keys, priced));
-  if (config.budgets.dailyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.dailyUsd, window: 'day', scope: 'gateway', ...priced }));
-  if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced }));
+  if (answers) {
+    if (stores.singleFlight) shared.push(stores.singleFlight);
+    shared.push(answers);
+  }
+  shared.push(...tenantLimits(config.auth.keys, priced, stores));
+  if (config.budgets.dailyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.dailyUsd, window: 'day', scope: 'gateway', ...priced, ...budgetStore }));
+  if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced, ...budgetStore }));
   shared.push(meter({ ...priced, ledger }));
   const perAttempt: Middleware[] = [];
   if (config.rateLimit !== false) {
     const { rpm, tpm, maxQueue, maxWaitMs } = config.rateLimit;
-    perAttempt.push(rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default' }));
+    perAttempt.push(rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default', ...(stores.rateLimit && { store: stores.rateLimit }) }));
   }
   if (config.retry !== false) perAttempt.push(retry(config.retry));
   if (breaker) perAttempt.push(breaker);
@@ -92,7 +106,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const find = createRouter(routes);
   const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
   const listed = routableModels(routes.map((r) => r.pattern), declared);
-  const secrets = Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : []));
+  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...stores.secrets];
 
   return {
     route: find,
@@ -111,7 +125,9 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     cache() {
       if (!answers) return undefined;
       const s = answers.stats();
-      return { entries: s.entries ?? 0, bytes: s.bytes ?? 0, hits: s.hits, misses: s.misses, stale: s.stale, coalesced: s.coalesced };
+      const counts = { hits: s.hits, misses: s.misses, stale: s.stale, coalesced: s.coalesced };
+      const local = stores.localCache();
+      return local ? { entries: null, bytes: null, ...counts, storeErrors: s.storeErrors, local } : { entries: s.entries ?? 0, bytes: s.bytes ?? 0, ...counts };
     },
     cost: (model) => {
       const route = find(model);
@@ -120,8 +136,10 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     spend: () => ledger.snapshot(),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
     secrets: () => secrets,
+    store: () => stores.status(),
+    ready: () => stores.ready(),
     async close() {
-      await Promise.allSettled(built.map((a) => a.close?.()));
+      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
     },
   };
 }

@@ -3,8 +3,8 @@
  * @module
  */
 import type { Context, Middleware } from '@lifeline/core';
-import { budget, type Catalog } from '@lifeline/pricing';
-import { rateLimit } from '@lifeline/rate-limit';
+import { budget, type BudgetStore, type Catalog } from '@lifeline/pricing';
+import { rateLimit, type RateLimitStore } from '@lifeline/rate-limit';
 import type { GatewayKey } from '../config/types.js';
 
 /** Runs `inner` only for calls whose `metadata.tenant` is `tenant`. */
@@ -21,16 +21,25 @@ export function forTenant(tenant: string, inner: Middleware): Middleware {
  *
  * @param keys - gateway keys
  * @param priced - catalogs, as for `meter`
+ * @param stores - where the buckets and spend live (e.g. Redis); default: each limit's own memory store
+ * @example
+ * ```ts
+ * const use = [...tenantLimits(config.auth.keys, { catalog, catalogs }), meter()];
+ * ```
  */
-export function tenantLimits(keys: readonly GatewayKey[], priced: { catalog: Catalog; catalogs: Record<string, Catalog> }): Middleware[] {
+export function tenantLimits(
+  keys: readonly GatewayKey[],
+  priced: { catalog: Catalog; catalogs: Record<string, Catalog> },
+  stores: { rateLimit?: RateLimitStore | undefined; budget?: BudgetStore | undefined } = {},
+): Middleware[] {
   const out: Middleware[] = [];
   const seen = new Set<string>();
   for (const key of keys) {
     if (key.tenant === undefined || seen.has(key.tenant)) continue;
     seen.add(key.tenant);
     const tenant = key.tenant;
-    if (key.rpm !== undefined) out.push(forTenant(tenant, rateLimit({ rpm: key.rpm, key: () => `tenant:${tenant}`, maxWaitMs: 0, adaptive: false })));
-    if (key.budgetUsdPerDay !== undefined) out.push(forTenant(tenant, budget({ limitUsd: key.budgetUsdPerDay, window: 'day', scope: `tenant:${tenant}`, ...priced })));
+    if (key.rpm !== undefined) out.push(forTenant(tenant, rateLimit({ rpm: key.rpm, key: () => `tenant:${tenant}`, maxWaitMs: 0, adaptive: false, ...(stores.rateLimit && { store: stores.rateLimit }) })));
+    if (key.budgetUsdPerDay !== undefined) out.push(forTenant(tenant, budget({ limitUsd: key.budgetUsdPerDay, window: 'day', scope: `tenant:${tenant}`, ...priced, ...(stores.budget && { store: stores.budget }) })));
   }
   return out;
 }

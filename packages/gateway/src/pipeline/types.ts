@@ -29,8 +29,10 @@ export interface BreakerStatus {
 
 /** Cache figures for `/api/health` and `/metrics`. */
 export interface CacheStatus {
-  entries: number;
-  bytes: number;
+  /** Entries held, or `null` when they live in Redis (their total is bounded by Redis's `maxmemory`). */
+  entries: number | null;
+  /** Bytes held, or `null` when they live in Redis. */
+  bytes: number | null;
   hits?: number;
   misses?: number;
   stale?: number;
@@ -53,6 +55,30 @@ export interface CostComparison {
   official?: PriceSide;
   /** Percent saved against official prices (positive = cheaper). */
   savings?: { inputPercent: number; outputPercent: number };
+}
+
+/** Where the pipeline keeps its state, as `/api/health` reports it (never with a password). */
+export type StoreStatus = { kind: 'memory' } | RedisStoreStatus;
+
+/** State kept in Redis: the connection's health and each store's counters. */
+export interface RedisStoreStatus {
+  kind: 'redis';
+  /** The Redis URL with its password replaced by `***`. */
+  url: string;
+  /** First segment of every key. */
+  prefix: string;
+  /**
+   * `ready`: calls go to Redis. `connecting` (never connected, or reconnecting) and `unavailable`
+   * (a call failed within the last second): the cache, breakers and rate limits answer from
+   * process-local state, budgets refuse calls (unless `budgetFailMode: open`). `closed`: shut down.
+   */
+  state: 'ready' | 'connecting' | 'unavailable' | 'closed';
+  /** Reconnection attempts (while Redis was unreachable). */
+  reconnects: number;
+  /** Calls that hit the per-call timeout. */
+  timeouts: number;
+  /** Per store: `redis` (calls answered), `failures`, `timeouts`, `fallbacks`, `rejected`, and the store's own counters. */
+  stores: Record<'cache' | 'breaker' | 'rateLimit' | 'budget', Record<string, number>>;
 }
 
 /** A provider as listed by `/api/health` (never with its key). */
@@ -89,6 +115,13 @@ export interface GatewayPipeline {
   onBreakerChange?(listener: (change: BreakerChange) => void): () => void;
   /** Exact secrets (upstream keys) to scrub from anything the server returns or logs. */
   secrets?(): readonly string[];
-  /** Releases pooled connections and timers. */
+  /** Where state is kept (memory, or Redis and its health), for `/api/health`, `/metrics` and logs. */
+  store?(): StoreStatus;
+  /**
+   * Waits (bounded) until external state stores are connected; true when they are (or there are
+   * none). `listen()` awaits it before accepting requests.
+   */
+  ready?(): Promise<boolean>;
+  /** Releases pooled connections, store connections and timers. */
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import { createAuthenticator } from './auth.js';
 import type { ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { ProviderStats } from './stats.js';
+import { awaitStore, logStore, watchStore } from './store-log.js';
 
 /** `createGateway({ pipeline })`: serve your own pipeline. */
 export interface PipelineGatewayOptions {
@@ -53,12 +54,14 @@ export interface Gateway {
   readonly authDisabled: boolean;
   /**
    * Starts listening. `port: 0` picks a free port; `fallbackToFreePort` retries on a free port
-   * when the asked one is taken. Resolves with the URL.
+   * when the asked one is taken. With a Redis state store, first waits (up to its connect
+   * timeout, 2 s) for Redis, and serves anyway when it is not there. Resolves with the URL.
    */
   listen(options?: { host?: string; port?: number; fallbackToFreePort?: boolean }): Promise<string>;
   /**
    * Graceful shutdown: stop accepting, let in-flight requests and streams finish within
-   * `server.shutdownTimeoutMs`, abort what is left, then close the pipeline's pools. Idempotent.
+   * `server.shutdownTimeoutMs`, abort what is left, then close the pipeline's pools (and its
+   * Redis connection, after flushing budget settlements). Idempotent.
    */
   close(): Promise<void>;
 }
@@ -128,6 +131,8 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     reply.raw.once('close', () => inflight.delete(controller));
   });
   if (keys.length === 0) app.log.warn('auth is off: no gateway keys configured (auth.keys), every request is accepted');
+  logStore(pipeline, app.log);
+  let unwatch: (() => void) | undefined;
 
   let url: string | undefined;
   let closing: Promise<void> | undefined;
@@ -135,6 +140,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
   async function listen(options: { host?: string; port?: number; fallbackToFreePort?: boolean } = {}): Promise<string> {
     const host = options.host ?? server.host;
     const port = options.port ?? server.port;
+    await awaitStore(pipeline, app.log);
     try {
       await app.listen({ host, port });
     } catch (err) {
@@ -145,12 +151,14 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     url = `http://${shownHost}:${address.port}`;
     ctx.state.listening = true;
+    unwatch ??= watchStore(pipeline, app.log);
     return url;
   }
 
   function close(): Promise<void> {
     closing ??= (async () => {
       ctx.state.draining = true;
+      unwatch?.();
       const deadline = setTimeout(() => {
         for (const c of inflight) c.abort(new AbortError('The gateway is shutting down'));
         setImmediate(() => app.server.closeAllConnections());

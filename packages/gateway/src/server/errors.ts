@@ -18,6 +18,7 @@ import {
   TimeoutError,
   redactSecrets,
 } from '@lifeline/core';
+import { BudgetUnavailableError, RedisUnavailableError } from '@lifeline/redis';
 
 /** OpenAI's error body. */
 export interface OpenAIErrorBody {
@@ -52,6 +53,9 @@ function response(status: number, message: string, type: string, param: string |
   return { status, body: { error: { message, type, param, code } }, headers, internal };
 }
 
+/** Retry hint when a state store cannot reach Redis and its error carries none (its reconnect pace). */
+const STORE_RETRY_MS = 1000;
+
 function retryAfter(ms: number | undefined): Record<string, string> {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return {};
   return { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))), 'retry-after-ms': String(Math.round(ms)) };
@@ -81,6 +85,8 @@ export function allRateLimited(err: unknown): boolean {
  * |---|---|
  * | `BadRequestError` (schema, upstream 400/404/413/422), `ContentFilterError` | its status or 400 |
  * | every target rate-limited, local queue full | 429 + `Retry-After` |
+ * | `BudgetUnavailableError` (the budget store cannot reach Redis) | 503 `budget_store_unavailable` + `Retry-After` |
+ * | `RedisUnavailableError` (a store set to fail closed cannot reach Redis) | 503 `store_unavailable` + `Retry-After` |
  * | `BudgetExceededError` | 429 `insufficient_quota`, `x-should-retry: false` |
  * | every target's breaker open | 503 + `Retry-After` |
  * | `TimeoutError` | 504 |
@@ -114,6 +120,8 @@ export function toErrorResponse(err: unknown, secrets: readonly string[] = []): 
     return response(status, message, 'invalid_request_error', cause.field ?? null, status === 404 ? 'not_found' : null);
   }
   if (cause instanceof ContentFilterError) return response(400, message, 'invalid_request_error', null, 'content_filter');
+  if (cause instanceof BudgetUnavailableError) return response(503, message, 'service_unavailable', null, 'budget_store_unavailable', retryAfter(cause.retryAfterMs ?? STORE_RETRY_MS));
+  if (cause instanceof RedisUnavailableError) return response(503, message, 'service_unavailable', null, 'store_unavailable', retryAfter(cause.retryAfterMs ?? STORE_RETRY_MS));
   if (cause instanceof BudgetExceededError) return response(429, message, 'insufficient_quota', null, 'budget_exceeded', { 'x-should-retry': 'false' });
   if (cause instanceof CircuitOpenError) return response(503, message, 'service_unavailable', null, 'circuit_open', retryAfter(cause.retryAfterMs));
   if (cause instanceof TimeoutError) return response(504, message, 'timeout_error', null, 'timeout');

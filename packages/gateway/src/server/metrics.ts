@@ -6,6 +6,7 @@ import type { Meta } from '@lifeline/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { providerOf } from './stats.js';
+import { registerStoreMetrics } from './store-metrics.js';
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
 const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
@@ -32,7 +33,8 @@ export interface GatewayMetrics {
 
 /**
  * Creates the metrics: requests, upstream attempts, failovers, breaker state, cache results,
- * cost, tokens, latency and time-to-first-token histograms per provider and model.
+ * cost, tokens, latency and time-to-first-token histograms per provider and model; with a Redis
+ * state store, its connection state and per-store call counters.
  *
  * @param pipeline - read at scrape time for breaker states and cache size
  * @returns the metrics, on their own registry
@@ -76,7 +78,7 @@ export function createMetrics(pipeline: GatewayPipeline): GatewayMetrics {
     registers,
     collect() {
       const s = pipeline.cache?.();
-      if (s) this.set(s.entries);
+      if (s && s.entries !== null) this.set(s.entries);
     },
   });
   new Gauge({
@@ -85,9 +87,10 @@ export function createMetrics(pipeline: GatewayPipeline): GatewayMetrics {
     registers,
     collect() {
       const s = pipeline.cache?.();
-      if (s) this.set(s.bytes);
+      if (s && s.bytes !== null) this.set(s.bytes);
     },
   });
+  registerStoreMetrics(registry, pipeline);
 
   function observe(o: RequestObservation): void {
     const meta = o.meta;

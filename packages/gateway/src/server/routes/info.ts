@@ -6,13 +6,20 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { ProviderHealth } from '../stats.js';
+import type { StoreStatus } from '../../pipeline/types.js';
 
 /** `GET /api/health`. */
 export interface ApiHealth {
   status: 'ok' | 'degraded' | 'down';
   uptimeSeconds: number;
   providers: Record<string, ProviderHealth & { kind?: string; breaker: BreakerState; breakers: Array<{ key: string; state: string; retryAfterMs?: number }> }>;
-  cache: { entries: number; bytes: number; [k: string]: unknown } | null;
+  /** Entries and bytes are `null` when the cache lives in Redis. */
+  cache: { entries: number | null; bytes: number | null; [k: string]: unknown } | null;
+  /**
+   * Where state lives: `{ kind: 'memory' }`, or `{ kind: 'redis', url (password redacted), prefix,
+   * state, reconnects, timeouts, stores }`. Redis not `ready` makes `status` at least `degraded`.
+   */
+  store: StoreStatus;
 }
 
 const WORST = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
@@ -22,6 +29,8 @@ type BreakerState = keyof typeof WORST;
 export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const pub = { config: { public: true } };
   app.get('/health', pub, async () => ({ status: 'ok' }));
+  // Ready does not wait for a Redis state store: its stores fail open (budgets: closed, 503 per
+  // call), so a gateway without Redis still answers; /api/health and lifeline_redis_state say so.
   app.get('/ready', pub, async (_req, reply) => {
     if (ctx.state.draining) return reply.code(503).send({ ready: false, reason: 'shutting down' });
     return { ready: true };
@@ -50,9 +59,11 @@ export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     const all = Object.values(providers);
     const open = all.filter((p) => p.breaker === 'open' || p.breaker === 'isolated').length;
-    const status = all.length > 0 && open === all.length ? 'down' : open > 0 ? 'degraded' : 'ok';
+    const store = ctx.pipeline.store?.() ?? { kind: 'memory' as const };
+    const storeDegraded = store.kind === 'redis' && store.state !== 'ready';
+    const status = all.length > 0 && open === all.length ? 'down' : open > 0 || storeDegraded ? 'degraded' : 'ok';
     const cache = ctx.pipeline.cache?.() ?? null;
-    return { status, uptimeSeconds: Math.round((Date.now() - ctx.state.startedAt) / 1000), providers, cache };
+    return { status, uptimeSeconds: Math.round((Date.now() - ctx.state.startedAt) / 1000), providers, cache, store };
   });
 
   app.get('/api/cost/:model', async (req) => {

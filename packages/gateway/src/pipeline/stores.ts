@@ -1,0 +1,112 @@
+/**
+ * The state stores of a config-built pipeline: process memory (the default), or Redis when
+ * `store.redis` is set — then every gateway on that Redis shares one cache, one breaker per
+ * target, one rate limit per key and one budget per scope.
+ * @module
+ */
+import { type CacheStore, memoryStore } from '@lifeline/cache';
+import type { BreakerStore } from '@lifeline/circuit-breaker';
+import type { Middleware } from '@lifeline/core';
+import type { BudgetStore } from '@lifeline/pricing';
+import type { RateLimitStore } from '@lifeline/rate-limit';
+import { createRedisStores } from '@lifeline/redis';
+import { redactRedisUrl, redisPasswords } from '../config/validate-store.js';
+import type { GatewayConfig, RedisStoreConfig } from '../config/types.js';
+import type { CacheStatus, StoreStatus } from './types.js';
+
+/** The stores handed to the middleware; `undefined` means the middleware's own memory store. */
+export interface GatewayStores {
+  /** The response cache's store (a memory LRU bounded by `cache.maxBytes`, or Redis with such an LRU as its fallback). */
+  readonly cache: CacheStore | undefined;
+  readonly breaker: BreakerStore | undefined;
+  readonly rateLimit: RateLimitStore | undefined;
+  readonly budget: BudgetStore | undefined;
+  /** Cross-process single-flight, placed right outside `cache()` (Redis only). */
+  readonly singleFlight: Middleware | undefined;
+  /** Size of the process-local part of the cache, when the entries themselves live in Redis. */
+  localCache(): Pick<CacheStatus, 'entries' | 'bytes'> | undefined;
+  status(): StoreStatus;
+  /** Resolves true once connected (memory: at once), false after `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<boolean>;
+  /** Exact secrets (the Redis password) to scrub from messages. */
+  readonly secrets: readonly string[];
+  /** Flushes write-behind steps and closes the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+const MEMORY: StoreStatus = { kind: 'memory' };
+
+/**
+ * Builds the stores a config asks for. Redis connects in the background: nothing here waits.
+ *
+ * @param config - the validated config
+ * @returns the stores, their status and lifecycle
+ * @throws `ConfigurationError` (from `@lifeline/core`) when `createRedisStores` refuses an option
+ * @example
+ * ```ts
+ * const stores = createStores(config);
+ * cache({ ttlMs, store: stores.cache });
+ * ```
+ */
+export function createStores(config: GatewayConfig): GatewayStores {
+  const maxBytes = config.cache === false ? undefined : config.cache.maxBytes;
+  const redis = config.store.redis;
+  if (!redis) {
+    return {
+      cache: maxBytes === undefined ? undefined : memoryStore({ maxBytes }),
+      breaker: undefined,
+      rateLimit: undefined,
+      budget: undefined,
+      singleFlight: undefined,
+      localCache: () => undefined,
+      status: () => MEMORY,
+      ready: () => Promise.resolve(true),
+      secrets: [],
+      close: () => Promise.resolve(),
+    };
+  }
+  return redisStores(redis, maxBytes);
+}
+
+function redisStores(o: RedisStoreConfig, maxBytes: number | undefined): GatewayStores {
+  const fallback = memoryStore({ ...(maxBytes !== undefined && { maxBytes }) });
+  const r = createRedisStores({
+    url: o.url,
+    prefix: o.prefix,
+    timeoutMs: o.timeoutMs,
+    cache: { fallback },
+    budget: { failMode: o.budgetFailMode },
+    rateLimit: { fallbackShare: o.rateLimitFallbackShare },
+  });
+  const url = redactRedisUrl(o.url);
+  let closing: Promise<void> | undefined;
+  return {
+    cache: maxBytes === undefined ? undefined : r.cache,
+    breaker: r.breaker,
+    rateLimit: r.rateLimit,
+    budget: r.budget,
+    singleFlight: maxBytes === undefined ? undefined : r.singleFlight,
+    localCache() {
+      const s = fallback.stats?.();
+      return { entries: s?.entries ?? 0, bytes: s?.bytes ?? 0 };
+    },
+    status() {
+      const s = r.stats();
+      return {
+        kind: 'redis',
+        url,
+        prefix: o.prefix,
+        state: s.connection.state,
+        reconnects: s.connection.reconnects,
+        timeouts: s.connection.timeouts,
+        stores: { cache: { ...s.cache }, breaker: { ...s.breaker }, rateLimit: { ...s.rateLimit }, budget: { ...s.budget } },
+      };
+    },
+    ready: (timeoutMs) => r.ready(timeoutMs),
+    secrets: redisPasswords(o.url),
+    close() {
+      closing ??= r.close();
+      return closing;
+    },
+  };
+}
