@@ -3,6 +3,7 @@
  * closed → open → half-open → closed (or back to open), plus isolated.
  * @module
  */
+import type { Observation } from './observations.js';
 import type { BreakerPolicy, PolicyCounts } from './policy.js';
 import type { BreakerRecord, BreakerStateName, StateChange } from './state.js';
 
@@ -15,8 +16,11 @@ export interface MachineConfig {
   probeTimeoutMs: number;
 }
 
-/** Permission to make a call: a normal call (closed) or a probe (half-open). */
-export type Permit = { probe: false; epoch: number } | { probe: true; id: string; epoch: number };
+/**
+ * Permission to make a call: a normal call (closed) or a probe (half-open). `seen` is the record
+ * the engine admitted the call on (its version included), so settling need not read it again.
+ */
+export type Permit = ({ probe: false; epoch: number } | { probe: true; id: string; epoch: number }) & { readonly seen?: Observation | undefined };
 
 /** A refused call. */
 export interface Rejection {
