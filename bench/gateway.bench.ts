@@ -1,0 +1,178 @@
+/**
+ * Gateway overhead, side by side in one run: the mock called directly, a bare Node proxy (the
+ * floor), Lifeline's gateway with its default stack, and the Portkey gateway — same mock (its own
+ * process), same load (autocannon, sequential and 32 concurrent), JSON, streams, and a 503 →
+ * fallback. CPU per request is each gateway process's own CPU time (read over IPC), steadier than
+ * req/s on a 2-core machine. Also: time to the first streamed chunk, and a `--cpu-prof` profile
+ * of Lifeline's gateway with its top self-time functions.
+ *
+ * Run: `npm run build && node bench/gateway.bench.ts [--quick] [--no-profile]`
+ * (`BENCH_OUT=file.json` also writes the figures as JSON, for `run-all.mjs`).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { httpLoad, timeToFirstChunk, type HttpLoadResult } from './lib/http-load.ts';
+import { startMockProcess } from './lib/mock-process.ts';
+import { summarizeProfile, type ProfileSummary } from './lib/profile.ts';
+import { freePort, startServerProcess, type ServerProcess } from './lib/server-process.ts';
+import { median, percentile } from './lib/stats.ts';
+
+const quick = process.argv.includes('--quick');
+const profile = !process.argv.includes('--no-profile');
+const here = dirname(fileURLToPath(import.meta.url));
+const apiKey = 'test-key';
+const TEXT = 'Lifeline keeps your app answering when the provider fails, rate-limits or slows down, and it tells you what every call cost.';
+const ROUNDS = quick ? 1 : 3;
+const AMOUNT = { sequential: quick ? 300 : 1000, concurrent: quick ? 1000 : 3000 };
+const CONNECTIONS = { sequential: 1, concurrent: 32 };
+const TTFB_N = quick ? 20 : 60;
+
+const mock = await startMockProcess({ flavor: 'openai', apiKey, text: TEXT, maxRecorded: 1, routes: { 'bench-slow-stream': { stream: { chunkDelayMs: 2 } } } });
+const dead = await startMockProcess({ flavor: 'openai', apiKey, script: { status: 503 }, maxRecorded: 1 });
+
+const lifelineConfig = (extra: Record<string, unknown> = {}) => ({
+  providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey }, dead: { kind: 'openai', baseURL: dead.url, apiKey } },
+  routes: [
+    { model: 'bench-fallback', targets: ['dead', 'ok'] },
+    { model: '*', targets: ['ok'] },
+  ],
+  ...extra,
+});
+const gatewayScript = join(here, 'lib/lifeline-gateway.ts');
+const startLifeline = (config: object, nodeArgs: string[] = []) => startServerProcess({ script: gatewayScript, args: [JSON.stringify(config)], nodeArgs });
+
+const bare = await startServerProcess({
+  script: join(here, 'lib/bare-proxy.ts'),
+  args: [JSON.stringify({ '*': [{ url: mock.url }], 'bench-fallback': [{ url: dead.url }, { url: mock.url }] })],
+});
+// Default stack, default log level (info: one line per request, to /dev/null here).
+const lifeline = await startLifeline(lifelineConfig());
+const lifelineQuiet = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' } }));
+// Fallback on every request: one attempt per target and a breaker that never opens, as Portkey's fallback does.
+const lifelineFallback = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' }, retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1_000_000_000 } }));
+const portkeyBin = join(dirname(createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json')), 'build/start-server.js');
+const portkeyPort = await freePort();
+const portkey = await startServerProcess({
+  script: portkeyBin,
+  args: [`--port=${portkeyPort}`, '--headless'],
+  env: { BENCH_LOOPBACK: '1', BENCH_MUTABLE_FETCH_HEADERS: '1' },
+  poll: { url: `http://127.0.0.1:${portkeyPort}`, readyUrl: `http://127.0.0.1:${portkeyPort}/` },
+});
+const portkeyTarget = (url: string) => ({ provider: 'openai', api_key: apiKey, custom_host: url });
+const portkeySingle = { 'x-portkey-config': JSON.stringify(portkeyTarget(mock.url)) };
+const portkeyFallback = { 'x-portkey-config': JSON.stringify({ strategy: { mode: 'fallback' }, targets: [portkeyTarget(dead.url), portkeyTarget(mock.url)] }) };
+
+type Mode = 'json' | 'stream' | 'fallback';
+interface System {
+  name: string;
+  url: string;
+  server?: ServerProcess;
+  headers?: Record<string, string>;
+  modes: Mode[];
+}
+const systems: System[] = [
+  { name: 'mock directly', url: `${mock.url}/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, modes: ['json', 'stream'] },
+  { name: 'bare node:http + undici proxy', url: `${bare.url}/v1/chat/completions`, server: bare, modes: ['json', 'stream', 'fallback'] },
+  { name: 'lifeline gateway (default stack)', url: `${lifeline.url}/v1/chat/completions`, server: lifeline, modes: ['json', 'stream', 'fallback'] },
+  { name: 'lifeline gateway (logLevel warn)', url: `${lifelineQuiet.url}/v1/chat/completions`, server: lifelineQuiet, modes: ['json', 'stream'] },
+  { name: 'lifeline gateway (no retry, breaker never opens)', url: `${lifelineFallback.url}/v1/chat/completions`, server: lifelineFallback, modes: ['fallback'] },
+  { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeySingle, modes: ['json', 'stream'] },
+  { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeyFallback, modes: ['fallback'] },
+];
+
+const bodyOf = (mode: Mode, model = mode === 'fallback' ? 'bench-fallback' : 'gpt-4.1-mini') =>
+  JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello, request [<id>]' }], max_tokens: 64, ...(mode === 'stream' && { stream: true }) });
+
+export interface GatewayRow {
+  mode: Mode;
+  load: 'sequential' | 'concurrent';
+  system: string;
+  requests: number;
+  failed: number;
+  rps: number;
+  p50Us: number;
+  p99Us: number;
+  cpuUsPerReq: number | undefined;
+  /** Latencies (µs, sorted) of every round, for the chart. */
+  latenciesUs: number[];
+}
+
+const rows: GatewayRow[] = [];
+for (const mode of ['json', 'stream', 'fallback'] as Mode[]) {
+  for (const load of ['sequential', 'concurrent'] as const) {
+    const cases = systems.filter((s) => s.modes.includes(mode));
+    // Warm up every server's JIT and pools for this mode (the breaker of the default stack opens here in `fallback`).
+    for (const s of cases) if (process.env.BENCH_VERBOSE) console.error(`warmup ${s.name} ${mode} ${load}`), await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: quick ? 200 : 500 });
+    const runs = new Map<System, HttpLoadResult[]>();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const s of cases) {
+        const r = await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: AMOUNT[load], server: s.server });
+        runs.set(s, [...(runs.get(s) ?? []), r]);
+      }
+    }
+    for (const s of cases) {
+      const rs = runs.get(s)!;
+      const all = Float64Array.from(rs.flatMap((r) => [...r.latenciesUs])).sort();
+      const name = mode === 'fallback' && s.server === lifeline ? 'lifeline gateway (default stack: breaker open → backup)' : s.name;
+      rows.push({
+        mode,
+        load,
+        system: name,
+        requests: rs.reduce((t, r) => t + r.requests, 0),
+        failed: rs.reduce((t, r) => t + r.non2xx + r.errors, 0),
+        rps: median(rs.map((r) => r.rps)),
+        p50Us: percentile(all, 50),
+        p99Us: percentile(all, 99),
+        cpuUsPerReq: s.server ? median(rs.map((r) => r.cpuUsPerReq!)) : undefined,
+        latenciesUs: [...all],
+      });
+    }
+    console.error(`gateway: ${mode} ${load} done`);
+  }
+}
+
+// Time to the first streamed content chunk (the mock sends one word every 2 ms).
+const ttfb: Array<{ system: string; p50Us: number; p99Us: number }> = [];
+const slowBody = (i: number) => JSON.stringify({ model: 'bench-slow-stream', messages: [{ role: 'user', content: `stream ${i} ${Math.random()}` }], stream: true });
+for (const s of systems.filter((x) => x.modes.includes('stream'))) {
+  const lat = await timeToFirstChunk(s.url, slowBody, s.headers ?? {}, TTFB_N);
+  ttfb.push({ system: s.name, p50Us: percentile(lat, 50), p99Us: percentile(lat, 99) });
+}
+
+// Profile Lifeline's gateway (default stack, logs at warn) under the JSON load, then the stream load.
+const hotSpots: Partial<Record<'json' | 'stream', ProfileSummary>> = {};
+if (profile) {
+  for (const mode of ['json', 'stream'] as const) {
+    const dir = join(here, '.profiles', mode);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const profiled = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' } }), ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+    await httpLoad({ url: `${profiled.url}/v1/chat/completions`, body: bodyOf(mode), connections: 32, amount: quick ? 1500 : 4000 });
+    await profiled.close();
+    hotSpots[mode] = summarizeProfile(dir);
+  }
+}
+
+await Promise.all([bare, lifeline, lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
+await Promise.all([mock.close(), dead.close()]);
+
+const us = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0));
+for (const mode of ['json', 'stream', 'fallback'] as Mode[]) {
+  for (const load of ['sequential', 'concurrent'] as const) {
+    console.log(`\n${mode}, ${load} (${CONNECTIONS[load]} connection${CONNECTIONS[load] > 1 ? 's' : ''})`);
+    console.log('| system | req/s | p50 µs | p99 µs | gateway CPU µs/req | failed |');
+    for (const r of rows.filter((x) => x.mode === mode && x.load === load)) {
+      console.log(`| ${r.system} | ${r.rps.toFixed(0)} | ${us(r.p50Us)} | ${us(r.p99Us)} | ${us(r.cpuUsPerReq)} | ${r.failed} |`);
+    }
+  }
+}
+console.log('\ntime to first streamed chunk (sequential)');
+for (const t of ttfb) console.log(`| ${t.system} | p50 ${us(t.p50Us)} µs | p99 ${us(t.p99Us)} µs |`);
+for (const [mode, p] of Object.entries(hotSpots)) {
+  console.log(`\nlifeline gateway profile (${mode}, 32 connections), top self time`);
+  for (const h of p.total.slice(0, 15)) console.log(`| ${h.selfPct.toFixed(1)}% | ${h.package} | ${h.name} | ${h.where} |`);
+  console.log(p.byPackage.map((b) => `${b.name} ${b.selfPct.toFixed(1)}%`).join(' · '));
+}
+if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ quick, rounds: ROUNDS, amount: AMOUNT, rows, ttfb, hotSpots }));

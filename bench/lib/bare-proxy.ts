@@ -1,0 +1,84 @@
+/**
+ * Child process: the floor for any Node gateway. A plain `node:http` server that parses the
+ * request, forwards it with an undici keep-alive pool per upstream, parses the reply and writes it
+ * back; streams are piped. Targets come from argv[2]: `{ "<model>": [{ url, model? }, …] }` (`*`
+ * for any model); a 5xx or a refused connection moves on to the next target (a bare fallback).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Pool } from 'undici';
+
+type Target = { url: string; model?: string };
+const routes = JSON.parse(process.argv[2] ?? '{}') as Record<string, Target[]>;
+const apiKey = process.env.UPSTREAM_KEY ?? 'test-key';
+const pools = new Map<string, Pool>();
+const poolFor = (origin: string) => {
+  let pool = pools.get(origin);
+  if (!pool) pools.set(origin, (pool = new Pool(origin, { connections: 64, keepAliveTimeout: 30_000 })));
+  return pool;
+};
+
+function fail(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of req) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return fail(res, 404, 'not found');
+  let body: { model?: string; stream?: boolean };
+  try {
+    body = JSON.parse(await readBody(req));
+  } catch {
+    return fail(res, 400, 'invalid JSON');
+  }
+  const targets = routes[body.model ?? ''] ?? routes['*'] ?? [];
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets[i]!;
+    const url = new URL(`${target.url}/chat/completions`);
+    const payload = JSON.stringify(target.model ? { ...body, model: target.model } : body);
+    let up;
+    try {
+      up = await poolFor(url.origin).request({
+        method: 'POST',
+        path: url.pathname,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: payload,
+      });
+    } catch (err) {
+      if (i < targets.length - 1) continue;
+      return fail(res, 502, `upstream: ${(err as Error).message}`);
+    }
+    if (up.statusCode >= 500 && i < targets.length - 1) {
+      await up.body.dump();
+      continue;
+    }
+    if (body.stream && up.statusCode === 200) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      for await (const chunk of up.body) res.write(chunk);
+      return void res.end();
+    }
+    const reply = JSON.parse(await up.body.text());
+    res.writeHead(up.statusCode, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify(reply));
+  }
+  fail(res, 404, 'no route');
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((err: Error) => fail(res, 502, err.message));
+});
+server.keepAliveTimeout = 30_000;
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as { port: number };
+  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
+});
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => void Promise.all([...pools.values()].map((p) => p.close())).finally(() => process.exit(0)));
+});

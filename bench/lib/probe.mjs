@@ -1,0 +1,44 @@
+/**
+ * Preloaded (`node --import ./probe.mjs server.js`) into every server process a benchmark starts,
+ * so that the benchmark can read the server's own CPU time and heap over IPC:
+ * `{ type: 'cpu' }` → `{ type: 'cpu', user, system }` (µs), `{ type: 'heap' }` → `{ type: 'heap', heapUsed }`
+ * (after a full GC when `--expose-gc` is given). With `BENCH_LOOPBACK=1`, a server that would
+ * listen on every interface (Portkey's `serve({ port })`) listens on 127.0.0.1 instead.
+ */
+import net from 'node:net';
+
+if (process.env.BENCH_LOOPBACK === '1') {
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function loopbackListen(...args) {
+    if (typeof args[0] === 'number' && (args.length === 1 || typeof args[1] === 'function')) args.splice(1, 0, '127.0.0.1');
+    else if (args[0] && typeof args[0] === 'object' && !args[0].host && !args[0].path) args[0] = { ...args[0], host: '127.0.0.1' };
+    return listen.apply(this, args);
+  };
+}
+
+// Portkey + @hono/node-server 1.19 on Node 22/24: `new Response(stream, upstreamFetchResponse)` keeps the
+// upstream's immutable Headers, and every streamed answer fails with "TypeError: immutable". With
+// `BENCH_MUTABLE_FETCH_HEADERS=1`, fetch answers carry mutable headers (one extra Response per call).
+if (process.env.BENCH_MUTABLE_FETCH_HEADERS === '1') {
+  const fetch = globalThis.fetch;
+  const NativeResponse = globalThis.Response;
+  globalThis.fetch = async function fetchWithMutableHeaders(...args) {
+    const res = await fetch(...args);
+    return new NativeResponse(res.body, { status: res.status, statusText: res.statusText, headers: new Headers(res.headers) });
+  };
+}
+
+if (process.send) {
+  process.on('message', (msg) => {
+    if (msg?.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send({ type: 'cpu', id: msg.id, user, system });
+    } else if (msg?.type === 'heap') {
+      globalThis.gc?.();
+      process.send({ type: 'heap', id: msg.id, heapUsed: process.memoryUsage().heapUsed });
+    }
+  });
+  // The IPC channel must not keep a server alive on its own, and a server must not outlive its bench.
+  process.channel?.unref();
+  process.once('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,199 @@
+/**
+ * Turns the JSON the benches wrote into `bench/RESULTS.md` (tables, targets met or missed, profile
+ * hot spots) and the panels of `bench/latency.svg`.
+ */
+import type { LoadResult } from './load.ts';
+import type { ProfileSummary } from './profile.ts';
+import type { Panel } from './svg.ts';
+
+interface GatewayRow {
+  mode: 'json' | 'stream' | 'fallback';
+  load: 'sequential' | 'concurrent';
+  system: string;
+  requests: number;
+  failed: number;
+  rps: number;
+  p50Us: number;
+  p99Us: number;
+  cpuUsPerReq?: number;
+  latenciesUs: number[];
+}
+export interface GatewayOut {
+  quick: boolean;
+  rounds: number;
+  amount: { sequential: number; concurrent: number };
+  rows: GatewayRow[];
+  ttfb: Array<{ system: string; p50Us: number; p99Us: number }>;
+  hotSpots?: Partial<Record<'json' | 'stream', ProfileSummary>>;
+}
+export interface LibraryOut {
+  total: number;
+  rounds: number;
+  concurrency: number;
+  results: LoadResult[];
+  vsRaw: number;
+  vsSdk: number;
+  hotSpots?: ProfileSummary;
+}
+export interface FailoverOut {
+  rows: Array<{ primary: string; breaker: string; samples: number; p50Ms: number; maxMs: number; attempts: number; answeredBy: string }>;
+  hedgeRows: Array<{ mode: string; requests: number; p50Ms: number; p99Ms: number; attemptsPerRequest: number }>;
+  config: { retry: unknown; attemptMs: number; hedgeAfterMs: number; slowMs: number };
+}
+export interface Machine {
+  date: string;
+  cpu: string;
+  cores: number;
+  memGiB: number;
+  node: string;
+  os: string;
+  loadavg: number[];
+  quick: boolean;
+  seconds?: number;
+}
+
+export const SYSTEM = {
+  direct: 'mock directly',
+  bare: 'bare node:http + undici proxy',
+  lifeline: 'lifeline gateway (default stack)',
+  quiet: 'lifeline gateway (logLevel warn)',
+  fallbackEvery: 'lifeline gateway (no retry, breaker never opens)',
+  fallbackOpen: 'lifeline gateway (default stack: breaker open → backup)',
+  portkey: 'portkey gateway',
+};
+
+const f0 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(0));
+const f1 = (v: number) => v.toFixed(1);
+const f2 = (v: number) => v.toFixed(2);
+const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
+
+function find(g: GatewayOut, mode: string, load: string, system: string): GatewayRow | undefined {
+  return g.rows.find((r) => r.mode === mode && r.load === load && r.system === system);
+}
+
+/** Panels for the chart: every gateway scenario. */
+export function panelsOf(g: GatewayOut): Panel[] {
+  const panels: Panel[] = [];
+  for (const mode of ['json', 'stream', 'fallback'] as const) {
+    for (const load of ['sequential', 'concurrent'] as const) {
+      const rows = g.rows.filter((r) => r.mode === mode && r.load === load);
+      const title = `${mode === 'json' ? 'JSON' : mode === 'stream' ? 'Streaming (SSE)' : '503 → fallback'} — ${load === 'sequential' ? '1 connection' : '32 connections'}`;
+      panels.push({ title, rows: rows.map((r) => ({ label: r.system, latenciesUs: r.latenciesUs })) });
+    }
+  }
+  return panels;
+}
+
+export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: FailoverOut | undefined, g: GatewayOut | undefined, extras: Array<{ name: string; output: string }>): string {
+  const L: string[] = [];
+  L.push('# Lifeline benchmarks', '');
+  L.push(`Measured ${m.date} on ${m.cpu} (${m.cores} cores, ${m.memGiB} GiB), Node ${m.node}, ${m.os}. Load average at start: ${m.loadavg.map(f2).join(' / ')}${m.quick ? ' — **quick run** (`--quick`): fewer requests, one round' : ''}.`);
+  L.push('', 'Every comparison below ran side by side in one run, against the same mock provider (`@lifeline/testing`, in its own process), on loopback. CPU figures are the CPU time (user + system) of the process under test divided by the requests it served: steadier than req/s on a 2-core machine where the load generator, the mock and the server share the cores. Regenerate with `npm run bench` (or `npm run bench -- --quick`).', '');
+  L.push('![latency distributions](latency.svg)', '');
+
+  const targets: string[] = [];
+  if (lib) {
+    L.push('## Library: `createClient` with the full recommended stack', '');
+    L.push(`fallbackResponse → cache (every call a miss) → meter → rateLimit → failover([primary, backup]) → retry → circuitBreaker → timeout, through the OpenAI adapter; ${lib.total} calls × ${lib.rounds} interleaved rounds (median), concurrency ${lib.concurrency}. CPU is the calling process's.`, '');
+    L.push('| case | calls/s | CPU µs/call | CPU vs raw undici |', '|---|---:|---:|---:|');
+    const base = lib.results[0]!.cpuUsPerCall;
+    for (const r of lib.results) L.push(`| ${r.name} | ${f0(r.callsPerSec)} | ${f1(r.cpuUsPerCall)} | ${f2(r.cpuUsPerCall / base)}× |`);
+    L.push('');
+    targets.push(`| library: full stack CPU ≤ 1.25× raw undici | ${f2(lib.vsRaw)}× | ${verdict(lib.vsRaw <= 1.25)} |`);
+    targets.push(`| library: full stack CPU < official SDK | ${f2(lib.vsSdk)}× the SDK | ${verdict(lib.vsSdk < 1)} |`);
+  }
+
+  if (g) {
+    L.push('## Gateway: added latency and CPU per proxied request', '');
+    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock.`, '');
+    for (const mode of ['json', 'stream', 'fallback'] as const) {
+      for (const load of ['sequential', 'concurrent'] as const) {
+        const rows = g.rows.filter((r) => r.mode === mode && r.load === load);
+        if (rows.length === 0) continue;
+        const direct = find(g, mode === 'fallback' ? 'json' : mode, load, SYSTEM.direct);
+        L.push(`### ${mode === 'json' ? 'JSON' : mode === 'stream' ? 'Streaming (SSE, ~25 chunks)' : '503 from the primary → fallback to the backup'}, ${load === 'sequential' ? 'sequential (1 connection)' : 'concurrent (32 connections)'}`, '');
+        L.push('| system | req/s | p50 | p99 | added p50 | added p99 | gateway CPU µs/req | vs bare proxy | failed |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+        const bare = find(g, mode, load, SYSTEM.bare);
+        for (const r of rows) {
+          const added50 = direct && r.system !== SYSTEM.direct ? r.p50Us - direct.p50Us : undefined;
+          const added99 = direct && r.system !== SYSTEM.direct ? r.p99Us - direct.p99Us : undefined;
+          const ratio = bare?.cpuUsPerReq && r.cpuUsPerReq ? `${f2(r.cpuUsPerReq / bare.cpuUsPerReq)}×` : '—';
+          const usOr = (v: number | undefined) => (v === undefined ? '—' : `${f0(v)} µs`);
+          L.push(`| ${r.system} | ${f0(r.rps)} | ${usOr(r.p50Us)} | ${usOr(r.p99Us)} | ${usOr(added50)} | ${usOr(added99)} | ${f0(r.cpuUsPerReq)} | ${ratio} | ${r.failed} |`);
+        }
+        L.push('');
+      }
+    }
+    L.push('### Time to the first streamed chunk', '', 'Sequential streams from a mock that sends one word every 2 ms: a gateway that buffers shows it here.', '');
+    L.push('| system | p50 | p99 | added p50 |', '|---|---:|---:|---:|');
+    const d = g.ttfb.find((t) => t.system === SYSTEM.direct);
+    for (const t of g.ttfb) L.push(`| ${t.system} | ${f0(t.p50Us)} µs | ${f0(t.p99Us)} µs | ${d && t !== d ? `${f0(t.p50Us - d.p50Us)} µs` : '—'} |`);
+    L.push('');
+
+    for (const mode of ['json', 'stream'] as const) {
+      for (const load of ['sequential', 'concurrent'] as const) {
+        const ours = find(g, mode, load, SYSTEM.lifeline)?.cpuUsPerReq;
+        const bare = find(g, mode, load, SYSTEM.bare)?.cpuUsPerReq;
+        if (ours && bare) targets.push(`| gateway ${mode} ${load}: CPU ≤ 1.5× bare proxy | ${f0(ours)} vs ${f0(bare)} µs = ${f2(ours / bare)}× | ${verdict(ours / bare <= 1.5)} |`);
+      }
+    }
+    for (const load of ['sequential', 'concurrent'] as const) {
+      // One extra upstream call's worth at most: a 503 → fallback may cost up to twice a plain request
+      // through the same gateway (same settings: logs at warn).
+      const fb = find(g, 'fallback', load, SYSTEM.fallbackEvery)?.cpuUsPerReq;
+      const json = find(g, 'json', load, SYSTEM.quiet)?.cpuUsPerReq;
+      const bareFb = find(g, 'fallback', load, SYSTEM.bare)?.cpuUsPerReq;
+      const bareJson = find(g, 'json', load, SYSTEM.bare)?.cpuUsPerReq;
+      const pkFb = g.rows.find((r) => r.mode === 'fallback' && r.load === load && r.system === SYSTEM.portkey)?.cpuUsPerReq;
+      const pkJson = find(g, 'json', load, SYSTEM.portkey)?.cpuUsPerReq;
+      if (fb && json && bareFb && bareJson) {
+        const ratio = fb / json;
+        const others = `bare ${f2(bareFb / bareJson)}×${pkFb && pkJson ? `, portkey ${f2(pkFb / pkJson)}×` : ''}`;
+        targets.push(`| gateway fallback ${load}: a 503 → fallback costs ≤ one extra upstream call (≤ 2× a plain request) | ${f0(fb)} vs ${f0(json)} µs = ${f2(ratio)}× (${others}) | ${verdict(ratio <= 2)} |`);
+      }
+    }
+    const dt = g.ttfb.find((t) => t.system === SYSTEM.direct);
+    const lt = g.ttfb.find((t) => t.system === SYSTEM.lifeline);
+    const lj = find(g, 'json', 'sequential', SYSTEM.lifeline);
+    const dj = find(g, 'json', 'sequential', SYSTEM.direct);
+    if (dt && lt && lj && dj) {
+      const added = lt.p50Us - dt.p50Us;
+      const jsonAdded = lj.p50Us - dj.p50Us;
+      targets.push(`| gateway stream: no added delay before the first chunk (added TTFB ≤ added JSON latency + one 2 ms chunk interval) | +${f0(added)} µs vs JSON +${f0(jsonAdded)} µs | ${verdict(added <= jsonAdded + 2000)} |`);
+    }
+  }
+
+  if (fo) {
+    L.push('## Failover: time to an answer when the primary is down', '');
+    L.push(`\`failover([primary, backup])\`, \`retry(${JSON.stringify(fo.config.retry)})\`, \`circuitBreaker()\`, \`timeout({ ms: ${fo.config.attemptMs} })\` per attempt. *Closed*: a breaker that never opens, so every call meets the dead primary; *open*: tripped beforehand.`, '');
+    L.push('| primary | breaker | samples | p50 | max | upstream attempts/call | answered by |', '|---|---|---:|---:|---:|---:|---|');
+    for (const r of fo.rows) L.push(`| ${r.primary} | ${r.breaker} | ${r.samples} | ${f1(r.p50Ms)} ms | ${f1(r.maxMs)} ms | ${f1(r.attempts)} | ${r.answeredBy} |`);
+    L.push('', `### Hedging when the primary is slow`, '', `One primary request in ten takes ${fo.config.slowMs} ms longer; the backup is fast; sequential calls.`, '');
+    L.push('| mode | requests | p50 | p99 | upstream attempts/request |', '|---|---:|---:|---:|---:|');
+    for (const h of fo.hedgeRows) L.push(`| ${h.mode} | ${h.requests} | ${f1(h.p50Ms)} ms | ${f1(h.p99Ms)} ms | ${f2(h.attemptsPerRequest)} |`);
+    L.push('');
+  }
+
+  if (targets.length) {
+    L.push('## Targets', '', '| target | measured | |', '|---|---|---|', ...targets, '');
+  }
+
+  const hot = (title: string, p: ProfileSummary | undefined) => {
+    if (!p) return;
+    L.push(`### ${title}`, '', '| self time | package | function | where |', '|---:|---|---|---|');
+    for (const h of p.total.slice(0, 20)) L.push(`| ${f1(h.selfPct)}% | ${h.package} | \`${h.name}\` | ${h.where || '—'} |`);
+    L.push('', 'By package: ' + p.byPackage.map((b) => `${b.name} ${f1(b.selfPct)}%`).join(' · '), '');
+  };
+  if (g?.hotSpots?.json || lib?.hotSpots) {
+    L.push('## Profiles (`--cpu-prof`, self time, idle excluded)', '');
+    hot('Lifeline gateway, JSON load (32 connections)', g?.hotSpots?.json);
+    hot('Lifeline gateway, streaming load (32 connections)', g?.hotSpots?.stream);
+    hot('Library: `createClient` with the full stack (16 in flight)', lib?.hotSpots);
+  }
+
+  for (const e of extras) {
+    L.push(`## ${e.name}`, '', '```', e.output.trim(), '```', '');
+  }
+  if (m.seconds !== undefined) L.push(`_The whole run took ${Math.round(m.seconds)} s._`, '');
+  return L.join('\n');
+}

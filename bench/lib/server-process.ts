@@ -1,0 +1,96 @@
+/**
+ * Runs a server (a gateway, the bare proxy, Portkey) in its own Node process, preloaded with
+ * `probe.mjs`, so a benchmark can bill that process's own CPU time to the requests it served.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** The server's own CPU time so far (user + system), in µs. */
+  cpuUs(): Promise<number>;
+  /** The server's heap after a GC (when started with `--expose-gc`), in bytes. */
+  heapUsed(): Promise<number>;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when it exited. */
+  close(): Promise<void>;
+}
+
+export interface ServerProcessOptions {
+  /** Script to run (absolute path). */
+  script: string;
+  args?: string[];
+  /** Extra node flags (`--cpu-prof`, `--expose-gc`). */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+  /** When the script does not announce itself over IPC: poll this URL until it answers, then use `url`. */
+  poll?: { url: string; readyUrl: string };
+  /** Show the server's stdout. @defaultValue false */
+  stdout?: boolean;
+}
+
+const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
+
+export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', PROBE, ...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])], {
+    stdio: ['ignore', options.stdout ? 'inherit' : 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ...options.env },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let seq = 0;
+  const ask = <T>(type: string, pick: (m: Record<string, number>) => T) =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++seq;
+      const onMessage = (m: Record<string, number> & { type: string; id: number }) => {
+        if (m.type !== type || m.id !== id) return;
+        child.off('message', onMessage);
+        resolve(pick(m));
+      };
+      child.on('message', onMessage);
+      if (!child.send({ type, id })) reject(new Error('server process is gone'));
+    });
+
+  let url: string;
+  if (options.poll) {
+    url = options.poll.url;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${options.script} exited early with code ${child.exitCode}`);
+      const ok = await fetch(options.poll.readyUrl).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`${options.script} did not start within 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } else {
+    url = await new Promise<string>((resolve, reject) => {
+      child.on('message', (m: { type?: string; url?: string }) => m.type === 'ready' && resolve(m.url!));
+      void exited.then((code) => reject(new Error(`${options.script} exited early with code ${code}`)));
+    });
+  }
+  return {
+    url,
+    child,
+    cpuUs: () => ask('cpu', (m) => m.user! + m.system!),
+    heapUsed: () => ask('heap', (m) => m.heapUsed!),
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A free loopback port (for servers that take `--port=N`). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
