@@ -7,10 +7,10 @@ import { AbortError, LifelineError } from './errors.js';
  * The error to throw for an aborted signal: its `reason` when that is a {@link LifelineError}
  * (a timeout aborts with a `TimeoutError`), else an {@link AbortError}.
  *
- * @param signal - the aborted signal
+ * @param signal - the aborted signal (or anything with its `reason`, such as a `Context`)
  * @param provider - the target to blame, when known
  */
-export function abortReason(signal: AbortSignal, provider?: string): LifelineError {
+export function abortReason(signal: { readonly reason?: unknown }, provider?: string): LifelineError {
   const reason: unknown = signal.reason;
   if (reason instanceof LifelineError) return reason;
   return new AbortError('The operation was aborted by the caller', { provider, cause: reason });

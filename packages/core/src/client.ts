@@ -2,7 +2,8 @@
  * `createClient`: the entry point applications call.
  * @module
  */
-import { abortReason, raceAbort } from './abort.js';
+import { abortReason } from './abort.js';
+import { raceContext } from './race.js';
 import type { Adapter } from './adapter.js';
 import { ResponseAssembler, responseToChunks } from './assemble.js';
 import type { Clock } from './clock.js';
@@ -151,7 +152,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
   }
 
   function failure(ctx: Context, err: unknown): unknown {
-    const error = ctx.aborted && !(err instanceof LifelineError && err.code !== 'abort') ? abortReason(ctx.signal) : err;
+    const error = ctx.aborted && !(err instanceof LifelineError && err.code !== 'abort') ? abortReason(ctx) : err;
     ctx.meta.attempts = ctx.meta.attemptLog.length;
     attachMeta(error, ctx.meta);
     publish('lifeline:request', () => ({ phase: 'end', ctx, error }));
@@ -164,7 +165,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     try {
       // The terminal already races each adapter call against its signal; racing the whole
       // pipeline too only matters when something outside it (caller, timeoutMs) can abort.
-      await (call.signal || call.timeoutMs !== undefined ? raceAbort(pipeline(ctx, terminal), ctx.signal, DEADLINE_GRACE_MS) : pipeline(ctx, terminal));
+      await (call.signal || call.timeoutMs !== undefined ? raceContext(pipeline(ctx, terminal), ctx, DEADLINE_GRACE_MS) : pipeline(ctx, terminal));
       let response = ctx.response;
       if (!response && ctx.stream) {
         const asm = new ResponseAssembler();
@@ -202,7 +203,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     });
     result.catch(noop);
     let iterating = false;
-    const started = raceAbort(pipeline(ctx, terminal), ctx.signal, DEADLINE_GRACE_MS);
+    const started = raceContext(pipeline(ctx, terminal), ctx, DEADLINE_GRACE_MS);
     started.catch((err: unknown) => {
       if (!iterating && !settled) reject(failure(ctx, err));
     });
@@ -240,7 +241,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
       meta: ctx.meta,
       abort(reason?: unknown) {
         ctx.abort(reason ?? new AbortError('The stream was aborted by the caller'));
-        if (!iterating && !settled) reject(failure(ctx, abortReason(ctx.signal)));
+        if (!iterating && !settled) reject(failure(ctx, abortReason(ctx)));
       },
       [Symbol.asyncIterator]() {
         if (iterating) throw new ConfigurationError('A Lifeline stream can be iterated only once');

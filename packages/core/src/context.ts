@@ -45,14 +45,19 @@ export class Context {
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Returned to the caller: provider, model, attempts, latency, cache, cost, degraded. */
   meta: Meta;
-  /** Scratch space for middleware. A fork sees its parent's entries and writes its own. */
-  readonly state: Record<string | symbol, unknown>;
   /** The context this one was forked from. */
   readonly parent: Context | undefined;
   /** Time source shared by the call's middleware. */
   readonly clock: Clock;
 
+  #state: Record<string | symbol, unknown> | undefined;
   #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown = undefined;
+  /** Forks to abort with this context (plain references: no EventTarget listener per fork). */
+  #children: Set<Context> | undefined;
+  /** Callbacks run once on abort (see {@link Context.onAbort}). */
+  #callbacks: Array<(reason: unknown) => void> | undefined;
   readonly #upstream: AbortSignal | undefined;
   #onUpstreamAbort: (() => void) | undefined;
 
@@ -67,26 +72,89 @@ export class Context {
     this.parent = parent;
     this.clock = init.clock ?? systemClock;
     this.meta = createMeta(parent?.meta.attemptLog);
-    this.state = parent ? Object.create(parent.state) : {};
-    this.#upstream = parent ? parent.signal : init.signal;
-    this.#controller = undefined;
+    this.#state = undefined;
+    this.#upstream = undefined;
     this.#onUpstreamAbort = undefined;
+    if (parent) {
+      if (parent.aborted) this.abort(parent.reason);
+      else (parent.#children ??= new Set()).add(this);
+    } else if (init.signal) {
+      const upstream = init.signal;
+      this.#upstream = upstream;
+      if (upstream.aborted) this.abort(upstream.reason);
+      else {
+        this.#onUpstreamAbort = () => this.abort(upstream.reason);
+        upstream.addEventListener('abort', this.#onUpstreamAbort, { once: true });
+      }
+    }
+  }
+
+  /**
+   * Scratch space for middleware. A fork starts with a copy of its parent's entries (taken when
+   * it first reads its state) and writes its own.
+   */
+  get state(): Record<string | symbol, unknown> {
+    let state = this.#state;
+    if (state === undefined) {
+      const inherited = this.parent?.#state;
+      state = this.#state = inherited === undefined ? {} : { ...inherited };
+    }
+    return state;
   }
 
   /** Aborted when the caller aborts, a deadline fires, the parent aborts, or {@link Context.abort} is called. */
   get signal(): AbortSignal {
-    return this.#ensureController().signal;
+    let controller = this.#controller;
+    if (!controller) {
+      controller = this.#controller = new AbortController();
+      if (this.#aborted) controller.abort(this.#reason);
+    }
+    return controller.signal;
   }
 
   /** True once the context is aborted (cheap: creates no signal). */
   get aborted(): boolean {
-    return (this.#controller?.signal.aborted ?? false) || (this.#upstream?.aborted ?? false);
+    return this.#aborted || (this.#upstream?.aborted ?? false);
+  }
+
+  /** Why the context was aborted (`undefined` while it is not). */
+  get reason(): unknown {
+    return this.#aborted ? this.#reason : this.#upstream?.aborted ? this.#upstream.reason : undefined;
   }
 
   /** Aborts this context and its forks; `reason` becomes the error waits reject with. */
   abort(reason?: unknown): void {
-    const controller = this.#ensureController();
-    if (!controller.signal.aborted) controller.abort(reason ?? new AbortError('The operation was aborted'));
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason ?? new AbortError('The operation was aborted');
+    this.#controller?.abort(this.#reason);
+    const callbacks = this.#callbacks;
+    this.#callbacks = undefined;
+    if (callbacks) for (const fn of callbacks) fn(this.#reason);
+    const children = this.#children;
+    this.#children = undefined;
+    if (children) for (const child of children) child.abort(this.#reason);
+  }
+
+  /**
+   * Runs `fn` once when this context aborts (at once if it already has). Cheaper than a listener
+   * on {@link Context.signal}: no `AbortController` is created.
+   *
+   * @returns a disposer that unregisters `fn`
+   */
+  onAbort(fn: (reason: unknown) => void): () => void {
+    if (this.aborted) {
+      fn(this.reason);
+      return noop;
+    }
+    const callbacks = (this.#callbacks ??= []);
+    callbacks.push(fn);
+    return () => {
+      const list = this.#callbacks;
+      if (!list) return;
+      const i = list.indexOf(fn);
+      if (i >= 0) list.splice(i, 1);
+    };
   }
 
   /** Milliseconds left before `deadline`, or `undefined` when there is none. */
@@ -101,7 +169,7 @@ export class Context {
    * the winner's result up, and {@link Context.dispose} when the child is done.
    */
   fork(): Context {
-    const child = new Context(
+    return new Context(
       {
         request: this.request,
         streaming: this.streaming,
@@ -112,7 +180,6 @@ export class Context {
       },
       this,
     );
-    return child;
   }
 
   /** Copies a child's outcome (response, stream, target, meta) into this context. */
@@ -127,28 +194,15 @@ export class Context {
     meta.attempts = meta.attemptLog.length;
   }
 
-  /** Detaches this context from its caller's or parent's signal. Idempotent. */
+  /** Detaches this context from its caller's signal or its parent. Idempotent. */
   dispose(): void {
     if (this.#onUpstreamAbort) {
       this.#upstream?.removeEventListener('abort', this.#onUpstreamAbort);
       this.#onUpstreamAbort = undefined;
     }
-  }
-
-  #ensureController(): AbortController {
-    let controller = this.#controller;
-    if (controller) return controller;
-    controller = new AbortController();
-    this.#controller = controller;
-    const upstream = this.#upstream;
-    if (upstream) {
-      if (upstream.aborted) controller.abort(upstream.reason);
-      else {
-        const ctl = controller;
-        this.#onUpstreamAbort = () => ctl.abort(upstream.reason);
-        upstream.addEventListener('abort', this.#onUpstreamAbort, { once: true });
-      }
-    }
-    return controller;
+    const parent = this.parent;
+    if (parent) parent.#children?.delete(this);
   }
 }
+
+const noop = () => {};

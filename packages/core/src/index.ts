@@ -22,3 +22,4 @@ export { createClient, errorMeta, DEADLINE_GRACE_MS, type ClientOptions, type Ca
 export { timeout, type TimeoutOptions } from './timeout.js';
 export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';
 export { ALTERNATIVES_LEFT, alternativesLeft } from './state-keys.js';
+export { raceContext } from './race.js';

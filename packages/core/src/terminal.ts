@@ -2,7 +2,8 @@
  * The innermost step: sends `ctx.request` to `ctx.target` and records the attempt.
  * @module
  */
-import { abortReason, raceAbort } from './abort.js';
+import { abortReason } from './abort.js';
+import { raceContext } from './race.js';
 import type { Adapter, AdapterCall, ResponseInfo } from './adapter.js';
 import { isContentChunk } from './assemble.js';
 import type { Context } from './context.js';
@@ -22,7 +23,7 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
         'No adapter to call: pass createClient({ adapter }) or add a middleware that sets ctx.target (did you forget failover([...])?)',
       );
     }
-    if (ctx.aborted) throw abortReason(ctx.signal, target.name);
+    if (ctx.aborted) throw abortReason(ctx, target.name);
     const clock = ctx.clock;
     const startedAt = clock.now();
     const record: AttemptRecord = { target: target.name, model: ctx.request.model, startedAt, outcome: 'pending' };
@@ -41,11 +42,11 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
     };
     try {
       if (ctx.streaming) {
-        const stream = await raceAbort(target.stream(ctx.request, call), call.signal);
+        const stream = await raceContext(target.stream(ctx.request, call), ctx);
         ctx.stream = trackStream(stream, ctx, record);
         ctx.response = undefined;
       } else {
-        const response = await raceAbort(target.chat(ctx.request, call), call.signal);
+        const response = await raceContext(target.chat(ctx.request, call), ctx);
         record.outcome = 'ok';
         record.latencyMs = clock.now() - startedAt;
         if (response.usage) record.usage = response.usage;
@@ -58,7 +59,7 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
       if (ctx.streaming) ctx.meta.model = ctx.request.model;
       if (record.requestId !== undefined) ctx.meta.requestId = record.requestId;
     } catch (err) {
-      const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx.signal, target.name) : err;
+      const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx, target.name) : err;
       fail(record, error, clock.now());
       publish('lifeline:attempt', () => ({ ctx, attempt: record, error }));
       throw error;
@@ -95,7 +96,7 @@ async function* trackStream(stream: AsyncIterable<ChatChunk>, ctx: Context, reco
     record.latencyMs = clock.now() - record.startedAt;
     publish('lifeline:attempt', () => ({ ctx, attempt: record }));
   } catch (err) {
-    const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx.signal, record.target) : err;
+    const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx, record.target) : err;
     fail(record, error, clock.now());
     publish('lifeline:attempt', () => ({ ctx, attempt: record, error }));
     throw error;

@@ -2,7 +2,7 @@
  * `timeout()`: per-attempt deadlines, and for streams a first-token and an idle limit.
  * @module
  */
-import { raceAbort } from './abort.js';
+import { raceContext } from './race.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
 import { isContentChunk } from './assemble.js';
@@ -96,7 +96,7 @@ export function timeout(options: TimeoutOptions): Middleware {
     if (ctx.streaming) arm('firstToken', firstTokenMs);
 
     try {
-      await raceAbort(next(child), child.signal);
+      await raceContext(next(child), child);
     } catch (err) {
       release();
       throw err;
@@ -126,7 +126,7 @@ async function* guard(
   let done = false;
   try {
     for (;;) {
-      const r = await raceAbort(it.next(), child.signal);
+      const r = await raceContext(it.next(), child);
       if (r.done) {
         done = true;
         return;

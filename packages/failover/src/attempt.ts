@@ -83,15 +83,13 @@ export const HEDGE = Symbol('hedge');
 /** Resolves a race when the call is aborted. */
 export const ABORTED = Symbol('aborted');
 
-/** Resolves with {@link ABORTED} once `signal` aborts; `cleanup()` removes the listener. */
-export function onAbort(signal: AbortSignal): { promise: Promise<typeof ABORTED>; cleanup(): void } {
-  let listener: (() => void) | undefined;
+/** Resolves with {@link ABORTED} once `ctx` aborts; `cleanup()` unregisters (no signal listener). */
+export function onAbort(ctx: Context): { promise: Promise<typeof ABORTED>; cleanup(): void } {
+  let cleanup: () => void = () => {};
   const promise = new Promise<typeof ABORTED>((resolve) => {
-    if (signal.aborted) return resolve(ABORTED);
-    listener = () => resolve(ABORTED);
-    signal.addEventListener('abort', listener, { once: true });
+    cleanup = ctx.onAbort(() => resolve(ABORTED));
   });
-  return { promise, cleanup: () => listener && signal.removeEventListener('abort', listener) };
+  return { promise, cleanup };
 }
 
 /** Resolves with {@link HEDGE} after `ms` on the context's clock; `cancel()` clears the timer. */

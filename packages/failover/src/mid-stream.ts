@@ -89,7 +89,7 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
         finished = true;
         return;
       } catch (error) {
-        if (ctx.aborted || error instanceof AbortError) throw ctx.aborted ? abortReason(ctx.signal) : error;
+        if (ctx.aborted || error instanceof AbortError) throw ctx.aborted ? abortReason(ctx) : error;
         const from = current.target.name;
         const info: MidStreamInfo = { policy, from, reason: codeOf(error), message: messageOf(error) };
         ctx.meta.midStream = info;
@@ -144,7 +144,7 @@ async function recover(call: FailoverCall, policy: 'restart' | 'continue', origi
     const attempt = await call.walk({ request, accept, hedging: false, failoverOn: (e) => !(e instanceof AbortError) });
     return { attempt, trimmed };
   } catch (error) {
-    if (call.ctx.aborted) throw abortReason(call.ctx.signal);
+    if (call.ctx.aborted) throw abortReason(call.ctx);
     const tried = call.failures.slice(before);
     if (tried.length === 0) return { failure: policy === 'continue' ? 'no target left accepts a prefill' : 'no target left' };
     return { failure: tried.map(describeFailure).join('; ') };

@@ -66,7 +66,7 @@ export class FailoverCall {
       return true;
     };
     if (!start(false)) throw this.#exhausted(undefined);
-    const abort = onAbort(ctx.signal);
+    const abort = onAbort(ctx);
     try {
       for (;;) {
         const delay = canHedge ? this.#hedgeDelay(running) : undefined;
@@ -75,7 +75,7 @@ export class FailoverCall {
         timer?.cancel();
         if (got === ABORTED) {
           this.#abandon(running, 'The call was aborted');
-          throw abortReason(ctx.signal);
+          throw abortReason(ctx);
         }
         if (got === HEDGE) {
           if (start(true, running.at(-1))) this.hedges++;
@@ -90,7 +90,7 @@ export class FailoverCall {
         const { error } = got;
         if (ctx.aborted) {
           this.#abandon(running, 'The call was aborted');
-          throw abortReason(ctx.signal);
+          throw abortReason(ctx);
         }
         this.failures.push({ target: got.attempt.target.name, error });
         const failoverOn = w.failoverOn ?? this.options.failoverOn;
