@@ -82,3 +82,40 @@ describe('Context', () => {
     expect(ctx.fork().deadline).toBe(1_500);
   });
 });
+
+describe('Context abort callbacks', () => {
+  it('onAbort runs once with the reason, at once when already aborted, and its disposer unregisters', () => {
+    const ctx = make();
+    const seen: unknown[] = [];
+    const off = ctx.onAbort((r) => seen.push(['kept', r]));
+    const gone = ctx.onAbort((r) => seen.push(['gone', r]));
+    gone();
+    ctx.abort('why');
+    ctx.abort('again');
+    expect(seen).toEqual([['kept', 'why']]);
+    ctx.onAbort((r) => seen.push(['late', r]));
+    expect(seen).toEqual([['kept', 'why'], ['late', 'why']]);
+    off();
+  });
+
+  it('a fork of an aborted parent starts aborted; a disposed fork no longer follows its parent', () => {
+    const parent = make();
+    const kept = parent.fork();
+    const released = parent.fork();
+    released.dispose();
+    parent.abort('stop');
+    expect(kept.aborted).toBe(true);
+    expect(released.aborted).toBe(false);
+    expect(parent.fork().reason).toBe('stop');
+  });
+
+  it('a fork starts with a copy of its parent state and writes its own', () => {
+    const parent = make();
+    parent.state.a = 1;
+    const child = parent.fork();
+    child.state.b = 2;
+    parent.state.c = 3;
+    expect(child.state).toEqual({ a: 1, b: 2 });
+    expect(parent.state).toEqual({ a: 1, c: 3 });
+  });
+});
