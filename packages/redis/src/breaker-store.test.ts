@@ -4,7 +4,7 @@ import { circuitBreaker, type BreakerRecord } from '@lifeline/circuit-breaker';
 import { RedisConnection } from './connection.js';
 import { RedisBreakerStore } from './breaker-store.js';
 import { fakeAdapter } from '../test/fake-adapter.js';
-import { ManualClock, redisUrl, uniquePrefix } from '../test/helpers.js';
+import { countdown, ManualClock, redisUrl, uniquePrefix } from '../test/helpers.js';
 
 const connections: RedisConnection[] = [];
 async function store(prefix: string): Promise<RedisBreakerStore> {
@@ -64,7 +64,15 @@ describe('RedisBreakerStore', () => {
     const prefix = uniquePrefix('cb-shared');
     const clock = new ManualClock();
     let failing = true;
-    const adapter = fakeAdapter({ name: 'primary', delayMs: 50, fail: () => (failing ? new ServerError('upstream 503', { provider: 'primary', status: 503 }) : undefined) });
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let onUpstream = () => {};
+    const adapter = fakeAdapter({
+      name: 'primary',
+      fail: () => (failing ? new ServerError('upstream 503', { provider: 'primary', status: 503 }) : undefined),
+      // A successful call (the probe) stays in flight until the test lets it go.
+      gate: () => (failing ? undefined : (onUpstream(), gate)),
+    });
     const breakers = await Promise.all([0, 1, 2, 3].map(async () => circuitBreaker({ failureThreshold: 3, breakDurationMs: 1000, clock, store: await store(prefix) })));
     const clients = breakers.map((b) => createClient({ adapter, use: [b] }));
 
@@ -79,8 +87,16 @@ describe('RedisBreakerStore', () => {
 
     clock.advance(1000);
     failing = false;
-    const outcomes = await Promise.allSettled(clients.flatMap((c) => [c.chat(request), c.chat(request)]));
+    // 8 calls: wait until each has been refused or has reached upstream, with the probe held in flight.
+    const decided = countdown(8);
+    onUpstream = decided.tick;
+    const calls = clients.flatMap((c) => [c.chat(request), c.chat(request)]);
+    for (const call of calls) call.catch(decided.tick);
+    await decided.done;
     expect(adapter.calls).toBe(callsWhenOpened + 1); // exactly one half-open probe across the 4 processes
+    openGate();
+    const outcomes = await Promise.allSettled(calls);
+    expect(adapter.calls).toBe(callsWhenOpened + 1);
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(rejected).toHaveLength(7);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(CircuitOpenError);

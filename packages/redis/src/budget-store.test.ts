@@ -5,7 +5,7 @@ import { RedisConnection } from './connection.js';
 import { RedisBudgetStore } from './budget-store.js';
 import { BudgetUnavailableError } from './errors.js';
 import { fakeAdapter } from '../test/fake-adapter.js';
-import { freePort } from '../test/redis-server.js';
+import { freePort, startRedisServer } from '../test/redis-server.js';
 import { redisUrl, uniquePrefix } from '../test/helpers.js';
 
 const connections: RedisConnection[] = [];
@@ -22,7 +22,7 @@ afterAll(async () => {
 const catalog = createCatalog({ name: 'test', source: 'test prices', effectiveDate: '2026-01-01', models: { 'test-model': { inputPerMTok: 1, outputPerMTok: 10 } } });
 
 describe('RedisBudgetStore', () => {
-  it('reserves, refuses, settles and reports exactly like MemoryBudgetStore', async () => {
+  it('reserves, refuses, settles and reports exactly like MemoryBudgetStore (each step awaited, as budget() does)', async () => {
     const redis = await store(uniquePrefix('budget-parity'));
     const memory = new MemoryBudgetStore();
     const w = 'day:2026-11-24';
@@ -40,6 +40,34 @@ describe('RedisBudgetStore', () => {
     ];
     for (const [i, step] of steps.entries()) expect(await step(redis), `step ${i}`).toEqual(await step(memory));
     expect(await redis.usage('acme', w)).toEqual({ spentUsd: 0.65, reservedUsd: 0.3 });
+  });
+
+  it('a settle this process does not wait for is seen by its next reserve, even on a Redis that does not know the script yet', async () => {
+    const server = await startRedisServer(); // a fresh server: no script loaded (the shared one may know them all)
+    const connection = new RedisConnection({ url: server.url, timeoutMs: 2000 });
+    try {
+      expect(await connection.ready()).toBe(true);
+      const s = new RedisBudgetStore({ connection, prefix: uniquePrefix('budget-order') });
+      const w = 'day:2026-11-24';
+      expect(await s.reserve('acme', 0.4, 1, w)).toEqual({ ok: true, remaining: 0.6 });
+      expect(await s.reserve('acme', 0.4, 1, w)).toEqual({ ok: true, remaining: 0.2 });
+      const settled = s.settle('acme', 0.4, 0.1, w); // write-behind: not awaited
+      expect(await s.reserve('acme', 0.3, 1, w)).toEqual({ ok: true, remaining: 0.2 }); // 1 - 0.1 spent - 0.4 - 0.3
+      await settled;
+      expect(await s.usage('acme', w)).toEqual({ spentUsd: 0.1, reservedUsd: 0.7 });
+    } finally {
+      await connection.close();
+      await server.stop();
+    }
+  });
+
+  it('settle() resolves once Redis has applied the settlement', async () => {
+    const s = await store(uniquePrefix('budget-settled'));
+    const w = 'day:2026-11-24';
+    await s.reserve('acme', 0.5, 1, w);
+    const answered = s.redisStats().redis;
+    await s.settle('acme', 0.5, 0.2, w);
+    expect(s.redisStats()).toMatchObject({ redis: answered + 1, failures: 0, deferredSettles: 0, lostSettles: 0 });
   });
 
   it('keeps a window until it ends plus graceMs, under a key that names no scope', async () => {
@@ -81,7 +109,7 @@ describe('RedisBudgetStore', () => {
     }
     const answered = outcomes.length - refused.length;
     expect(adapter.calls).toBe(answered);
-    await Promise.all(stores.map((s) => s.flush())); // settlements are write-behind
+    await Promise.all(stores.map((s) => s.flush())); // in case the middleware did not wait for its settlements
     const windowKey = `day:${new Date().toISOString().slice(0, 10)}`;
     const usage = await stores[0]!.usage('global', windowKey);
     expect(usage.reservedUsd).toBe(0); // every reservation settled

@@ -48,11 +48,12 @@ export interface RedisBudgetStats extends RedisStoreStats {
  * A `BudgetStore` (of `@lifeline/pricing`) on Redis: one hash per scope and window with
  * `spent` and `reserved` in integer nano-USD, expiring `graceMs` after the window ends. Budgets
  * fail CLOSED by default: when Redis cannot answer a reservation the call is refused with
- * {@link BudgetUnavailableError}. Settlements are write-behind: the call does not wait for them
- * (so a budget costs a request one round trip), this process's later calls see them (commands
- * keep their order), and a settlement that cannot be written never fails the call it belongs
- * to: if it certainly never reached Redis it is retried until Redis is back; otherwise its
- * reservation stays counted (spend is over-, never under-estimated).
+ * {@link BudgetUnavailableError}. `settle()` sends its settlement before it returns, so this
+ * process's later calls see it whether or not the caller waits (commands keep their order);
+ * its promise resolves once the settlement is written — await it to know every process sees it,
+ * or don't (write-behind). A settlement that cannot be written never fails: if it certainly never
+ * reached Redis it is retried until Redis is back; otherwise its reservation stays counted (spend
+ * is over-, never under-estimated).
  *
  * @example
  * ```ts
@@ -113,6 +114,13 @@ export class RedisBudgetStore implements BudgetStore {
     );
   }
 
+  /**
+   * Releases `reserved` and adds `actual` to the spend, in one atomic step. The command is sent
+   * before this returns, so a `reserve`/`usage` this process makes next sees the settlement even
+   * if the caller does not wait. Resolves (never rejects) once the settlement is written, queued
+   * for a retry (Redis unreachable: it certainly never arrived), or given up (sent, but Redis did
+   * not answer: its reservation stays counted).
+   */
   async settle(scope: string, reserved: number, actual: number, windowKey: string): Promise<void> {
     const id = `${scope}\u0000${windowKey}`;
     const nano = ceilNano(reserved);
@@ -123,7 +131,7 @@ export class RedisBudgetStore implements BudgetStore {
       return this.fallback.settle(scope, reserved, actual, windowKey);
     }
     const s: Settlement = { scope, reserved, actual, windowKey, since: Date.now() };
-    this.#guard.background(async () => {
+    return this.#guard.background(async () => {
       const outcome = await this.#write(s);
       if (outcome === 'retry') this.#deferred.add(s);
       else if (outcome === 'drop') this.#deferred.lost++;

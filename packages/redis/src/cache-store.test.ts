@@ -28,10 +28,19 @@ describe('RedisCacheStore', () => {
   it('an entry written by one process is a hit in another', async () => {
     const prefix = uniquePrefix('cache-share');
     const adapter = fakeAdapter();
-    const a = createClient({ adapter, use: [cache({ ttlMs: 60_000, store: await store(prefix) })] });
+    const storeA = await store(prefix);
+    const writes: Array<Promise<void>> = [];
+    const set = storeA.set.bind(storeA);
+    storeA.set = (...args) => {
+      const write = set(...args);
+      writes.push(write);
+      return write;
+    };
+    const a = createClient({ adapter, use: [cache({ ttlMs: 60_000, store: storeA })] });
     const b = createClient({ adapter, use: [cache({ ttlMs: 60_000, store: await store(prefix) })] });
     expect((await a.chat(request)).meta.cache).toBe('miss');
-    await new Promise((r) => setTimeout(r, 20)); // the cache writes after answering
+    expect(writes).toHaveLength(1);
+    await Promise.all(writes); // cache() writes after answering, without waiting
     const second = await b.chat(request);
     expect(second.meta.cache).toBe('hit');
     expect(second.response.choices[0]!.message.content).toBe('answer #1');
@@ -132,10 +141,13 @@ describe('RedisCacheStore', () => {
 
   it("a leader's lock is renewed while its call runs longer than lockTtlMs (redisSingleFlight)", async () => {
     const prefix = uniquePrefix('cache-renew');
-    const adapter = fakeAdapter({ delayMs: 700 });
-    const clients = await Promise.all([0, 1].map(async () => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: await store(prefix, { lockTtlMs: 200 }) })] })));
+    let leaderUpstream!: () => void;
+    const upstream = new Promise<void>((resolve) => (leaderUpstream = resolve));
+    // The call runs 2.5 × lockTtlMs: the lock must be renewed twice (every lockTtlMs / 3) to outlive it.
+    const adapter = fakeAdapter({ delayMs: 2500, gate: () => (leaderUpstream(), undefined) });
+    const clients = await Promise.all([0, 1].map(async () => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: await store(prefix, { lockTtlMs: 1000 }) })] })));
     const leader = clients[0]!.chat(request);
-    await new Promise((r) => setTimeout(r, 50));
+    await upstream; // the leader holds the lock
     const follower = await clients[1]!.chat(request);
     expect((await leader).meta.cache).toBe('miss');
     expect(follower.meta.cache).toBe('hit');

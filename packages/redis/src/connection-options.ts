@@ -30,7 +30,9 @@ export interface ConnectionOptions {
   client?: RedisClientLike | undefined;
   /**
    * Longest wait for one Redis call, in ms; past it the store answers from its fallback (or
-   * fails closed). No request ever waits longer on Redis than this (per call it makes).
+   * fails closed). No request ever waits longer on Redis than this (per call it makes, plus one
+   * turn of the event loop: a reply already received when the timer fires still wins, so a timer
+   * that runs late because the process was busy does not count as Redis being slow).
    * @defaultValue 50
    */
   timeoutMs?: number | undefined;

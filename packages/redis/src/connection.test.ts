@@ -5,8 +5,22 @@ import { RedisCallError } from './call-error.js';
 import { RedisConnection } from './connection.js';
 import type { RedisClientLike } from './connection-options.js';
 import { LuaScript } from './lua.js';
-import { freePort } from '../test/redis-server.js';
-import { redisUrl } from '../test/helpers.js';
+import { freePort, startRedisServer } from '../test/redis-server.js';
+import { redisUrl, uniquePrefix, until } from '../test/helpers.js';
+
+/** Resolves with which settles first: `work`, or a macrotask (`setImmediate`) queued at the same time. */
+function beforeAnyMacrotask(work: Promise<unknown>): Promise<'work' | 'macrotask'> {
+  return Promise.race([work.then(() => 'work' as const, () => 'work' as const), new Promise<'macrotask'>((r) => setImmediate(() => r('macrotask')))]);
+}
+
+/** A client whose commands are recorded by name. */
+function recordingClient(url: string): { client: RedisClientLike; sent: string[] } {
+  const client = createClient({ url, disableOfflineQueue: true }) as unknown as RedisClientLike;
+  const sent: string[] = [];
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (args) => (sent.push(args.slice(0, args[0] === 'SCRIPT' ? 2 : 1).join(' ')), send(args));
+  return { client, sent };
+}
 
 const toClose: RedisConnection[] = [];
 afterAll(async () => {
@@ -28,30 +42,83 @@ describe('RedisConnection', () => {
     const c = new RedisConnection({ url: `redis://127.0.0.1:${await freePort()}`, connectTimeoutMs: 100 });
     toClose.push(c);
     expect(await c.ready(100)).toBe(false);
-    const started = performance.now();
-    const error = await c.call('cache', 'get', ['GET', 'k']).catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(20);
+    const call = c.call('cache', 'get', ['GET', 'k']);
+    expect(await beforeAnyMacrotask(call)).toBe('work'); // no timer, no I/O: at once
+    const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisCallError);
     expect(error).toMatchObject({ kind: 'offline', sent: false, message: 'Redis is not connected' });
     expect(c.available).toBe(false);
     expect(c.stats().state).toBe('connecting');
   });
 
-  it('runs a script by EVALSHA, falling back to EVAL once on NOSCRIPT', async () => {
-    const client = createClient({ url: redisUrl(), disableOfflineQueue: true }) as unknown as RedisClientLike;
-    const sent: string[] = [];
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (args) => (sent.push(String(args[0])), send(args));
-    const c = new RedisConnection({ client, timeoutMs: 2000 });
+  it('runs a script by EVAL on its first call on a connection, then EVALSHA; EVAL again on NOSCRIPT and after a reconnection', async () => {
+    const server = await startRedisServer(); // its own: SCRIPT FLUSH and a restart would disturb the other tests
+    const { client, sent } = recordingClient(server.url);
+    const c = new RedisConnection({ client, timeoutMs: 2000, maxReconnectDelayMs: 100 });
+    try {
+      expect(await c.ready()).toBe(true);
+      const script = new LuaScript('test.echo', 'return {KEYS[1], ARGV[1]}');
+      expect(await c.run('cache', script, ['k'], [42])).toEqual(['k', '42']);
+      expect(await c.run('cache', script, ['k'], [43])).toEqual(['k', '43']);
+      expect(sent).toEqual(['EVAL', 'EVALSHA']);
+      await c.call('cache', 'test', ['SCRIPT', 'FLUSH']);
+      expect(await c.run('cache', script, ['k'], [44])).toEqual(['k', '44']);
+      expect(sent.slice(2)).toEqual(['SCRIPT FLUSH', 'EVALSHA', 'EVAL']); // NOSCRIPT: sent in full once more
+      await server.kill();
+      await server.start(); // an empty server: it knows no script
+      await until('reconnection', () => c.available, 10_000);
+      sent.length = 0;
+      expect(await c.run('cache', script, ['k'], [45])).toEqual(['k', '45']);
+      expect(sent).toEqual(['EVAL']); // a new connection sends it in full at once, never EVALSHA first
+      await c.close();
+      expect(client.isOpen).toBe(true); // a client passed in is never closed
+    } finally {
+      client.destroy();
+      await server.stop();
+    }
+  }, 20_000);
+
+  it("keeps the order of calls even on a script's first call, when Redis does not know the script yet", async () => {
+    const c = new RedisConnection({ url: redisUrl(), timeoutMs: 2000 });
     toClose.push(c);
     expect(await c.ready()).toBe(true);
-    const script = new LuaScript('test.echo', `-- ${Math.random()}\nreturn {KEYS[1], ARGV[1]}`);
-    expect(await c.run('cache', script, ['k'], [42])).toEqual(['k', '42']);
-    expect(await c.run('cache', script, ['k'], [43])).toEqual(['k', '43']);
-    expect(sent).toEqual(['EVALSHA', 'EVAL', 'EVALSHA']);
-    await c.close();
-    expect(client.isOpen).toBe(true); // a client passed in is never closed
-    client.destroy();
+    const key = uniquePrefix('order');
+    const push = new LuaScript('test.push', `-- ${key}\nreturn redis.call('RPUSH', KEYS[1], ARGV[1])`); // a script no server knows
+    const first = c.run('cache', push, [key], ['written first']); // not awaited: write-behind
+    const second = c.call('cache', 'test', ['RPUSH', key, 'written second']);
+    await Promise.all([first, second]);
+    expect(await c.call('cache', 'test', ['LRANGE', key, '0', '-1'])).toEqual(['written first', 'written second']);
+    await c.call('cache', 'test', ['DEL', key]);
+  });
+
+  it('a reply that arrived while this process was busy wins over the timer that fired late', async () => {
+    const c = new RedisConnection({ url: redisUrl(), timeoutMs: 50 });
+    toClose.push(c);
+    expect(await c.ready()).toBe(true);
+    const reply = c.call('cache', 'ping', ['PING']);
+    // A long synchronous task right after node-redis wrote the command (it writes in a setImmediate):
+    // meanwhile the reply arrives and the 50 ms timer becomes due; timers run before the socket is read.
+    await new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const busyUntil = performance.now() + 500;
+        while (performance.now() < busyUntil);
+        resolve();
+      });
+    });
+    expect(await reply).toBe('PONG');
+    expect(c.stats()).toMatchObject({ state: 'ready', timeouts: 0 });
+    expect(c.available).toBe(true);
+  });
+
+  it('times a call out after timeoutMs when Redis does not answer, and skips Redis for retryAfterMs', async () => {
+    const c = new RedisConnection({ url: redisUrl(), timeoutMs: 100, retryAfterMs: 60_000 });
+    toClose.push(c);
+    expect(await c.ready()).toBe(true);
+    const blocked = c.call('cache', 'wait', ['BLPOP', uniquePrefix('nothing'), '5']); // Redis holds the reply for 5 s
+    await expect(blocked).rejects.toThrow(new RedisCallError('timeout', 'Redis did not answer wait within 100 ms', true));
+    await expect(blocked).rejects.toMatchObject({ kind: 'timeout', sent: true });
+    expect(c.stats()).toMatchObject({ state: 'unavailable', timeouts: 1 });
+    expect(c.available).toBe(false);
   });
 
   it('reports an error reply as a failed call of kind "reply" without marking Redis unavailable', async () => {

@@ -4,7 +4,8 @@
  * covers time spent queued, not waiting for the reply), no offline queue (a call while
  * disconnected fails at once), reconnection with capped backoff, a short "unavailable" window
  * after a failure so that an outage costs one timeout rather than one per request, and Lua
- * scripts by `EVALSHA` with `EVAL` on `NOSCRIPT`.
+ * scripts by `EVAL` on their first use on a connection, `EVALSHA` after (with `EVAL` on `NOSCRIPT`),
+ * so that every call keeps its place in the order of the commands this process sends.
  * @module
  */
 import { createClient } from '@redis/client';
@@ -46,9 +47,13 @@ export class RedisConnection {
   #timeouts = 0;
   #subscriber: Promise<RedisClientLike> | undefined;
   readonly #onError = (error: unknown): void => this.#noteError(error);
+  /** SHA-1s of the scripts this connection has run since it last (re)connected. */
+  readonly #loaded = new Set<string>();
   readonly #onReconnecting = (): void => {
     this.#reconnects++;
+    this.#loaded.clear();
   };
+  readonly #onReady = (): void => this.#loaded.clear();
 
   /** @throws {@link ConfigurationError} when neither `url` nor `client` is given, or an option is invalid */
   constructor(options: ConnectionOptions) {
@@ -72,6 +77,7 @@ export class RedisConnection {
     }
     this.client.on('error', this.#onError);
     this.client.on('reconnecting', this.#onReconnecting);
+    this.client.on('ready', this.#onReady);
     if (!this.client.isOpen) this.client.connect().catch((error: unknown) => this.#noteError(error));
   }
 
@@ -91,7 +97,10 @@ export class RedisConnection {
   }
 
   /**
-   * Sends one command with the per-call timeout.
+   * Sends one command with the per-call timeout. The command is handed to the client before this
+   * returns, so commands keep the order of the calls. A reply that has already arrived when the
+   * timer fires still wins: a timer that runs late because this process was busy (a long
+   * synchronous task, a GC pause, CPU contention) does not count as Redis being slow.
    *
    * @param store - the store making the call (for events)
    * @param op - the operation (for events)
@@ -102,12 +111,17 @@ export class RedisConnection {
   async call<T>(store: StoreKind, op: string, args: readonly string[]): Promise<T> {
     if (this.#closed || !this.client.isReady) throw new RedisCallError('offline', `Redis is ${this.#closed ? 'closed' : 'not connected'}`, false);
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let answered = false;
     const reply = this.client.sendCommand(args);
     reply.catch(() => {}); // it may still reject after the timeout has answered
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        this.#timeouts++;
-        reject(new RedisCallError('timeout', `Redis did not answer ${op} within ${this.options.timeoutMs} ms`, true));
+        // Timers run before pending I/O is read: let a reply already waiting on the socket go first.
+        setImmediate(() => {
+          if (answered) return;
+          this.#timeouts++;
+          reject(new RedisCallError('timeout', `Redis did not answer ${op} within ${this.options.timeoutMs} ms`, true));
+        }).unref?.();
       }, this.options.timeoutMs);
       timer.unref?.();
     });
@@ -118,12 +132,18 @@ export class RedisConnection {
     } catch (error) {
       throw this.#fail(store, op, error);
     } finally {
+      answered = true;
       clearTimeout(timer);
     }
   }
 
   /**
-   * Runs a Lua script: `EVALSHA`, and `EVAL` when Redis answers `NOSCRIPT`.
+   * Runs a Lua script: by `EVAL` the first time on this connection (since it last connected),
+   * which also loads it, then by `EVALSHA`; `EVAL` again when Redis answers `NOSCRIPT` (after a
+   * `SCRIPT FLUSH`, or a failover that kept our connection). Sending `EVALSHA` first to a server
+   * that may not know the script would let the commands sent after it overtake it (its `EVAL`
+   * would go out only once `NOSCRIPT` came back): a write-behind step such as a budget
+   * settlement would then land after this process's next call instead of before it.
    *
    * @param store - the store making the call (for events)
    * @param script - the script
@@ -132,6 +152,11 @@ export class RedisConnection {
    */
   async run<T>(store: StoreKind, script: LuaScript, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<T> {
     const tail = [String(keys.length), ...keys, ...args.map(String)];
+    if (!this.#loaded.has(script.sha)) {
+      const value = await this.call<T>(store, script.name, ['EVAL', script.source, ...tail]);
+      this.#loaded.add(script.sha);
+      return value;
+    }
     try {
       return await this.call<T>(store, script.name, ['EVALSHA', script.sha, ...tail]);
     } catch (error) {
@@ -167,6 +192,7 @@ export class RedisConnection {
     this.#closed = true;
     this.client.off('error', this.#onError);
     this.client.off('reconnecting', this.#onReconnecting);
+    this.client.off('ready', this.#onReady);
     const sub = this.#subscriber;
     this.#subscriber = undefined;
     if (sub) await sub.then((s) => s.destroy(), () => {});

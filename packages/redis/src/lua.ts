@@ -1,7 +1,6 @@
 /**
- * Lua scripts, sent once: each is called with `EVALSHA` by its SHA-1; a server that does not
- * know it yet (first use, restart, `SCRIPT FLUSH`) answers `NOSCRIPT`, and the call is repeated
- * with `EVAL`, which also loads it for the next time.
+ * Lua scripts, sent in full once per connection: the first call of a script on a connection is
+ * an `EVAL` (which also loads it), later ones `EVALSHA` by its SHA-1 (see `RedisConnection.run`).
  * @module
  */
 import { createHash } from 'node:crypto';

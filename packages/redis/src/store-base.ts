@@ -85,16 +85,24 @@ export class StoreGuard {
   readonly #pending = new Set<Promise<unknown>>();
 
   /**
-   * Runs `work` without making the caller wait (write-behind): used for steps whose answer
-   * nobody needs (settling a budget, correcting a rate-limit estimate). Commands keep their
-   * order on the connection, so this process's later calls see the write. `work` handles its
-   * own failures; anything it throws is dropped.
+   * Starts `work` — a write whose answer nobody needs (settling a budget, correcting a
+   * rate-limit estimate) — and tracks it for {@link StoreGuard.flush}. `work` must send its
+   * command synchronously: commands keep their order on the connection, so this process's later
+   * calls see the write whether or not anyone waits for it. `work` handles its own failures;
+   * anything it throws is dropped.
+   *
+   * @returns a promise that resolves (never rejects) once `work` has ended: await it, or don't
+   *   (write-behind)
    */
-  background(work: () => Promise<unknown>): void {
-    const p: Promise<unknown> = work()
-      .catch(() => {})
+  background(work: () => Promise<unknown>): Promise<void> {
+    const p: Promise<void> = work()
+      .then(
+        () => {},
+        () => {},
+      )
       .finally(() => this.#pending.delete(p));
     this.#pending.add(p);
+    return p;
   }
 
   /** Resolves once every background write started so far has ended. */

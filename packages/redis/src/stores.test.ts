@@ -17,7 +17,7 @@ import { redisUrl, uniquePrefix } from '../test/helpers.js';
 describe('createRedisStores', () => {
   it('builds the four stores and the single-flight middleware on one connection', async () => {
     const prefix = uniquePrefix('stores');
-    const stores = createRedisStores({ url: redisUrl(), prefix, timeoutMs: 100 });
+    const stores = createRedisStores({ url: redisUrl(), prefix, timeoutMs: 2000 });
     try {
       expect(await stores.ready()).toBe(true);
       expectTypeOf(stores.cache).toMatchTypeOf<CacheStore>();

@@ -1,6 +1,6 @@
 /**
  * Test helper: an in-process adapter that counts its calls, answers after an optional delay
- * (honouring the call's signal) or fails as scripted.
+ * (honouring the call's signal) or once a gate opens, or fails as scripted.
  * @module
  */
 import type { Adapter, ChatChunk, ChatRequest, ChatResponse } from '@lifeline/core';
@@ -14,6 +14,8 @@ export interface FakeAdapterOptions {
   delayMs?: number;
   /** Called per call with its index (1-based); a returned error is thrown. */
   fail?: (n: number) => Error | undefined;
+  /** Called per call with its index (1-based) as it starts; a returned promise holds the call until it resolves. */
+  gate?: (n: number) => Promise<void> | undefined;
   usage?: { prompt_tokens: number; completion_tokens: number };
 }
 
@@ -50,6 +52,8 @@ export function fakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter {
     calls: 0,
     async chat(request, call) {
       const n = ++adapter.calls;
+      const gate = options.gate?.(n);
+      if (gate) await gate;
       await wait(options.delayMs ?? 0, call.signal);
       const error = options.fail?.(n);
       if (error) throw error;

@@ -1,6 +1,7 @@
 /**
- * Test helpers: the Redis URL of the run, unique prefixes, a manual clock, and polling for a
- * condition (for things outside the test's control, like a reconnection — never to time a delay).
+ * Test helpers: the Redis URL of the run, unique prefixes, a manual clock, a countdown of events,
+ * and polling for a condition (for things outside the test's control, like a reconnection —
+ * never to time a delay).
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -55,4 +56,18 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Resolves `done` once `tick()` has been called `n` times (later ticks change nothing). */
+export function countdown(n: number): { tick: () => void; done: Promise<void> } {
+  let left = n;
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  if (left <= 0) resolve();
+  return {
+    tick: () => {
+      if (--left === 0) resolve();
+    },
+    done,
+  };
 }
