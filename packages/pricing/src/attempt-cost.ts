@@ -4,7 +4,7 @@
  */
 import type { AttemptRecord, ChatRequest, Usage } from '@lifeline/core';
 import type { Catalog } from './catalog.js';
-import { costOf, roundUsd } from './cost.js';
+import { roundUsd, totalCostUsd } from './cost.js';
 import { estimateUsage } from './estimate.js';
 import { sumUsage } from './usage.js';
 
@@ -73,6 +73,17 @@ export interface SeenCompletion {
 }
 
 /**
+ * True when an attempt produced output but reported no usage: it is billed from an estimate.
+ * @example
+ * ```ts
+ * needsEstimate({ target: 'a', model: 'm', startedAt: 0, outcome: 'ok' }); // true
+ * ```
+ */
+export function needsEstimate(r: AttemptRecord): boolean {
+  return !r.usage && (r.outcome === 'ok' || r.timeToFirstTokenMs !== undefined);
+}
+
+/**
  * Prices attempts. An attempt with reported usage is billed exactly (a hedged loser too); one
  * without usage that produced content (an `ok` outcome, or a first token) gets an estimate —
  * the prompt from the request, and the completion `seen` attributed to the last such attempt;
@@ -82,7 +93,7 @@ export interface SeenCompletion {
  * @param request - the request sent (for prompt estimates)
  * @param pricing - catalogs
  * @param seen - completion characters the caller received, for estimates
- * @returns per-attempt and total cost
+ * @returns per-attempt and total cost; `usage` is the sum of the billed usages, in the OpenAI shape
  * @example
  * ```ts
  * const cost = priceAttempts(ctx.meta.attemptLog, ctx.request, { catalog: defaultCatalog });
@@ -90,39 +101,63 @@ export interface SeenCompletion {
  * ```
  */
 export function priceAttempts(records: readonly AttemptRecord[], request: ChatRequest, pricing: PricingCatalogs, seen: SeenCompletion = { chars: 0 }): CallCost {
-  const produced = (r: AttemptRecord) => !r.usage && (r.outcome === 'ok' || r.timeToFirstTokenMs !== undefined);
+  return priceAttemptLog(records, 0, request, pricing, seen.chars, true);
+}
+
+/**
+ * {@link priceAttempts} over `records[start..]`, without copying the log (meter's per-call path).
+ * With `normaliseSingle` false, a call with exactly one billed usage reports that usage object
+ * itself as `usage` (as `meta.usage` shows it) instead of its normalised sum.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const cost = priceAttemptLog(ctx.meta.attemptLog, start, ctx.request, pricing, 0, false);
+ * ```
+ */
+export function priceAttemptLog(
+  records: readonly AttemptRecord[],
+  start: number,
+  request: ChatRequest,
+  pricing: PricingCatalogs,
+  seenChars: number,
+  normaliseSingle: boolean,
+): CallCost {
   let lastEstimated = -1;
-  records.forEach((r, i) => {
-    if (produced(r)) lastEstimated = i;
-  });
+  for (let i = start; i < records.length; i++) if (needsEstimate(records[i]!)) lastEstimated = i;
   const attempts: AttemptCost[] = [];
   const warnings: string[] = [];
   let total = 0;
   let known = true;
-  records.forEach((r, i) => {
-    const usage = r.usage ?? (produced(r) ? estimateUsage({ ...request, model: r.model }, i === lastEstimated ? seen.chars : 0) : undefined);
+  let billed = 0;
+  let single: Usage | undefined;
+  let estimated = false;
+  for (let i = start; i < records.length; i++) {
+    const r = records[i]!;
+    const usage = r.usage ?? (needsEstimate(r) ? estimateUsage({ ...request, model: r.model }, i === lastEstimated ? seenChars : 0) : undefined);
     const cost: AttemptCost = { target: r.target, model: r.model, startedAt: r.startedAt, outcome: r.outcome, hedge: r.hedge === true, usage, costUsd: 0 };
-    if (usage && (usage.prompt_tokens > 0 || usage.completion_tokens > 0)) {
-      const catalog = catalogFor(r.target, pricing);
-      const entry = catalog.get(r.model, { at: r.startedAt });
-      if (entry) {
-        cost.costUsd = costOf(usage, entry).totalUsd;
-        cost.priceSource = `${entry.source}, ${entry.effectiveDate}`;
-        total += cost.costUsd;
-      } else {
-        cost.costUsd = undefined;
-        known = false;
-        warnings.push(`no price for model "${r.model}" (target "${r.target}") in catalog "${catalog.name}": cost unknown`);
+    if (usage) {
+      billed++;
+      single ??= usage;
+      if (usage.estimated === true) estimated = true;
+      if (usage.prompt_tokens > 0 || usage.completion_tokens > 0) {
+        const catalog = catalogFor(r.target, pricing);
+        const entry = catalog.get(r.model, { at: r.startedAt });
+        if (entry) {
+          cost.costUsd = totalCostUsd(usage, entry);
+          cost.priceSource = `${entry.source}, ${entry.effectiveDate}`;
+          total += cost.costUsd;
+        } else {
+          cost.costUsd = undefined;
+          known = false;
+          warnings.push(`no price for model "${r.model}" (target "${r.target}") in catalog "${catalog.name}": cost unknown`);
+        }
       }
     }
     attempts.push(cost);
-  });
-  const billed = attempts.flatMap((a) => (a.usage ? [a.usage] : []));
-  return {
-    attempts,
-    costUsd: known ? roundUsd(total) : undefined,
-    usage: billed.length ? sumUsage(billed) : undefined,
-    estimated: billed.some((u) => u.estimated === true),
-    warnings,
-  };
+  }
+  let usage: Usage | undefined;
+  if (billed === 1 && !normaliseSingle) usage = single;
+  else if (billed > 0) usage = sumUsage(attempts.flatMap((a) => (a.usage ? [a.usage] : [])));
+  return { attempts, costUsd: known ? roundUsd(total) : undefined, usage, estimated, warnings };
 }

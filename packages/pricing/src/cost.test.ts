@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from './catalog.js';
-import { costOf } from './cost.js';
+import { costOf, totalCostUsd } from './cost.js';
 import { defaultCatalog } from './default-catalog.js';
 import { tokenBreakdown } from './usage.js';
 
@@ -115,5 +115,23 @@ describe('costOf: each vendor usage shape', () => {
     expect(tokenBreakdown({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 50 }, completion_tokens_details: { reasoning_tokens: 9 } })).toEqual({
       promptTokens: 10, uncachedInputTokens: 0, cacheReadTokens: 10, cacheWriteTokens: 0, cacheWrite1hTokens: 0, completionTokens: 5, reasoningTokens: 5,
     });
+  });
+});
+
+describe('totalCostUsd (meter path)', () => {
+  it('equals costOf(...).totalUsd for every usage shape, below and above a long-context tier', () => {
+    const usages = [
+      { prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500, prompt_tokens_details: { cached_tokens: 800 } },
+      { prompt_tokens: 100, completion_tokens: 1000, total_tokens: 1100, completion_tokens_details: { reasoning_tokens: 700 } },
+      { prompt_tokens: 250_000, completion_tokens: 1000, total_tokens: 251_000, prompt_tokens_details: { cached_tokens: 9000, cache_write_tokens: 1000 } },
+      { prompt_tokens: 200_000, completion_tokens: 1000, total_tokens: 201_000 },
+      { input_tokens: 300, output_tokens: 500, cache_read_input_tokens: 900, cache_creation_input_tokens: 1000 } as never,
+    ];
+    const reasoning = createCatalog({ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 4, reasoningPerMTok: 2, tiers: [{ aboveInputTokens: 1000, inputPerMTok: 3 }] } } });
+    const entries = [price('gpt-4.1'), price('claude-sonnet-4-5'), price('o3'), reasoning.get('m')!];
+    for (const entry of entries) {
+      for (const usage of usages) expect([entry.model, usage, totalCostUsd(usage, entry)]).toEqual([entry.model, usage, costOf(usage, entry).totalUsd]);
+    }
+    expect(totalCostUsd({ prompt_tokens: 250_000, completion_tokens: 1000, total_tokens: 251_000 }, price('claude-sonnet-4-5'))).toBe(1.5225); // 250k × 6 + 1000 × 22.5
   });
 });

@@ -37,21 +37,57 @@ export function roundUsd(usd: number): number {
  * ```
  */
 export function costOf(usage: Usage, entry: PriceEntry): CostBreakdown {
-  const t = tokenBreakdown(usage);
-  const p = pricesFor(entry, t.promptTokens);
-  const write = p.cacheWritePerMTok ?? p.inputPerMTok;
-  const input = t.uncachedInputTokens * p.inputPerMTok;
-  const cacheRead = t.cacheReadTokens * (p.cachedInputPerMTok ?? p.inputPerMTok);
-  const cacheWrite = t.cacheWriteTokens * write + t.cacheWrite1hTokens * (p.cacheWrite1hPerMTok ?? write);
-  const reasoningRated = p.reasoningPerMTok !== undefined;
-  const output = (t.completionTokens - (reasoningRated ? t.reasoningTokens : 0)) * p.outputPerMTok;
-  const reasoning = reasoningRated ? t.reasoningTokens * p.reasoningPerMTok! : 0;
+  const a = amounts(usage, entry);
   return {
-    inputUsd: roundUsd(input / 1e6),
-    cacheReadUsd: roundUsd(cacheRead / 1e6),
-    cacheWriteUsd: roundUsd(cacheWrite / 1e6),
-    outputUsd: roundUsd(output / 1e6),
-    reasoningUsd: roundUsd(reasoning / 1e6),
-    totalUsd: roundUsd((input + cacheRead + cacheWrite + output + reasoning) / 1e6),
+    inputUsd: roundUsd(a.input / 1e6),
+    cacheReadUsd: roundUsd(a.cacheRead / 1e6),
+    cacheWriteUsd: roundUsd(a.cacheWrite / 1e6),
+    outputUsd: roundUsd(a.output / 1e6),
+    reasoningUsd: roundUsd(a.reasoning / 1e6),
+    totalUsd: roundUsd((a.input + a.cacheRead + a.cacheWrite + a.output + a.reasoning) / 1e6),
   };
+}
+
+/**
+ * `costOf(usage, entry).totalUsd`, without building the breakdown (meter's per-call path).
+ * @internal
+ * @example
+ * ```ts
+ * totalCostUsd({ prompt_tokens: 1000, completion_tokens: 500, total_tokens: 1500 }, defaultCatalog.get('gpt-4.1')!); // 0.006
+ * ```
+ */
+export function totalCostUsd(usage: Usage, entry: PriceEntry): number {
+  const a = amounts(usage, entry);
+  return roundUsd((a.input + a.cacheRead + a.cacheWrite + a.output + a.reasoning) / 1e6);
+}
+
+/** USD × 1e6 by kind of token, unrounded. */
+interface Amounts {
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
+}
+
+function amounts(usage: Usage, entry: PriceEntry): Amounts {
+  const t = tokenBreakdown(usage);
+  const p = tierApplies(entry, t.promptTokens) ? pricesFor(entry, t.promptTokens) : entry;
+  const write = p.cacheWritePerMTok ?? p.inputPerMTok;
+  const reasoningRated = p.reasoningPerMTok !== undefined;
+  return {
+    input: t.uncachedInputTokens * p.inputPerMTok,
+    cacheRead: t.cacheReadTokens * (p.cachedInputPerMTok ?? p.inputPerMTok),
+    cacheWrite: t.cacheWriteTokens * write + t.cacheWrite1hTokens * (p.cacheWrite1hPerMTok ?? write),
+    output: (t.completionTokens - (reasoningRated ? t.reasoningTokens : 0)) * p.outputPerMTok,
+    reasoning: reasoningRated ? t.reasoningTokens * p.reasoningPerMTok! : 0,
+  };
+}
+
+/** True when a long-context tier replaces some of the entry's base prices at this prompt size. */
+function tierApplies(entry: PriceEntry, promptTokens: number): boolean {
+  const tiers = entry.tiers;
+  if (tiers === undefined) return false;
+  for (let i = 0; i < tiers.length; i++) if (promptTokens > tiers[i]!.aboveInputTokens) return true;
+  return false;
 }

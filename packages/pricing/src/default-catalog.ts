@@ -2,10 +2,12 @@
  * `defaultCatalog`: official list prices from `@pydantic/genai-prices`' bundled data, used offline.
  * @module
  */
+import { ConfigurationError } from '@lifeline/core';
 import { calcPrice, findProvider, type ModelInfo, type ModelPrice, type Provider } from '@pydantic/genai-prices';
 import type { Catalog, PriceLookupOptions } from './catalog.js';
 import { modelCandidates, parseModelName } from './model-name.js';
 import type { PriceEntry, PriceTier, TokenPrices } from './price.js';
+import { epochMs, priceSchedule, spanAt, type PriceSchedule } from './price-schedule.js';
 
 /** Version of the bundled `@pydantic/genai-prices` data (the dependency is pinned to it). */
 export const GENAI_PRICES_VERSION = '0.1.8';
@@ -26,6 +28,10 @@ interface Resolved {
   model: ModelInfo;
   /** The provider reduced to the one model, so that `calcPrice` only selects its dated price. */
   lite: Provider;
+  /** When the model's price changes; `undefined` when unknown (then every lookup asks `calcPrice`). */
+  schedule: PriceSchedule | undefined;
+  /** The price of each span of the schedule, filled on first use (`null`: no usable price). */
+  entries: Array<PriceEntry | null | undefined>;
 }
 
 type Tiered = { base: number; tiers: Array<{ start: number; price: number }> };
@@ -65,22 +71,45 @@ function toEntry(resolved: Resolved, prices: ModelPrice): PriceEntry | undefined
   if (tiers.size > 0) entry.tiers = [...tiers.values()].sort((a, b) => a.aboveInputTokens - b.aboveInputTokens);
   if (dated?.type === 'time_of_date') entry.note = `time-of-day price (${dated.start_time}–${dated.end_time} UTC)`;
   else if (Array.isArray(model.prices) && model.prices.some((p) => p.constraint?.type === 'time_of_date')) entry.note = 'off-peak/peak prices vary by time of day';
-  return entry;
+  // Entries are cached and shared by every caller: frozen, so that no caller can alter another's price.
+  if (entry.tiers) for (const tier of entry.tiers) Object.freeze(tier);
+  Object.freeze(entry.tiers);
+  return Object.freeze(entry);
 }
 
 function lookup(id: string, providerId: string | undefined): Resolved | undefined {
   const result = calcPrice({}, id, providerId ? { providerId } : undefined);
   if (!result) return undefined;
-  return { provider: result.provider, model: result.model, lite: { ...result.provider, models: [result.model] } };
+  const schedule = priceSchedule(result.model);
+  return {
+    provider: result.provider,
+    model: result.model,
+    lite: { ...result.provider, models: [result.model] },
+    schedule,
+    entries: new Array<PriceEntry | null | undefined>(schedule?.spans ?? 0).fill(undefined),
+  };
+}
+
+/** The price `calcPrice` selects at `timestamp` (throws, as it does, for an invalid date of a dated model). */
+function priceAt(hit: Resolved, timestamp: Date): PriceEntry | undefined {
+  const priced = calcPrice({}, hit.model.id, { provider: hit.lite, timestamp });
+  return priced ? toEntry(hit, priced.model_price) : undefined;
 }
 
 /** Options of {@link genaiPricesCatalog}. */
 export interface GenaiPricesCatalogOptions {
   /** Restrict lookups to one provider id of the database (`openai`, `anthropic`, `google`, …). @defaultValue inferred from the model name */
   providerId?: string;
-  /** How many resolved model names to remember. @defaultValue 1000 */
+  /**
+   * How many model names to remember, each with its resolved model and the prices already
+   * computed for it (at most one per span of constant price: one for most models, a handful for
+   * dated and time-of-day prices). Beyond it, the oldest name is forgotten.
+   * @defaultValue 1000
+   */
   maxCachedNames?: number;
 }
+
+const DEFAULTS: Required<Pick<GenaiPricesCatalogOptions, 'maxCachedNames'>> = { maxCachedNames: 1000 };
 
 /**
  * A catalog over `@pydantic/genai-prices`' bundled data (official list prices, cache reads and
@@ -88,8 +117,14 @@ export interface GenaiPricesCatalogOptions {
  * at run time. Lookups try the name as given, then without a provider prefix (used as the
  * provider id when it is one), then without a snapshot suffix, then with `.` ↔ `-`.
  *
+ * Lookups are cached: a name is resolved once, and its price computed once per span of time in
+ * which the data gives one price (a dated price change or a peak/off-peak window starts a new
+ * span), so a lookup at any instant returns the price of that instant. Returned entries are
+ * shared and frozen.
+ *
  * @param options - provider restriction and name-cache size
  * @returns the catalog
+ * @throws {@link ConfigurationError} when `maxCachedNames` is not a positive integer
  * @example
  * ```ts
  * const anthropicOnly = genaiPricesCatalog({ providerId: 'anthropic' });
@@ -97,7 +132,8 @@ export interface GenaiPricesCatalogOptions {
  * ```
  */
 export function genaiPricesCatalog(options: GenaiPricesCatalogOptions = {}): Catalog {
-  const max = options.maxCachedNames ?? 1000;
+  const max = options.maxCachedNames ?? DEFAULTS.maxCachedNames;
+  if (!Number.isInteger(max) || max < 1) throw new ConfigurationError(`genaiPricesCatalog: maxCachedNames must be a positive integer, got ${String(max)}`);
   const resolved = new Map<string, Resolved | null>();
 
   function resolve(model: string): Resolved | undefined {
@@ -121,13 +157,27 @@ export function genaiPricesCatalog(options: GenaiPricesCatalogOptions = {}): Cat
   return {
     name: options.providerId ? `genai-prices:${options.providerId}` : 'genai-prices',
     get(model: string, lookupOptions?: PriceLookupOptions): PriceEntry | undefined {
-      if (typeof model !== 'string' || model.trim() === '') return undefined;
-      const hit = resolve(model);
+      if (typeof model !== 'string') return undefined;
+      // Blank names never enter the name cache, so a cached name needs no check.
+      const known = resolved.get(model);
+      const hit = known === undefined ? (model.trim() === '' ? undefined : resolve(model)) : known ?? undefined;
       if (!hit) return undefined;
+      const { schedule, entries } = hit;
       const at = lookupOptions?.at;
-      const timestamp = at === undefined ? new Date() : at instanceof Date ? at : new Date(at);
-      const priced = calcPrice({}, hit.model.id, { provider: hit.lite, timestamp });
-      return priced ? toEntry(hit, priced.model_price) : undefined;
+      if (!schedule) return priceAt(hit, at instanceof Date ? at : new Date(epochMs(at)));
+      let span = 0;
+      let ms = Number.NaN;
+      if (schedule.timed) {
+        ms = epochMs(at);
+        if (Number.isNaN(ms)) return priceAt(hit, new Date(Number.NaN)); // throws RangeError, as calcPrice does
+        span = spanAt(schedule, ms);
+      }
+      let entry = entries[span];
+      if (entry === undefined) {
+        entry = priceAt(hit, schedule.timed ? new Date(ms) : new Date()) ?? null;
+        entries[span] = entry;
+      }
+      return entry ?? undefined;
     },
   };
 }

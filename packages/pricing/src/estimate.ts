@@ -65,14 +65,16 @@ export function estimatePromptTokens(request: ChatRequest): number {
 
 /** Characters of completion a chunk carries (content, reasoning, refusal, tool-call fragments). */
 export function chunkChars(chunk: ChatChunk): number {
+  const choices = chunk.choices;
+  if (!choices) return 0;
   let chars = 0;
-  for (const choice of chunk.choices ?? []) {
-    const d = choice.delta;
+  for (let i = 0; i < choices.length; i++) {
+    const d = choices[i]?.delta;
     if (!d) continue;
     if (typeof d.content === 'string') chars += d.content.length;
     if (typeof d.reasoning_content === 'string') chars += d.reasoning_content.length;
     if (typeof d.refusal === 'string') chars += d.refusal.length;
-    for (const tc of d.tool_calls ?? []) chars += (tc.function?.name?.length ?? 0) + (tc.function?.arguments?.length ?? 0);
+    if (d.tool_calls) for (const tc of d.tool_calls) chars += (tc.function?.name?.length ?? 0) + (tc.function?.arguments?.length ?? 0);
   }
   return chars;
 }

@@ -35,6 +35,17 @@ describe('Ledger', () => {
     expect(ledger.size).toBe(2);
   });
 
+  it('files each record under its own UTC day, in any order, across many days', () => {
+    const ledger = new Ledger({ maxDays: 3 });
+    const midnight = Date.UTC(2026, 10, 25);
+    for (const at of [midnight - 1, midnight, midnight - 1, midnight + DAY - 1, midnight]) ledger.record({ at, provider: 'p', model: 'm', costUsd: 1 });
+    expect(ledger.totals({ by: 'day' }).map((t) => [t.key, t.requests])).toEqual([['2026-11-24', 2], ['2026-11-25', 3]]);
+    ledger.record({ at: midnight + 2 * DAY, provider: 'p', model: 'm', costUsd: 1 }); // 2026-11-27: keeps the 25th to the 27th
+    ledger.record({ at: midnight - 1, provider: 'p', model: 'm', costUsd: 1 }); // the 24th is now out of the window: dropped
+    ledger.record({ at: midnight, provider: 'p', model: 'm', costUsd: 1 });
+    expect(ledger.totals({ by: 'day' }).map((t) => [t.key, t.requests])).toEqual([['2026-11-25', 4], ['2026-11-27', 1]]);
+  });
+
   it('bounds memory: beyond maxGroups, new groups fold into (other)', () => {
     const ledger = new Ledger({ maxGroups: 3 });
     for (let i = 0; i < 100; i++) ledger.record({ at: T, provider: 'p', model: 'm', tenant: `tenant-${i}`, costUsd: 0.01 });

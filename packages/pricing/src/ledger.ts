@@ -30,7 +30,17 @@ interface Group extends Omit<LedgerTotal, 'key'> {
   tenant: string;
 }
 
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+let memoDay = Number.NaN;
+let memoKey = '';
+/** `YYYY-MM-DD` (UTC) of an instant; the last day formatted is remembered (calls come in runs of one day). */
+function dayOf(ms: number): string {
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== memoDay) {
+    memoKey = new Date(ms).toISOString().slice(0, 10);
+    memoDay = day;
+  }
+  return memoKey;
+}
 const empty = (): Omit<LedgerTotal, 'key'> => ({
   costUsd: 0, savedUsd: 0, requests: 0, cacheHits: 0, unpricedRequests: 0, estimatedRequests: 0,
   promptTokens: 0, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0,
@@ -57,6 +67,9 @@ export class Ledger {
   readonly #maxGroups: number;
   readonly #groups = new Map<string, Group>();
   #latest = -Infinity;
+  /** `dayOf(#latest)`, and the last day out of the kept history (both change only with the day of `#latest`). */
+  #latestDay = '';
+  #cutoffDay = '';
 
   constructor(options: LedgerOptions = {}) {
     const { maxDays, maxGroups } = { ...DEFAULTS, ...options };
@@ -75,11 +88,15 @@ export class Ledger {
   record(record: LedgerRecord): void {
     const day = dayOf(record.at);
     if (record.at > this.#latest) {
-      const newDay = this.#latest === -Infinity || day > dayOf(this.#latest);
+      const newDay = this.#latest === -Infinity || day > this.#latestDay;
       this.#latest = record.at;
-      if (newDay) this.#prune();
+      if (newDay) {
+        this.#latestDay = day;
+        this.#cutoffDay = dayOf(record.at - this.#maxDays * DAY_MS);
+        this.#prune();
+      }
     }
-    if (day <= this.#cutoff()) return;
+    if (day <= this.#cutoffDay) return;
     const group = this.#group(day, record.provider, record.model, record.tenant ?? NO_TENANT);
     if (record.cacheHit) group.cacheHits++;
     else group.requests++;
@@ -154,13 +171,8 @@ export class Ledger {
     this.#groups.clear();
   }
 
-  /** Days at or before this one are out of the kept history. */
-  #cutoff(): string {
-    return dayOf(this.#latest - this.#maxDays * DAY_MS);
-  }
-
   #prune(): void {
-    const cutoff = this.#cutoff();
+    const cutoff = this.#cutoffDay;
     for (const [k, g] of this.#groups) if (g.day <= cutoff) this.#groups.delete(k);
   }
 

@@ -2,14 +2,14 @@
  * `meter()`: the cost of every call, from the provider's reported usage, JSON and streams alike.
  * @module
  */
-import { ConfigurationError, publish, type Context, type Meta, type Middleware, type Usage } from '@lifeline/core';
-import { catalogFor, priceAttempts, type AttemptCost, type CallCost } from './attempt-cost.js';
+import { ConfigurationError, publish, type AttemptRecord, type ChatResponse, type Context, type Meta, type Middleware, type Usage } from '@lifeline/core';
+import { catalogFor, needsEstimate, priceAttemptLog, type AttemptCost, type PricingCatalogs } from './attempt-cost.js';
 import type { Catalog } from './catalog.js';
-import { costOf } from './cost.js';
+import { totalCostUsd } from './cost.js';
 import { defaultCatalog } from './default-catalog.js';
-import { chunkChars, responseChars } from './estimate.js';
+import { responseChars } from './estimate.js';
 import type { Ledger } from './ledger.js';
-import { watchStream } from './stream-end.js';
+import { meterStream } from './stream-end.js';
 
 /** What `meter` reports for each call (to `onCost` and on the `lifeline:cost` channel). */
 export interface CostEvent {
@@ -79,43 +79,31 @@ export function meter(options: MeterOptions = {}): Middleware {
   for (const [name, c] of Object.entries(catalogs)) {
     if (!isCatalog(c)) throw new ConfigurationError(`meter: catalogs.${name} must have a get(model) method, got ${String(c)}`);
   }
-  const pricing = { catalog, catalogs };
+  // No per-target catalogs: every attempt is priced with `catalog`, without a per-attempt search.
+  const pricing: PricingCatalogs = { catalog, catalogs: Object.keys(catalogs).length > 0 ? catalogs : undefined };
   const { onCost, ledger } = options;
 
-  return async function meter(ctx, next) {
-    const log = ctx.meta.attemptLog;
-    const start = log.length;
-    let chars = 0;
-    let servedUsage: Usage | undefined;
-    let done = false;
-    let wrapped = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      if (!wrapped && ctx.response) chars = responseChars(ctx.response);
-      servedUsage ??= ctx.response?.usage ?? undefined;
-      settle(ctx, priceAttempts(log.slice(start), ctx.request, pricing, { chars }), servedUsage);
-    };
-
-    const settle = (c: Context, cost: CallCost, served: Usage | undefined) => {
-      const meta = c.meta;
-      let savedUsd: number | undefined;
-      if (cost.attempts.length === 0 && SERVED_FROM_CACHE.has(meta.cache)) {
-        savedUsd = meta.savedUsd ?? savings(c, served);
-        if (savedUsd !== undefined) meta.savedUsd = savedUsd;
-        meta.costUsd = 0;
-      } else {
-        meta.costUsd = cost.costUsd;
-        const billed = cost.attempts.filter((a) => a.usage);
-        if (cost.usage) meta.usage = billed.length === 1 ? billed[0]!.usage! : cost.usage;
-      }
-      meta.costByAttempt = cost.attempts;
-      const tenant = c.metadata.tenant === undefined ? undefined : String(c.metadata.tenant);
-      const event: CostEvent = {
-        ctx: c,
+  /** Prices the attempts from `start` on, sets meta and reports (the event is built only when someone reads it). */
+  const settle = (ctx: Context, start: number, chars: number, served: Usage | undefined): void => {
+    const cost = priceAttemptLog(ctx.meta.attemptLog, start, ctx.request, pricing, chars, false);
+    const meta = ctx.meta;
+    let savedUsd: number | undefined;
+    if (cost.attempts.length === 0 && SERVED_FROM_CACHE.has(meta.cache)) {
+      savedUsd = meta.savedUsd ?? savings(ctx, served, pricing);
+      if (savedUsd !== undefined) meta.savedUsd = savedUsd;
+      meta.costUsd = 0;
+    } else {
+      meta.costUsd = cost.costUsd;
+      if (cost.usage) meta.usage = cost.usage;
+    }
+    meta.costByAttempt = cost.attempts;
+    let event: CostEvent | undefined;
+    const costEvent = (): CostEvent =>
+      (event ??= {
+        ctx,
         provider: meta.provider,
-        model: meta.model ?? c.response?.model ?? c.request.model,
-        tenant,
+        model: meta.model ?? ctx.response?.model ?? ctx.request.model,
+        tenant: ctx.metadata.tenant === undefined ? undefined : String(ctx.metadata.tenant),
         costUsd: meta.costUsd,
         savedUsd,
         usage: meta.usage ?? served,
@@ -123,41 +111,44 @@ export function meter(options: MeterOptions = {}): Middleware {
         attempts: cost.attempts,
         warnings: cost.warnings,
         cache: meta.cache,
-      };
-      ledger?.recordCall(event, c.clock.now());
+      });
+    ledger?.recordCall(costEvent(), ctx.clock.now());
+    if (onCost) {
       try {
-        onCost?.(event);
+        onCost(costEvent());
       } catch {
         // a failing callback never fails the call
       }
-      publish('lifeline:cost', () => event);
-    };
+    }
+    publish('lifeline:cost', costEvent);
+  };
 
-    const savings = (c: Context, served: Usage | undefined): number | undefined => {
-      if (!served) return undefined;
-      const model = c.meta.model ?? c.request.model;
-      const entry = catalogFor(c.meta.provider ?? c.target?.name ?? '', pricing).get(model, { at: c.clock.now() });
-      return entry ? costOf(served, entry).totalUsd : undefined;
-    };
-
+  return async function meter(ctx, next) {
+    const start = ctx.meta.attemptLog.length;
     try {
       await next();
     } catch (err) {
-      finish();
+      settle(ctx, start, ctx.response ? estimatedChars(ctx.meta.attemptLog, start, ctx.response) : 0, ctx.response?.usage ?? undefined);
       throw err;
     }
     if (ctx.streaming && ctx.stream) {
-      wrapped = true;
-      ctx.stream = watchStream(
-        ctx.stream,
-        (chunk) => {
-          chars += chunkChars(chunk);
-          if (chunk.usage) servedUsage = chunk.usage;
-        },
-        finish,
-      );
+      ctx.stream = meterStream(ctx.stream, (chars, served) => settle(ctx, start, chars, served ?? ctx.response?.usage ?? undefined));
       return;
     }
-    finish();
+    settle(ctx, start, ctx.response ? estimatedChars(ctx.meta.attemptLog, start, ctx.response) : 0, ctx.response?.usage ?? undefined);
   };
+}
+
+/** Completion characters of `response`, counted only when an attempt will be billed from an estimate. */
+function estimatedChars(log: readonly AttemptRecord[], start: number, response: ChatResponse): number {
+  for (let i = start; i < log.length; i++) if (needsEstimate(log[i]!)) return responseChars(response);
+  return 0;
+}
+
+/** What a cache hit saved: the served usage at the price of the model that answered. */
+function savings(ctx: Context, served: Usage | undefined, pricing: PricingCatalogs): number | undefined {
+  if (!served) return undefined;
+  const model = ctx.meta.model ?? ctx.request.model;
+  const entry = catalogFor(ctx.meta.provider ?? ctx.target?.name ?? '', pricing).get(model, { at: ctx.clock.now() });
+  return entry ? totalCostUsd(served, entry) : undefined;
 }
