@@ -18,10 +18,10 @@ import {
   type Middleware,
 } from '@lifeline/core';
 import { cache, cacheKey, memoryStore, type CacheStore } from './index.js';
-import { scriptedAdapter } from '@lifeline/testing';
+import { scriptedAdapter, textChunks } from '@lifeline/testing';
 import { textResponse } from '../test/fixtures.js';
 import { PRICE_PER_TOKEN } from '../test/fake-meter.js';
-import { rejection, req, setup, TTL } from '../test/setup.js';
+import { collect, rejection, req, setup, TTL } from '../test/setup.js';
 
 const COST = 5 * PRICE_PER_TOKEN; // textResponse usage: 5 tokens
 
@@ -336,6 +336,64 @@ describe('cache: events, stats, store failures', () => {
     const stats = c.stats();
     expect(stats).toMatchObject({ entries: 2, hits: 1, misses: 2, stale: 0, coalesced: 0, bypassed: 0, stored: 2, storeErrors: 0, inFlight: 0 });
     expect(stats.bytes).toBeGreaterThan(400);
+  });
+
+  it('hands a store with setSerialized the entry JSON, made once; set is not called', async () => {
+    const memory = memoryStore();
+    const calls: string[] = [];
+    const store: CacheStore = {
+      get: (key) => memory.get(key),
+      set: (key, entry, ttlMs) => { calls.push('set'); return memory.set(key, entry, ttlMs); },
+      setSerialized: (key, json, ttlMs) => { calls.push(json); return memory.setSerialized(key, json, ttlMs); },
+      delete: (key) => memory.delete(key),
+    };
+    const { client } = setup({ cache: { store } });
+    const miss = await client.chat(req);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toBe(JSON.stringify(await memory.get(cacheKey(req))));
+    expect(JSON.parse(calls[0]!)).toMatchObject({ v: 1, kind: 'response', response: miss.response, provider: 'fake', model: 'm', costUsd: COST });
+    expect((await client.chat(req)).meta.cache).toBe('hit');
+  });
+
+  it('keeps serving a store that has only set(): it gets the entry object, before the caller can touch it', async () => {
+    const saved = new Map<string, string>();
+    const store: CacheStore = {
+      get: async (key) => (saved.has(key) ? JSON.parse(saved.get(key)!) : undefined),
+      set: async (key, entry) => { saved.set(key, JSON.stringify(entry)); },
+      delete: async (key) => { saved.delete(key); },
+    };
+    const { client } = setup({ cache: { store }, script: { chunks: textChunks(['Paris']) } });
+    const first = await client.chat(req, { metadata: { tenant: 'json' } });
+    first.response.choices[0]!.message.content = 'edited by the caller';
+    const streamed = await collect(client.stream(req));
+    expect(JSON.parse(saved.get(cacheKey(req, 'json'))!)).toMatchObject({ v: 1, kind: 'response', model: 'm' });
+    expect(JSON.parse(saved.get(cacheKey(req))!)).toMatchObject({ v: 1, kind: 'chunks', chunks: streamed, model: 'm' });
+    expect((await client.chat(req, { metadata: { tenant: 'json' } })).response.choices[0]!.message.content).toBe('Hello world');
+    expect(await collect(client.stream(req))).toEqual(streamed);
+  });
+
+  it('answers, but does not store, an answer JSON cannot carry', async () => {
+    subscribe('lifeline:cache', listener);
+    const { client, cache: c } = setup({ script: () => ({ ...textResponse('big'), extra: 1n }) });
+    const first = await client.chat(req);
+    expect(first.meta.cache).toBe('miss');
+    expect(first.response.extra).toBe(1n);
+    expect((await client.chat(req)).meta.cache).toBe('miss');
+    expect(c.stats()).toMatchObject({ entries: 0, stored: 0, storeErrors: 2, inFlight: 0 });
+    const errors = seen.filter((m) => (m as { status: string }).status === 'error').map((m) => (m as { error: Error }).error);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    expect(errors[0]!.message).toBe('Do not know how to serialize a BigInt');
+  });
+
+  it('counts the bytes of exactly the JSON it keeps, for JSON and streamed answers alike', async () => {
+    const { client, cache: c } = setup({ script: { chunks: textChunks(['Paris', ' is', ' the', ' capital']) } });
+    await collect(client.stream(req));
+    await client.chat(req, { metadata: { tenant: 'acme' } });
+    const keys = [cacheKey(req), cacheKey(req, 'acme')];
+    let bytes = 0;
+    for (const key of keys) bytes += Buffer.byteLength(JSON.stringify(await c.store.get(key))) + key.length;
+    expect(c.stats().bytes).toBe(bytes);
   });
 
   it('keeps answering when the store fails: a failed read is a miss, a failed write is not stored', async () => {

@@ -73,9 +73,12 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A deep, frozen copy of `value` made through JSON, exactly as a remote store would hand it back. */
-export function frozenCopy<T>(value: T): T {
-  return deepFreeze(JSON.parse(JSON.stringify(value)) as T);
+/**
+ * Parses an entry's JSON into one deep-frozen object: what the memory store and single-flight
+ * followers share between readers. Frozen, so no reader can change what the next one sees.
+ */
+export function parseFrozen(json: string): CacheEntry {
+  return deepFreeze(JSON.parse(json) as CacheEntry);
 }
 
 /**
@@ -94,18 +97,4 @@ export function unstorableReason(finishes: ReadonlyArray<FinishReason | null>, a
 /** The finish reason of each choice of a response. */
 export function responseFinishes(response: ChatResponse): Array<FinishReason | null> {
   return Array.isArray(response.choices) ? response.choices.map((c) => c.finish_reason ?? null) : [];
-}
-
-/** The finish reason of each choice seen in a stream (`null` for a choice that never finished). */
-export function chunkFinishes(chunks: readonly ChatChunk[]): Array<FinishReason | null> {
-  const byIndex = new Map<number, FinishReason | null>();
-  for (const chunk of chunks) {
-    if (!Array.isArray(chunk.choices)) continue;
-    for (const choice of chunk.choices) {
-      const index = choice.index ?? 0;
-      if (choice.finish_reason) byIndex.set(index, choice.finish_reason);
-      else if (!byIndex.has(index)) byIndex.set(index, null);
-    }
-  }
-  return [...byIndex.values()];
 }

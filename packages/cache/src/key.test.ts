@@ -106,6 +106,30 @@ describe('cacheKey: stability', () => {
   });
 });
 
+describe('cacheKey: pinned values (keys in existing stores must keep resolving)', () => {
+  const pinned = {
+    model: 'gpt-4.1-mini',
+    messages: [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'Hi "there" — ü 😀', name: 'bob' },
+    ],
+    temperature: 0,
+    max_tokens: 64,
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }],
+    stream: true,
+    user: 'u',
+  } as ChatRequest;
+
+  it('gives the exact canonical form and hashes of v1', () => {
+    expect(canonicalRequest(pinned)).toBe(
+      '{"max_tokens":64,"messages":[{"content":"You are terse.","role":"system"},{"content":"Hi \\"there\\" — ü 😀","name":"bob","role":"user"}],' +
+        '"model":"gpt-4.1-mini","temperature":0,"tools":[{"function":{"name":"f","parameters":{"properties":{"city":{"type":"string"}},"required":["city"],"type":"object"}},"type":"function"}]}',
+    );
+    expect(cacheKey(pinned)).toBe('46a8f0fb8bb9028ac64d84352ed5ef8ed4bd6b9d81405ec5fe472e813e2cd3a7');
+    expect(cacheKey(pinned, 'acme')).toBe('1bc6bd8083df0dd9f518c2d0a8361e6159d3e7e4919fe7edc0cf39829f7cbdbb');
+  });
+});
+
 describe('cacheKey: scope', () => {
   it('keys the same request apart per scope, and apart from the shared scope', () => {
     const keys = new Set([cacheKey(base), cacheKey(base, 'acme'), cacheKey(base, 'globex'), cacheKey(base, '')]);
@@ -136,6 +160,25 @@ describe('stableStringify', () => {
       expect(stableStringify({ content: text })).toBe(JSON.stringify({ content: text }));
     },
   );
+
+  /** The plain definition: object keys sorted by `Array#sort` at every depth (for plain JSON values). */
+  function reference(value: unknown): string {
+    if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort().map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+  }
+
+  it.each([2, 3, 5, 16, 17, 40])('orders %i keys in any insertion order as Array#sort does', (n) => {
+    let seed = n;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const names = Array.from({ length: n }, (_, i) => ['a', 'B', 'é', '_', 'a1', '10', '9', 'ab'][i % 8]! + String(i * 7919 % 97));
+    for (let round = 0; round < 20; round++) {
+      const shuffled = [...names].sort(() => random() - 0.5);
+      const value = { nested: Object.fromEntries(shuffled.map((k, i) => [k, { z: i, a: [shuffled[0]] }])) };
+      expect(stableStringify(value)).toBe(reference(value));
+    }
+  });
 
   it('uses toJSON like JSON.stringify', () => {
     expect(stableStringify({ at: new Date(0) })).toBe('{"at":"1970-01-01T00:00:00.000Z"}');

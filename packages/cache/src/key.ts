@@ -57,11 +57,24 @@ function quote(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-/** Own enumerable keys in canonical (code-unit) order; sorts only when they are not already in order. */
+/** Above this many keys, an unordered object is sorted with `Array#sort` rather than by insertion. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * Own enumerable keys in canonical (code-unit) order, sorted in place only when they are out of
+ * order. Request objects have a handful of keys (`{ role, content }`), where an insertion sort
+ * costs a fraction of `Array#sort`'s call; larger objects still take `Array#sort`.
+ */
 function sortedKeys(obj: object): string[] {
   const keys = Object.keys(obj);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) return keys.sort();
+  const n = keys.length;
+  for (let i = 1; i < n; i++) {
+    if (keys[i - 1]! <= keys[i]!) continue;
+    if (n > INSERTION_SORT_MAX) return keys.sort();
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
   }
   return keys;
 }
@@ -80,11 +93,20 @@ function sortedKeys(obj: object): string[] {
  * ```
  */
 export function stableStringify(value: unknown): string | undefined {
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number') return Number.isFinite(value) ? `${value}` : 'null';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'bigint') return `${value}`;
-  if (typeof value !== 'object') return undefined;
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+      return Number.isFinite(value) ? `${value}` : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return `${value}`;
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
   if (value === null) return 'null';
   if (Array.isArray(value)) {
     let out = '[';
@@ -97,13 +119,23 @@ export function stableStringify(value: unknown): string | undefined {
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return stableStringify(toJSON.call(value));
-  const keys = sortedKeys(value);
+  return objectJson(value as Record<string, unknown>, false);
+}
+
+/** Canonical JSON of a plain object; at the request's top level, excluded fields and `null` are left out. */
+function objectJson(obj: Record<string, unknown>, topLevel: boolean): string {
+  const keys = sortedKeys(obj);
   let out = '{';
+  let sep = '';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    const s = stableStringify((value as Record<string, unknown>)[k]);
+    if (topLevel && EXCLUDED.has(k)) continue;
+    const v = obj[k];
+    if (topLevel && v === null) continue;
+    const s = stableStringify(v);
     if (s === undefined) continue;
-    out += (out.length > 1 ? ',' : '') + quoteKey(k) + s;
+    out += sep + quoteKey(k) + s;
+    sep = ',';
   }
   return `${out}}`;
 }
@@ -122,18 +154,7 @@ export function stableStringify(value: unknown): string | undefined {
  * ```
  */
 export function canonicalRequest(request: ChatRequest): string {
-  const keys = sortedKeys(request);
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (EXCLUDED.has(k)) continue;
-    const v = request[k];
-    if (v === null) continue;
-    const s = stableStringify(v);
-    if (s === undefined) continue;
-    out += (out.length > 1 ? ',' : '') + quoteKey(k) + s;
-  }
-  return `${out}}`;
+  return objectJson(request as Record<string, unknown>, true);
 }
 
 /**

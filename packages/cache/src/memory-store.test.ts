@@ -50,6 +50,39 @@ describe('memoryStore', () => {
     }).toThrow(TypeError);
   });
 
+  it('setSerialized keeps the JSON as is: counted by its bytes, parsed and frozen on the first get', async () => {
+    const store = memoryStore();
+    const e = entry('héllo');
+    const json = JSON.stringify(e);
+    await store.setSerialized('k', json, 1000);
+    expect(store.stats()).toEqual({ entries: 1, bytes: Buffer.byteLength(json) + 1 });
+    const got = await store.get('k');
+    expect(got).toEqual(e);
+    expect(Object.isFrozen((got as Extract<CacheEntry, { kind: 'response' }>).response.choices[0]!.message)).toBe(true);
+    expect(await store.get('k')).toBe(got); // parsed once, then shared by every reader
+  });
+
+  it('set and setSerialized store the same thing', async () => {
+    const a = memoryStore();
+    const b = memoryStore();
+    const e = entry();
+    await a.set('k', e, 1000);
+    await b.setSerialized('k', JSON.stringify(e), 1000);
+    expect(a.stats()).toEqual(b.stats());
+    expect(await a.get('k')).toEqual(await b.get('k'));
+  });
+
+  it('drops JSON it cannot parse at the first get, rejecting that get with the SyntaxError', async () => {
+    const store = memoryStore();
+    await store.setSerialized('k', '{"v":1,', 1000);
+    const message = ((): string => { try { JSON.parse('{"v":1,'); } catch (error) { return (error as Error).message; } return 'parsed'; })();
+    const err = await store.get('k').catch((error: unknown) => error);
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect((err as Error).message).toBe(message);
+    expect(store.stats()).toEqual({ entries: 0, bytes: 0 });
+    expect(await store.get('k')).toBeUndefined();
+  });
+
   it('evicts the least recently used entry beyond maxEntries', async () => {
     const store = memoryStore({ maxEntries: 2 });
     await store.set('a', entry('a'), 1000);

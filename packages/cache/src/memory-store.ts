@@ -4,7 +4,7 @@
  */
 import { type Clock, ConfigurationError, systemClock } from '@lifeline/core';
 import { LRUCache } from 'lru-cache';
-import { type CacheEntry, deepFreeze } from './entry.js';
+import { type CacheEntry, parseFrozen } from './entry.js';
 import type { CacheStore, StoreStats } from './store.js';
 
 /** Options of {@link memoryStore}. */
@@ -30,6 +30,8 @@ export interface MemoryStoreOptions {
 
 /** A {@link CacheStore} that lives in the process. */
 export interface MemoryStore extends CacheStore {
+  /** Stores the entry's JSON as is (the cache's path: it never serialises an entry twice). */
+  setSerialized(key: string, json: string, ttlMs: number): Promise<void>;
   stats(): StoreStats;
   /** Drops every entry. */
   clear(): void;
@@ -40,8 +42,10 @@ const DEFAULTS: Required<Omit<MemoryStoreOptions, 'clock'>> = {
   maxBytes: 64 * 1024 * 1024,
 };
 
+/** An entry as its JSON until the first read, then as one frozen object (the JSON is released). */
 interface Slot {
-  entry: CacheEntry;
+  json: string | undefined;
+  entry: CacheEntry | undefined;
   expiresAt: number;
   size: number;
 }
@@ -54,9 +58,11 @@ function positiveInt(name: string, value: unknown): void {
 
 /**
  * An in-memory {@link CacheStore} on `lru-cache`, bounded by entry count and by bytes.
- * `set` stores a frozen deep copy made through JSON (so it behaves exactly like a remote
- * store: what cannot be serialised is not kept, and later changes to the caller's objects do
- * not leak in); `get` returns that frozen copy, shared by every reader.
+ * It keeps each entry as its JSON (`set` serialises the entry; `setSerialized`, the cache's
+ * path, takes the JSON it already made), so it behaves exactly like a remote store: what cannot
+ * be serialised is not kept, and later changes to the caller's objects do not leak in. The first
+ * `get` parses the JSON into a deep-frozen object and keeps that instead; every later reader
+ * shares it. An entry that is never read costs no parse at all.
  *
  * @param options - bounds and clock
  * @returns the store
@@ -80,6 +86,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     sizeCalculation: (slot) => slot.size,
   });
 
+  function put(key: string, json: string, ttlMs: number): void {
+    const size = Buffer.byteLength(json, 'utf8') + key.length;
+    if (size > maxBytes || !(ttlMs > 0)) {
+      lru.delete(key);
+      return;
+    }
+    lru.set(key, { json, entry: undefined, expiresAt: clock.now() + ttlMs, size });
+  }
+
   return {
     async get(key) {
       const slot = lru.get(key);
@@ -88,16 +103,22 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
         lru.delete(key);
         return undefined;
       }
+      if (slot.entry === undefined) {
+        try {
+          slot.entry = parseFrozen(slot.json!);
+        } catch (error) {
+          lru.delete(key); // only JSON handed to setSerialized by someone else can fail here
+          throw error;
+        }
+        slot.json = undefined;
+      }
       return slot.entry;
     },
     async set(key, entry, ttlMs) {
-      const json = JSON.stringify(entry);
-      const size = Buffer.byteLength(json, 'utf8') + key.length;
-      if (size > maxBytes || !(ttlMs > 0)) {
-        lru.delete(key);
-        return;
-      }
-      lru.set(key, { entry: deepFreeze(JSON.parse(json) as CacheEntry), expiresAt: clock.now() + ttlMs, size });
+      put(key, JSON.stringify(entry), ttlMs);
+    },
+    async setSerialized(key, json, ttlMs) {
+      put(key, json, ttlMs);
     },
     async delete(key) {
       lru.delete(key);

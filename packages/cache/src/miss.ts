@@ -2,9 +2,10 @@
  * The miss path: lead one upstream call (recording its answer) or follow one already in flight.
  * @module
  */
-import { type ChatChunk, type ChatResponse, type Clock, type Context, type Next, primeStream, publish } from '@lifeline/core';
-import { type CacheEntry, frozenCopy, responseFinishes, chunkFinishes, unstorableReason } from './entry.js';
-import { chunksFromParts, recordStream, type RecordingEnd } from './replay.js';
+import { type ChatResponse, type Clock, type Context, type Next, primeStream, publish } from '@lifeline/core';
+import { type CacheEntry, parseFrozen, responseFinishes, unstorableReason } from './entry.js';
+import { type EntryTail, pendingChunks, pendingResponse, type PendingEntry } from './pending.js';
+import { recordStream, type RecordingEnd } from './replay.js';
 import { serveEntry } from './serve.js';
 import type { Flight, FlightRegistry } from './single-flight.js';
 import type { CacheStore } from './store.js';
@@ -39,7 +40,7 @@ export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: s
     const outcome = await flight.join(ctx.signal);
     if (outcome.kind === 'ok') {
       rt.counters.coalesced++;
-      serveEntry(ctx, outcome.entry, 'coalesced', outcome.degraded);
+      serveEntry(ctx, outcome.entry(), 'coalesced', outcome.degraded);
       publish('lifeline:cache', () => ({ ctx, key, status: 'coalesced' }));
       return;
     }
@@ -64,10 +65,11 @@ async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string): Pro
   if (ctx.stream) {
     watchStream(rt, ctx, key, flight);
   } else if (ctx.response) {
+    // The caller keeps the provider's own objects: the entry is captured as JSON in `conclude`,
+    // before this call returns, so later edits by the caller never reach the cache.
     const response = ctx.response;
-    const entry = makeEntry(rt, ctx, { kind: 'response', response });
     const reason = unstorable(rt, ctx, responseFinishes(response), response);
-    conclude(rt, ctx, key, flight, entry, reason);
+    conclude(rt, ctx, key, flight, pendingResponse(response, tail(rt, ctx, response.model)), reason);
   } else if (flight) {
     flights!.end(key, flight, { kind: 'abandoned' });
   }
@@ -80,27 +82,26 @@ function watchStream(rt: MissRuntime, ctx: Context, key: string, flight: Flight 
   ctx.stream = recordStream(ctx.stream!, (end: RecordingEnd) => {
     signal?.removeEventListener('abort', onAbort);
     if (end.kind === 'complete') {
-      const chunks = chunksFromParts(end.parts);
-      const entry = makeEntry(rt, ctx, { kind: 'chunks', chunks });
-      conclude(rt, ctx, key, flight, entry, unstorable(rt, ctx, chunkFinishes(chunks), undefined));
+      const { recording } = end;
+      const reason = unstorable(rt, ctx, recording.finishes(), undefined);
+      conclude(rt, ctx, key, flight, pendingChunks(recording, tail(rt, ctx, recording.model)), reason);
     } else if (flight) {
       rt.flights!.end(key, flight, end.kind === 'error' && !ctx.aborted ? { kind: 'error', error: end.error } : { kind: 'abandoned' });
     }
   });
 }
 
-type Answer = { kind: 'response'; response: ChatResponse } | { kind: 'chunks'; chunks: ChatChunk[] };
-
-function makeEntry(rt: MissRuntime, ctx: Context, answer: Answer): CacheEntry {
+/** Times and labels of the entry about to be made (same fields, same order as ever). */
+function tail(rt: MissRuntime, ctx: Context, answerModel: string | undefined): EntryTail {
   const now = (rt.clock ?? ctx.clock).now();
   const meta = ctx.meta;
   const expiresAt = now + rt.ttlMs;
-  const entry = { v: 1 as const, ...answer, createdAt: now, expiresAt, staleUntil: expiresAt + rt.staleIfErrorMs } as CacheEntry;
-  if (meta.provider !== undefined) entry.provider = meta.provider;
-  const model = meta.model ?? (answer.kind === 'response' ? answer.response.model : answer.chunks[0]?.model);
-  if (model) entry.model = model;
-  if (typeof meta.costUsd === 'number' && Number.isFinite(meta.costUsd)) entry.costUsd = meta.costUsd;
-  return entry;
+  const out: EntryTail = { createdAt: now, expiresAt, staleUntil: expiresAt + rt.staleIfErrorMs };
+  if (meta.provider !== undefined) out.provider = meta.provider;
+  const model = meta.model ?? answerModel;
+  if (model) out.model = model;
+  if (typeof meta.costUsd === 'number' && Number.isFinite(meta.costUsd)) out.costUsd = meta.costUsd;
+  return out;
 }
 
 function unstorable(rt: MissRuntime, ctx: Context, finishes: ReturnType<typeof responseFinishes>, response: ChatResponse | undefined): string | undefined {
@@ -110,25 +111,54 @@ function unstorable(rt: MissRuntime, ctx: Context, finishes: ReturnType<typeof r
   return unstorableReason(finishes, rt.cacheTruncated);
 }
 
-/** Hands the answer to the followers, and stores it unless `reason` says why not. */
-function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | undefined, entry: CacheEntry, reason: string | undefined): void {
+/**
+ * Hands the answer to the followers, and stores it unless `reason` says why not. The entry is
+ * serialised once, here, when anyone needs it: a store with `setSerialized`, a flight that stays
+ * joinable until the write lands, or followers already waiting. Followers get a frozen copy
+ * parsed from that JSON — never the leader's own objects, never shared mutable state.
+ */
+function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | undefined, pending: PendingEntry, reason: string | undefined): void {
   const flights = rt.flights;
-  // Followers get a frozen copy: never the leader's own objects, never shared mutable state.
-  if (flight) flight.settle({ kind: 'ok', entry: frozenCopy(entry), degraded: reason === 'degraded answer' });
-  if (reason !== undefined) {
+  const storing = reason === undefined;
+  let json: string | undefined;
+  if (flight ? storing || flight.followers > 0 : storing && rt.store.setSerialized !== undefined) {
+    try {
+      json = pending.json();
+    } catch (error) {
+      // An answer JSON cannot carry: nothing to store or share; followers start over.
+      rt.counters.storeErrors++;
+      if (flight) flights!.end(key, flight, { kind: 'abandoned' });
+      publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+      return;
+    }
+  }
+  if (flight) {
+    if (json === undefined) flight.settle({ kind: 'abandoned' }); // no follower: nobody to hand it to
+    else flight.settle({ kind: 'ok', entry: shared(json), degraded: reason === 'degraded answer' });
+  }
+  if (!storing) {
     if (flight) flights!.close(key, flight);
     publish('lifeline:cache', () => ({ ctx, key, status: 'not-stored', reason }));
     return;
   }
   // The flight stays joinable until the write lands, so no identical request slips in between.
-  void write(rt, ctx, key, entry).finally(() => {
+  void write(rt, ctx, key, pending, json).finally(() => {
     if (flight) flights!.close(key, flight);
   });
 }
 
-async function write(rt: MissRuntime, ctx: Context, key: string, entry: CacheEntry): Promise<void> {
+/** The entry in `json`, parsed on the first call into one frozen object every later call shares. */
+function shared(json: string): () => CacheEntry {
+  let entry: CacheEntry | undefined;
+  return () => (entry ??= parseFrozen(json));
+}
+
+async function write(rt: MissRuntime, ctx: Context, key: string, pending: PendingEntry, json: string | undefined): Promise<void> {
+  const store = rt.store;
+  const ttlMs = rt.ttlMs + rt.staleIfErrorMs;
   try {
-    await rt.store.set(key, entry, rt.ttlMs + rt.staleIfErrorMs);
+    if (store.setSerialized !== undefined) await store.setSerialized(key, json ?? pending.json(), ttlMs);
+    else await store.set(key, pending.entry(), ttlMs);
     rt.counters.stored++;
     publish('lifeline:cache', () => ({ ctx, key, status: 'stored' }));
   } catch (error) {

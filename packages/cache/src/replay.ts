@@ -2,11 +2,47 @@
  * Recording a stream as it passes, and replaying recorded chunks.
  * @module
  */
-import { ResponseAssembler, responseToChunks, type ChatChunk, type ChatResponse } from '@lifeline/core';
+import { ResponseAssembler, responseToChunks, type ChatChunk, type ChatResponse, type FinishReason } from '@lifeline/core';
 import { type CacheEntry, deepFreeze } from './entry.js';
 
-/** How a recorded stream ended. `parts` are the chunks' JSON, captured before each was yielded. */
-export type RecordingEnd = { kind: 'complete'; parts: string[] } | { kind: 'error'; error: unknown } | { kind: 'stopped' };
+/**
+ * A stream as it was recorded: each chunk's JSON captured before the consumer saw it, plus what
+ * the miss path needs to judge and label the answer (finish reason per choice, first model),
+ * read from the same untouched chunks. No chunk is parsed back or frozen: the recording becomes
+ * one entry JSON when it is stored.
+ */
+export class Recording {
+  /** Each chunk's JSON, in order. */
+  readonly parts: string[] = [];
+  /** The first chunk's `model`. */
+  model: string | undefined;
+  readonly #finishes = new Map<number, FinishReason | null>();
+
+  /** Captures `chunk` (call it before passing the chunk on). */
+  push(chunk: ChatChunk): void {
+    if (this.parts.length === 0) this.model = chunk.model;
+    this.parts.push(JSON.stringify(chunk));
+    if (!Array.isArray(chunk.choices)) return;
+    for (const choice of chunk.choices) {
+      const index = choice.index ?? 0;
+      if (choice.finish_reason) this.#finishes.set(index, choice.finish_reason);
+      else if (!this.#finishes.has(index)) this.#finishes.set(index, null);
+    }
+  }
+
+  /** The finish reason of each choice seen (`null` for a choice that never finished). */
+  finishes(): Array<FinishReason | null> {
+    return [...this.#finishes.values()];
+  }
+
+  /** The chunks as one JSON array. */
+  json(): string {
+    return `[${this.parts.join(',')}]`;
+  }
+}
+
+/** How a recorded stream ended. */
+export type RecordingEnd = { kind: 'complete'; recording: Recording } | { kind: 'error'; error: unknown } | { kind: 'stopped' };
 
 /**
  * Wraps `source` so that every chunk is passed on at once (no buffering, no added latency)
@@ -15,25 +51,20 @@ export type RecordingEnd = { kind: 'complete'; parts: string[] } | { kind: 'erro
  * the consumer mutates the chunks it receives.
  */
 export async function* recordStream(source: AsyncIterable<ChatChunk>, onEnd: (end: RecordingEnd) => void): AsyncGenerator<ChatChunk> {
-  const parts: string[] = [];
+  const recording = new Recording();
   let end: RecordingEnd | undefined;
   try {
     for await (const chunk of source) {
-      parts.push(JSON.stringify(chunk));
+      recording.push(chunk);
       yield chunk;
     }
-    end = { kind: 'complete', parts };
+    end = { kind: 'complete', recording };
   } catch (error) {
     end = { kind: 'error', error };
     throw error;
   } finally {
     onEnd(end ?? { kind: 'stopped' });
   }
-}
-
-/** Parses captured chunk JSON back into one frozen array. */
-export function chunksFromParts(parts: readonly string[]): ChatChunk[] {
-  return deepFreeze(JSON.parse(`[${parts.join(',')}]`) as ChatChunk[]);
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

@@ -4,6 +4,7 @@ import { chatChunk as chunk, flush, textChunks } from '@lifeline/testing';
 import { textResponse } from '../test/fixtures.js';
 import { PRICE_PER_TOKEN } from '../test/fake-meter.js';
 import { collect, deferred, rejection, req, setup, TTL } from '../test/setup.js';
+import { memoryStore, type CacheStore } from './index.js';
 
 describe('single-flight', () => {
   it('100 concurrent identical misses make 1 upstream request', async () => {
@@ -110,6 +111,33 @@ describe('single-flight', () => {
     expect(follower!.meta.cache).toBe('coalesced');
     expect(follower!.response.choices[0]!.finish_reason).toBe('length');
     expect(c.stats().entries).toBe(0);
+    expect(adapter.calls).toHaveLength(1);
+  });
+
+  it('a request arriving while the answer is being written joins the flight: a frozen copy, not the leader objects', async () => {
+    const memory = memoryStore();
+    const landed = deferred();
+    const store: CacheStore = {
+      get: (key) => memory.get(key),
+      set: () => Promise.reject(new Error('unused')),
+      setSerialized: (key, json, ttlMs) => landed.promise.then(() => memory.setSerialized(key, json, ttlMs)),
+      delete: (key) => memory.delete(key),
+    };
+    const { client, adapter, cache: c } = setup({ cache: { store } });
+    const leader = await client.chat(req);
+    leader.response.choices[0]!.message.content = 'edited by the leader caller';
+    const late = [client.chat(req), client.chat(req)];
+    await flush();
+    expect(c.stats().inFlight).toBe(1);
+    const [a, b] = await Promise.all(late);
+    expect([a!.meta.cache, b!.meta.cache]).toEqual(['coalesced', 'coalesced']);
+    expect(a!.response.choices[0]!.message.content).toBe('Hello world');
+    expect(a!.response).toBe(b!.response); // one frozen copy shared by the followers
+    expect(Object.isFrozen(a!.response.choices[0]!.message)).toBe(true);
+    landed.resolve();
+    await flush();
+    expect(c.stats()).toMatchObject({ inFlight: 0, entries: undefined, stored: 1 });
+    expect((await client.chat(req)).meta.cache).toBe('hit');
     expect(adapter.calls).toHaveLength(1);
   });
 

@@ -7,13 +7,14 @@ import type { CacheEntry } from './entry.js';
 
 /**
  * How a leader's call ended, as its followers see it:
- * - `ok` — the answer (a frozen copy shared by all followers), stored or not;
+ * - `ok` — the answer, stored or not: `entry()` parses it from the JSON captured when the leader
+ *   finished (on the first call only) into one frozen copy shared by all followers;
  * - `error` — the leader's call failed: each follower gets the same error;
  * - `abandoned` — the leader's own caller cancelled (abort, its own deadline, stopped reading a
  *   stream): that is no verdict on the request, so the followers start over and one of them leads.
  */
 export type FlightOutcome =
-  | { kind: 'ok'; entry: CacheEntry; degraded: boolean }
+  | { kind: 'ok'; entry: () => CacheEntry; degraded: boolean }
   | { kind: 'error'; error: unknown }
   | { kind: 'abandoned' };
 
@@ -23,6 +24,7 @@ export class Flight {
   readonly outcome: Promise<FlightOutcome>;
   #resolve!: (outcome: FlightOutcome) => void;
   #settled = false;
+  #followers = 0;
 
   constructor() {
     this.outcome = new Promise<FlightOutcome>((resolve) => {
@@ -33,6 +35,11 @@ export class Flight {
   /** True once the outcome is known. */
   get settled(): boolean {
     return this.#settled;
+  }
+
+  /** How many callers have waited on this flight (including any that stopped waiting). */
+  get followers(): number {
+    return this.#followers;
   }
 
   /** Records the outcome; later calls are ignored. Returns whether this call settled it. */
@@ -49,6 +56,7 @@ export class Flight {
    */
   join(signal: AbortSignal): Promise<FlightOutcome> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
+    this.#followers++;
     return new Promise<FlightOutcome>((resolve, reject) => {
       const onAbort = (): void => reject(abortReason(signal));
       signal.addEventListener('abort', onAbort, { once: true });

@@ -1,6 +1,6 @@
 /**
  * The store interface: where cache entries live. A memory store ships here; a Redis store
- * implements the same four members elsewhere.
+ * implements the same members elsewhere.
  * @module
  */
 import type { CacheEntry } from './entry.js';
@@ -18,14 +18,18 @@ export interface StoreStats {
  * rejected `get` as a miss and a rejected `set` as "not stored" (and publishes the error on
  * `lifeline:cache`), so a store outage never fails a call.
  *
- * Contract: `set` must not keep references into the entry it is given (copy or serialise it),
- * and `get` may return a shared object that callers must not mutate (the memory store freezes it).
+ * Contract: `set` must not keep references into the entry it is given (copy or serialise it
+ * before it returns or first awaits), and `get` may return a shared object that callers must not
+ * mutate (the memory store freezes it). A store that keeps entries as text should also implement
+ * `setSerialized`: the cache then hands it the entry's JSON, which it has made anyway, and never
+ * makes the store serialise the same entry again.
  *
  * @example
  * ```ts
  * const store: CacheStore = {
  *   async get(key) { const s = await redis.get(key); return s ? JSON.parse(s) : undefined; },
  *   async set(key, entry, ttlMs) { await redis.set(key, JSON.stringify(entry), 'PX', ttlMs); },
+ *   async setSerialized(key, json, ttlMs) { await redis.set(key, json, 'PX', ttlMs); },
  *   async delete(key) { await redis.del(key); },
  * };
  * ```
@@ -35,6 +39,12 @@ export interface CacheStore {
   get(key: string): Promise<CacheEntry | undefined>;
   /** Stores `entry` under `key` for `ttlMs` milliseconds (fresh time plus the stale window). */
   set(key: string, entry: CacheEntry, ttlMs: number): Promise<void>;
+  /**
+   * Optional fast path: stores the entry whose JSON is `json` (exactly `JSON.stringify` of a
+   * {@link CacheEntry}) under `key` for `ttlMs` milliseconds. When present, the cache calls it
+   * instead of `set`; `get` must then return that entry (parsed), like after `set`.
+   */
+  setSerialized?(key: string, json: string, ttlMs: number): Promise<void>;
   /** Removes the entry under `key`, if any. */
   delete(key: string): Promise<void>;
   /** Current size, when the store can tell cheaply and synchronously. */

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { textChunks } from '@lifeline/testing';
+import type { ChunksEntry, ResponseEntry } from './entry.js';
+import { type EntryTail, pendingChunks, pendingResponse } from './pending.js';
+import { Recording } from './replay.js';
+import { textResponse, toolCallChunks } from '../test/fixtures.js';
+
+const tails: EntryTail[] = [
+  { createdAt: 1_000, expiresAt: 61_000, staleUntil: 61_000 },
+  { createdAt: 1_000, expiresAt: 61_000, staleUntil: 121_000, provider: 'openai', model: 'gpt-4.1', costUsd: 0.00012 },
+];
+
+describe('pendingResponse', () => {
+  it.each(tails)('writes exactly JSON.stringify of the entry (%j)', (tail) => {
+    const response = textResponse('Hello');
+    const pending = pendingResponse(response, tail);
+    const entry: ResponseEntry = { v: 1, kind: 'response', response, ...tail };
+    expect(pending.json()).toBe(JSON.stringify(entry));
+    expect(pending.entry()).toEqual(entry);
+  });
+
+  it('captures the answer at the first json() call: later edits to the response do not reach it', () => {
+    const response = textResponse('original');
+    const pending = pendingResponse(response, tails[0]!);
+    const json = pending.json();
+    response.choices[0]!.message.content = 'edited';
+    expect(pending.json()).toBe(json);
+    expect(json).toContain('"content":"original"');
+  });
+
+  it('hands a store without setSerialized the caller objects themselves (the store copies them)', () => {
+    const response = textResponse('Hello');
+    const entry = pendingResponse(response, tails[0]!).entry() as ResponseEntry;
+    expect(entry.response).toBe(response);
+  });
+
+  it('throws what JSON.stringify throws for an answer JSON cannot carry', () => {
+    const response = { ...textResponse('Hello'), extra: 1n };
+    expect(() => pendingResponse(response, tails[0]!).json()).toThrow(TypeError);
+  });
+});
+
+describe('pendingChunks', () => {
+  function record(chunks: ReturnType<typeof textChunks>): Recording {
+    const recording = new Recording();
+    for (const c of chunks) recording.push(c);
+    return recording;
+  }
+
+  it.each(tails)('splices the captured chunk JSON into exactly JSON.stringify of the entry (%j)', (tail) => {
+    const chunks = toolCallChunks();
+    const pending = pendingChunks(record(chunks), tail);
+    const entry: ChunksEntry = { v: 1, kind: 'chunks', chunks, ...tail };
+    expect(pending.json()).toBe(JSON.stringify(entry));
+    expect(pending.entry()).toEqual(entry);
+    expect(pending.entry()).not.toBe(pending.entry()); // a fresh object for each store that asks
+  });
+
+  it('keeps what each chunk was when it passed, whatever the consumer does to it afterwards', () => {
+    const chunks = textChunks(['Paris']);
+    const recording = record(chunks);
+    chunks[1]!.choices[0]!.delta.content = 'London';
+    const entry = pendingChunks(recording, tails[0]!).entry() as ChunksEntry;
+    expect(entry.chunks[1]!.choices[0]!.delta.content).toBe('Paris');
+  });
+});
+
+describe('Recording', () => {
+  it('notes the first model and the finish reason of each choice as chunks pass', () => {
+    const chunks = textChunks(['a', 'b'], { model: 'gpt-4.1' });
+    const recording = new Recording();
+    recording.push(chunks[0]!);
+    expect(recording.model).toBe('gpt-4.1');
+    expect(recording.finishes()).toEqual([null]);
+    for (const c of chunks.slice(1)) recording.push(c);
+    expect(recording.finishes()).toEqual(['stop']);
+    expect(recording.parts).toHaveLength(chunks.length);
+    expect(JSON.parse(recording.json())).toEqual(chunks);
+  });
+
+  it('reports no choices for a stream that carried none', () => {
+    expect(new Recording().finishes()).toEqual([]);
+  });
+});

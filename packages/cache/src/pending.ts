@@ -1,0 +1,79 @@
+/**
+ * An answer on its way into the cache: its entry is serialised at most once, and only when a
+ * store or a follower needs it.
+ * @module
+ */
+import type { ChatResponse } from '@lifeline/core';
+import { type CacheEntry, ENTRY_VERSION } from './entry.js';
+import type { Recording } from './replay.js';
+
+/** The fields of an entry after `v`, `kind` and the answer, in the order they are written. */
+export interface EntryTail {
+  createdAt: number;
+  expiresAt: number;
+  staleUntil: number;
+  provider?: string;
+  model?: string;
+  costUsd?: number;
+}
+
+/** An answer about to be stored or handed to followers. */
+export interface PendingEntry {
+  /**
+   * The entry's JSON — exactly `JSON.stringify(entry())` — made on the first call (the answer is
+   * captured at that moment) and returned as is afterwards.
+   * @throws whatever `JSON.stringify` throws for an answer it cannot serialise
+   */
+  json(): string;
+  /** The entry as an object, for a store without `setSerialized` (it may reference the caller's objects: the store copies it). */
+  entry(): CacheEntry;
+}
+
+class ResponsePending implements PendingEntry {
+  #json: string | undefined;
+  readonly #response: ChatResponse;
+  readonly #tail: EntryTail;
+
+  constructor(response: ChatResponse, tail: EntryTail) {
+    this.#response = response;
+    this.#tail = tail;
+  }
+
+  entry(): CacheEntry {
+    return { v: ENTRY_VERSION, kind: 'response', response: this.#response, ...this.#tail };
+  }
+
+  json(): string {
+    return (this.#json ??= JSON.stringify(this.entry()));
+  }
+}
+
+class ChunksPending implements PendingEntry {
+  #json: string | undefined;
+  readonly #recording: Recording;
+  readonly #tail: EntryTail;
+
+  constructor(recording: Recording, tail: EntryTail) {
+    this.#recording = recording;
+    this.#tail = tail;
+  }
+
+  entry(): CacheEntry {
+    return JSON.parse(this.json()) as CacheEntry;
+  }
+
+  /** Spliced from the chunk JSON captured while the stream passed: no chunk is serialised twice. */
+  json(): string {
+    return (this.#json ??= `{"v":${ENTRY_VERSION},"kind":"chunks","chunks":${this.#recording.json()},${JSON.stringify(this.#tail).slice(1)}`);
+  }
+}
+
+/** A JSON answer about to be stored; the response stays the caller's own object until `json()` captures it. */
+export function pendingResponse(response: ChatResponse, tail: EntryTail): PendingEntry {
+  return new ResponsePending(response, tail);
+}
+
+/** A recorded stream about to be stored. */
+export function pendingChunks(recording: Recording, tail: EntryTail): PendingEntry {
+  return new ChunksPending(recording, tail);
+}
