@@ -48,10 +48,7 @@ describe('malformed HTTP on a raw socket', () => {
     expect(health.status).toBe(200);
   });
 
-  // Known gap (reported to the lead): Node's HTTP parser errors reach Fastify's default
-  // clientError handler, whose body is {"error":"Bad Request","message":"Client Error","statusCode":400}.
-  // When the gateway sets its own clientErrorHandler, this starts passing: turn it into `it`.
-  it.fails('answers malformed HTTP with an OpenAI-shaped error body', async () => {
+  it('answers malformed HTTP with an OpenAI-shaped error body', async () => {
     const answer = await raw(cases[0]!);
     const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
     expect(isOpenAIError(JSON.parse(body))).toBe(true);

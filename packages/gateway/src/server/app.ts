@@ -3,16 +3,26 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { AbortError, redactSecrets } from '@lifeline/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
+import { batchedDestination } from './log-destination.js';
+import { malformedRequestAnswer } from './malformed-request.js';
 import { chatRoutes } from './routes/chat.js';
 import { infoRoutes } from './routes/info.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
 /** Log redaction paths: credentials never reach a log line. */
 export const REDACT_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'apiKey', '*.apiKey', '*.*.apiKey'];
+
+/**
+ * A body that JSON.parse would give a `__proto__` key (literal or `\u`-escaped): only those take
+ * the slower parse that drops it (the same test as Fastify's secure-json-parse).
+ */
+const PROTO_KEY = /"(?:_|\\u005[Ff])(?:_|\\u005[Ff])(?:p|\\u0070)(?:r|\\u0072)(?:o|\\u006[Ff])(?:t|\\u0074)(?:o|\\u006[Ff])(?:_|\\u005[Ff])(?:_|\\u005[Ff])"\s*:/;
+const dropProto = (key: string, value: unknown) => (key === '__proto__' ? undefined : value);
 
 /** Logger settings of {@link buildApp}: a pino level, or your own pino-compatible logger. */
 export type LoggerSetting = { level: string } | { instance: FastifyBaseLogger };
@@ -24,13 +34,17 @@ export type LoggerSetting = { level: string } | { instance: FastifyBaseLogger };
  * @param logger - level or logger instance
  */
 export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInstance {
+  const destination = 'level' in logger && logger.level !== 'silent' ? batchedDestination() : undefined;
   const app = Fastify({
-    ...('instance' in logger ? { loggerInstance: logger.instance } : { logger: { level: logger.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } } }),
+    ...('instance' in logger
+      ? { loggerInstance: logger.instance }
+      : { logger: { level: logger.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(destination && { stream: destination }) } }),
     bodyLimit: ctx.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),
+    clientErrorHandler: answerClientError,
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, useDefaults: false } },
   }) as unknown as FastifyInstance;
 
@@ -39,24 +53,40 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     const text = body as string;
     if (text.trim() === '') return done(new HttpError(400, 'The request body is empty: send a JSON object', 'invalid_request_error', null, 'invalid_json'), undefined);
     try {
-      done(null, JSON.parse(text, (key, value: unknown) => (key === '__proto__' ? undefined : value)));
+      done(null, PROTO_KEY.test(text) ? JSON.parse(text, dropProto) : JSON.parse(text));
     } catch (err) {
       done(new HttpError(400, `The request body is not valid JSON: ${(err as Error).message}`, 'invalid_request_error', null, 'invalid_json'), undefined);
     }
   });
 
-  app.addHook('onRequest', async (req, reply) => {
+  // One callback-style hook (no promise per request): request state, in-flight tracking, auth.
+  app.addHook('onRequest', (req, reply, done) => {
     const state = requestState(ctx, req);
-    ctx.metrics.inflight.inc();
+    ctx.inflight.add(state);
     reply.raw.once('close', () => {
-      ctx.metrics.inflight.dec();
+      ctx.inflight.delete(state);
       if (!reply.raw.writableFinished) state.controller.abort(new AbortError('The client closed the connection before the answer was complete'));
       if (ctx.state.draining) setImmediate(() => app.server.closeIdleConnections());
     });
-    void reply.header('x-request-id', String(req.id));
+    void reply.header('x-request-id', req.id);
     const config = req.routeOptions.config as { public?: boolean } | undefined;
-    if (config?.public !== true) state.key = ctx.authenticate(req.headers.authorization);
+    if (config?.public !== true) {
+      try {
+        state.key = ctx.authenticate(req.headers.authorization);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+    }
+    done();
   });
+  // Start writing buffered log lines at close (without waiting: a stdout nobody reads must not hold up shutdown).
+  if (destination) {
+    app.addHook('onClose', (_app, done) => {
+      destination.flush();
+      done();
+    });
+  }
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const mapped = frameworkError(error, ctx) ?? toErrorResponse(error, ctx.secrets());
@@ -72,6 +102,23 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   chatRoutes(app, ctx);
   infoRoutes(app, ctx);
   return app;
+}
+
+/**
+ * A request Node's HTTP parser rejects (bad request line or header, headers too large, timeout)
+ * never reaches a route: answer it in the OpenAI error shape and close the socket.
+ */
+function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ code: error.code, reason: (error as { reason?: string }).reason }, 'malformed HTTP request');
+  // Bytes of an answer already on the wire would be corrupted by a second one (as Node's own handler).
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  socket.end(malformedRequestAnswer(error), () => socket.destroy());
 }
 
 /** Fastify's own errors (schema, body size, media type) in the OpenAI shape; `undefined` for the rest. */

@@ -35,6 +35,8 @@ export interface ServerContext {
   state: { listening: boolean; draining: boolean; startedAt: number };
   /** Per-request state. */
   requests: WeakMap<FastifyRequest, RequestState>;
+  /** Requests being served (until their connection closes): the in-flight gauge, and what shutdown aborts. */
+  inflight: Set<RequestState>;
 }
 
 /** The state of `req` (set by the `onRequest` hook). */

@@ -14,7 +14,7 @@ import { buildPipeline, type BuildPipelineOptions } from '../pipeline/from-confi
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
-import type { ServerContext } from './context.js';
+import type { RequestState, ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { ProviderStats } from './stats.js';
 import { awaitStore, logStore, watchStore } from './store-log.js';
@@ -109,10 +109,11 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     requestTimeoutMs = config.timeouts.totalMs;
   }
 
+  const inflight = new Set<RequestState>();
   const ctx: ServerContext = {
     pipeline,
     authenticate: createAuthenticator(keys),
-    metrics: createMetrics(pipeline),
+    metrics: createMetrics(pipeline, () => inflight.size),
     stats: new ProviderStats(() => pipeline.secrets?.() ?? []),
     requestTimeoutMs,
     defaultModel: server.defaultModel,
@@ -120,16 +121,10 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     secrets: () => pipeline.secrets?.() ?? [],
     state: { listening: false, draining: false, startedAt: Date.now() },
     requests: new WeakMap(),
+    inflight,
   };
   for (const p of pipeline.providers?.() ?? []) ctx.stats.declare(p.name);
   const app = buildApp(ctx, runtime.logger ? { instance: runtime.logger } : { level: runtime.logLevel ?? server.logLevel });
-  const inflight = new Set<AbortController>();
-  app.addHook('onRequest', async (req, reply) => {
-    const controller = ctx.requests.get(req)?.controller;
-    if (!controller) return;
-    inflight.add(controller);
-    reply.raw.once('close', () => inflight.delete(controller));
-  });
   if (keys.length === 0) app.log.warn('auth is off: no gateway keys configured (auth.keys), every request is accepted');
   logStore(pipeline, app.log);
   let unwatch: (() => void) | undefined;
@@ -160,7 +155,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
       ctx.state.draining = true;
       unwatch?.();
       const deadline = setTimeout(() => {
-        for (const c of inflight) c.abort(new AbortError('The gateway is shutting down'));
+        for (const s of inflight) s.controller.abort(new AbortError('The gateway is shutting down'));
         setImmediate(() => app.server.closeAllConnections());
       }, server.shutdownTimeoutMs);
       deadline.unref();

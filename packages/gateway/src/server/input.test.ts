@@ -4,8 +4,9 @@ import { scriptedAdapter } from '@lifeline/testing';
 import { hello, post, startHarness, type Harness } from '../../test/harness.js';
 
 let h: Harness;
+const adapter = scriptedAdapter();
 beforeAll(async () => {
-  h = await startHarness({ adapter: scriptedAdapter(), server: { bodyLimitBytes: 4096 } });
+  h = await startHarness({ adapter, server: { bodyLimitBytes: 4096 } });
 });
 afterAll(() => h.close());
 
@@ -81,6 +82,19 @@ describe('bad input gets a status and a message a user can act on', () => {
     const res = await chat('{"model":"fake-model","messages":[{"role":"user","content":"Hi"}],"__proto__":{"polluted":true}}');
     expect(res.status).toBe(200);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    ['literal', '"__proto__"'],
+    ['escaped', '"\\u005f_pr\\u006Fto__"'],
+    ['nested, spaced', '"metadata":{"__proto__" :{"polluted":true}},"x"'],
+  ])('drops %s __proto__ keys before the request goes upstream', async (_name, key) => {
+    const res = await chat(`{"model":"fake-model","messages":[{"role":"user","content":"Hi"}],${key}:{"polluted":true}}`);
+    expect(res.status).toBe(200);
+    const forwarded = adapter.calls.at(-1)!.request as unknown as Record<string, unknown>;
+    expect(Object.hasOwn(forwarded, '__proto__')).toBe(false);
+    if (forwarded.metadata) expect(Object.hasOwn(forwarded.metadata as object, '__proto__')).toBe(false);
+    expect(forwarded.messages).toEqual([{ role: 'user', content: 'Hi' }]);
   });
 
   it('is still healthy and answering after all of the above', async () => {

@@ -28,7 +28,6 @@ export interface GatewayMetrics {
   readonly registry: Registry;
   /** Records a finished request (and its upstream attempts). */
   observe(o: RequestObservation): void;
-  inflight: Gauge;
 }
 
 /**
@@ -37,9 +36,10 @@ export interface GatewayMetrics {
  * state store, its connection state and per-store call counters.
  *
  * @param pipeline - read at scrape time for breaker states and cache size
+ * @param inflight - requests being served, read at scrape time
  * @returns the metrics, on their own registry
  */
-export function createMetrics(pipeline: GatewayPipeline): GatewayMetrics {
+export function createMetrics(pipeline: GatewayPipeline, inflight: () => number = () => 0): GatewayMetrics {
   const registry = new Registry();
   const registers = [registry];
   const models = new Set<string>();
@@ -61,7 +61,14 @@ export function createMetrics(pipeline: GatewayPipeline): GatewayMetrics {
   const latency = new Histogram({ name: 'lifeline_request_duration_seconds', help: 'Request latency through the pipeline', labelNames: ['provider', 'model', 'stream'], buckets: LATENCY_BUCKETS, registers });
   const attemptLatency = new Histogram({ name: 'lifeline_upstream_duration_seconds', help: 'Upstream attempt latency', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
   const ttft = new Histogram({ name: 'lifeline_time_to_first_token_seconds', help: 'Streams: time to the first content token', labelNames: ['provider', 'model'], buckets: TTFT_BUCKETS, registers });
-  const inflight = new Gauge({ name: 'lifeline_inflight_requests', help: 'Requests being served', registers });
+  new Gauge({
+    name: 'lifeline_inflight_requests',
+    help: 'Requests being served',
+    registers,
+    collect() {
+      this.set(inflight());
+    },
+  });
   new Gauge({
     name: 'lifeline_breaker_state',
     help: 'Circuit breaker state per key: 0 closed, 1 half-open, 2 open, 3 isolated',
@@ -122,5 +129,5 @@ export function createMetrics(pipeline: GatewayPipeline): GatewayMetrics {
     if (meta.timeToFirstTokenMs !== undefined) ttft.observe({ provider, model: m }, meta.timeToFirstTokenMs / 1000);
   }
 
-  return { registry, observe, inflight };
+  return { registry, observe };
 }

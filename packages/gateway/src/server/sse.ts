@@ -1,9 +1,10 @@
 /**
  * Writing a Lifeline stream as OpenAI-style server-sent events.
  *
- * Wire format: `data: <chunk>` events flushed as they arrive; then `: lifeline <json>` (a comment,
- * skipped by SDKs, carrying the final cost and route) and `data: [DONE]`; the same final
- * `x-lifeline-*` values are also sent as HTTP trailers. A stream that breaks ends with
+ * Wire format: `data: <chunk>` events flushed as they arrive (the first at once, with the head;
+ * then those that arrive together, in one write); then `: lifeline <json>` (a comment, skipped by
+ * SDKs, carrying the final cost and route) and `data: [DONE]`; the same final `x-lifeline-*`
+ * values are also sent as HTTP trailers. A stream that breaks ends with
  * `data: {"error":{…}}` and no `[DONE]`, which the official SDKs raise as an error.
  * @module
  */
@@ -11,6 +12,7 @@ import type { ServerResponse } from 'node:http';
 import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
 import { AbortError } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
+import { EventWriter } from './event-writer.js';
 import { formatUsd, summarize } from './meta.js';
 
 /** Options of {@link writeEventStream}. */
@@ -27,20 +29,6 @@ export interface EventStreamOptions {
 export type StreamOutcome = { ok: true; meta: Meta } | { ok: false; error: unknown; meta: Meta };
 
 const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
-
-function write(res: ServerResponse, data: string): Promise<void> | undefined {
-  if (res.destroyed || res.writableEnded) throw new AbortError('The client disconnected during the stream');
-  if (res.write(data)) return undefined;
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
 
 /** The chunk as the caller asked for it: usage removed unless `include_usage`; `undefined` to drop it. */
 export function shapeChunk(chunk: ChatChunk, includeUsage: boolean): ChatChunk | undefined {
@@ -79,7 +67,8 @@ export async function writeEventStream(
     trailer: TRAILERS.join(', '),
     ...options.headers,
   });
-  res.flushHeaders();
+  // No flushHeaders(): the head goes out with the first event, in one write.
+  const out = new EventWriter(res);
   let last: ChatChunk | undefined;
   let sawUsage = false;
   try {
@@ -88,33 +77,33 @@ export async function writeEventStream(
       const shaped = shapeChunk(r.value, options.includeUsage);
       if (!shaped) continue;
       if (shaped.usage) sawUsage = true;
-      await write(res, `data: ${JSON.stringify(shaped)}\n\n`);
+      if (shaped.choices.some((c) => c.finish_reason)) out.finishing();
+      const wait = out.write(`data: ${JSON.stringify(shaped)}\n\n`);
+      if (wait) await wait;
     }
     const { response, meta } = await stream.result;
+    let tail = '';
     if (options.includeUsage && !sawUsage) {
       const usage = response.usage ?? meta.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-      await write(res, `data: ${JSON.stringify(usageChunk(last, usage, response.model))}\n\n`);
+      tail += `data: ${JSON.stringify(usageChunk(last, usage, response.model))}\n\n`;
     }
-    await write(res, `: lifeline ${JSON.stringify(summarize(meta))}\n\n`);
-    await write(res, 'data: [DONE]\n\n');
-    finish(res, meta);
+    tail += `: lifeline ${JSON.stringify(summarize(meta))}\n\ndata: [DONE]\n\n`;
+    if (res.destroyed || res.writableEnded) throw new AbortError('The client disconnected during the stream');
+    out.end(tail, trailersOf(meta));
     return { ok: true, meta };
   } catch (error) {
     void Promise.resolve(it.return?.()).catch(() => {});
     const meta = stream.meta;
     if (!res.destroyed && !res.writableEnded) {
       const { body } = toErrorResponse(error, options.secrets);
-      res.write(`: lifeline ${JSON.stringify(summarize(meta))}\n\n`);
-      res.write(`data: ${JSON.stringify(body)}\n\n`);
-      finish(res, meta);
+      out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\ndata: ${JSON.stringify(body)}\n\n`, trailersOf(meta));
     }
     return { ok: false, error, meta };
   }
 }
 
-function finish(res: ServerResponse, meta: Meta): void {
+function trailersOf(meta: Meta): Record<string, string> {
   const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length), 'x-lifeline-provider': meta.provider ?? 'none' };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
-  res.addTrailers(trailers);
-  res.end();
+  return trailers;
 }

@@ -1,0 +1,101 @@
+/**
+ * Batched writes of server-sent events to a response.
+ * @module
+ */
+import type { ServerResponse } from 'node:http';
+import { AbortError } from '@lifeline/core';
+
+/** Resolves when `res` drained its buffer or closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes events to the socket in batches: the first event goes out at once (with the response
+ * head), then the events written during one event-loop turn are joined and written together at
+ * the end of that turn (`setImmediate`: no timer, no added wait when the loop is idle). One
+ * chunked-encoding frame and one socket write per batch instead of one per event.
+ * @example
+ * ```ts
+ * const out = new EventWriter(res);
+ * for await (const chunk of stream) {
+ *   const wait = out.write(`data: ${JSON.stringify(chunk)}\n\n`);
+ *   if (wait) await wait; // the socket buffer is full
+ * }
+ * out.end('data: [DONE]\n\n', { 'x-lifeline-attempts': '1' });
+ * ```
+ */
+export class EventWriter {
+  readonly #res: ServerResponse;
+  #pending = '';
+  #scheduled = false;
+  #started = false;
+  #finishing = false;
+  #held = false;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+
+  /**
+   * Queues `data`; returns a promise when the caller must wait for the socket to drain.
+   * @throws {@link AbortError} when the client is gone
+   */
+  write(data: string): Promise<void> | undefined {
+    const res = this.#res;
+    if (res.destroyed || res.writableEnded) throw new AbortError('The client disconnected during the stream');
+    if (!this.#started) {
+      this.#started = true;
+      return res.write(data) ? undefined : drained(res);
+    }
+    this.#pending += data;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(flushWriter, this);
+    }
+    return res.writableNeedDrain ? drained(res) : undefined;
+  }
+
+  /**
+   * The stream's last chunk was written: the end (`[DONE]`, trailers) usually follows within a
+   * turn, so the last batch waits one more turn (at most) to go out with it in one write.
+   */
+  finishing(): void {
+    this.#finishing = true;
+  }
+
+  /** Writes what is queued (the scheduled turn). */
+  flush(): void {
+    if (this.#finishing && !this.#held && this.#pending !== '') {
+      this.#held = true;
+      setImmediate(flushWriter, this);
+      return;
+    }
+    this.#scheduled = false;
+    const res = this.#res;
+    if (this.#pending === '' || res.destroyed || res.writableEnded) return;
+    const data = this.#pending;
+    this.#pending = '';
+    res.write(data);
+  }
+
+  /** Ends the response with what is queued, then `data`, then `trailers`. */
+  end(data: string, trailers: Record<string, string>): void {
+    const body = this.#pending + data;
+    this.#pending = '';
+    this.#res.addTrailers(trailers);
+    this.#res.end(body);
+  }
+}
+
+function flushWriter(writer: EventWriter): void {
+  writer.flush();
+}
