@@ -9,8 +9,8 @@ import { classifyError, httpError } from '../http/errors.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { extractProviderError } from '../http/provider-error.js';
-import { parseRateLimit } from '../http/rate-limit-headers.js';
-import { headerValue, jsonBody, send, type SendResponse } from '../http/send.js';
+import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
+import { exchange } from '../http/exchange.js';
 import { SseReader } from '../http/sse.js';
 import { guardBody } from './guard.js';
 import { resolveAnthropicOptions, type AnthropicOptions } from './options.js';
@@ -19,7 +19,6 @@ import { fromAnthropicMessage, isAnthropicMessage } from './response.js';
 import { AnthropicStreamTranslator } from './stream.js';
 
 /** Error bodies are read up to this size. */
-const MAX_ERROR_BYTES = 64 * 1024;
 const RESERVED_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-type', 'accept', 'content-length']);
 
 /**
@@ -57,21 +56,16 @@ export function anthropic(options: AnthropicOptions): Adapter {
 
   async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
     const body = jsonBody(toAnthropicRequest(request, { provider: name, defaultMaxTokens: o.defaultMaxTokens, stream }));
-    const res = await send(pool, {
+    return exchange(pool, {
       url,
       headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
       body,
-      signal: call.signal,
+      call,
       provider: name,
       label,
       secrets,
+      toError: (res) => httpError({ provider: name, label, secrets, ...res }),
     });
-    call.onResponse?.({ status: res.status, requestId: res.requestId, rateLimit: parseRateLimit(res.headers) });
-    if (res.status >= 400) {
-      const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_ERROR_BYTES });
-      throw httpError({ provider: name, label, status: res.status, headers: res.headers, body: text, requestId: res.requestId, secrets });
-    }
-    return res;
   }
 
   /** Reads a JSON body that should be a message; an error envelope (even with a 200) or garbage throws. */

@@ -9,8 +9,8 @@ import { guardBody } from '../anthropic/guard.js';
 import { MAX_BODY_BYTES, readText } from '../http/body.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
-import { parseRateLimit } from '../http/rate-limit-headers.js';
-import { headerValue, jsonBody, send, type SendResponse } from '../http/send.js';
+import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
+import { exchange } from '../http/exchange.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
 import { readGeminiEvents } from './reader.js';
@@ -19,7 +19,6 @@ import { fromGeminiResponse, type GeminiResponseContext } from './response.js';
 import { GeminiStreamTranslator } from './stream.js';
 import type { GeminiResponse } from './types.js';
 
-const MAX_ERROR_BYTES = 64 * 1024;
 const RESERVED_HEADERS = new Set(['x-goog-api-key', 'content-type', 'accept', 'content-length']);
 
 /** A tool-call id for a `functionCall` Gemini sent without one: unique, so a later failover to a vendor that requires unique ids still works. */
@@ -69,21 +68,16 @@ export function gemini(options: GeminiOptions): Adapter {
   async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
     const body = jsonBody(toGeminiRequest(request, name));
     const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
-    const res = await send(pool, {
+    return exchange(pool, {
       url: `${o.baseURL}/${o.apiVersion}/${modelPath(request.model)}:${method}`,
       headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
       body,
-      signal: call.signal,
+      call,
       provider: name,
       label,
       secrets,
+      toError: (res) => geminiError({ provider: name, label, secrets, ...res }),
     });
-    call.onResponse?.({ status: res.status, requestId: res.requestId, rateLimit: parseRateLimit(res.headers) });
-    if (res.status >= 400) {
-      const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_ERROR_BYTES });
-      throw geminiError({ provider: name, label, status: res.status, body: text, headers: res.headers, requestId: res.requestId, secrets });
-    }
-    return res;
   }
 
   async function readJson(res: SendResponse, call: AdapterCall): Promise<unknown> {

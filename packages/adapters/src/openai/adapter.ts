@@ -8,11 +8,9 @@ import {
   HttpPool,
   headerValue,
   httpError,
-  parseRateLimit,
   providerLabel,
   readText,
-  release,
-  send,
+  exchange,
   type OriginStats,
   type SendResponse,
 } from '../http/index.js';
@@ -22,7 +20,6 @@ import { parseCompletion, readCompletion } from './response.js';
 import { readChunks } from './stream.js';
 
 /** Largest error body read (the rest is discarded): 64 KiB. */
-const MAX_ERROR_BYTES = 64 * 1024;
 
 /** The adapter {@link openai} returns. */
 export interface OpenAIAdapter extends Adapter {
@@ -67,28 +64,15 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
   const streamHeaders = { ...headers, accept: 'text/event-stream' };
   const base = { provider: o.name, label, secrets: o.secrets, timeouts: pool.options };
 
-  async function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<SendResponse> {
-    const res = await send(pool, {
+  function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<SendResponse> {
+    return exchange(pool, {
+      ...base,
       url: o.url,
       headers: streaming ? streamHeaders : headers,
       body: buildBody(req, streaming, o.includeUsage),
-      signal: call.signal,
-      provider: o.name,
-      label,
-      secrets: o.secrets,
+      call,
+      toError: (res) => httpError({ ...base, ...res }),
     });
-    const rateLimit = parseRateLimit(res.headers);
-    try {
-      call.onResponse?.(rateLimit ? { status: res.status, requestId: res.requestId, rateLimit } : { status: res.status, requestId: res.requestId });
-    } catch (err) {
-      release(res.body);
-      throw err;
-    }
-    if (res.status < 200 || res.status >= 300) {
-      const body = await readText(res.body, { ...base, signal: call.signal, requestId: res.requestId, maxBytes: MAX_ERROR_BYTES });
-      throw httpError({ ...base, status: res.status, headers: res.headers, body, requestId: res.requestId });
-    }
-    return res;
   }
 
   return {

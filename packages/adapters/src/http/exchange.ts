@@ -1,0 +1,48 @@
+/**
+ * One request/response exchange with a provider: send, report the response head, and turn an
+ * error status into the provider's error — the part every adapter shares.
+ * @module
+ */
+import type { AdapterCall } from '@lifeline/core';
+import { readText, release } from './body.js';
+import type { TransportErrorContext } from './transport-error.js';
+import { parseRateLimit } from './rate-limit-headers.js';
+import { send, type SendResponse } from './send.js';
+import type { HttpPool } from './pool.js';
+
+/** Largest error body read from a provider (error envelopes are small; HTML pages are cut). */
+export const MAX_ERROR_BYTES = 64 * 1024;
+
+/** What {@link exchange} sends and how it reports errors. */
+export interface ExchangeInput extends TransportErrorContext {
+  url: string | URL;
+  headers: Record<string, string>;
+  body: string | Uint8Array;
+  call: AdapterCall;
+  /** Builds the error for a non-2xx response from its (bounded) body text. */
+  toError(response: { status: number; headers: SendResponse['headers']; body: string; requestId: string | undefined }): Error;
+}
+
+/**
+ * POSTs `body`, reports the response head through `call.onResponse` (status, request id,
+ * rate-limit headers), and for a status outside 2xx reads the bounded body and throws
+ * `toError(...)`. Resolves with the response whose body is still unread.
+ *
+ * @throws the transport errors of {@link send}, or `toError`'s error
+ */
+export async function exchange(pool: HttpPool, input: ExchangeInput): Promise<SendResponse> {
+  const { call, provider, label, secrets, timeouts } = input;
+  const res = await send(pool, { url: input.url, headers: input.headers, body: input.body, signal: call.signal, provider, label, secrets });
+  const rateLimit = parseRateLimit(res.headers);
+  try {
+    call.onResponse?.(rateLimit ? { status: res.status, requestId: res.requestId, rateLimit } : { status: res.status, requestId: res.requestId });
+  } catch (err) {
+    release(res.body);
+    throw err;
+  }
+  if (res.status < 200 || res.status >= 300) {
+    const body = await readText(res.body, { provider, label, secrets, timeouts, signal: call.signal, requestId: res.requestId, maxBytes: MAX_ERROR_BYTES });
+    throw input.toError({ status: res.status, headers: res.headers, body, requestId: res.requestId });
+  }
+  return res;
+}
