@@ -4,13 +4,12 @@
  * @module
  */
 import { ServerError, responseToChunks, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
-import { MAX_BODY_BYTES, readText } from '../http/body.js';
 import { classifyError, httpError } from '../http/errors.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { extractProviderError } from '../http/provider-error.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
-import { exchange } from '../http/exchange.js';
+import { exchange, readJson } from '../http/exchange.js';
 import { SseReader } from '../http/sse.js';
 import { guardBody } from './guard.js';
 import { resolveAnthropicOptions, type AnthropicOptions } from './options.js';
@@ -70,13 +69,7 @@ export function anthropic(options: AnthropicOptions): Adapter {
 
   /** Reads a JSON body that should be a message; an error envelope (even with a 200) or garbage throws. */
   async function readMessage(res: SendResponse, call: AdapterCall): Promise<ChatResponse> {
-    const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_BODY_BYTES });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new ServerError(`${label}: ${res.status} response is not valid JSON (${text.length} characters)`, { provider: name, status: res.status, requestId: res.requestId });
-    }
+    const parsed = await readJson(res, { provider: name, label, signal: call.signal, secrets });
     if (isAnthropicMessage(parsed)) return fromAnthropicMessage(parsed);
     const info = extractProviderError(parsed);
     if (info) throw classifyError({ provider: name, label, status: res.status, info, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });

@@ -2,7 +2,8 @@
  * Options of {@link anthropic}, their defaults and their validation.
  * @module
  */
-import { ConfigurationError } from '@lifeline/core';
+import { bareBaseURL, checkKeyAndName, describeValue, optionFail } from '../http/options.js';
+import type { ConfigurationError } from '@lifeline/core';
 import type { HttpPoolOptions } from '../http/pool.js';
 
 /** Options of `anthropic()`. Pool and timeout settings ({@link HttpPoolOptions}) apply too. */
@@ -59,11 +60,8 @@ export const ANTHROPIC_DEFAULTS: Readonly<Omit<ResolvedAnthropicOptions, 'apiKey
   headers: {},
 };
 
-function fail(field: string, expected: string, got: string): never {
-  throw new ConfigurationError(`anthropic: ${field} must be ${expected}, got ${got}`);
-}
-
-const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+const fail = optionFail('anthropic');
+const shown = describeValue;
 
 /**
  * Checks options and fills in defaults. A trailing `/` of `baseURL` is dropped.
@@ -72,21 +70,12 @@ const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Strin
 export function resolveAnthropicOptions(options: AnthropicOptions): ResolvedAnthropicOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', String(options));
   const { apiKey, baseURL = ANTHROPIC_DEFAULTS.baseURL, name = ANTHROPIC_DEFAULTS.name, version = ANTHROPIC_DEFAULTS.version, defaultMaxTokens, headers = {} } = options;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string', apiKey === '' ? 'an empty string' : typeof apiKey);
-  if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', shown(name));
+  checkKeyAndName(apiKey, name, fail);
   if (typeof version !== 'string' || version === '') fail('version', 'a non-empty string', shown(version));
   if (defaultMaxTokens !== undefined && (!Number.isInteger(defaultMaxTokens) || defaultMaxTokens < 1)) {
     fail('defaultMaxTokens', 'a positive integer', shown(defaultMaxTokens));
   }
-  let url: URL;
-  try {
-    url = new URL(baseURL);
-  } catch {
-    return fail('baseURL', 'an absolute http(s) URL', shown(baseURL));
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('baseURL', 'an absolute http(s) URL', shown(baseURL));
-  if (url.search || url.hash) fail('baseURL', 'a URL without query or fragment', shown(baseURL));
-  const base = url.href.replace(/\/+$/, '');
+  const base = bareBaseURL(baseURL, fail, 'a URL without query or fragment');
   if (/\/v1$/.test(base)) fail('baseURL', 'the bare origin as in the official SDK (the adapter appends /v1/messages); drop the trailing /v1', shown(baseURL));
   if (typeof headers !== 'object' || headers === null) fail('headers', 'an object of header values', shown(headers));
   return { apiKey, baseURL: base, name, version, defaultMaxTokens, headers: { ...headers } };

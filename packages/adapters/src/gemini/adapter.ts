@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { ServerError, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
-import { MAX_BODY_BYTES, readText } from '../http/body.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
-import { exchange } from '../http/exchange.js';
+import { exchange, readJson } from '../http/exchange.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
 import { readGeminiEvents } from './reader.js';
@@ -80,15 +79,6 @@ export function gemini(options: GeminiOptions): Adapter {
     });
   }
 
-  async function readJson(res: SendResponse, call: AdapterCall): Promise<unknown> {
-    const text = await readText(res.body, { provider: name, label, signal: call.signal, requestId: res.requestId, secrets, maxBytes: MAX_BODY_BYTES });
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new ServerError(`${label}: ${res.status} response is not valid JSON (${text.length} characters)`, { provider: name, status: res.status, requestId: res.requestId });
-    }
-  }
-
   async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
     const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
     const payloads = readGeminiEvents(res.body, {
@@ -110,7 +100,7 @@ export function gemini(options: GeminiOptions): Adapter {
     capabilities: { prefill: false },
     async chat(request, call): Promise<ChatResponse> {
       const res = await open(request, call, false);
-      const body = await readJson(res, call);
+      const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
       if (typeof body === 'object' && body !== null && 'error' in body) {
         throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
       }
@@ -124,7 +114,7 @@ export function gemini(options: GeminiOptions): Adapter {
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
-        const body = await readJson(res, call);
+        const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
         const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
         const chunks = [...translator.push(JSON.stringify(body)), ...translator.end()];
         return (async function* replay() {

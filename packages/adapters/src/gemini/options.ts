@@ -2,7 +2,8 @@
  * Options of {@link gemini}, their defaults and their validation.
  * @module
  */
-import { ConfigurationError } from '@lifeline/core';
+import { bareBaseURL, checkKeyAndName, describeValue, optionFail } from '../http/options.js';
+import type { ConfigurationError } from '@lifeline/core';
 import type { HttpPoolOptions } from '../http/pool.js';
 
 /** Options of `gemini()`. Pool and timeout settings ({@link HttpPoolOptions}) apply too. */
@@ -49,11 +50,8 @@ export const GEMINI_DEFAULTS: Readonly<Omit<ResolvedGeminiOptions, 'apiKey'>> = 
   headers: {},
 };
 
-function fail(field: string, expected: string, got: string): never {
-  throw new ConfigurationError(`gemini: ${field} must be ${expected}, got ${got}`);
-}
-
-const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+const fail = optionFail('gemini');
+const shown = describeValue;
 
 /**
  * Checks options and fills in defaults. A trailing `/` of `baseURL` is dropped.
@@ -62,18 +60,9 @@ const shown = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : Strin
 export function resolveGeminiOptions(options: GeminiOptions): ResolvedGeminiOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', String(options));
   const { apiKey, baseURL = GEMINI_DEFAULTS.baseURL, name = GEMINI_DEFAULTS.name, apiVersion = GEMINI_DEFAULTS.apiVersion, headers = {} } = options;
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string', apiKey === '' ? 'an empty string' : typeof apiKey);
-  if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', shown(name));
+  checkKeyAndName(apiKey, name, fail);
   if (typeof apiVersion !== 'string' || !/^v\d+[a-z0-9]*$/.test(apiVersion)) fail('apiVersion', 'a version segment such as "v1beta" or "v1"', shown(apiVersion));
-  let url: URL;
-  try {
-    url = new URL(baseURL);
-  } catch {
-    return fail('baseURL', 'an absolute http(s) URL', shown(baseURL));
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('baseURL', 'an absolute http(s) URL', shown(baseURL));
-  if (url.search || url.hash) fail('baseURL', 'a URL without query or fragment (the API key goes in a header)', shown(baseURL));
-  const base = url.href.replace(/\/+$/, '');
+  const base = bareBaseURL(baseURL, fail, 'a URL without query or fragment (the API key goes in a header)');
   if (/\/v\d+[a-z0-9]*$/.test(base)) fail('baseURL', `the bare origin as in the official SDK (the adapter appends /${apiVersion}/models/…); drop the trailing version`, shown(baseURL));
   if (typeof headers !== 'object' || headers === null) fail('headers', 'an object of header values', shown(headers));
   return { apiKey, baseURL: base, name, apiVersion, headers: { ...headers } };

@@ -3,8 +3,8 @@
  * error status into the provider's error — the part every adapter shares.
  * @module
  */
-import type { AdapterCall } from '@lifeline/core';
-import { readText, release } from './body.js';
+import { ServerError, type AdapterCall } from '@lifeline/core';
+import { MAX_BODY_BYTES, readText, release } from './body.js';
 import type { TransportErrorContext } from './transport-error.js';
 import { parseRateLimit } from './rate-limit-headers.js';
 import { send, type SendResponse } from './send.js';
@@ -45,4 +45,22 @@ export async function exchange(pool: HttpPool, input: ExchangeInput): Promise<Se
     throw input.toError({ status: res.status, headers: res.headers, body, requestId: res.requestId });
   }
   return res;
+}
+
+/**
+ * Reads a successful response's whole body (bounded by `MAX_BODY_BYTES`) and parses it as JSON.
+ *
+ * @throws `ServerError` when the body is not valid JSON; transport errors of `readText`
+ */
+export async function readJson(res: SendResponse, ctx: TransportErrorContext): Promise<unknown> {
+  const text = await readText(res.body, { ...ctx, requestId: res.requestId, maxBytes: MAX_BODY_BYTES });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ServerError(`${ctx.label}: ${res.status} response is not valid JSON (${text.length} characters)`, {
+      provider: ctx.provider,
+      status: res.status,
+      requestId: res.requestId,
+    });
+  }
 }

@@ -25,4 +25,4 @@ export { parseDuration, parseDate, parseResetAt } from './durations.js';
 export { extractProviderError, parseErrorText, type ProviderErrorInfo } from './provider-error.js';
 export { classifyError, httpError, type ClassifyInput, type HttpErrorInput, type ErrorSource } from './errors.js';
 export { providerLabel } from './label.js';
-export { exchange, MAX_ERROR_BYTES, type ExchangeInput } from './exchange.js';
+export { exchange, readJson, MAX_ERROR_BYTES, type ExchangeInput } from './exchange.js';

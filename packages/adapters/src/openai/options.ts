@@ -2,6 +2,7 @@
  * Options of the OpenAI-compatible adapter, their defaults and their validation.
  * @module
  */
+import { describeValue, optionFail } from '../http/options.js';
 import { ConfigurationError, type AdapterCapabilities } from '@lifeline/core';
 import type { HttpPoolOptions } from '../http/index.js';
 
@@ -87,10 +88,8 @@ export const OPENAI_DEFAULTS = {
 
 const AUTH_HEADERS = new Set(['authorization', 'api-key', 'x-api-key']);
 
-const fail = (field: string, expected: string, got: unknown): never => {
-  const shown = typeof got === 'string' ? JSON.stringify(got) : String(got);
-  throw new ConfigurationError(`openai: ${field} must be ${expected}, got ${shown}`);
-};
+const failWith = optionFail('openai');
+const fail = (field: string, expected: string, got: unknown): never => failWith(field, expected, describeValue(got));
 
 /**
  * Validates `options` and fills in defaults.
