@@ -96,7 +96,8 @@ export class Context {
   get state(): Record<string | symbol, unknown> {
     let state = this.#state;
     if (state === undefined) {
-      const inherited = this.parent?.#state;
+      const parent = this.parent;
+      const inherited = parent === undefined ? undefined : parent.#state;
       state = this.#state = inherited === undefined ? {} : { ...inherited };
     }
     return state;
