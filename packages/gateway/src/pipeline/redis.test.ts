@@ -1,14 +1,16 @@
 /**
- * `store.redis` against a real Redis: `REDIS_URL` when set, else a redis-server started here
- * from PATH on a free port. With neither, these tests FAIL (they never pass silently).
+ * `store.redis` against a real Redis: `REDIS_URL` when set, else a redis-server (or valkey-server)
+ * started here from PATH on a free port. With neither, the whole file is skipped with a line that
+ * says how to run it (`LIFELINE_REQUIRE_REDIS=1`, as in CI, fails instead): see test-support/redis-suites.ts.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { RedisConnection } from '@lifeline/redis';
 import { startMockProvider } from '@lifeline/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redisServerBinary } from '../../../../test-support/redis-suites.js';
 import type { GatewayConfigInput } from '../config/types.js';
 import { redactRedisUrl } from '../config/validate-store.js';
 import { createGateway, type Gateway, type GatewayRuntimeOptions } from '../server/create-gateway.js';
@@ -27,8 +29,8 @@ function freePort(): Promise<number> {
 
 /** A redis-server without persistence on a free port; resolves once it answers. */
 async function startRedisServer(): Promise<{ url: string; stop(): void }> {
-  const bin = process.env.LIFELINE_REDIS_SERVER_BIN || 'redis-server';
-  if (spawnSync(bin, ['--version']).status !== 0) throw new Error(NO_REDIS);
+  const bin = redisServerBinary();
+  if (!bin) throw new Error(NO_REDIS);
   const port = await freePort();
   const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;

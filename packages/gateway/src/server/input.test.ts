@@ -49,6 +49,8 @@ describe('bad input gets a status and a message a user can act on', () => {
     [{ ...hello, model: 42 }, 'model', 'Invalid request: model must be a string, got 42'],
     [{ ...hello, max_tokens: 1.5 }, 'max_tokens', 'Invalid request: max_tokens must be an integer or null, got 1.5'],
     [{ ...hello, stream: 'yes' }, 'stream', 'Invalid request: stream must be a boolean or null, got "yes"'],
+    [{ ...hello, n: 2 }, 'n', 'Invalid request: n must be 1: the gateway returns one choice per request (send parallel requests for several), got 2'],
+    [{ ...hello, n: 2, stream: true }, 'n', 'Invalid request: n must be 1: the gateway returns one choice per request (send parallel requests for several), got 2'],
   ])('schema violation %j → 400 naming %s', async (body, param, message) => {
     const res = await chat(JSON.stringify(body));
     expect(res.status).toBe(400);
