@@ -49,7 +49,7 @@ describe('previous_response_id', () => {
   it('store: false keeps nothing: no GET, no continuation', async () => {
     h = await startHarness({ adapter: scriptedAdapter() });
     const r = await h.openai.responses.create({ model, input: 'A', store: false });
-    expect(r.store).toBe(false);
+    expect((r as unknown as { store: boolean }).store).toBe(false);
     const get = await failure(h.openai.responses.retrieve(r.id));
     expect(get).toBeInstanceOf(OpenAI.NotFoundError);
     expect(get!.message).toBe(`404 Response with id '${r.id}' not found.`);
@@ -75,7 +75,7 @@ describe('previous_response_id', () => {
   it('a gateway that keeps no responses says so', async () => {
     h = await startHarness({ adapter: scriptedAdapter(), pipeline: { responseStore: () => undefined } });
     const r = await h.openai.responses.create({ model, input: 'A' });
-    expect(r.store).toBe(false);
+    expect((r as unknown as { store: boolean }).store).toBe(false);
     const next = await failure(h.openai.responses.create({ model, input: 'B', previous_response_id: r.id }));
     expect(next!.message).toBe(`400 Previous response with id '${r.id}' not found. This gateway keeps no responses (responses: false in its config).`);
   });
@@ -100,7 +100,7 @@ describe('GET and DELETE /v1/responses/{id}, item_reference', () => {
     const { lifeline: _summary, ...created } = (await h.openai.responses.create({ model, input: 'A', metadata: { k: 'v' } })) as OpenAI.Responses.Response & { lifeline: unknown };
     expect(await h.openai.responses.retrieve(created.id)).toEqual(created);
     const del = await fetch(`${h.url}/v1/responses/${created.id}`, { method: 'DELETE' });
-    expect(await del.json()).toEqual({ id: created.id, object: 'response.deleted', deleted: true });
+    expect((await del.json()) as unknown).toEqual({ id: created.id, object: 'response.deleted', deleted: true });
     expect(await failure(h.openai.responses.retrieve(created.id))).toBeInstanceOf(OpenAI.NotFoundError);
     expect(await failure(h.openai.responses.delete(created.id))).toBeInstanceOf(OpenAI.NotFoundError);
   });
@@ -113,7 +113,7 @@ describe('GET and DELETE /v1/responses/{id}, item_reference', () => {
     const r = await h.openai.responses.create({ model, input: 'A' });
     const res = await fetch(`${h.url}/v1/responses/${r.id}?stream=true`);
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toBe('Invalid request: stream is not supported when retrieving a stored response: retrieve it as JSON');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('Invalid request: stream is not supported when retrieving a stored response: retrieve it as JSON');
   });
 
   it('item_reference brings back a kept output item; an unknown one is a 404', async () => {

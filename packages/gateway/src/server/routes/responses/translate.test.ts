@@ -1,6 +1,6 @@
 import type { ChatResponse } from '@lifeline/core';
 import { chatResponse, scriptedAdapter } from '@lifeline/testing';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { post, startHarness, type Harness } from '../../../../test/harness.js';
 
@@ -182,8 +182,8 @@ describe('POST /v1/responses: what gets a 400', () => {
     h = await startHarness({ adapter });
     const err = await h.openai.responses.create({ model: 'fake-model', ...body } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((err as OpenAI.APIError).message).toBe(`400 Invalid request: ${message}`);
-    expect((err as OpenAI.APIError).param).toBe(param);
+    expect((err as APIError).message).toBe(`400 Invalid request: ${message}`);
+    expect((err as APIError).param).toBe(param);
     expect(adapter.calls).toHaveLength(0);
   });
 
