@@ -23,7 +23,8 @@ const CARRIED = ['prompt_cache_key', 'safety_identifier', 'service_tier'] as con
 function functionTools(tools: ResponsesBody['tools']): FunctionTool[] {
   return (tools ?? []).map((tool, i) => {
     if (tool?.type !== 'function') {
-      throw invalid(`tools[${i}].type`, `${describe(tool?.type)} is a built-in OpenAI tool and is not supported by this gateway (its upstreams may be any vendor): only function tools are`, 'unsupported_tool');
+      const kind = tool?.type === 'custom' ? 'a free-form custom tool' : 'a built-in OpenAI tool';
+      throw invalid(`tools[${i}].type`, `${describe(tool?.type)} is ${kind} and is not supported by this gateway (its upstreams may be any vendor): only function tools are`, 'unsupported_tool');
     }
     if (typeof tool.name !== 'string' || tool.name === '') throw invalid(`tools[${i}].name`, `must be a non-empty string, got ${describe(tool.name)}`);
     const fn: FunctionTool['function'] = { name: tool.name };
