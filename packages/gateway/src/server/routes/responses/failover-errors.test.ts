@@ -18,8 +18,10 @@ beforeEach(() => {
 /** `failover-*` routes to OpenAI (gpt-4.1) first, then Anthropic (claude-sonnet-4-5). */
 const model = 'failover-model';
 
+let lastHeaders: Headers | undefined;
 async function rawEvents(body: Record<string, unknown>): Promise<Array<{ event: string; data: any }>> {
   const res = await fetch(`${v.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` }, body: JSON.stringify({ ...body, stream: true }) });
+  lastHeaders = res.headers;
   const text = await res.text();
   return text
     .split('\n\n')
@@ -54,6 +56,8 @@ describe('failover behind /v1/responses', () => {
     expect(v.mocks.openai.requests).toHaveLength(1);
     expect(v.mocks.anthropic.requests).toHaveLength(1);
     const events = await rawEvents({ model, input: 'Hi again' });
+    expect(lastHeaders!.get('x-lifeline-provider')).toBe('anthropic:claude-sonnet-4-5');
+    expect(lastHeaders!.get('x-lifeline-attempts')).toBe('2');
     expect(events.filter((e) => e.event === 'response.created')).toHaveLength(1);
     expect(events.at(-1)!.event).toBe('response.completed');
     expect(events.every((e) => e.event === e.data.type)).toBe(true);

@@ -1,6 +1,6 @@
 import { StreamInterruptedError, type ChatChunk, type Middleware } from '@lifeline/core';
 import { chatChunk, scriptedAdapter, textChunks } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../../../../test/harness.js';
 
 let h: Harness | undefined;
@@ -51,5 +51,36 @@ describe('a stream continued mid-way by the pipeline', () => {
     expect(final.status).toBe('completed');
     expect(final.output).toHaveLength(1);
     expect(final.output_text).toBe('The answer is 42.');
+  });
+});
+
+describe('POST /v1/responses stream on the wire', () => {
+  it('event/data pairs, x-lifeline-* headers at the head, the final summary as a comment at the end', async () => {
+    h = await startHarness({ adapter: scriptedAdapter({ pieces: ['Hi', '!'] }, { name: 'primary' }) });
+    const res = await fetch(`${h.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', input: 'Q', stream: true }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(res.headers.get('x-lifeline-provider')).toBe('primary');
+    expect(res.headers.get('x-lifeline-attempts')).toBe('1');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const blocks = (await res.text()).split('\n\n').filter((b) => b !== '');
+    const comment = blocks.at(-1)!;
+    expect(comment.startsWith(': lifeline ')).toBe(true);
+    expect(JSON.parse(comment.slice(': lifeline '.length))).toMatchObject({ provider: 'primary', attempts: 1, route: ['primary:ok'] });
+    const events = blocks.slice(0, -1).map((b) => b.split('\n'));
+    expect(events.every(([head, data]) => head!.startsWith('event: ') && JSON.parse(data!.slice('data: '.length)).type === head!.slice('event: '.length))).toBe(true);
+    expect(events.at(-1)![0]).toBe('event: response.completed');
+  });
+
+  it('aborts the upstream call when the client disconnects', async () => {
+    const adapter = scriptedAdapter({ pieces: ['a', 'b', 'c'], stallAfter: 1 });
+    h = await startHarness({ adapter });
+    const controller = new AbortController();
+    const res = await fetch(`${h.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', input: 'Q', stream: true }), signal: controller.signal });
+    await res.body!.getReader().read();
+    controller.abort();
+    await vi.waitFor(() => expect(adapter.calls[0]!.call.signal.aborted).toBe(true));
+    await vi.waitFor(() => expect(adapter.closed).toBe(1));
+    expect((await fetch(`${h.url}/health`)).status).toBe(200);
   });
 });
