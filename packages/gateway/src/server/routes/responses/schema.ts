@@ -25,7 +25,7 @@ export const responsesBody = {
     reasoning: nullable('object', { properties: { effort: nullable('string') } }),
     metadata: nullable('object', { maxProperties: 16, additionalProperties: { type: 'string', maxLength: 512 } }),
     user: { type: 'string', maxLength: 256 },
-    previous_response_id: nullable('string', { minLength: 1 }),
+    previous_response_id: nullable('string', { minLength: 1, maxLength: 256 }),
     store: nullable('boolean'),
     stream: nullable('boolean'),
     truncation: { type: ['string', 'null'], enum: ['auto', 'disabled', null] },

@@ -9,7 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ResponseStore } from '../../../pipeline/response-store.js';
 import { requestState, type ServerContext } from '../../context.js';
 import { HttpError } from '../../errors.js';
-import { itemLocation } from './ids.js';
+import { isResponseId, itemLocation } from './ids.js';
 import { toMessages } from './input.js';
 import type { InputItem, ResponseObject } from './types.js';
 
@@ -35,7 +35,7 @@ export function scopeOf(ctx: ServerContext, req: FastifyRequest): string {
   return key ? `key:${key.name}` : 'default';
 }
 
-/** The kept response `id` in `scope`, or `undefined`. */
+/** The kept response `id` in `scope`, or `undefined` (`id` must be one this gateway issued: check with `isResponseId`). */
 export async function readKept(store: ResponseStore | undefined, scope: string, id: string): Promise<KeptResponse | undefined> {
   const json = store ? await store.get(scope, id) : undefined;
   if (json === undefined) return undefined;
@@ -52,7 +52,7 @@ export async function readKept(store: ResponseStore | undefined, scope: string, 
  * @throws {@link HttpError} 400 `previous_response_not_found` (unknown, expired, another tenant's, or kept nowhere)
  */
 export async function previousContext(store: ResponseStore | undefined, scope: string, id: string): Promise<ChatMessage[]> {
-  const kept = await readKept(store, scope, id);
+  const kept = isResponseId(id) ? await readKept(store, scope, id) : undefined;
   if (kept) return kept.context;
   const why = store ? '' : ' This gateway keeps no responses (responses: false in its config).';
   throw new HttpError(400, `Previous response with id '${id}' not found.${why}`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
@@ -76,7 +76,8 @@ export async function resolveReferences(store: ResponseStore | undefined, scope:
         found = (await cache.get(where.responseId))?.response.output[where.index] as InputItem | undefined;
       }
       if (found?.id !== id) {
-        throw new HttpError(404, `Item with id '${id}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`, 'invalid_request_error', `input[${i}]`, null);
+        const shown = id.length > 100 ? `${id.slice(0, 100)}…` : id;
+        throw new HttpError(404, `Item with id '${shown}' not found. Items are not persisted when \`store\` is set to false. Try again with \`store\` set to true, or remove this item from your input.`, 'invalid_request_error', `input[${i}]`, null);
       }
       return found;
     }),
