@@ -41,7 +41,7 @@ export function claude(name: string, server: MockProvider): Adapter {
 
 /** The AI SDK's OpenAI-compatible provider pointed at a mock (`openai` flavour). */
 export function aiSdkCompatible(server: MockProvider, name = 'relay') {
-  return createOpenAICompatible({ name, baseURL: server.url, apiKey: 'test-key', includeUsage: true });
+  return createOpenAICompatible({ name, baseURL: server.url, apiKey: 'test-key', includeUsage: true, supportsStructuredOutputs: true });
 }
 
 /** The AI SDK's Anthropic provider pointed at a mock (`anthropic` flavour). */
