@@ -53,3 +53,9 @@ export function aiSdkAnthropic(server: MockProvider) {
 export function body(server: MockProvider, n = 0): Record<string, unknown> {
   return server.requests[n]?.body as Record<string, unknown>;
 }
+
+/** Waits (bounded: about 2 s) until `condition` holds. */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!condition()) throw new Error('condition not met within 2 s');
+}

@@ -103,7 +103,7 @@ export async function* toChunks(stream: ReadableStream<LanguageModelV4StreamPart
           break;
         }
         case 'error':
-          throw fromStreamErrorPart(part.error, ctx);
+          throw fromStreamErrorPart(part.error, ctx, delivered);
         case 'finish': {
           if (part.finishReason.unified === 'interrupted') {
             throw new StreamInterruptedError(`${ctx.label}: the provider stream ended without a completion signal (truncated)`, { provider: ctx.provider, retryable: true, contentDelivered: delivered });

@@ -38,8 +38,8 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message ||
  * | thrown | Lifeline error |
  * |---|---|
  * | anything, once the attempt's signal aborted | the abort reason (`TimeoutError` from `timeout()`, else `AbortError`) |
- * | `APICallError` with a status | classified from status, headers (`retry-after-ms`, `retry-after`, `x-should-retry`, vendor reset headers) and body |
- * | `APICallError` without a status (the AI SDK's "Cannot connect to API") | `ConnectionError` (retryable) |
+ * | `APICallError` with an error status | classified from status, headers (`retry-after-ms`, `retry-after`, `x-should-retry`, vendor reset headers) and body |
+ * | `APICallError` without one ("Cannot connect to API", or a 200 whose body broke) | its cause, mapped as a socket error: `ConnectionError` (retryable) |
  * | an `AbortError` | `AbortError` |
  * | invalid prompt / argument, unsupported functionality | `BadRequestError` |
  * | invalid or unparsable response data, empty body | `ServerError` (retryable) |
@@ -55,7 +55,7 @@ export function fromAiSdkError(error: unknown, ctx: ErrorContext): LifelineError
   if (signal?.aborted) return abortReason(signal, provider);
   if (error instanceof LifelineError) return error;
   if (APICallError.isInstance(error)) {
-    if (error.statusCode !== undefined) {
+    if (error.statusCode !== undefined && error.statusCode >= 400) {
       const body = error.responseBody ?? JSON.stringify({ error: { message: error.message } });
       return withCause(httpError({ provider, label, status: error.statusCode, headers: error.responseHeaders ?? {}, body, secrets }), error);
     }
@@ -74,8 +74,8 @@ export function fromAiSdkError(error: unknown, ctx: ErrorContext): LifelineError
  * object (`{ type: 'overloaded_error', message }`, `{ message, code }`) classified like a body, or
  * whatever the part carried, mapped by {@link fromAiSdkError}.
  */
-export function fromStreamErrorPart(value: unknown, ctx: ErrorContext): LifelineError {
-  if (value instanceof Error || (typeof value === 'object' && value !== null && APICallError.isInstance(value))) return fromAiSdkError(value, ctx);
+export function fromStreamErrorPart(value: unknown, ctx: ErrorContext, contentDelivered: boolean): LifelineError {
+  if (value instanceof Error || APICallError.isInstance(value)) return streamBroken(value, ctx, contentDelivered);
   const info = extractProviderError({ error: value }) ?? { message: typeof value === 'string' ? value : JSON.stringify(value) };
   return classifyError({ provider: ctx.provider, label: ctx.label, status: undefined, info, source: 'stream', secrets: ctx.secrets });
 }
