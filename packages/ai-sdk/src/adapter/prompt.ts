@@ -7,7 +7,7 @@
  */
 import type { LanguageModelV4FilePart, LanguageModelV4Message, LanguageModelV4Prompt, LanguageModelV4TextPart } from '@ai-sdk/provider';
 import { BadRequestError, type ChatMessage } from '@lifeline/core';
-import { parseDataUrl } from '../shared/data-url.js';
+import { parseDataUrl } from '@lifeline/adapters';
 
 type AssistantPart = Extract<LanguageModelV4Message, { role: 'assistant' }>['content'][number];
 type Obj = Record<string, unknown>;

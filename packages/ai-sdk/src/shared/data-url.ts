@@ -1,28 +1,8 @@
 /**
- * `data:` URLs and media types: what both directions need to move file bytes between the AI
- * SDK's file parts and OpenAI-shaped content parts.
+ * Media types and base64: what both directions need to move file bytes between the AI SDK's
+ * file parts and OpenAI-shaped content parts (`data:` URLs are parsed by `@lifeline/adapters`).
  * @module
  */
-
-/** A parsed base64 `data:` URL. */
-export interface DataUrl {
-  mediaType: string;
-  /** Base64 payload. */
-  data: string;
-}
-
-/**
- * Parses a base64 `data:` URL, or returns `undefined` when `url` is not one.
- * @example
- * ```ts
- * parseDataUrl('data:image/png;base64,iVBORw0KGgo=') // { mediaType: 'image/png', data: 'iVBORw0KGgo=' }
- * ```
- */
-export function parseDataUrl(url: string): DataUrl | undefined {
-  const match = /^data:([^;,]+)((?:;[^;,]+)*);base64,(.*)$/s.exec(url);
-  if (!match) return undefined;
-  return { mediaType: (match[1] ?? '').toLowerCase(), data: match[3] ?? '' };
-}
 
 /** Base64 of bytes or of an already-base64 string. */
 export function toBase64(data: Uint8Array | string): string {
