@@ -6,8 +6,9 @@
 import { createClient } from '@lifeline/core';
 import { failover } from '@lifeline/failover';
 import { retry } from '@lifeline/retry';
-import { fakeClock } from '@lifeline/testing';
-import { APICallError, generateText, streamText } from 'ai';
+import { fakeClock, type Step } from '@lifeline/testing';
+import { APICallError, generateObject, generateText, isStepCount, streamText, tool } from 'ai';
+import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { closeAfterEach, claude, mock, relay } from '../../test/mocks.js';
 import { createLifeline } from './provider.js';
@@ -80,5 +81,62 @@ describe('createLifeline — failover', () => {
     expect((apiError.data as { lifeline: { attempts: number } }).lifeline.attempts).toBe(2);
     expect(primary.requests).toHaveLength(1);
     expect(backup.requests).toHaveLength(1);
+  });
+});
+
+describe('createLifeline — every AI SDK call with the primary down before content', () => {
+  async function route(backupText: string | ((n: number) => Step | undefined)) {
+    const primary = await mock({ script: { status: 503 } });
+    const backup = await mock(typeof backupText === 'string' ? { text: backupText } : { script: (_req, n) => backupText(n) });
+    const lifeline = createLifeline(createClient({ use: [failover([relay('primary', primary), relay('backup', backup)])] }));
+    return { primary, backup, model: lifeline('gpt-4.1') };
+  }
+  const fromBackup = { provider: 'backup', attempts: 2, failovers: 1 };
+
+  it('generateText', async () => {
+    const { primary, backup, model } = await route('From the backup.');
+    const { text, providerMetadata } = await generateText({ model, prompt: 'Hi' });
+    expect(text).toBe('From the backup.');
+    expect(providerMetadata?.lifeline).toMatchObject(fromBackup);
+    expect([primary.requests.length, backup.requests.length]).toEqual([1, 1]);
+  });
+
+  it('streamText, as incremental deltas', async () => {
+    const { primary, backup, model } = await route('From the backup.');
+    const result = streamText({ model, prompt: 'Hi' });
+    const deltas: string[] = [];
+    for await (const delta of result.textStream) deltas.push(delta);
+    expect(deltas).toEqual(['From', ' the', ' backup.']);
+    expect((await result.providerMetadata)?.lifeline).toMatchObject(fromBackup);
+    expect([primary.requests.length, backup.requests.length]).toEqual([1, 1]);
+  });
+
+  it('a multi-step tool loop: each step fails over', async () => {
+    const { primary, backup, model } = await route((n) => (n === 0 ? { reply: { toolCalls: [{ name: 'echo', arguments: { v: 1 }, id: 'call_1' }] } } : { reply: { text: 'Done.' } }));
+    const result = await generateText({ model, prompt: 'Go', tools: { echo: tool({ inputSchema: z.object({ v: z.number() }), execute: async ({ v }) => v }) }, stopWhen: isStepCount(3) });
+    expect(result.text).toBe('Done.');
+    expect(result.steps.map((s) => s.providerMetadata?.lifeline)).toEqual([expect.objectContaining(fromBackup), expect.objectContaining(fromBackup)]);
+    expect([primary.requests.length, backup.requests.length]).toEqual([2, 2]);
+  });
+
+  it('generateObject with a zod schema', async () => {
+    const { primary, backup, model } = await route('{"ok":true}');
+    const { object, providerMetadata } = await generateObject({ model, schema: z.object({ ok: z.boolean() }), prompt: 'JSON' });
+    expect(object).toEqual({ ok: true });
+    expect(providerMetadata?.lifeline).toMatchObject(fromBackup);
+    expect([primary.requests.length, backup.requests.length]).toEqual([1, 1]);
+  });
+
+  it('an abort mid-stream while the backup answers', async () => {
+    const { primary, backup, model } = await route((n) => (n === 0 ? { stream: { chunkDelayMs: 30 } } : undefined));
+    const controller = new AbortController();
+    const result = streamText({ model, prompt: 'Hi', abortSignal: controller.signal });
+    const parts: string[] = [];
+    for await (const part of result.fullStream) {
+      parts.push(part.type === 'text-delta' ? part.text : part.type);
+      if (part.type === 'text-delta') controller.abort();
+    }
+    expect(parts.filter((p) => !['start', 'start-step', 'text-start'].includes(p))).toEqual(['Hello', 'abort']);
+    expect([primary.requests.length, backup.requests.length]).toEqual([1, 1]);
   });
 });
