@@ -7,7 +7,7 @@
 import type { LanguageModelV4, LanguageModelV4CallOptions } from '@ai-sdk/provider';
 import type { Adapter, AdapterCall, ChatChunk, ChatRequest, ChatResponse } from '@lifeline/core';
 import { throwIfAborted } from '@lifeline/core';
-import { requestIdFrom } from '@lifeline/adapters';
+import { parseRateLimit, requestIdFrom } from '@lifeline/adapters';
 import { toCallOptions } from './call-options.js';
 import { toChunks } from './chunks.js';
 import { fromAiSdkError } from './errors.js';
@@ -57,6 +57,14 @@ export function aiSdkAdapter(model: AiSdkModelSource, options: AiSdkAdapterOptio
   const defaults = { headers: o.headers, providerOptions: o.providerOptions };
   const labelFor = (m: AiSdkLanguageModel) => `${name} (ai-sdk ${m.provider})`;
 
+  /** Reports the response head the AI SDK kept: request id and the vendor's rate-limit headers. */
+  function report(call: AdapterCall, headers: Record<string, string> | undefined): void {
+    if (!call.onResponse) return;
+    const h = headers ?? {};
+    const rateLimit = parseRateLimit(h, clock.now());
+    call.onResponse({ status: 200, requestId: requestIdFrom(h), ...(rateLimit ? { rateLimit } : {}) });
+  }
+
   function prepare(request: ChatRequest, call: AdapterCall) {
     throwIfAborted(call.signal, name);
     const m = modelFor(model, request.model, name);
@@ -76,8 +84,7 @@ export function aiSdkAdapter(model: AiSdkModelSource, options: AiSdkAdapterOptio
       } catch (error) {
         throw fromAiSdkError(error, { provider: name, label, signal: call.signal });
       }
-      const headers = result.response?.headers ?? {};
-      call.onResponse?.({ status: 200, requestId: requestIdFrom(headers) });
+      report(call, result.response?.headers);
       return toChatResponse(result, m.modelId, clock.now());
     },
 
@@ -89,7 +96,7 @@ export function aiSdkAdapter(model: AiSdkModelSource, options: AiSdkAdapterOptio
       } catch (error) {
         throw fromAiSdkError(error, { provider: name, label, signal: call.signal });
       }
-      call.onResponse?.({ status: 200, requestId: requestIdFrom(result.response?.headers ?? {}) });
+      report(call, result.response?.headers);
       return toChunks(result.stream, { provider: name, label, signal: call.signal, modelId: m.modelId, now: clock.now() });
     },
   };

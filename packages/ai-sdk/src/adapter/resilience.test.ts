@@ -153,3 +153,14 @@ describe('aiSdkAdapter — cost', () => {
     expect(meta.costUsd).toBeCloseTo((600 * 2 + 400 * 0.5 + 200 * 8) / 1e6, 12);
   });
 });
+
+describe('aiSdkAdapter — response head', () => {
+  it("reports the provider's request id and rate-limit headers (meta.requestId, meta.rateLimit)", async () => {
+    const clock = fakeClock(T0);
+    const server = await mock({ clock, rateLimit: { limitRequests: 60, remainingRequests: 59, resetRequestsMs: 1_000 } });
+    const client = createClient({ clock, adapter: aiSdkAdapter(aiSdkCompatible(server)('gpt-4.1'), { clock }) });
+    const { meta } = await clock.run(client.chat(ask('gpt-4.1')));
+    expect(meta.requestId).toBe('req_mock1');
+    expect(meta.rateLimit).toEqual({ limitRequests: 60, remainingRequests: 59, resetRequestsAt: T0 + 1_000 });
+  });
+});
