@@ -16,5 +16,6 @@ export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-lim
 export { RedisBudgetStore, type RedisBudgetStoreOptions, type RedisBudgetStats } from './budget-store.js';
 export { RedisUnavailableError, BudgetUnavailableError } from './errors.js';
 export { REDIS_CHANNEL, type RedisEvent, type RedisEventType, type StoreKind } from './events.js';
-export { KeySpace, keyDigest, DEFAULT_PREFIX, VALUE_VERSION } from './keys.js';
+export { KeySpace, keyDigest, DEFAULT_PREFIX, KEY_VERSIONS, VALUE_VERSION } from './keys.js';
+export { hashSlot, CLUSTER_SLOTS } from './hash-slot.js';
 export type { FailMode, RedisStoreStats } from './store-base.js';
