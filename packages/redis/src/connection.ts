@@ -11,25 +11,15 @@
  * the fallback while the others keep answering.
  * @module
  */
-import { subscribe as subscribeChannel, unsubscribe as unsubscribeChannel } from 'node:diagnostics_channel';
 import { createClient } from '@redis/client';
 import type { ConfigurationError } from '@lifeline/core';
 import { publishRedisEvent, type StoreKind } from './events.js';
 import type { LuaScript } from './lua.js';
 import { marksUnavailable, RedisCallError, toCallError } from './call-error.js';
 import { firstKeyOf, isCluster, makeCluster, shardOf } from './cluster.js';
+import { ClusterHealth, type ShardStats } from './cluster-health.js';
 import { type ConnectionOptions, type RedisClientLike, type RedisClusterLike, resolveConnectionOptions, type ResolvedConnectionOptions } from './connection-options.js';
 
-/** State of one shard of a cluster, for `stats()`. */
-export interface ShardStats {
-  /** `host:port` of the shard's master. */
-  address: string;
-  /** `ready`; `connecting` (its master cannot be reached: the client reconnects, or fails over); `unavailable` (a call failed within `retryAfterMs`). */
-  state: 'ready' | 'connecting' | 'unavailable';
-}
-
-/** node-redis's diagnostics channel for client errors (redirections are published there too). */
-const NODE_REDIS_ERRORS = 'node-redis:error';
 
 /** Connection health, for `stats()`. */
 export interface ConnectionStats {
@@ -63,11 +53,7 @@ export class RedisConnection {
   readonly cluster: boolean;
   readonly options: ResolvedConnectionOptions;
   readonly #cluster: RedisClusterLike | undefined;
-  /** Cluster: until when each shard (master address) is skipped after a failure. */
-  readonly #shardUntil = new Map<string, number>();
-  /** Cluster: shards announced `unavailable` and not yet `recovered`. */
-  readonly #downShards = new Set<string>();
-  #redirects = 0;
+  readonly #shards: ClusterHealth | undefined;
   #connectRetries = 0;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #reconnectStrategy: (retries: number) => number;
@@ -81,11 +67,6 @@ export class RedisConnection {
   readonly #onError = (error: unknown): void => this.#noteError(error);
   /** `<shard>|<SHA-1>` of the scripts run on each node (`|<SHA-1>` on a single Redis) since it last (re)connected. */
   readonly #loaded = new Set<string>();
-  readonly #onRedirect = (message: unknown): void => {
-    const e = message as { internal?: boolean; error?: { message?: string }; clientId?: string };
-    if (!e.internal || !/^(MOVED|ASK) /.test(e.error?.message ?? '')) return;
-    if (this.#cluster?.masters.some((m) => m.client?._clientId !== undefined && m.client._clientId === e.clientId)) this.#redirects++;
-  };
   readonly #onReconnecting = (): void => {
     this.#reconnects++;
     this.#loaded.clear();
@@ -115,12 +96,12 @@ export class RedisConnection {
     }
     this.#cluster = isCluster(this.client) ? this.client : undefined;
     this.cluster = this.#cluster !== undefined;
+    this.#shards = this.#cluster && new ClusterHealth(this.#cluster, o.retryAfterMs);
     this.client.on('error', this.#onError);
     if (this.#cluster) {
       this.client.on('node-error', this.#onError);
       this.client.on('node-reconnecting', this.#onReconnecting);
       this.client.on('node-ready', this.#onReady);
-      subscribeChannel(NODE_REDIS_ERRORS, this.#onRedirect);
     } else {
       this.client.on('reconnecting', this.#onReconnecting);
       this.client.on('ready', this.#onReady);
@@ -184,7 +165,7 @@ export class RedisConnection {
   async call<T>(store: StoreKind, op: string, args: readonly string[], key: string | undefined = firstKeyOf(args)): Promise<T> {
     if (this.#closed || !this.client.isReady) throw new RedisCallError('offline', `Redis is ${this.#closed ? 'closed' : 'not connected'}`, false);
     const shard = this.#cluster && shardOf(this.#cluster, key);
-    if (shard && (this.#shardUntil.get(shard) ?? 0) > Date.now()) {
+    if (shard && this.#shards!.skipped(shard)) {
       throw new RedisCallError('offline', `the Redis Cluster shard ${shard} failed within retryAfterMs`, false);
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -204,7 +185,7 @@ export class RedisConnection {
     });
     try {
       const value = (await Promise.race([reply, timeout])) as T;
-      if (shard && this.#downShards.has(shard)) this.#recover(store, op, shard);
+      if (shard && this.#shards!.answered(shard)) this.#recover(store, op, shard);
       else if (this.#unavailable) this.#recover(store, op);
       return value;
     } catch (error) {
@@ -266,14 +247,10 @@ export class RedisConnection {
    * (its keys are answered by the fallback), and `cluster` lists the shards.
    */
   stats(): ConnectionStats {
-    const now = Date.now();
-    const shards = this.#cluster?.masters.map((m): ShardStats => ({
-      address: m.address,
-      state: !m.client?.isReady ? 'connecting' : (this.#shardUntil.get(m.address) ?? 0) > now ? 'unavailable' : 'ready',
-    }));
-    const degraded = now < this.#unavailableUntil || (shards?.some((s) => s.state !== 'ready') ?? false);
+    const cluster = this.#shards?.stats();
+    const degraded = Date.now() < this.#unavailableUntil || (cluster?.shards.some((s) => s.state !== 'ready') ?? false);
     const state = this.#closed ? 'closed' : !this.client.isReady ? 'connecting' : degraded ? 'unavailable' : 'ready';
-    return { state, reconnects: this.#reconnects, timeouts: this.#timeouts, ...(shards && { cluster: { shards, redirects: this.#redirects } }) };
+    return { state, reconnects: this.#reconnects, timeouts: this.#timeouts, ...(cluster && { cluster }) };
   }
 
   /** Closes the client (when this connection made it) and the subscriber; later calls fail at once as `offline`. */
@@ -286,7 +263,7 @@ export class RedisConnection {
       this.client.off('node-error', this.#onError);
       this.client.off('node-reconnecting', this.#onReconnecting);
       this.client.off('node-ready', this.#onReady);
-      unsubscribeChannel(NODE_REDIS_ERRORS, this.#onRedirect);
+      this.#shards!.close();
     } else {
       this.client.off('reconnecting', this.#onReconnecting);
       this.client.off('ready', this.#onReady);
@@ -313,22 +290,14 @@ export class RedisConnection {
   }
 
   #recover(store: StoreKind, op: string, shard?: string): void {
-    if (shard !== undefined) {
-      this.#downShards.delete(shard);
-      this.#unavailable = false;
-      publishRedisEvent(() => ({ type: 'recovered', store, op, message: `Redis Cluster shard ${shard} answers again` }));
-      return;
-    }
     this.#unavailable = false;
-    publishRedisEvent(() => ({ type: 'recovered', store, op, message: 'Redis answers again' }));
+    publishRedisEvent(() => ({ type: 'recovered', store, op, message: shard === undefined ? 'Redis answers again' : `Redis Cluster shard ${shard} answers again` }));
   }
 
   #fail(store: StoreKind, op: string, error: unknown, shard: string | undefined): RedisCallError {
     const failure = toCallError(op, error);
     if (marksUnavailable(failure) && shard !== undefined) {
-      this.#shardUntil.set(shard, Date.now() + this.options.retryAfterMs);
-      if (!this.#downShards.has(shard)) {
-        this.#downShards.add(shard);
+      if (this.#shards!.failed(shard)) {
         publishRedisEvent(() => ({ type: 'unavailable', store, op, message: `${failure.message} (Redis Cluster shard ${shard}); its keys use the fallback for ${this.options.retryAfterMs} ms`, error: failure }));
       }
     } else if (marksUnavailable(failure)) {

@@ -6,8 +6,9 @@
  */
 export { createRedisStores, type RedisStores, type RedisStoresOptions, type RedisStoresStats } from './stores.js';
 export { RedisConnection, type ConnectionStats } from './connection.js';
+export type { ShardStats } from './cluster-health.js';
 export { RedisCallError, type CallFailure } from './call-error.js';
-export { CONNECTION_DEFAULTS, type ConnectionOptions, type RedisClientLike } from './connection-options.js';
+export { CONNECTION_DEFAULTS, type ClusterOptions, type ConnectionOptions, type RedisClientLike, type RedisClusterLike } from './connection-options.js';
 export { RedisCacheStore, type RedisCacheStats } from './cache-store.js';
 export { CACHE_DEFAULTS, type RedisCacheStoreOptions } from './cache-options.js';
 export { redisSingleFlight, type RedisSingleFlightOptions } from './flight-scope.js';

@@ -5,14 +5,13 @@
  * `LIFELINE_REQUIRE_REDIS=1` (CI).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { startMockProvider } from '@lifeline/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/types.js';
 import { createGateway, type Gateway, type GatewayRuntimeOptions } from '../server/create-gateway.js';
 import { NO_CLUSTER, type RedisCluster, redisCliBin, startRedisCluster } from '../../../redis/test/redis-cluster.js';
-import { redisServerBin } from '../../../redis/test/redis-server.js';
+import { freePort, redisServerBin } from '../../../redis/test/redis-server.js';
 
 const given = process.env.REDIS_CLUSTER_NODES;
 const possible = Boolean(given) || (redisServerBin() !== undefined && redisCliBin() !== undefined);
@@ -29,16 +28,6 @@ const closers: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function listening(config: Omit<GatewayConfigInput, 'server'>, runtime: GatewayRuntimeOptions = {}): Promise<{ g: Gateway; url: string }> {
   const g = createGateway({ server: { logLevel: 'silent' }, ...config }, runtime);
