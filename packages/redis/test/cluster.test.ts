@@ -72,6 +72,17 @@ describe('the stores on a Redis Cluster', () => {
     expect(usage.reservedUsd).toBe(0);
     expect(usage.spentUsd).toBeGreaterThan(0);
   });
+
+  it("keep each shard's commands in order: a settlement not awaited is seen by this process's next reservation", async () => {
+    const stores = await open(redisTarget());
+    const w = 'day:2026-11-24';
+    const first = await stores.budget.reserve('ordered', 0.4, 1, w);
+    expect(await stores.budget.reserve('ordered', 0.4, 1, w)).toMatchObject({ ok: true, remaining: 0.2 });
+    const settled = stores.budget.settle('ordered', 0.4, 0.1, w, first.reservationId); // write-behind
+    expect(await stores.budget.reserve('ordered', 0.3, 1, w)).toMatchObject({ ok: true, remaining: 0.2 });
+    await settled;
+    expect(await stores.budget.usage('ordered', w)).toEqual({ spentUsd: 0.1, reservedUsd: 0.7 });
+  });
 });
 
 describe('a cluster whose topology changes', () => {
