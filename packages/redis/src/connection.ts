@@ -295,10 +295,12 @@ export class RedisConnection {
   }
 
   #fail(store: StoreKind, op: string, error: unknown, shard: string | undefined): RedisCallError {
-    const failure = toCallError(op, error);
+    const plain = toCallError(op, error);
+    // On a cluster, say which shard failed (an address, never a key).
+    const failure = shard === undefined ? plain : new RedisCallError(plain.kind, `${plain.message} (Redis Cluster shard ${shard})`, plain.sent, { cause: plain.cause });
     if (marksUnavailable(failure) && shard !== undefined) {
       if (this.#shards!.failed(shard)) {
-        publishRedisEvent(() => ({ type: 'unavailable', store, op, message: `${failure.message} (Redis Cluster shard ${shard}); its keys use the fallback for ${this.options.retryAfterMs} ms`, error: failure }));
+        publishRedisEvent(() => ({ type: 'unavailable', store, op, message: `${failure.message}; its keys use the fallback for ${this.options.retryAfterMs} ms`, error: failure }));
       }
     } else if (marksUnavailable(failure)) {
       this.#unavailableUntil = Date.now() + this.options.retryAfterMs;
