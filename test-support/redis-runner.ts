@@ -1,6 +1,6 @@
 /**
  * Vitest runner for packages with Redis suites: when the run has no Redis
- * (`LIFELINE_REDIS_ABSENT=1`, set by `redisSuites()`), every test file that calls `redisUrl()`,
+ * (`LIFELINE_REDIS_ABSENT=1`, set by `redisSuites()`), every test file that calls `redisUrl()`, `redisTarget()`,
  * `startRedisServer()` or `redisForTests()` is skipped as a whole — its hooks do not run — and counted as skipped.
  * @module
  */
@@ -9,7 +9,7 @@ import { TestRunner } from 'vitest';
 
 type Suite = Parameters<TestRunner['onBeforeRunSuite']>[0];
 
-const NEEDS_REDIS = /\b(?:redisUrl|startRedisServer|redisForTests)\(/;
+const NEEDS_REDIS = /\b(?:redisUrl|redisTarget|startRedisServer|redisForTests)\(/;
 
 export default class RedisSuitesRunner extends TestRunner {
   override async onBeforeRunSuite(suite: Suite): Promise<void> {

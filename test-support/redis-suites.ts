@@ -7,7 +7,7 @@
  * - else the files that need Redis are skipped, and one line says how many tests were skipped and
  *   how to run them — unless `LIFELINE_REQUIRE_REDIS=1` (CI), which turns the skip into a failure.
  *
- * A test file needs Redis when it calls `redisUrl()`, `startRedisServer()` or `redisForTests()`.
+ * A test file needs Redis when it calls `redisUrl()`, `redisTarget()`, `startRedisServer()` or `redisForTests()`.
  * @module
  */
 import { spawnSync } from 'node:child_process';

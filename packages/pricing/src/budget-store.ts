@@ -2,6 +2,7 @@
  * Where budgets keep their spend: the {@link BudgetStore} contract and an in-memory store.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { ConfigurationError } from '@lifeline/core';
 import { roundUsd } from './cost.js';
 
@@ -11,6 +12,12 @@ export interface ReserveResult {
   ok: boolean;
   /** USD left in the window after this operation: `limit - spent - reserved` (may be negative after an overrun). */
   remaining: number;
+  /**
+   * Names this reservation (when `ok`): hand it to {@link BudgetStore.settle}, which then settles
+   * it at most once — a settlement whose answer was lost can be sent again. Stores written before
+   * reservation ids existed return none.
+   */
+  reservationId?: string | undefined;
 }
 
 /** Spend of one scope in one window. */
@@ -32,9 +39,14 @@ export interface BudgetUsage {
  *   `amount` to `reserved` and answer `{ ok: true }`; otherwise change nothing and answer
  *   `{ ok: false }`. `remaining` is `limit - spent - reserved` after the step. Because the
  *   check and the increment are one step, N concurrent reservations can never together pass
- *   the limit.
- * - `settle(scope, reserved, actual, windowKey)`: subtract `reserved` from `reserved` (never
- *   below 0) and add `actual` to `spent`, in one step. `actual` may exceed `reserved`.
+ *   the limit. A store may name the reservation (`reservationId`), keeping it open until it is
+ *   settled or its window ends.
+ * - `settle(scope, reserved, actual, windowKey, reservationId?)`: subtract `reserved` from
+ *   `reserved` (never below 0) and add `actual` to `spent`, in one step. `actual` may exceed
+ *   `reserved`. With a `reservationId` the step is idempotent: it applies only while that
+ *   reservation is open (and closes it), so settling twice — a retry after a lost answer —
+ *   counts the spend once; an unknown or already settled id changes nothing. Callers pass the
+ *   id `reserve` returned whenever there is one (`budget()` does).
  * - `usage(scope, windowKey)`: read both numbers.
  *
  * ```lua
@@ -48,7 +60,7 @@ export interface BudgetUsage {
  */
 export interface BudgetStore {
   reserve(scope: string, amount: number, limit: number, windowKey: string): Promise<ReserveResult>;
-  settle(scope: string, reserved: number, actual: number, windowKey: string): Promise<void>;
+  settle(scope: string, reserved: number, actual: number, windowKey: string, reservationId?: string): Promise<void>;
   usage(scope: string, windowKey: string): Promise<BudgetUsage>;
 }
 
@@ -58,10 +70,18 @@ export interface MemoryBudgetStoreOptions {
   maxScopes?: number;
 }
 
+/** One scope's latest window, with its open reservations (id → USD). */
+interface Slot {
+  windowKey: string;
+  spent: number;
+  reserved: number;
+  open: Map<string, number>;
+}
+
 /**
  * A {@link BudgetStore} in this process's memory. Atomic because each method completes
  * synchronously before its promise resolves. Keeps only the latest window of each scope and at
- * most `maxScopes` scopes.
+ * most `maxScopes` scopes; a reservation never settled is dropped with its window.
  *
  * @example
  * ```ts
@@ -71,7 +91,7 @@ export interface MemoryBudgetStoreOptions {
  */
 export class MemoryBudgetStore implements BudgetStore {
   readonly #max: number;
-  readonly #scopes = new Map<string, { windowKey: string; spent: number; reserved: number }>();
+  readonly #scopes = new Map<string, Slot>();
 
   constructor(options: MemoryBudgetStoreOptions = {}) {
     const max = options.maxScopes ?? 100_000;
@@ -88,7 +108,7 @@ export class MemoryBudgetStore implements BudgetStore {
     }
     if (!slot) {
       if (!create) return undefined;
-      slot = { windowKey, spent: 0, reserved: 0 };
+      slot = { windowKey, spent: 0, reserved: 0, open: new Map() };
     }
     this.#scopes.delete(id); // refresh recency
     this.#scopes.set(id, slot);
@@ -100,12 +120,20 @@ export class MemoryBudgetStore implements BudgetStore {
     const slot = this.#slot(scope, windowKey, true)!;
     if (slot.spent + slot.reserved + amount > limit) return { ok: false, remaining: roundUsd(limit - slot.spent - slot.reserved) };
     slot.reserved = roundUsd(slot.reserved + amount);
-    return { ok: true, remaining: roundUsd(limit - slot.spent - slot.reserved) };
+    const reservationId = randomUUID();
+    slot.open.set(reservationId, amount);
+    return { ok: true, remaining: roundUsd(limit - slot.spent - slot.reserved), reservationId };
   }
 
-  async settle(scope: string, reserved: number, actual: number, windowKey: string): Promise<void> {
+  async settle(scope: string, reserved: number, actual: number, windowKey: string, reservationId?: string): Promise<void> {
     const slot = this.#slot(scope, windowKey, false);
     if (!slot) return;
+    if (reservationId !== undefined) {
+      const amount = slot.open.get(reservationId);
+      if (amount === undefined) return; // settled already (a retry), or not of this window
+      slot.open.delete(reservationId);
+      reserved = amount;
+    }
     slot.reserved = Math.max(0, roundUsd(slot.reserved - reserved));
     slot.spent = roundUsd(slot.spent + actual);
   }

@@ -132,16 +132,64 @@ describe('budget', () => {
   });
 });
 
+describe('budget() and reservation ids', () => {
+  it('settles each call with the id its reservation returned', async () => {
+    const store = new MemoryBudgetStore();
+    const seen: Array<{ reserved?: string; settled?: string }> = [];
+    const recording = {
+      async reserve(...args: Parameters<MemoryBudgetStore['reserve']>) {
+        const r = await store.reserve(...args);
+        seen.push({ reserved: r.reservationId });
+        return r;
+      },
+      async settle(...args: Parameters<MemoryBudgetStore['settle']>) {
+        seen.push({ settled: args[4] });
+        return store.settle(...args);
+      },
+      usage: (scope: string, windowKey: string) => store.usage(scope, windowKey),
+    };
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), clock: fakeClock(NOON), use: [budget({ limitUsd: 1, window: 'day', store: recording, catalog })] });
+    await client.chat(request);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]!.reserved).toMatch(/^[\w-]{8,}$/);
+    expect(seen[1]).toEqual({ settled: seen[0]!.reserved });
+    expect(await store.usage('global', DAY)).toEqual({ spentUsd: 0.0005, reservedUsd: 0 });
+  });
+});
+
 describe('MemoryBudgetStore and windows', () => {
   it('reserve is all-or-nothing and settle swaps the reservation for the real cost', async () => {
     const store = new MemoryBudgetStore();
-    expect(await store.reserve('s', 0.6, 1, DAY)).toEqual({ ok: true, remaining: 0.4 });
+    expect(await store.reserve('s', 0.6, 1, DAY)).toEqual({ ok: true, remaining: 0.4, reservationId: expect.any(String) });
     expect(await store.reserve('s', 0.5, 1, DAY)).toEqual({ ok: false, remaining: 0.4 });
     await store.settle('s', 0.6, 0.7, DAY);
     expect(await store.usage('s', DAY)).toEqual({ spentUsd: 0.7, reservedUsd: 0 });
     await store.settle('s', 0.1, 0.1, 'day:2026-11-23'); // an older window: ignored
     expect(await store.usage('s', DAY)).toEqual({ spentUsd: 0.7, reservedUsd: 0 });
-    expect(await store.reserve('s', 0.5, 1, 'day:2026-11-25')).toEqual({ ok: true, remaining: 0.5 });
+    expect(await store.reserve('s', 0.5, 1, 'day:2026-11-25')).toMatchObject({ ok: true, remaining: 0.5 });
+  });
+
+  it('settles a reservation id once: a retried settlement counts the spend once', async () => {
+    const store = new MemoryBudgetStore();
+    const a = await store.reserve('s', 0.4, 1, DAY);
+    const b = await store.reserve('s', 0.3, 1, DAY);
+    expect(a.reservationId).not.toBe(b.reservationId);
+    await store.settle('s', 0.4, 0.25, DAY, a.reservationId);
+    await store.settle('s', 0.4, 0.25, DAY, a.reservationId); // the retry of a settlement whose answer was lost
+    expect(await store.usage('s', DAY)).toEqual({ spentUsd: 0.25, reservedUsd: 0.3 });
+    await store.settle('s', 0.3, 0.1, DAY, 'no-such-reservation');
+    await store.settle('s', 0.3, 0.1, 'day:2026-11-23', b.reservationId); // another window: not this reservation
+    expect(await store.usage('s', DAY)).toEqual({ spentUsd: 0.25, reservedUsd: 0.3 });
+    await store.settle('s', 0.3, 0.1, DAY, b.reservationId);
+    expect(await store.usage('s', DAY)).toEqual({ spentUsd: 0.35, reservedUsd: 0 });
+  });
+
+  it('drops a reservation never settled with its window', async () => {
+    const store = new MemoryBudgetStore();
+    const open = await store.reserve('s', 0.4, 1, DAY);
+    expect(await store.reserve('s', 0.1, 1, 'day:2026-11-25')).toEqual({ ok: true, remaining: 0.9, reservationId: expect.any(String) });
+    await store.settle('s', 0.4, 0.4, DAY, open.reservationId); // its window is over: nothing to settle
+    expect(await store.usage('s', 'day:2026-11-25')).toEqual({ spentUsd: 0, reservedUsd: 0.1 });
   });
 
   it('keeps windows of different kinds apart and forgets the least recently used scope beyond maxScopes', async () => {

@@ -126,7 +126,7 @@ export function budget(options: BudgetOptions): Middleware {
       settled = true;
       const metered = ctx.meta.costUsd;
       const actual = metered ?? priceAttempts(log.slice(start), ctx.request, pricing, { chars }).costUsd ?? reserved;
-      await store.settle(name, reserved, actual, windowKey);
+      await store.settle(name, reserved, actual, windowKey, result.reservationId);
     };
 
     try {

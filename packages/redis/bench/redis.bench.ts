@@ -9,7 +9,8 @@
  * commands still queue ahead of the next request's; with idle time between calls they do not.
  *
  * Run (from the repo root): `npm run build -w @lifeline/redis && npm run bench -w @lifeline/redis`
- * Uses REDIS_URL when set, else starts redis-server from PATH on a free port.
+ * Uses REDIS_CLUSTER_NODES (comma-separated root node URLs: a Redis Cluster) or REDIS_URL when
+ * set, else starts redis-server from PATH on a free port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, createConnection } from 'node:net';
@@ -92,8 +93,11 @@ async function throughput(client: ReturnType<typeof createClient>, concurrency: 
 }
 
 const server = await redisUrl();
-const stores = createRedisStores({ url: server.url, prefix: `lifeline-bench-${process.pid}`, timeoutMs: 1000 });
-if (!(await stores.ready(5000))) throw new Error(`Redis at ${server.url} is not reachable`);
+const rootNodes = process.env.REDIS_CLUSTER_NODES?.split(',');
+const where = rootNodes ? { cluster: { rootNodes } } : { url: server.url };
+const shown = (rootNodes ? `the Redis Cluster at ${rootNodes.join(',')}` : `Redis at ${server.url}`).replace(/\/\/[^@,]*@/g, '//***@');
+const stores = createRedisStores({ ...where, prefix: `lifeline-bench-${process.pid}`, timeoutMs: 1000 });
+if (!(await stores.ready(5000))) throw new Error(`${shown} is not reachable`);
 const memory = createClient({ adapter, use: stack() });
 const redis = createClient({ adapter, use: stack(stores) });
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
@@ -120,7 +124,7 @@ for (const [label, req, gapMs] of cases) {
 const tm = await throughput(memory, 64, 20_000);
 const tr = await throughput(redis, 64, 20_000);
 
-console.log(`\n@lifeline/redis — ${CALLS} sequential calls per case, Redis at ${server.url.replace(/\/\/.*@/, '//***@')}, Node ${process.version}\n`);
+console.log(`\n@lifeline/redis — ${CALLS} sequential calls per case, ${shown}, Node ${process.version}\n`);
 console.log('| case | memory stores mean / p99 | Redis stores mean / p99 | added per request | Redis commands per request (awaited + write-behind) |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(row);

@@ -38,7 +38,9 @@ describe('RedisBudgetStore', () => {
       (s) => s.usage('acme', 'day:2026-11-23'),
       (s) => s.usage('other', w),
     ];
-    for (const [i, step] of steps.entries()) expect(await step(redis), `step ${i}`).toEqual(await step(memory));
+    // Reservation ids differ (each store names its own): compare that both name one.
+    const named = (r: unknown) => (r !== null && typeof r === 'object' && 'reservationId' in r ? { ...r, reservationId: typeof r.reservationId } : r);
+    for (const [i, step] of steps.entries()) expect(named(await step(redis)), `step ${i}`).toEqual(named(await step(memory)));
     expect(await redis.usage('acme', w)).toEqual({ spentUsd: 0.65, reservedUsd: 0.3 });
   });
 
@@ -49,16 +51,43 @@ describe('RedisBudgetStore', () => {
       expect(await connection.ready()).toBe(true);
       const s = new RedisBudgetStore({ connection, prefix: uniquePrefix('budget-order') });
       const w = 'day:2026-11-24';
-      expect(await s.reserve('acme', 0.4, 1, w)).toEqual({ ok: true, remaining: 0.6 });
-      expect(await s.reserve('acme', 0.4, 1, w)).toEqual({ ok: true, remaining: 0.2 });
-      const settled = s.settle('acme', 0.4, 0.1, w); // write-behind: not awaited
-      expect(await s.reserve('acme', 0.3, 1, w)).toEqual({ ok: true, remaining: 0.2 }); // 1 - 0.1 spent - 0.4 - 0.3
+      const first = await s.reserve('acme', 0.4, 1, w);
+      expect(first).toMatchObject({ ok: true, remaining: 0.6 });
+      expect(await s.reserve('acme', 0.4, 1, w)).toMatchObject({ ok: true, remaining: 0.2 });
+      const settled = s.settle('acme', 0.4, 0.1, w, first.reservationId); // write-behind: not awaited
+      expect(await s.reserve('acme', 0.3, 1, w)).toMatchObject({ ok: true, remaining: 0.2 }); // 1 - 0.1 spent - 0.4 - 0.3
       await settled;
       expect(await s.usage('acme', w)).toEqual({ spentUsd: 0.1, reservedUsd: 0.7 });
     } finally {
       await connection.close();
       await server.stop();
     }
+  });
+
+  it('settles a reservation id once: a settlement sent twice counts the spend once', async () => {
+    const s = await store(uniquePrefix('budget-idempotent'));
+    const w = 'day:2026-11-24';
+    const a = await s.reserve('acme', 0.4, 1, w);
+    const b = await s.reserve('acme', 0.3, 1, w);
+    expect(a.reservationId).toMatch(/^[\w-]{16}$/);
+    expect(b.reservationId).not.toBe(a.reservationId);
+    await s.settle('acme', 0.4, 0.25, w, a.reservationId);
+    await s.settle('acme', 0.4, 0.25, w, a.reservationId);
+    await s.settle('acme', 0.3, 0.1, w, 'not-a-reservation');
+    expect(await s.usage('acme', w)).toEqual({ spentUsd: 0.25, reservedUsd: 0.3 });
+    await s.settle('acme', 0.3, 0.1, w, b.reservationId);
+    expect(await s.usage('acme', w)).toEqual({ spentUsd: 0.35, reservedUsd: 0 });
+    expect(await s.connection.call('budget', 'test', ['HKEYS', s.keys.budget('acme', w)])).toEqual(['spent', 'reserved']); // no reservation left open
+  });
+
+  it('on a single Redis, counts what processes of the previous release recorded (rolling upgrade)', async () => {
+    const s = await store(uniquePrefix('budget-legacy'));
+    const w = 'day:2026-11-24';
+    // A process of the previous release reserved $0.30 and spent $0.50 under the v1 key.
+    await s.connection.call('budget', 'test', ['HSET', s.keys.legacyBudget('acme', w), 'spent', '500000000', 'reserved', '300000000']);
+    expect(await s.reserve('acme', 0.3, 1, w)).toEqual({ ok: false, remaining: 0.2 });
+    expect(await s.reserve('acme', 0.2, 1, w)).toMatchObject({ ok: true, remaining: 0 });
+    expect(await s.usage('acme', w)).toEqual({ spentUsd: 0.5, reservedUsd: 0.5 });
   });
 
   it('settle() resolves once Redis has applied the settlement', async () => {
@@ -75,9 +104,11 @@ describe('RedisBudgetStore', () => {
     const now = Date.now();
     const windowMs = 3_600_000;
     const windowKey = `${windowMs}ms:${String(Math.floor(now / windowMs)).padStart(15, '0')}`;
-    await s.reserve('tenant-secret', 0.01, 1, windowKey);
+    const { reservationId } = await s.reserve('tenant-secret', 0.01, 1, windowKey); // never settled
     const key = s.keys.budget('tenant-secret', windowKey);
     expect(key).not.toContain('tenant-secret');
+    // The open reservation lives in the window's hash: it expires with the window.
+    expect(await s.connection.call('budget', 'test', ['HGET', key, `r:${reservationId}`])).toBe('10000000');
     const ttl = await s.connection.call<number>('budget', 'test', ['PTTL', key]);
     const expected = (Math.floor(now / windowMs) + 1) * windowMs - now + 60_000;
     expect(ttl).toBeLessThanOrEqual(expected);
@@ -136,9 +167,11 @@ describe('RedisBudgetStore', () => {
     const connection = new RedisConnection({ url: `redis://127.0.0.1:${await freePort()}`, connectTimeoutMs: 200 });
     connections.push(connection);
     const s = new RedisBudgetStore({ connection, failMode: 'open' });
-    expect(await s.reserve('acme', 0.6, 1, 'day:2026-11-24')).toEqual({ ok: true, remaining: 0.4 });
+    const local = await s.reserve('acme', 0.6, 1, 'day:2026-11-24');
+    expect(local).toEqual({ ok: true, remaining: 0.4, reservationId: expect.stringMatching(/^local:/) });
     expect(await s.reserve('acme', 0.6, 1, 'day:2026-11-24')).toEqual({ ok: false, remaining: 0.4 });
-    await s.settle('acme', 0.6, 0.5, 'day:2026-11-24');
+    await s.settle('acme', 0.6, 0.5, 'day:2026-11-24', local.reservationId);
+    await s.settle('acme', 0.6, 0.5, 'day:2026-11-24', local.reservationId); // settled once
     expect(await s.fallback.usage('acme', 'day:2026-11-24')).toEqual({ spentUsd: 0.5, reservedUsd: 0 });
     expect(s.redisStats()).toMatchObject({ fallbacks: 2, rejected: 0, deferredSettles: 0 });
   });

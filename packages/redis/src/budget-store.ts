@@ -3,6 +3,7 @@
  * concurrent calls across every process can never together pass a limit; fails closed.
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { ConfigurationError } from '@lifeline/core';
 import { type BudgetStore, type BudgetUsage, MemoryBudgetStore, type ReserveResult } from '@lifeline/pricing';
 import { ceilNano, floorNano, roundNano, usdOf, windowTtlMs } from './budget-math.js';
@@ -12,7 +13,7 @@ import type { ConnectionOptions } from './connection-options.js';
 import { DeferredSettles, type RetryOutcome, type Settlement } from './deferred-settles.js';
 import { BudgetUnavailableError } from './errors.js';
 import { KeySpace, validatePrefix } from './keys.js';
-import { BUDGET_RESERVE as RESERVE, BUDGET_SETTLE as SETTLE } from './budget-scripts.js';
+import { BUDGET_RESERVE as RESERVE, BUDGET_SETTLE as SETTLE, BUDGET_USAGE as USAGE } from './budget-scripts.js';
 import { connectionFrom, type FailMode, type RedisStoreStats, StoreGuard, validateFailMode } from './store-base.js';
 
 /** Options of {@link RedisBudgetStore}. Give `connection`, or `url`/`client` to make one. */
@@ -30,7 +31,12 @@ export interface RedisBudgetStoreOptions extends ConnectionOptions {
   failMode?: FailMode | undefined;
   /** How long a window's spend is kept after the window ends, in ms. @defaultValue 86_400_000 (1 day) */
   graceMs?: number | undefined;
-  /** How long a settlement that could not be sent is retried, in ms. @defaultValue 600_000 (10 min) */
+  /**
+   * How long a settlement that could not be written is retried, in ms: one that never reached
+   * Redis, or — when it settles a reservation id — one whose answer was lost (settling an id is
+   * idempotent, so sending it again cannot count it twice).
+   * @defaultValue 600_000 (10 min)
+   */
   settleRetryMs?: number | undefined;
   /** Settlements kept for retry at most. @defaultValue 10_000 */
   maxDeferredSettles?: number | undefined;
@@ -40,20 +46,27 @@ export interface RedisBudgetStoreOptions extends ConnectionOptions {
 export interface RedisBudgetStats extends RedisStoreStats {
   /** Settlements waiting for Redis. */
   deferredSettles: number;
-  /** Settlements given up: their reservations stay counted (over-, never under-estimating spend). */
+  /** Settlements given up: their reservations stay counted until their window ends (over-, never under-estimating spend). */
   lostSettles: number;
 }
 
+/** Marks the ids of reservations made in the process-local fallback. */
+const LOCAL_ID = 'local:';
+
 /**
  * A `BudgetStore` (of `@lifeline/pricing`) on Redis: one hash per scope and window with
- * `spent` and `reserved` in integer nano-USD, expiring `graceMs` after the window ends. Budgets
+ * `spent` and `reserved` in integer nano-USD and one field per open reservation, expiring
+ * `graceMs` after the window ends (with any reservation never settled). `reserve` returns a
+ * reservation id; `settle` with it is idempotent, so a settlement whose answer was lost is sent
+ * again until Redis confirms it, and counted once. Budgets
  * fail CLOSED by default: when Redis cannot answer a reservation the call is refused with
  * {@link BudgetUnavailableError}. `settle()` sends its settlement before it returns, so this
  * process's later calls see it whether or not the caller waits (commands keep their order);
  * its promise resolves once the settlement is written — await it to know every process sees it,
- * or don't (write-behind). A settlement that cannot be written never fails: if it certainly never
- * reached Redis it is retried until Redis is back; otherwise its reservation stays counted (spend
- * is over-, never under-estimated).
+ * or don't (write-behind). A settlement that cannot be written never fails: it is retried until
+ * Redis is back (for `settleRetryMs`) when it settles a reservation id or certainly never reached
+ * Redis; otherwise (no id, outcome unknown) its reservation stays counted (spend is over-, never
+ * under-estimated).
  *
  * @example
  * ```ts
@@ -97,8 +110,9 @@ export class RedisBudgetStore implements BudgetStore {
       'reserve',
       async () => {
         const ttl = windowTtlMs(windowKey, this.#graceMs);
-        const [ok, remaining] = await this.connection.run<[number, number]>('budget', RESERVE, [this.keys.budget(scope, windowKey)], [nano, floorNano(limit), ttl]);
-        return { ok: ok === 1, remaining: usdOf(remaining) };
+        const id = randomBytes(12).toString('base64url');
+        const [ok, remaining] = await this.connection.run<[number, number]>('budget', RESERVE, this.#keys(scope, windowKey), [nano, floorNano(limit), ttl, id]);
+        return ok === 1 ? { ok: true, remaining: usdOf(remaining), reservationId: id } : { ok: false, remaining: usdOf(remaining) };
       },
       async (failure) => {
         if (this.#failMode === 'closed') {
@@ -109,28 +123,30 @@ export class RedisBudgetStore implements BudgetStore {
         this.#guard.fellBack('reserve', failure);
         const result = await this.fallback.reserve(scope, amount, limit, windowKey);
         if (result.ok && nano > 0) this.#local.set(`${scope}\u0000${windowKey}`, (this.#local.get(`${scope}\u0000${windowKey}`) ?? 0) + nano);
-        return result;
+        return result.reservationId === undefined ? result : { ...result, reservationId: `${LOCAL_ID}${result.reservationId}` };
       },
     );
   }
 
   /**
-   * Releases `reserved` and adds `actual` to the spend, in one atomic step. The command is sent
-   * before this returns, so a `reserve`/`usage` this process makes next sees the settlement even
-   * if the caller does not wait. Resolves (never rejects) once the settlement is written, queued
-   * for a retry (Redis unreachable: it certainly never arrived), or given up (sent, but Redis did
-   * not answer: its reservation stays counted).
+   * Releases a reservation and adds `actual` to the spend, in one atomic step — with
+   * `reservationId` (what `reserve` returned) at most once. The command is sent before this
+   * returns, so a `reserve`/`usage` this process makes next sees the settlement even if the
+   * caller does not wait. Resolves (never rejects) once the settlement is written, queued for a
+   * retry (Redis unreachable, or — with an id — its answer lost), or given up (no id, sent, but
+   * Redis did not answer: its reservation stays counted until its window ends).
    */
-  async settle(scope: string, reserved: number, actual: number, windowKey: string): Promise<void> {
+  async settle(scope: string, reserved: number, actual: number, windowKey: string, reservationId?: string): Promise<void> {
     const id = `${scope}\u0000${windowKey}`;
     const nano = ceilNano(reserved);
     const local = this.#local.get(id) ?? 0;
-    if (nano > 0 && local >= nano) {
-      if (local === nano) this.#local.delete(id);
+    const localId = reservationId?.startsWith(LOCAL_ID) ? reservationId.slice(LOCAL_ID.length) : undefined;
+    if (localId !== undefined || (reservationId === undefined && nano > 0 && local >= nano)) {
+      if (local <= nano) this.#local.delete(id);
       else this.#local.set(id, local - nano);
-      return this.fallback.settle(scope, reserved, actual, windowKey);
+      return this.fallback.settle(scope, reserved, actual, windowKey, localId);
     }
-    const s: Settlement = { scope, reserved, actual, windowKey, since: Date.now() };
+    const s: Settlement = { scope, reserved, actual, windowKey, reservationId, since: Date.now() };
     return this.#guard.background(async () => {
       const outcome = await this.#write(s);
       if (outcome === 'retry') this.#deferred.add(s);
@@ -147,8 +163,8 @@ export class RedisBudgetStore implements BudgetStore {
     return this.#guard.attempt(
       'usage',
       async () => {
-        const [spent, reserved] = await this.connection.call<Array<string | null>>('budget', 'usage', ['HMGET', this.keys.budget(scope, windowKey), 'spent', 'reserved']);
-        return { spentUsd: usdOf(Number(spent ?? 0)), reservedUsd: usdOf(Number(reserved ?? 0)) };
+        const [spent, reserved] = await this.connection.run<[string, string]>('budget', USAGE, this.#keys(scope, windowKey), []);
+        return { spentUsd: usdOf(Number(spent)), reservedUsd: usdOf(Number(reserved)) };
       },
       (failure) => {
         if (this.#failMode === 'closed') {
@@ -173,13 +189,22 @@ export class RedisBudgetStore implements BudgetStore {
     if (this.#owned) await this.connection.close();
   }
 
+  /**
+   * The keys a reservation reads: its window's hash, and on a single Redis the previous format's
+   * (its processes may still be running during a rolling upgrade; a cluster never held it).
+   */
+  #keys(scope: string, windowKey: string): string[] {
+    const key = this.keys.budget(scope, windowKey);
+    return this.connection.cluster ? [key] : [key, this.keys.legacyBudget(scope, windowKey)];
+  }
+
   async #write(s: Settlement): Promise<RetryOutcome> {
     const key = this.keys.budget(s.scope, s.windowKey);
     try {
       return await this.#guard.attempt(
         'settle',
         async () => {
-          await this.connection.run('budget', SETTLE, [key], [ceilNano(s.reserved), roundNano(s.actual)]);
+          await this.connection.run('budget', SETTLE, [key], [ceilNano(s.reserved), roundNano(s.actual), s.reservationId ?? '']);
           return 'done' as const;
         },
         (failure) => {
@@ -187,7 +212,8 @@ export class RedisBudgetStore implements BudgetStore {
         },
       );
     } catch (error) {
-      if (error instanceof RedisCallError) return error.sent ? 'drop' : 'retry';
+      // Settling an id twice counts it once: a settlement whose answer was lost is sent again.
+      if (error instanceof RedisCallError) return error.sent && s.reservationId === undefined ? 'drop' : 'retry';
       throw error;
     }
   }

@@ -29,13 +29,19 @@ afterAll(async () => {
 
 describe('RedisConnection', () => {
   it('validates its options, naming the field and value (and never printing a password)', () => {
-    expect(() => new RedisConnection({})).toThrow(new ConfigurationError('RedisConnection: url or client is required (e.g. url: process.env.REDIS_URL)'));
+    expect(() => new RedisConnection({})).toThrow(new ConfigurationError('RedisConnection: url, cluster or client is required (e.g. url: process.env.REDIS_URL)'));
     expect(() => new RedisConnection({ url: 'http://:hunter2@cache:6379' })).toThrow(
       new ConfigurationError('RedisConnection: url must start with redis:// or rediss://, got "http://:***@cache:6379"'),
     );
     expect(() => new RedisConnection({ url: 'redis://x', timeoutMs: 0 })).toThrow(new ConfigurationError('RedisConnection: timeoutMs must be a positive number, got 0'));
     expect(() => new RedisConnection({ url: 'redis://x', maxPendingCalls: 1.5 })).toThrow(new ConfigurationError('RedisConnection: maxPendingCalls must be a positive integer, got 1.5'));
-    expect(() => new RedisConnection({ url: 'redis://x', client: {} as RedisClientLike })).toThrow(new ConfigurationError('RedisConnection: give url or client, not both'));
+    expect(() => new RedisConnection({ url: 'redis://x', client: {} as RedisClientLike })).toThrow(new ConfigurationError('RedisConnection: give one of url, cluster or client, got url and client'));
+    expect(() => new RedisConnection({ url: 'redis://x', cluster: { rootNodes: ['redis://y'] } })).toThrow(new ConfigurationError('RedisConnection: give one of url, cluster or client, got url and cluster'));
+    expect(() => new RedisConnection({ cluster: { rootNodes: [] } })).toThrow(new ConfigurationError('RedisConnection: cluster.rootNodes must be a non-empty array of redis:// URLs, got '));
+    expect(() => new RedisConnection({ cluster: {} as never })).toThrow(new ConfigurationError('RedisConnection: cluster.rootNodes must be a non-empty array of redis:// URLs, got undefined'));
+    expect(() => new RedisConnection({ cluster: { rootNodes: ['redis://a:7000', { url: 'http://:hunter2@b:7001' }] } })).toThrow(
+      new ConfigurationError('RedisConnection: cluster.rootNodes[1] must start with redis:// or rediss://, got "http://:***@b:7001"'),
+    );
   });
 
   it('fails a call at once, as offline and not sent, while Redis cannot be reached', async () => {

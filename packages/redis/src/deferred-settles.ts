@@ -1,8 +1,9 @@
 /**
- * Budget settlements that could not be written because Redis was unreachable, kept and retried
- * until Redis is back. Only settlements that certainly never reached Redis are queued, so none
- * is ever applied twice; the reservation they would release stays counted meanwhile (spend is
- * over-, never under-estimated).
+ * Budget settlements that could not be written, kept and retried until Redis is back: those that
+ * certainly never reached Redis, and those that settle a reservation id (idempotent: one whose
+ * answer was lost may have been applied, and sending it again changes nothing then). None is ever
+ * applied twice; the reservation they would release stays counted meanwhile (spend is over-,
+ * never under-estimated).
  * @module
  */
 import { publishRedisEvent } from './events.js';
@@ -13,11 +14,13 @@ export interface Settlement {
   reserved: number;
   actual: number;
   windowKey: string;
+  /** The reservation it settles, when `reserve` named one (the write is then idempotent). */
+  reservationId?: string | undefined;
   /** Epoch ms of the first attempt. */
   since: number;
 }
 
-/** Outcome of one retry: `done`, `retry` (not sent), or `drop` (sent, outcome unknown). */
+/** Outcome of one retry: `done`, `retry` (not applied, or — with an id — maybe not), or `drop` (no id, sent, outcome unknown). */
 export type RetryOutcome = 'done' | 'retry' | 'drop';
 
 /** The bounded retry queue. */

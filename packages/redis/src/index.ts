@@ -6,8 +6,9 @@
  */
 export { createRedisStores, type RedisStores, type RedisStoresOptions, type RedisStoresStats } from './stores.js';
 export { RedisConnection, type ConnectionStats } from './connection.js';
+export type { ShardStats } from './cluster-health.js';
 export { RedisCallError, type CallFailure } from './call-error.js';
-export { CONNECTION_DEFAULTS, type ConnectionOptions, type RedisClientLike } from './connection-options.js';
+export { CONNECTION_DEFAULTS, type ClusterOptions, type ConnectionOptions, type RedisClientLike, type RedisClusterLike } from './connection-options.js';
 export { RedisCacheStore, type RedisCacheStats } from './cache-store.js';
 export { CACHE_DEFAULTS, type RedisCacheStoreOptions } from './cache-options.js';
 export { redisSingleFlight, type RedisSingleFlightOptions } from './flight-scope.js';
@@ -16,5 +17,6 @@ export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-lim
 export { RedisBudgetStore, type RedisBudgetStoreOptions, type RedisBudgetStats } from './budget-store.js';
 export { RedisUnavailableError, BudgetUnavailableError } from './errors.js';
 export { REDIS_CHANNEL, type RedisEvent, type RedisEventType, type StoreKind } from './events.js';
-export { KeySpace, keyDigest, DEFAULT_PREFIX, VALUE_VERSION } from './keys.js';
+export { KeySpace, keyDigest, DEFAULT_PREFIX, KEY_VERSIONS, VALUE_VERSION } from './keys.js';
+export { hashSlot, CLUSTER_SLOTS } from './hash-slot.js';
 export type { FailMode, RedisStoreStats } from './store-base.js';

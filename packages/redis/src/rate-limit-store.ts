@@ -36,9 +36,12 @@ export interface RedisRateLimitStoreOptions extends ConnectionOptions {
 
 const arg = (n: number | undefined): string => (n === undefined ? '' : String(n));
 
+/** Keys whose target a store remembers for `adjust`. */
+const PROVIDER_MEMO = 10_000;
+
 /**
  * A `RateLimitStore` (of `@lifeline/rate-limit`) on Redis. The buckets of a key live in one hash
- * and its provider's observed window in another; `take`, `peek`, `adjust` and
+ * and its provider's observed window in another, both in the Redis Cluster slot of the target; `take`, `peek`, `adjust` and
  * `observe` are each one Lua step implementing exactly the memory store's arithmetic; `adjust`
  * and `observe` are write-behind (the call does not wait for them), so an admission costs the
  * request one round trip. Time is the
@@ -60,6 +63,12 @@ export class RedisRateLimitStore implements RateLimitStore {
   readonly #guard: StoreGuard;
   readonly #failMode: FailMode;
   readonly #share: number;
+  /**
+   * The target of each key this process took from (most recent last, at most
+   * {@link PROVIDER_MEMO}): a key's buckets live in its target's slot, and `adjust` — which always
+   * follows a `take` of the same key in the same process — is not told the target.
+   */
+  readonly #providerOf = new Map<string, string>();
 
   /** @throws `ConfigurationError` naming an invalid option */
   constructor(options: RedisRateLimitStoreOptions) {
@@ -88,10 +97,12 @@ export class RedisRateLimitStore implements RateLimitStore {
   /** Write-behind: resolves at once; the correction reaches Redis in the background (see {@link RedisRateLimitStore.flush}). */
   async adjust(key: string, delta: RateCost, limits: RateLimits, now: number): Promise<void> {
     if ((!limits.rpm || !delta.requests) && (!limits.tpm || !delta.tokens)) return; // nothing to change
+    const providerKey = this.#providerOf.get(key);
+    if (providerKey === undefined) return this.fallback.adjust(key, delta, this.#local(limits), now); // never taken here: no shared bucket to correct
     this.#guard.background(() =>
       this.#guard.attempt(
         'adjust',
-        () => this.connection.run('rateLimit', RATE_ADJUST, [this.keys.rateBucket(key)], [now, delta.requests, delta.tokens, arg(limits.rpm), arg(limits.tpm)]),
+        () => this.connection.run('rateLimit', RATE_ADJUST, [this.keys.rateBucket(providerKey, key)], [now, delta.requests, delta.tokens, arg(limits.rpm), arg(limits.tpm)]),
         (f) => this.#unavailable('adjust', f, () => this.fallback.adjust(key, delta, this.#local(limits), now)),
       ),
     );
@@ -130,15 +141,22 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async #takeOrPeek(req: TakeRequest, mode: 'take' | 'peek'): Promise<TakeResult> {
     const { key, providerKey, cost, limits, now } = req;
+    if (mode === 'take') this.#remember(key, providerKey);
     return this.#guard.attempt(
       mode,
       async () => {
-        const keys = [this.keys.rateBucket(key), this.keys.rateProvider(providerKey)];
+        const keys = [this.keys.rateBucket(providerKey, key), this.keys.rateProvider(providerKey)];
         const [ok, waitMs] = await this.connection.run<[number, number]>('rateLimit', RATE_TAKE, keys, [now, cost.requests, cost.tokens, arg(limits.rpm), arg(limits.tpm), mode]);
         return { ok: ok === 1, waitMs };
       },
       (f) => this.#unavailable(mode, f, () => this.fallback[mode]({ ...req, limits: this.#local(limits) })),
     );
+  }
+
+  #remember(key: string, providerKey: string): void {
+    this.#providerOf.delete(key); // refresh recency
+    this.#providerOf.set(key, providerKey);
+    if (this.#providerOf.size > PROVIDER_MEMO) this.#providerOf.delete(this.#providerOf.keys().next().value!);
   }
 
   #local(limits: RateLimits): RateLimits {

@@ -1,6 +1,7 @@
 /**
  * Cross-process behaviour with real processes: 4 Node processes, each running the built
- * package with real middleware and its own Redis connection. Time is driven by the test (a
+ * package with real middleware and its own Redis connection — on a single Redis, and (the
+ * `redis-cluster` suite) unchanged on a 3-master Redis Cluster. Time is driven by the test (a
  * virtual clock for rate limits, an offset clock for the breaker), and each worker's Redis
  * calls get 2 s, so a loaded machine makes these tests slower, never wrong; each test checks
  * that no worker fell back to process-local state, so one that did fails saying so.
@@ -8,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnection, RedisBudgetStore, type RedisStoresStats } from '../src/index.js';
 import { startWorkers, type Worker } from './processes.js';
-import { redisUrl, uniquePrefix } from './helpers.js';
+import { redisTarget, uniquePrefix } from './helpers.js';
 
 let workers: Worker[] = [];
 const prefix = uniquePrefix('xproc');
@@ -16,7 +17,7 @@ const breakDurationMs = 60_000; // never elapses in real time during the test: t
 
 beforeAll(async () => {
   workers = await startWorkers(4);
-  await Promise.all(workers.map((w) => w.send('init', { url: redisUrl(), prefix, breakDurationMs, timeoutMs: 2000 })));
+  await Promise.all(workers.map((w) => w.send('init', { target: redisTarget(), prefix, breakDurationMs, timeoutMs: 2000 })));
 }, 30_000);
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.close()));
@@ -37,7 +38,7 @@ async function expectNoFallback(): Promise<void> {
   }
 }
 
-describe('4 gateway processes on one Redis', () => {
+describe(`4 gateway processes on one Redis${'cluster' in redisTarget() ? ' Cluster' : ''}`, () => {
   it('enforce one global limit of 600 rpm, exactly (3 simulated minutes in 1 s steps, 20 concurrent callers per process)', async () => {
     const t0 = 1_800_000_000_000;
     const endAt = t0 + 3 * 60_000;
@@ -84,7 +85,7 @@ describe('4 gateway processes on one Redis', () => {
     expect(outcomes.filter((o) => o !== 'ok' && o !== 'BudgetExceededError')).toEqual([]);
     expect(answered).toBeGreaterThan(0);
     expect(answered).toBeLessThan(200);
-    const connection = new RedisConnection({ url: redisUrl(), timeoutMs: 2000 });
+    const connection = new RedisConnection({ ...redisTarget(), timeoutMs: 2000 });
     await connection.ready();
     const usage = await new RedisBudgetStore({ connection, prefix }).usage('global', `day:${new Date().toISOString().slice(0, 10)}`);
     await connection.close();

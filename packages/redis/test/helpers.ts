@@ -1,5 +1,5 @@
 /**
- * Test helpers: the Redis URL of the run, unique prefixes, a manual clock, a countdown of events,
+ * Test helpers: the Redis (URL or cluster) of the run, unique prefixes, a manual clock, a countdown of events,
  * and polling for a condition (for things outside the test's control, like a reconnection —
  * never to time a delay).
  * @module
@@ -11,6 +11,15 @@ import type { Clock } from '@lifeline/core';
 /** The Redis every test file shares (each test uses its own prefix). */
 export function redisUrl(): string {
   return inject('redisUrl');
+}
+
+/**
+ * Where the suite's Redis is, as connection options: the cluster of the cluster suite
+ * (`{ cluster: { rootNodes } }`), else the single Redis of the run (`{ url }`).
+ */
+export function redisTarget(): { url: string } | { cluster: { rootNodes: string[] } } {
+  const rootNodes = inject('redisClusterNodes');
+  return rootNodes ? { cluster: { rootNodes } } : { url: inject('redisUrl') };
 }
 
 /** A key prefix no other test uses. */

@@ -140,7 +140,7 @@ describe('when a budget settlement cannot be sent', () => {
   it('it is queued, retried until Redis answers, and never lost', async () => {
     const stores = await open(PATIENT);
     const windowKey = 'day:2026-11-24';
-    expect(await stores.budget.reserve('tenant-a', 0.5, 1, windowKey)).toEqual({ ok: true, remaining: 0.5 });
+    expect(await stores.budget.reserve('tenant-a', 0.5, 1, windowKey)).toMatchObject({ ok: true, remaining: 0.5 });
     const id = await stores.connection.call<number>('connection', 'test', ['CLIENT', 'ID']);
     // Settle at the instant the connection is found dropped, before node-redis can reconnect.
     const dropped = new Promise<{ available: boolean; settled: Promise<void> }>((resolve) => {

@@ -56,10 +56,10 @@ export interface RedisServer {
 
 /**
  * Starts a redis-server (no persistence) on a free port and waits until it answers PING.
+ * @param bin - the server binary (`valkey-server` for the Valkey suite)
  * @throws Error({@link NO_REDIS}) when no redis-server binary can be run
  */
-export async function startRedisServer(): Promise<RedisServer> {
-  const bin = redisServerBin();
+export async function startRedisServer(bin: string | undefined = redisServerBin()): Promise<RedisServer> {
   if (!bin) throw new Error(NO_REDIS);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lifeline-redis-'));

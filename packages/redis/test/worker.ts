@@ -132,7 +132,8 @@ const outcomesOf = (results: PromiseSettledResult<unknown>[]) => results.map((o)
 
 const commands: Record<string, (m: Message) => Promise<unknown>> = {
   async init(m) {
-    stores = createRedisStores({ url: m.url as string, prefix: m.prefix as string, timeoutMs: m.timeoutMs as number });
+    const target = m.target as { url: string } | { cluster: { rootNodes: string[] } };
+    stores = createRedisStores({ ...target, prefix: m.prefix as string, timeoutMs: m.timeoutMs as number });
     if (!(await stores.ready(5000))) throw new Error('Redis not ready');
     breakerAdapter = adapter({
       fail: () => breakerFailing,

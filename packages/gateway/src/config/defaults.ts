@@ -21,7 +21,7 @@ export const CONFIG_DEFAULTS: {
   cache: CacheConfig;
   rateLimit: Omit<RateLimitConfig, 'rpm' | 'tpm'>;
   fallback: Omit<FallbackConfig, 'content'>;
-  redis: Omit<RedisStoreConfig, 'url'>;
+  redis: Omit<RedisStoreConfig, 'url' | 'cluster'>;
   responses: ResponsesConfig;
 } = {
   server: { host: '127.0.0.1', port: 8787, bodyLimitBytes: 1024 * 1024, logLevel: 'info', shutdownTimeoutMs: 10_000 },

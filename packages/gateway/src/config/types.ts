@@ -186,8 +186,13 @@ export type BudgetFailMode = 'closed' | 'open';
 
 /** `store.redis:` keep the gateway's state in Redis (or Valkey), shared by every gateway using it (see `@lifeline/redis`). */
 export interface RedisStoreConfig {
-  /** `redis://[user:password@]host:port[/db]`, or `rediss://…` for TLS; write it as `"${REDIS_URL}"`. Never logged with its password. */
-  url: string;
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://…` for TLS; write it as `"${REDIS_URL}"`. Never logged with its password. Not with `cluster`. */
+  url?: string | undefined;
+  /**
+   * A Redis Cluster (or Valkey cluster) instead of one endpoint: `rootNodes` are URLs of some of
+   * its nodes (the others are discovered; the first one's password is used for all). Not with `url`.
+   */
+  cluster?: { rootNodes: string[] } | undefined;
   /** First segment of every key: one per deployment sharing a Redis. @defaultValue 'lifeline' */
   prefix: string;
   /** Longest wait for one Redis call, in ms; past it the store falls back (or a budget refuses). @defaultValue 50 */
@@ -245,6 +250,6 @@ export interface GatewayConfigInput {
   budgets?: BudgetsConfig;
   pricing?: PricingConfig;
   fallback?: Partial<FallbackConfig>;
-  store?: { redis?: Partial<RedisStoreConfig> & { url: string } };
+  store?: { redis?: Partial<RedisStoreConfig> & ({ url: string } | { cluster: { rootNodes: string[] } }) };
   responses?: Partial<ResponsesConfig> | false;
 }

@@ -49,7 +49,7 @@ describe('store: validation', () => {
       issuesOf(() => validateConfig(minimal({ redis: { url: 'redis://h', prefx: 'a', prefix: 'has space', timeoutMs: 0, budgetFailMode: 'maybe', rateLimitFallbackShare: 2 }, memory: true }))),
     ).toEqual([
       'store.memory: unknown key; expected one of redis',
-      'store.redis.prefx: unknown key (did you mean "prefix"?); expected one of url, prefix, timeoutMs, budgetFailMode, rateLimitFallbackShare',
+      'store.redis.prefx: unknown key (did you mean "prefix"?); expected one of url, cluster, prefix, timeoutMs, budgetFailMode, rateLimitFallbackShare',
       'store.redis.prefix: expected 1-64 characters without whitespace or braces, got "has space"',
       'store.redis.timeoutMs: expected a number between 1 and 60000, got 0',
       'store.redis.budgetFailMode: expected one of closed, open, got "maybe"',
@@ -57,6 +57,26 @@ describe('store: validation', () => {
     ]);
     expect(issuesOf(() => validateConfig(minimal({ redis: { url: 'redis://h', rateLimitFallbackShare: 0 } })))).toEqual([
       'store.redis.rateLimitFallbackShare: expected a number above 0 and at most 1 (1 / replicas), got 0',
+    ]);
+  });
+
+  it('takes a Redis Cluster as cluster.rootNodes, instead of url', () => {
+    const config = validateConfig(minimal({ redis: { cluster: { rootNodes: ['redis://10.0.0.1:6379', 'rediss://10.0.0.2:6380'] }, prefix: 'eu' } }));
+    expect(config.store).toEqual({ redis: { cluster: { rootNodes: ['redis://10.0.0.1:6379', 'rediss://10.0.0.2:6380'] }, prefix: 'eu', timeoutMs: 50, budgetFailMode: 'closed', rateLimitFallbackShare: 1 } });
+    expect(validateConfig(config).store).toEqual(config.store);
+    expect(issuesOf(() => validateConfig(minimal({ redis: { url: 'redis://h', cluster: { rootNodes: ['redis://h'] } } })))).toEqual(['store.redis: give url (one Redis) or cluster (a Redis Cluster), not both']);
+    expect(issuesOf(() => validateConfig(minimal({ redis: { cluster: { rootNodes: [] } } })))).toEqual([
+      'store.redis.cluster.rootNodes: expected a non-empty list of redis:// URLs (e.g. ["${REDIS_NODE_1}", "${REDIS_NODE_2}"]), got []',
+    ]);
+    expect(issuesOf(() => validateConfig(minimal({ redis: { cluster: { nodes: ['redis://h'] } } })))).toEqual([
+      'store.redis.cluster.nodes: unknown key; expected one of rootNodes',
+      'store.redis.cluster.rootNodes: expected a non-empty list of redis:// URLs (e.g. ["${REDIS_NODE_1}", "${REDIS_NODE_2}"]), got nothing',
+    ]);
+    expect(issuesOf(() => validateConfig(minimal({ redis: { cluster: { rootNodes: ['redis://h:1', 'http://app:hunter2@h:2'] } } })))).toEqual([
+      'store.redis.cluster.rootNodes[1]: expected a redis:// or rediss:// URL, got "http://app:***@h:2"',
+    ]);
+    expect(issuesOf(() => parseConfig(`${FILE}store: { redis: { cluster: { rootNodes: ["redis://h:1", "redis://:hunter2@h:2"] } } }\n`, { env: {} }))).toEqual([
+      'store.redis.cluster.rootNodes[1]: a password is written in the file ("redis://:***@h:2"): use url: "${REDIS_URL}", or take the password from the environment ("redis://:${REDIS_PASSWORD}@host:6379")',
     ]);
   });
 

@@ -7,7 +7,7 @@ import { CONFIG_DEFAULTS } from './defaults.js';
 import { Issues, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
 import type { BudgetFailMode, StoreConfig } from './types.js';
 
-const REDIS_KEYS = ['url', 'prefix', 'timeoutMs', 'budgetFailMode', 'rateLimitFallbackShare'] as const;
+const REDIS_KEYS = ['url', 'cluster', 'prefix', 'timeoutMs', 'budgetFailMode', 'rateLimitFallbackShare'] as const;
 const FAIL_MODES: readonly BudgetFailMode[] = ['closed', 'open'];
 const SCHEME = /^(redis|rediss|valkey|valkeys):\/\//i;
 const PREFIX = /^[^\s{}]{1,64}$/;
@@ -72,15 +72,38 @@ export function readStore(issues: Issues, raw: unknown): StoreConfig {
   const o = readObject(issues, 'store.redis', obj.redis);
   if (!o) return {};
   rejectUnknownKeys(issues, 'store.redis', o, REDIS_KEYS);
-  const url = readUrl(issues, 'store.redis.url', o.url);
+  const where = readWhere(issues, o);
   const d = CONFIG_DEFAULTS.redis;
   const prefix = readString(issues, 'store.redis.prefix', o.prefix, { optional: true, pattern: PREFIX, patternHint: '1-64 characters without whitespace or braces' }) ?? d.prefix;
   const timeoutMs = readNumber(issues, 'store.redis.timeoutMs', o.timeoutMs, { min: 1, max: 60_000 }) ?? d.timeoutMs;
   const budgetFailMode = readEnum(issues, 'store.redis.budgetFailMode', o.budgetFailMode, FAIL_MODES) ?? d.budgetFailMode;
   const share = readNumber(issues, 'store.redis.rateLimitFallbackShare', o.rateLimitFallbackShare, { min: 0, max: 1 });
   if (share === 0) issues.add('store.redis.rateLimitFallbackShare', 'expected a number above 0 and at most 1 (1 / replicas), got 0');
-  if (url === undefined) return {};
-  return { redis: { url, prefix, timeoutMs, budgetFailMode, rateLimitFallbackShare: share || d.rateLimitFallbackShare } };
+  if (where === undefined) return {};
+  return { redis: { ...where, prefix, timeoutMs, budgetFailMode, rateLimitFallbackShare: share || d.rateLimitFallbackShare } };
+}
+
+/** `url`, or `cluster: { rootNodes }` — exactly one. */
+function readWhere(issues: Issues, o: Record<string, unknown>): { url: string } | { cluster: { rootNodes: string[] } } | undefined {
+  if (o.cluster === undefined || o.cluster === null) {
+    const url = readUrl(issues, 'store.redis.url', o.url);
+    return url === undefined ? undefined : { url };
+  }
+  if (o.url !== undefined && o.url !== null) return issues.add('store.redis', 'give url (one Redis) or cluster (a Redis Cluster), not both');
+  const cluster = readObject(issues, 'store.redis.cluster', o.cluster);
+  if (!cluster) return undefined;
+  rejectUnknownKeys(issues, 'store.redis.cluster', cluster, ['rootNodes']);
+  const nodes = cluster.rootNodes;
+  if (!Array.isArray(nodes) || nodes.length === 0) {
+    return issues.add('store.redis.cluster.rootNodes', `expected a non-empty list of redis:// URLs (e.g. ["\${REDIS_NODE_1}", "\${REDIS_NODE_2}"]), got ${nodes === undefined ? 'nothing' : JSON.stringify(nodes)}`);
+  }
+  const rootNodes = nodes.map((node, i) => readUrl(issues, `store.redis.cluster.rootNodes[${i}]`, node));
+  return rootNodes.every((n) => n !== undefined) ? { cluster: { rootNodes } } : undefined;
+}
+
+/** Every URL of a `store.redis` config: `url`, or the cluster's root nodes. */
+export function redisUrls(redis: { url?: string | undefined; cluster?: { rootNodes: string[] } | undefined }): string[] {
+  return redis.url !== undefined ? [redis.url] : [...(redis.cluster?.rootNodes ?? [])];
 }
 
 function readUrl(issues: Issues, path: string, value: unknown): string | undefined {
@@ -103,11 +126,15 @@ function readUrl(issues: Issues, path: string, value: unknown): string | undefin
  * upstream `apiKey`), without repeating it. `redis://:${REDIS_PASSWORD}@host` is fine.
  */
 export function checkRedisUrlIsReference(raw: unknown, issues: Issues): void {
-  const url = (raw as { store?: { redis?: { url?: unknown } } } | null)?.store?.redis?.url;
-  if (typeof url !== 'string') return;
-  const auth = userInfo(url)?.text ?? '';
-  const password = auth.includes(':') ? auth.slice(auth.indexOf(':') + 1) : '';
-  if (password !== '' && !password.includes('${')) {
-    issues.add('store.redis.url', `a password is written in the file (${JSON.stringify(redactRedisUrl(url))}): use url: "\${REDIS_URL}", or take the password from the environment ("redis://:\${REDIS_PASSWORD}@host:6379")`);
+  const redis = (raw as { store?: { redis?: { url?: unknown; cluster?: { rootNodes?: unknown } } } } | null)?.store?.redis;
+  const nodes = redis?.cluster?.rootNodes;
+  const urls: Array<[string, unknown]> = [['store.redis.url', redis?.url], ...(Array.isArray(nodes) ? nodes.map((n, i): [string, unknown] => [`store.redis.cluster.rootNodes[${i}]`, n]) : [])];
+  for (const [path, url] of urls) {
+    if (typeof url !== 'string') continue;
+    const auth = userInfo(url)?.text ?? '';
+    const password = auth.includes(':') ? auth.slice(auth.indexOf(':') + 1) : '';
+    if (password !== '' && !password.includes('${')) {
+      issues.add(path, `a password is written in the file (${JSON.stringify(redactRedisUrl(url))}): use url: "\${REDIS_URL}", or take the password from the environment ("redis://:\${REDIS_PASSWORD}@host:6379")`);
+    }
   }
 }

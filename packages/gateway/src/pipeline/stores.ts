@@ -10,7 +10,7 @@ import type { Middleware } from '@lifeline/core';
 import type { BudgetStore } from '@lifeline/pricing';
 import type { RateLimitStore } from '@lifeline/rate-limit';
 import { createRedisStores } from '@lifeline/redis';
-import { redactRedisUrl, redisPasswords } from '../config/validate-store.js';
+import { redactRedisUrl, redisPasswords, redisUrls } from '../config/validate-store.js';
 import type { GatewayConfig, RedisStoreConfig } from '../config/types.js';
 import { memoryResponseStore, type ResponseStore } from './response-store.js';
 import { redisResponseStore } from './response-store-redis.js';
@@ -77,14 +77,14 @@ export function createStores(config: GatewayConfig): GatewayStores {
 function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { ttlMs: number; maxBytes: number } | undefined): GatewayStores {
   const fallback = memoryStore({ ...(maxBytes !== undefined && { maxBytes }) });
   const r = createRedisStores({
-    url: o.url,
+    ...(o.cluster ? { cluster: { rootNodes: o.cluster.rootNodes } } : { url: o.url }),
     prefix: o.prefix,
     timeoutMs: o.timeoutMs,
     cache: { fallback },
     budget: { failMode: o.budgetFailMode },
     rateLimit: { fallbackShare: o.rateLimitFallbackShare },
   });
-  const url = redactRedisUrl(o.url);
+  const shown = redisUrls(o).map(redactRedisUrl);
   let closing: Promise<void> | undefined;
   return {
     cache: maxBytes === undefined ? undefined : r.cache,
@@ -101,16 +101,17 @@ function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { 
       const s = r.stats();
       return {
         kind: 'redis',
-        url,
+        url: shown.join(','),
         prefix: o.prefix,
         state: s.connection.state,
         reconnects: s.connection.reconnects,
         timeouts: s.connection.timeouts,
+        ...(s.connection.cluster && { cluster: { rootNodes: shown, shards: s.connection.cluster.shards, redirects: s.connection.cluster.redirects } }),
         stores: { cache: { ...s.cache }, breaker: { ...s.breaker }, rateLimit: { ...s.rateLimit }, budget: { ...s.budget } },
       };
     },
     ready: (timeoutMs) => r.ready(timeoutMs),
-    secrets: redisPasswords(o.url),
+    secrets: redisUrls(o).flatMap(redisPasswords),
     close() {
       closing ??= r.close();
       return closing;

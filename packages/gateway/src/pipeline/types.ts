@@ -64,14 +64,22 @@ export type StoreStatus = { kind: 'memory' } | RedisStoreStatus;
 /** State kept in Redis: the connection's health and each store's counters. */
 export interface RedisStoreStatus {
   kind: 'redis';
-  /** The Redis URL with its password replaced by `***`. */
+  /** The Redis URL with its password replaced by `***` (a cluster: its root nodes, comma-separated). */
   url: string;
+  /**
+   * A Redis Cluster only: the root nodes (passwords replaced), each shard's master and its state
+   * (`ready`, `connecting`: unreachable or failing over, `unavailable`: failed within the last
+   * second — its keys answer from process-local state, budgets on it refuse), and the `MOVED`/`ASK`
+   * redirections the client followed.
+   */
+  cluster?: { rootNodes: string[]; shards: Array<{ address: string; state: 'ready' | 'connecting' | 'unavailable' }>; redirects: number } | undefined;
   /** First segment of every key. */
   prefix: string;
   /**
    * `ready`: calls go to Redis. `connecting` (never connected, or reconnecting) and `unavailable`
-   * (a call failed within the last second): the cache, breakers and rate limits answer from
-   * process-local state, budgets refuse calls (unless `budgetFailMode: open`). `closed`: shut down.
+   * (a call failed within the last second; a cluster: any shard is not ready): the cache, breakers
+   * and rate limits answer from process-local state (on a cluster, for that shard's keys only),
+   * budgets refuse calls (unless `budgetFailMode: open`). `closed`: shut down.
    */
   state: 'ready' | 'connecting' | 'unavailable' | 'closed';
   /** Reconnection attempts (while Redis was unreachable). */

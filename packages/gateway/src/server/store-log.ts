@@ -24,7 +24,7 @@ const DOWN_EFFECT = 'the cache, breakers and rate limits answer from this proces
  */
 export function describeStore(status: StoreStatus): string {
   if (status.kind === 'memory') return 'state store: memory (this process only): set store.redis to share the cache, breakers, rate limits and budgets between gateways';
-  return `state store: redis at ${status.url} (prefix "${status.prefix}"): the cache, breakers, rate limits and budgets are shared by every gateway using it`;
+  return `state store: redis${status.cluster ? ' cluster' : ''} at ${status.url} (prefix "${status.prefix}"): the cache, breakers, rate limits and budgets are shared by every gateway using it`;
 }
 
 /** The store's figures for a structured log line (no password, no counters). */

@@ -54,6 +54,21 @@ export function registerStoreMetrics(registry: Registry, pipeline: GatewayPipeli
     const s = status();
     if (s) set({}, s.reconnects);
   });
+  if (status()?.cluster) {
+    new Gauge({
+      name: 'lifeline_redis_cluster_shards',
+      help: 'Shards of the Redis Cluster by state: ready, connecting (unreachable or failing over), unavailable (failed within the last second: its keys use process-local state)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const shards = status()?.cluster?.shards ?? [];
+        for (const state of ['ready', 'connecting', 'unavailable'] as const) this.set({ state }, shards.filter((s) => s.state === state).length);
+      },
+    });
+    absolute('lifeline_redis_cluster_redirects_total', 'MOVED and ASK redirections the Redis Cluster client followed (slots moving, failovers)', [], (set) => {
+      set({}, status()?.cluster?.redirects ?? 0);
+    });
+  }
   for (const [field, name, help] of PER_STORE) {
     absolute(name, help, ['store'], (set) => {
       const s = status();
