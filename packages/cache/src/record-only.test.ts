@@ -1,10 +1,11 @@
 /** `ttlMs: 0`: answers are recorded for stale-if-error and for callers asking with max-age, never served fresh on their own. */
 import { ServerError } from '@lifeline/core';
+import type { AdapterScript } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
 import { collect, deferred, rejection, req, setup } from '../test/setup.js';
 
 const STALE = 86_400_000;
-const recordOnly = (script?: Parameters<typeof setup>[0]['script']) => setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE }, ...(script !== undefined && { script }) });
+const recordOnly = (script?: AdapterScript) => setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE }, ...(script !== undefined && { script }) });
 
 describe('cache({ ttlMs: 0 }): record only', () => {
   it('every call goes upstream (meta.cache: miss), and each answer refreshes the recording', async () => {
