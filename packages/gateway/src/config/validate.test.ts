@@ -30,7 +30,8 @@ describe('validateConfig', () => {
     expect(config.retry).toEqual({ maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 10_000 });
     expect(config.circuitBreaker).toEqual({ failureThreshold: 5, breakDurationMs: 30_000, halfOpenMaxProbes: 1 });
     expect(config.timeouts).toEqual({ totalMs: 60_000, attemptMs: 30_000, firstTokenMs: 15_000, idleMs: 20_000 });
-    expect(config.cache).toEqual({ ttlMs: 600_000, staleIfErrorMs: 86_400_000, maxBytes: 67_108_864 });
+    expect(config.cache).toEqual({ ttlMs: 0, staleIfErrorMs: 86_400_000, maxBytes: 67_108_864 });
+    expect(config.midStream).toBe('continue');
     expect(config.rateLimit).toBe(false);
     expect(config.fallback).toEqual({ enabled: true, onRateLimit: false });
     expect(config.auth.keys).toEqual([]);

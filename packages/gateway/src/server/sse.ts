@@ -13,7 +13,7 @@ import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
 import { AbortError } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
-import { formatUsd, summarize } from './meta.js';
+import { contributorsOf, formatUsd, summarize } from './meta.js';
 
 /** Options of {@link writeEventStream}. */
 export interface EventStreamOptions {
@@ -28,7 +28,7 @@ export interface EventStreamOptions {
 /** How a written stream ended. */
 export type StreamOutcome = { ok: true; meta: Meta } | { ok: false; error: unknown; meta: Meta };
 
-const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
+const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider', 'x-lifeline-providers'];
 
 /** The chunk as the caller asked for it: usage removed unless `include_usage`; `undefined` to drop it. */
 export function shapeChunk(chunk: ChatChunk, includeUsage: boolean): ChatChunk | undefined {
@@ -103,7 +103,11 @@ export async function writeEventStream(
 }
 
 function trailersOf(meta: Meta): Record<string, string> {
-  const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length), 'x-lifeline-provider': meta.provider ?? 'none' };
+  const trailers: Record<string, string> = {
+    'x-lifeline-attempts': String(meta.attemptLog.length),
+    'x-lifeline-provider': meta.provider ?? 'none',
+    'x-lifeline-providers': contributorsOf(meta).join(', ') || 'none',
+  };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
   return trailers;
 }
