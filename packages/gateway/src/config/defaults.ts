@@ -16,7 +16,7 @@ import type {
 export const CONFIG_DEFAULTS: {
   server: Required<Omit<ServerConfig, 'defaultModel'>>;
   retry: RetryConfig;
-  circuitBreaker: BreakerConfig;
+  circuitBreaker: Omit<BreakerConfig, 'maxBreakDurationMs'>;
   timeouts: TimeoutsConfig;
   cache: CacheConfig;
   rateLimit: Omit<RateLimitConfig, 'rpm' | 'tpm'>;

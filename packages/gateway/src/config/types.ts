@@ -130,6 +130,13 @@ export interface BreakerConfig {
   failureThreshold: number;
   /** How long it stays open before a probe, in ms. @defaultValue 30000 */
   breakDurationMs: number;
+  /**
+   * Longest break, in ms: after a failed probe the break doubles up to this (and a provider's
+   * Retry-After is honoured up to this). Equal to `breakDurationMs`, the break never grows, so
+   * traffic is back on a recovered target within one `breakDurationMs`.
+   * @defaultValue `breakDurationMs`
+   */
+  maxBreakDurationMs: number;
   /** @defaultValue 1 */
   halfOpenMaxProbes: number;
 }

@@ -50,4 +50,10 @@ describe('validateConfig: midStream, prefill and cache modes', () => {
     expect(issuesOf({ ...base(), cache: { staleIfErrorMs: 0 } })).toEqual(['cache: ttlMs 0 (no fresh hits) with staleIfErrorMs 0 keeps nothing: set ttlMs for fresh hits, staleIfErrorMs for stale answers, or cache: false']);
     expect(issuesOf({ ...base(), cache: { ttlMs: -1 } })).toEqual(['cache.ttlMs: expected a number >= 0, got -1']);
   });
+
+  it('circuitBreaker.maxBreakDurationMs defaults to breakDurationMs (the break never grows), and may not be shorter', () => {
+    expect(validateConfig({ ...base(), circuitBreaker: { breakDurationMs: 10_000 } }).circuitBreaker).toEqual({ failureThreshold: 5, breakDurationMs: 10_000, maxBreakDurationMs: 10_000, halfOpenMaxProbes: 1 });
+    expect(validateConfig({ ...base(), circuitBreaker: { maxBreakDurationMs: 120_000 } }).circuitBreaker).toMatchObject({ breakDurationMs: 30_000, maxBreakDurationMs: 120_000 });
+    expect(issuesOf({ ...base(), circuitBreaker: { breakDurationMs: 10_000, maxBreakDurationMs: 5_000 } })).toEqual(['circuitBreaker.maxBreakDurationMs: expected a number >= 10000, got 5000']);
+  });
 });

@@ -56,11 +56,15 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
       maxDelayMs: num(issues, p, 'maxDelayMs', o, CONFIG_DEFAULTS.retry.maxDelayMs, { min: 0 }),
       maxRetryAfterMs: num(issues, p, 'maxRetryAfterMs', o, CONFIG_DEFAULTS.retry.maxRetryAfterMs, { min: 0 }),
     })),
-    circuitBreaker: section(issues, 'circuitBreaker', root.circuitBreaker, (o, p) => ({
-      failureThreshold: num(issues, p, 'failureThreshold', o, CONFIG_DEFAULTS.circuitBreaker.failureThreshold, { min: 1, integer: true }),
-      breakDurationMs: num(issues, p, 'breakDurationMs', o, CONFIG_DEFAULTS.circuitBreaker.breakDurationMs, { min: 1 }),
-      halfOpenMaxProbes: num(issues, p, 'halfOpenMaxProbes', o, CONFIG_DEFAULTS.circuitBreaker.halfOpenMaxProbes, { min: 1, integer: true }),
-    })),
+    circuitBreaker: section(issues, 'circuitBreaker', root.circuitBreaker, (o, p) => {
+      const breakDurationMs = num(issues, p, 'breakDurationMs', o, CONFIG_DEFAULTS.circuitBreaker.breakDurationMs, { min: 1 });
+      return {
+        failureThreshold: num(issues, p, 'failureThreshold', o, CONFIG_DEFAULTS.circuitBreaker.failureThreshold, { min: 1, integer: true }),
+        breakDurationMs,
+        maxBreakDurationMs: num(issues, p, 'maxBreakDurationMs', o, breakDurationMs, { min: breakDurationMs }),
+        halfOpenMaxProbes: num(issues, p, 'halfOpenMaxProbes', o, CONFIG_DEFAULTS.circuitBreaker.halfOpenMaxProbes, { min: 1, integer: true }),
+      };
+    }),
     timeouts: section(issues, 'timeouts', root.timeouts ?? {}, (o, p) => ({
       totalMs: num(issues, p, 'totalMs', o, CONFIG_DEFAULTS.timeouts.totalMs, { min: 1 }),
       attemptMs: num(issues, p, 'attemptMs', o, CONFIG_DEFAULTS.timeouts.attemptMs, { min: 1 }),
@@ -102,7 +106,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
 
 const SECTION_KEYS: Record<string, readonly string[]> = {
   retry: ['maxAttempts', 'initialDelayMs', 'maxDelayMs', 'maxRetryAfterMs'],
-  circuitBreaker: ['failureThreshold', 'breakDurationMs', 'halfOpenMaxProbes'],
+  circuitBreaker: ['failureThreshold', 'breakDurationMs', 'maxBreakDurationMs', 'halfOpenMaxProbes'],
   timeouts: ['totalMs', 'attemptMs', 'firstTokenMs', 'idleMs'],
   cache: ['ttlMs', 'staleIfErrorMs', 'maxBytes'],
   rateLimit: ['rpm', 'tpm', 'maxQueue', 'maxWaitMs'],

@@ -71,18 +71,24 @@ export async function writeEventStream(
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
   let sawUsage = false;
+  let heldUsage: ChatChunk | undefined;
   try {
     for (let r = first; !r.done; r = await it.next()) {
       last = r.value;
       const shaped = shapeChunk(r.value, options.includeUsage);
       if (!shaped) continue;
       if (shaped.usage) sawUsage = true;
+      if (shaped.usage && shaped.choices.length === 0) {
+        heldUsage = shaped; // sent with the tail: a continued stream's usage covers every attempt
+        continue;
+      }
       if (shaped.choices.some((c) => c.finish_reason)) out.finishing();
       const wait = out.write(`data: ${JSON.stringify(shaped)}\n\n`);
       if (wait) await wait;
     }
     const { response, meta } = await stream.result;
     let tail = '';
+    if (heldUsage) tail += `data: ${JSON.stringify(contributorsOf(meta).length > 1 && meta.usage ? { ...heldUsage, usage: meta.usage } : heldUsage)}\n\n`;
     if (options.includeUsage && !sawUsage) {
       const usage = response.usage ?? meta.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
       tail += `data: ${JSON.stringify(usageChunk(last, usage, response.model))}\n\n`;
