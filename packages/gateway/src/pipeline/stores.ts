@@ -65,16 +65,17 @@ export function createStores(config: GatewayConfig): GatewayStores {
       close: () => Promise.resolve(),
     };
   }
-  return redisStores(redis, maxBytes);
+  // Record-only caching (ttlMs 0) merges no identical requests, across processes either.
+  return redisStores(redis, maxBytes, config.cache !== false && config.cache.ttlMs > 0);
 }
 
-function redisStores(o: RedisStoreConfig, maxBytes: number | undefined): GatewayStores {
+function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, coalesce: boolean): GatewayStores {
   const fallback = memoryStore({ ...(maxBytes !== undefined && { maxBytes }) });
   const r = createRedisStores({
     url: o.url,
     prefix: o.prefix,
     timeoutMs: o.timeoutMs,
-    cache: { fallback },
+    cache: { fallback, coalesce },
     budget: { failMode: o.budgetFailMode },
     rateLimit: { fallbackShare: o.rateLimitFallbackShare },
   });
