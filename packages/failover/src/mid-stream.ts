@@ -14,11 +14,11 @@ import {
   abortReason,
   isRetryable,
 } from '@lifeline/core';
-import { describeFailure } from './aggregate.js';
+import { type TargetFailure, describeFailure } from './aggregate.js';
 import { type ContinuationMode, planContinuation } from './continuation.js';
 import { emit } from './events.js';
 import type { MidStreamPolicy } from './options.js';
-import { isMismatch } from './regenerate.js';
+import { mismatchReason } from './regenerate.js';
 import { type ResolvedTarget, requestFor } from './target.js';
 import type { Attempt } from './attempt.js';
 import type { FailoverCall } from './walk.js';
@@ -88,7 +88,7 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
           let chunk = raw;
           if (strip) [chunk, strip] = stripLeadingSpace(raw);
           // A continuation reads as one completion: the first chunk's id and created throughout.
-          if (continued && head) chunk = { ...chunk, id: head.id, created: head.created };
+          if (continued && head) chunk = { ...chunk, id: head.id || chunk.id, created: head.created || chunk.created };
           else head ??= { id: chunk.id, created: chunk.created };
           delivered.push(chunk);
           if (chunk.model && ctx.meta.model !== chunk.model) ctx.meta.model = chunk.model;
@@ -157,8 +157,14 @@ async function recover(call: FailoverCall, policy: 'restart' | 'continue', origi
     if (call.ctx.aborted) throw abortReason(call.ctx);
     const tried = call.failures.slice(before);
     if (tried.length === 0) return { failure: 'no target left' };
-    return { failure: tried.map((f) => (isMismatch(f.error) ? `${f.target}: ${(f.error as Error).message.slice(f.target.length + 1)}` : describeFailure(f))).join('; ') };
+    return { failure: tried.map(describeRecovery).join('; ') };
   }
+}
+
+/** One recovery target's failure, as the final error lists it: a diverging regeneration says so. */
+function describeRecovery(f: TargetFailure): string {
+  const why = mismatchReason(f.error);
+  return why === undefined ? describeFailure(f) : `${f.target}: ${why}`;
 }
 
 function interrupted(from: string, cause: unknown, contentDelivered: boolean, policy: MidStreamPolicy, failure: string | undefined): StreamInterruptedError {

@@ -6,17 +6,23 @@
  */
 import { type ChatChunk, StreamInterruptedError } from '@lifeline/core';
 
-/** The error raised when a regenerated answer does not start with the delivered text. */
-const MISMATCHES = new WeakSet<object>();
+/** The errors raised when a regenerated answer does not start with the delivered text, and why. */
+const MISMATCHES = new WeakMap<object, string>();
+
+/** For the error {@link resumeAfter} raises when the regenerated answer diverges: why (`regenerated a different answer: …`); else `undefined`. */
+export function mismatchReason(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? MISMATCHES.get(error) : undefined;
+}
 
 /** True for the error {@link resumeAfter} raises when the regenerated answer diverges. */
 export function isMismatch(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && MISMATCHES.has(error);
+  return mismatchReason(error) !== undefined;
 }
 
 function mismatch(provider: string, why: string): StreamInterruptedError {
-  const error = new StreamInterruptedError(`${provider} regenerated a different answer: ${why}`, { provider, retryable: false, contentDelivered: false });
-  MISMATCHES.add(error);
+  const reason = `regenerated a different answer: ${why}`;
+  const error = new StreamInterruptedError(`${provider} ${reason}`, { provider, retryable: false, contentDelivered: false });
+  MISMATCHES.set(error, reason);
   return error;
 }
 
