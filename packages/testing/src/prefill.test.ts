@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PREFILL_REFUSAL } from './prefill.js';
+import { PREFILL_REFUSAL, continueAfter } from './prefill.js';
 import { startMockProvider } from './server.js';
-import { chat, chatBody, jsonOf } from './test-utils.js';
+import { chat, chatBody, jsonOf, parseSse } from './test-utils.js';
 import type { Flavor, MockProvider } from './types.js';
 
 let mock: MockProvider;
@@ -39,5 +39,29 @@ describe('rejectPrefill', () => {
   it('off by default', async () => {
     mock = await startMockProvider();
     expect((await chat(mock, { body: prefilled('openai') })).status).toBe(200);
+  });
+});
+
+describe('prefills answered', () => {
+  it('anthropic continues a prefill where it stops (JSON and stream): the reply is the rest of the answer', async () => {
+    mock = await startMockProvider({ flavor: 'anthropic', text: 'The answer is forty two, as usual.' });
+    const json = (await jsonOf(await chat(mock, { body: prefilled('anthropic') }))) as { content: Array<{ text: string }>; usage: { output_tokens: number } };
+    expect(json.content[0]!.text).toBe(' forty two, as usual.');
+    expect(json.usage.output_tokens).toBe(4);
+    const sse = parseSse(await (await chat(mock, { stream: true, body: { ...prefilled('anthropic'), stream: true } })).text());
+    const text = sse.map((e) => JSON.parse(e.data) as { delta?: { text?: string } }).map((d) => d.delta?.text ?? '').join('');
+    expect(text).toBe(' forty two, as usual.');
+  });
+
+  it('openai answers a request ending with an assistant turn anew, as OpenAI does', async () => {
+    mock = await startMockProvider({ text: 'The answer is forty two.' });
+    const json = (await jsonOf(await chat(mock, { body: prefilled('openai') }))) as { choices: Array<{ message: { content: string } }> };
+    expect(json.choices[0]!.message.content).toBe('The answer is forty two.');
+  });
+
+  it('continueAfter(): what follows as many words as the prefill has', () => {
+    expect(continueAfter('Answer 7 from beta: the quick fox.', 'Answer 7 from alpha:')).toBe(' the quick fox.');
+    expect(continueAfter('One two', 'One two three')).toBe('');
+    expect(continueAfter('One two', '')).toBe('One two');
   });
 });

@@ -11,7 +11,7 @@ import { anthropic } from './flavors/anthropic.js';
 import type { FlavorImpl, RenderContext, RouteMatch } from './flavors/flavor.js';
 import { gemini } from './flavors/gemini.js';
 import { openai } from './flavors/openai.js';
-import { endsWithPrefill, prefillRefusal, refusesPrefill } from './prefill.js';
+import { endsWithPrefill, prefillOf, prefillRefusal, refusesPrefill } from './prefill.js';
 import { execute, type Runtime, send } from './respond.js';
 import { ScriptEngine } from './script.js';
 import { Timers } from './timers.js';
@@ -120,6 +120,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       promptTokens: match?.op === 'chat' ? promptTokensFor(flavor.promptChars(body)) : 0,
       includeUsage: stream && flavor.includeUsage(body),
       sse: query?.get('alt') === 'sse',
+      prefill: match?.op === 'chat' ? prefillOf(flavor.name, body) : undefined,
     };
     const early =
       match === undefined
