@@ -413,9 +413,11 @@ describe('cache: events, stats, store failures', () => {
 
 describe('cache: options', () => {
   it.each([
-    [{ ttlMs: 0 }, 'cache: ttlMs must be a positive number of milliseconds, got 0'],
-    [{}, 'cache: ttlMs must be a positive number of milliseconds, got undefined'],
-    [{ ttlMs: Infinity }, 'cache: ttlMs must be a positive number of milliseconds, got Infinity'],
+    [{ ttlMs: -1 }, 'cache: ttlMs must be a non-negative number of milliseconds, got -1'],
+    [{}, 'cache: ttlMs must be a non-negative number of milliseconds, got undefined'],
+    [{ ttlMs: Infinity }, 'cache: ttlMs must be a non-negative number of milliseconds, got Infinity'],
+    [{ ttlMs: 0 }, 'cache: ttlMs 0 keeps answers only for stale-if-error and max-age requests, so staleIfErrorMs must be positive, got undefined'],
+    [{ ttlMs: 0, staleIfErrorMs: 0 }, 'cache: ttlMs 0 keeps answers only for stale-if-error and max-age requests, so staleIfErrorMs must be positive, got 0'],
     [{ ttlMs: 1, staleIfErrorMs: -1 }, 'cache: staleIfErrorMs must be a non-negative number of milliseconds, got -1'],
     [{ ttlMs: 1, store: {} }, 'cache: store must have get, set and delete methods'],
     [{ ttlMs: 1, scope: 'tenant' }, 'cache: scope must be a function, got string'],

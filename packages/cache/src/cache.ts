@@ -96,11 +96,14 @@ export function cache(options: CacheOptions): CacheMiddleware {
     let entry = await read(ctx, key);
     const now = clock.now();
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
+    // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
+    const recordOnly = rt.ttlMs === 0;
+    const maxAge = directives.maxAgeMs;
     if (
       entry !== undefined &&
       !directives.noCache &&
-      now < entry.expiresAt &&
-      (directives.maxAgeMs === undefined || now - entry.createdAt < directives.maxAgeMs)
+      (recordOnly || now < entry.expiresAt) &&
+      (maxAge === undefined ? !recordOnly : now - entry.createdAt < maxAge)
     ) {
       counters.hits++;
       serveEntry(ctx, entry, 'hit');
@@ -109,7 +112,7 @@ export function cache(options: CacheOptions): CacheMiddleware {
     }
     const stale = rt.staleIfErrorMs > 0 ? entry : undefined;
     try {
-      await missPath(rt, ctx, next, key);
+      await missPath(rt, ctx, next, key, !recordOnly || maxAge !== undefined);
     } catch (error) {
       if (stale === undefined || !isOutage(error) || clock.now() >= stale.staleUntil) throw error;
       counters.stale++;

@@ -32,11 +32,15 @@ export interface MissRuntime {
   clock: Clock | undefined;
 }
 
-/** Answers `ctx` by joining the flight for `key`, or by leading a new upstream call. */
-export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: string): Promise<void> {
+/**
+ * Answers `ctx` by joining the flight for `key`, or by leading a new upstream call. With
+ * `coalesce` false the call neither joins nor opens a flight: it gets an answer of its own.
+ */
+export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: string, coalesce = true): Promise<void> {
+  if (!coalesce) return lead(rt, ctx, next, key, undefined);
   for (;;) {
     const flight = rt.flights?.get(key);
-    if (flight === undefined) return lead(rt, ctx, next, key);
+    if (flight === undefined) return lead(rt, ctx, next, key, rt.flights);
     const outcome = await flight.join(ctx.signal);
     if (outcome.kind === 'ok') {
       rt.counters.coalesced++;
@@ -49,8 +53,7 @@ export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: s
   }
 }
 
-async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string): Promise<void> {
-  const flights = rt.flights;
+async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string, flights: FlightRegistry | undefined): Promise<void> {
   const flight = flights?.open(key);
   rt.counters.misses++;
   ctx.meta.cache = 'miss';

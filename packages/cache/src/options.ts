@@ -7,7 +7,13 @@ import type { CacheStore } from './store.js';
 
 /** Options of `cache()`. */
 export interface CacheOptions {
-  /** How long an answer is served from the cache, in ms. Required. */
+  /**
+   * How long an answer is served from the cache, in ms. Required. `0` records answers without ever
+   * serving them fresh on their own: every call goes upstream, and the recording serves
+   * stale-if-error (within `staleIfErrorMs`, which must then be positive) and callers that ask for
+   * cached answers with `cacheControl: 'max-age=N'` (entries younger than N s). Such calls without
+   * `max-age` never share an in-flight call either: each gets its own answer.
+   */
   ttlMs: number;
   /**
    * After `ttlMs`, how much longer an entry is kept to be served stale (`meta.cache = 'stale'`)
@@ -99,11 +105,14 @@ export const DEFAULTS: Required<Omit<CacheOptions, 'ttlMs' | 'store' | 'key' | '
 export function validate(options: CacheOptions): void {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError(`cache: options must be an object with ttlMs, got ${String(options)}`);
   const { ttlMs, staleIfErrorMs, store } = options;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new ConfigurationError(`cache: ttlMs must be a positive number of milliseconds, got ${String(ttlMs)}`);
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 0) {
+    throw new ConfigurationError(`cache: ttlMs must be a non-negative number of milliseconds, got ${String(ttlMs)}`);
   }
   if (staleIfErrorMs !== undefined && (typeof staleIfErrorMs !== 'number' || !Number.isFinite(staleIfErrorMs) || staleIfErrorMs < 0)) {
     throw new ConfigurationError(`cache: staleIfErrorMs must be a non-negative number of milliseconds, got ${String(staleIfErrorMs)}`);
+  }
+  if (ttlMs === 0 && !(staleIfErrorMs !== undefined && staleIfErrorMs > 0)) {
+    throw new ConfigurationError(`cache: ttlMs 0 keeps answers only for stale-if-error and max-age requests, so staleIfErrorMs must be positive, got ${String(staleIfErrorMs)}`);
   }
   if (store !== undefined && (typeof store !== 'object' || store === null || !['get', 'set', 'delete'].every((m) => typeof (store as unknown as Record<string, unknown>)[m] === 'function'))) {
     throw new ConfigurationError('cache: store must have get, set and delete methods');

@@ -2,7 +2,7 @@
  * `ctx.state[ALTERNATIVES_LEFT]`: before each attempt, failover tells the layers below (retry) how
  * many other targets it will still try, so a silent target is left to failover instead of retried.
  */
-import { ALTERNATIVES_LEFT, BadRequestError, ContextLengthError, FailoverError, type Middleware, ServerError, alternativesLeft, createClient } from '@lifeline/core';
+import { ALTERNATIVES_LEFT, ContextLengthError, FailoverError, type Middleware, ServerError, alternativesLeft, createClient } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
 import { drain, fake, request } from '../test/fake-adapter.js';
 import { failover } from './failover.js';
@@ -65,19 +65,19 @@ describe('failover() — ALTERNATIVES_LEFT for the layers below', () => {
     expect(below.seen).toEqual([['small:gpt-4.1-mini', 2], ['small:gpt-4.1', 0]]);
   });
 
-  it("mid-stream 'continue' counts only the targets that accept a prefill", async () => {
+  it("mid-stream 'continue' counts every target not tried yet: each continues by prefill or by regeneration", async () => {
     const below = spy();
     const cut = new ServerError('stream cut', { status: 502 });
     const targets = [
       fake({ name: 'primary', script: { text: 'One two three', afterChunks: 1, error: cut } }),
-      fake({ name: 'openai-backup' }),
-      fake({ name: 'claude-eu', prefill: true, script: { error: new BadRequestError('prefill not supported', { status: 400 }) } }),
+      fake({ name: 'openai-backup', script: { error: down() } }),
+      fake({ name: 'claude-eu', prefill: true, script: { error: down() } }),
       fake({ name: 'claude-us', prefill: true, script: { text: ' two three' } }),
     ];
     const s = createClient({ use: [failover(targets, { midStream: 'continue' }), below.layer] }).stream(request());
     const { text, error } = await drain(s);
     expect(error).toBeUndefined();
     expect(text).toBe('One two three');
-    expect(below.seen).toEqual([['primary', 3], ['claude-eu', 1], ['claude-us', 0]]);
+    expect(below.seen).toEqual([['primary', 3], ['openai-backup', 2], ['claude-eu', 1], ['claude-us', 0]]);
   });
 });

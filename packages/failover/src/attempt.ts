@@ -3,7 +3,7 @@
  * primed so that a failure before its first content token surfaces here.
  * @module
  */
-import { ALTERNATIVES_LEFT, AbortError, type ChatRequest, type Context, type Next, primeStream } from '@lifeline/core';
+import { ALTERNATIVES_LEFT, AbortError, type ChatChunk, type ChatRequest, type Context, type Next, primeStream } from '@lifeline/core';
 import type { LatencyStats } from './latency.js';
 import type { ResolvedTarget } from './target.js';
 
@@ -35,6 +35,8 @@ export interface LaunchInput {
   alternatives: number;
   stats: LatencyStats;
   failurePenaltyMs: number;
+  /** Wraps the attempt's stream before it is primed (a regeneration passes on only what follows the delivered text). */
+  wrap?: ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface LaunchInput {
  * Records its latency (a penalty when it fails on its own), marks a hedge's attempt records
  * `hedge: true`, and disposes the fork unless it won.
  */
-export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs }: LaunchInput): Attempt {
+export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap }: LaunchInput): Attempt {
   const clock = ctx.clock;
   const child = ctx.fork();
   child.target = target.target;
@@ -64,7 +66,7 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
   };
   attempt.done = (async () => {
     await next(child);
-    if (child.stream) child.stream = await primeStream(child.stream);
+    if (child.stream) child.stream = await primeStream(wrap ? wrap(child.stream) : child.stream);
   })().then(
     (): Outcome => {
       settle(true);

@@ -9,4 +9,6 @@ export { rankError, mostTelling, failoverError, type TargetFailure } from './agg
 export { type FailoverOptions, type MidStreamPolicy, type StrategyName, FAILOVER_DEFAULTS } from './options.js';
 export { type FailoverTarget, type FailoverTargetConfig, type TargetInfo } from './target.js';
 export { type MidStreamInfo, type RestartMarker } from './mid-stream.js';
+export { PrefillMemory, type PrefillMemoryOptions, isPrefillRejection } from './prefill-memory.js';
+export { type ContinuationMode } from './continuation.js';
 export { type FailoverEvent, FAILOVER_CHANNEL } from './events.js';

@@ -14,10 +14,11 @@ import {
   abortReason,
   isRetryable,
 } from '@lifeline/core';
-import { describeFailure } from './aggregate.js';
+import { type TargetFailure, describeFailure } from './aggregate.js';
+import { type ContinuationMode, planContinuation } from './continuation.js';
 import { emit } from './events.js';
 import type { MidStreamPolicy } from './options.js';
-import { withPrefill } from './prefill.js';
+import { mismatchReason } from './regenerate.js';
 import { type ResolvedTarget, requestFor } from './target.js';
 import type { Attempt } from './attempt.js';
 import type { FailoverCall } from './walk.js';
@@ -35,6 +36,8 @@ export interface MidStreamInfo {
   from: string;
   /** Target that restarted or continued the answer; absent when none did. */
   to?: string;
+  /** `'continue'`: how `to` continued — from the partial answer as a prefill, or by regenerating it. */
+  continuedBy?: ContinuationMode;
   /** Code of the error that broke the stream (`connection`, `timeout`, `server`, …). */
   reason: string;
   /** Its message. */
@@ -75,6 +78,8 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
   let source = first.child.stream!;
   let delivered = new ResponseAssembler();
   let strip = false;
+  let head: { id: string; created: number } | undefined;
+  let continued = false;
   let finished = false;
   try {
     for (;;) {
@@ -82,6 +87,9 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
         for await (const raw of source) {
           let chunk = raw;
           if (strip) [chunk, strip] = stripLeadingSpace(raw);
+          // A continuation reads as one completion: the first chunk's id and created throughout.
+          if (continued && head) chunk = { ...chunk, id: head.id || chunk.id, created: head.created || chunk.created };
+          else head ??= { id: chunk.id, created: chunk.created };
           delivered.push(chunk);
           if (chunk.model && ctx.meta.model !== chunk.model) ctx.meta.model = chunk.model;
           yield chunk;
@@ -105,8 +113,10 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
         call.failovers++;
         ctx.meta.failovers = call.failovers;
         info.to = next.target.name;
+        if (recovery.mode) info.continuedBy = recovery.mode;
         emit(() => ({ ctx, event: 'midStream', from, to: next.target.name, error, policy }));
         const stream = ctx.stream;
+        const contributors = (ctx.meta.contributors as string[] | undefined) ?? [from];
         ctx.adopt(next.child);
         ctx.stream = stream;
         ctx.meta.midStream = info;
@@ -115,6 +125,8 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
           yield restartChunk(next, from, info.reason, ctx.clock.now());
         } else {
           strip = recovery.trimmed;
+          continued = true;
+          ctx.meta.contributors = [...contributors, next.target.name];
         }
       }
     }
@@ -124,31 +136,35 @@ export async function* guardStream(call: FailoverCall, first: Attempt, original:
   }
 }
 
-type Recovery = { attempt: Attempt; trimmed: boolean } | { failure: string };
+type Recovery = { attempt: Attempt; trimmed: boolean; mode?: ContinuationMode } | { failure: string };
 
-/** Starts the answer again (`restart`) or continues it from a prefill (`continue`) on the next target. */
+/** Starts the answer again (`restart`) or continues it (`continue`: prefill, or regeneration) on the next target. */
 async function recover(call: FailoverCall, policy: 'restart' | 'continue', original: ChatRequest, delivered: ResponseAssembler): Promise<Recovery> {
-  let request = (t: ResolvedTarget) => requestFor(t, original);
-  let accept: ((t: ResolvedTarget) => boolean) | undefined;
-  let trimmed = false;
-  if (policy === 'continue') {
-    const prefill = withPrefill(original, delivered.finish());
-    if (typeof prefill === 'string') return { failure: prefill };
-    trimmed = prefill.trimmed;
-    request = (t) => ({ ...prefill.request, model: requestFor(t, original).model });
-    accept = (t) => t.prefill;
-  }
+  const plan = policy === 'continue' ? planContinuation(original, delivered.finish(), call.options.prefillMemory, call.ctx) : undefined;
+  if (typeof plan === 'string') return { failure: plan };
   const before = call.failures.length;
   try {
     // A recovery target's refusal (e.g. a 400 for the prefill) must not end the walk, nor mask the original failure.
-    const attempt = await call.walk({ request, accept, hedging: false, failoverOn: (e) => !(e instanceof AbortError) });
-    return { attempt, trimmed };
+    const attempt = await call.walk({
+      request: plan ? (t) => plan.request(t) : (t: ResolvedTarget) => requestFor(t, original),
+      ...(plan && { wrap: (t: ResolvedTarget) => plan.wrap(t), again: (t: ResolvedTarget, e: unknown) => plan.again(t, e) }),
+      hedging: false,
+      failoverOn: (e) => !(e instanceof AbortError),
+    });
+    const mode = plan?.mode(attempt.target);
+    return { attempt, trimmed: mode === 'prefill' && plan!.trimmed, ...(mode && { mode }) };
   } catch (error) {
     if (call.ctx.aborted) throw abortReason(call.ctx);
     const tried = call.failures.slice(before);
-    if (tried.length === 0) return { failure: policy === 'continue' ? 'no target left accepts a prefill' : 'no target left' };
-    return { failure: tried.map(describeFailure).join('; ') };
+    if (tried.length === 0) return { failure: 'no target left' };
+    return { failure: tried.map(describeRecovery).join('; ') };
   }
+}
+
+/** One recovery target's failure, as the final error lists it: a diverging regeneration says so. */
+function describeRecovery(f: TargetFailure): string {
+  const why = mismatchReason(f.error);
+  return why === undefined ? describeFailure(f) : `${f.target}: ${why}`;
 }
 
 function interrupted(from: string, cause: unknown, contentDelivered: boolean, policy: MidStreamPolicy, failure: string | undefined): StreamInterruptedError {

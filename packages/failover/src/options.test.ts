@@ -3,11 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { fake } from '../test/fake-adapter.js';
 import { failover } from './failover.js';
 import { FAILOVER_DEFAULTS, type FailoverOptions, resolveOptions } from './options.js';
+import { PrefillMemory } from './prefill-memory.js';
 
 describe('resolveOptions()', () => {
   it('applies the defaults', () => {
-    expect(resolveOptions(undefined)).toEqual(FAILOVER_DEFAULTS);
-    expect(resolveOptions({ strategy: undefined, midStream: 'restart' })).toEqual({ ...FAILOVER_DEFAULTS, midStream: 'restart' });
+    expect(resolveOptions(undefined)).toEqual({ ...FAILOVER_DEFAULTS, prefillMemory: expect.any(PrefillMemory) });
+    expect(resolveOptions({ strategy: undefined, midStream: 'restart' })).toEqual({ ...FAILOVER_DEFAULTS, midStream: 'restart', prefillMemory: expect.any(PrefillMemory) });
+    const shared = new PrefillMemory();
+    expect(resolveOptions({ prefillMemory: shared }).prefillMemory).toBe(shared);
     expect(FAILOVER_DEFAULTS).toMatchObject({ strategy: 'ordered', midStream: 'error', maxHedges: 1, latencyAlpha: 0.3, failurePenaltyMs: 10_000, latencyStaleMs: 60_000 });
   });
 
@@ -24,6 +27,8 @@ describe('resolveOptions()', () => {
     [{ latencyAlpha: 1.2 }, 'failover: latencyAlpha must be a number in (0, 1], got 1.2'],
     [{ failurePenaltyMs: -1 }, 'failover: failurePenaltyMs must be a non-negative number of milliseconds, got -1'],
     [{ latencyStaleMs: Number.POSITIVE_INFINITY }, 'failover: latencyStaleMs must be a positive number of milliseconds, got Infinity'],
+    [{ prefillMemory: new Map() as never }, 'failover: prefillMemory must be a PrefillMemory, got an object without rejects() and learn()'],
+    [{ prefillMemory: true as never }, 'failover: prefillMemory must be a PrefillMemory, got true'],
   ])('rejects %o', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(new ConfigurationError(message));
     expect(() => failover([fake()], options)).toThrow(ConfigurationError);

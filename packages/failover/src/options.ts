@@ -4,6 +4,7 @@
  */
 import { ConfigurationError, type Context } from '@lifeline/core';
 import { shouldFailover } from './classify.js';
+import { PrefillMemory } from './prefill-memory.js';
 import type { TargetInfo } from './target.js';
 
 /** How the targets are ordered for each call. */
@@ -15,8 +16,10 @@ export type StrategyName = 'ordered' | 'weighted' | 'least-latency' | 'round-rob
  *   original error) after the partial content — never a truncated answer passed off as complete;
  * - `'restart'`: a chunk `{ choices: [], lifeline: { event: 'restart', from, target, reason } }` tells
  *   the caller to discard what it has, and the answer starts again on the next target;
- * - `'continue'`: the partial answer is sent as an assistant prefill to the next target whose
- *   adapter declares `capabilities.prefill`, and the stream carries on where it broke.
+ * - `'continue'`: the next target continues the answer and the stream carries on where it broke:
+ *   from the partial answer sent as an assistant prefill when the target accepts one (its
+ *   `prefill`, else its adapter's `capabilities.prefill`), else by regenerating the answer, of which
+ *   only what follows the delivered text is passed on — when it starts with exactly that text.
  */
 export type MidStreamPolicy = 'error' | 'restart' | 'continue';
 
@@ -54,6 +57,13 @@ export interface FailoverOptions {
    * @defaultValue `'error'`
    */
   midStream?: MidStreamPolicy;
+  /**
+   * `'continue'`: where targets that refused a prefill (a 400 such as `This model does not support
+   * assistant message prefill`) are remembered, per target and model; those are asked to regenerate
+   * instead. Share one between several `failover()`s to share what they learn.
+   * @defaultValue a `PrefillMemory` of this `failover()` (1 000 target/model pairs)
+   */
+  prefillMemory?: PrefillMemory;
   /**
    * Hedged requests: when an attempt has produced no first token (streams) or no response within
    * this many ms, the next target starts in parallel and the first to deliver wins. `'p95'` uses
@@ -94,6 +104,8 @@ export interface FailoverOptions {
 export type ResolvedFailoverOptions = Required<Omit<FailoverOptions, 'hedgeAfterMs' | 'isAvailable'>> &
   Pick<FailoverOptions, 'hedgeAfterMs' | 'isAvailable'>;
 
+type Defaults = Readonly<Required<Omit<FailoverOptions, 'hedgeAfterMs' | 'isAvailable' | 'prefillMemory'>>>;
+
 /**
  * The defaults of {@link FailoverOptions}.
  * @example
@@ -101,7 +113,7 @@ export type ResolvedFailoverOptions = Required<Omit<FailoverOptions, 'hedgeAfter
  * FAILOVER_DEFAULTS.midStream; // 'error'
  * ```
  */
-export const FAILOVER_DEFAULTS: Readonly<Required<Omit<FailoverOptions, 'hedgeAfterMs' | 'isAvailable'>>> = {
+export const FAILOVER_DEFAULTS: Defaults = {
   strategy: 'ordered',
   failoverOn: shouldFailover,
   midStream: 'error',
@@ -126,6 +138,11 @@ const positive = (v: unknown): v is number => typeof v === 'number' && Number.is
 export function resolveOptions(options: FailoverOptions | undefined): ResolvedFailoverOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw bad('options', 'an object', options);
   const o = { ...FAILOVER_DEFAULTS, ...stripUndefined(options ?? {}) } as ResolvedFailoverOptions;
+  if (o.prefillMemory === undefined) o.prefillMemory = new PrefillMemory();
+  else if (typeof o.prefillMemory !== 'object' || o.prefillMemory === null || typeof o.prefillMemory.rejects !== 'function' || typeof o.prefillMemory.learn !== 'function') {
+    const got = typeof o.prefillMemory === 'object' && o.prefillMemory !== null ? 'an object without rejects() and learn()' : show(o.prefillMemory);
+    throw new ConfigurationError(`failover: prefillMemory must be a PrefillMemory, got ${got}`);
+  }
   if (!STRATEGIES.includes(o.strategy)) throw bad('strategy', `one of ${STRATEGIES.map((s) => `'${s}'`).join(', ')}`, o.strategy);
   if (!POLICIES.includes(o.midStream)) throw bad('midStream', `one of ${POLICIES.map((s) => `'${s}'`).join(', ')}`, o.midStream);
   if (typeof o.failoverOn !== 'function') throw bad('failoverOn', 'a function (error, ctx) => boolean', o.failoverOn);

@@ -9,6 +9,7 @@ import { drain, request } from '../test/fake-adapter.js';
 import { anthropicProvider, closeAfterEach, provider, until } from '../test/sockets.js';
 import { fakeClock } from '@lifeline/testing';
 import { failover } from './failover.js';
+import { PrefillMemory } from './prefill-memory.js';
 
 const T0 = 1_750_000_000_000;
 closeAfterEach();
@@ -70,35 +71,66 @@ describe('failover() over real sockets — streams', () => {
 
   it("stream cut after content, midStream 'continue' → Anthropic continues from a prefill, seamlessly", async () => {
     const primary = await provider('primary', { script: { stream: { cutAfter: 2 } } });
-    const noPrefill = await provider('openai-backup');
-    const claude = await anthropicProvider('anthropic', { text: ' the mock provider.' });
-    const targets = [primary.adapter, noPrefill.adapter, { adapter: claude.adapter, model: 'claude-sonnet-4.5' }];
+    const other = await provider('openai-backup');
+    const claude = await anthropicProvider('anthropic');
+    const targets = [primary.adapter, { adapter: claude.adapter, model: 'claude-sonnet-4.5' }, other.adapter];
     const s = createClient({ use: [failover(targets, { midStream: 'continue' }), retry()] }).stream(request());
     const { chunks, error } = await drain(s);
     expect(error).toBeUndefined();
     expect(text(chunks)).toBe('Hello from the mock provider.');
     expect(chunks.some((c) => c.lifeline !== undefined)).toBe(false);
-    expect(noPrefill.mock.requests).toHaveLength(0);
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+    expect(other.mock.requests).toHaveLength(0);
     const sent = claude.mock.requests[0]?.body as { model: string; messages: unknown[] };
     expect([sent.model, sent.messages.at(-1)]).toEqual(['claude-sonnet-4.5', { role: 'assistant', content: 'Hello from' }]);
     const { response, meta } = await s.result;
     expect(response.choices[0]?.message.content).toBe('Hello from the mock provider.');
-    expect(meta).toMatchObject({ provider: 'anthropic:claude-sonnet-4.5', failovers: 1, midStream: { policy: 'continue', from: 'primary', to: 'anthropic:claude-sonnet-4.5' } });
+    expect(meta).toMatchObject({ provider: 'anthropic:claude-sonnet-4.5', failovers: 1, midStream: { policy: 'continue', from: 'primary', to: 'anthropic:claude-sonnet-4.5', continuedBy: 'prefill' } });
   });
 
-  it('a fallback that rejects the prefill → the original failure is reported, not the prefill 400', async () => {
+  it("stream cut after content, midStream 'continue', an OpenAI backup → it regenerates and only what follows the delivered text is passed on", async () => {
     const primary = await provider('primary', { script: { stream: { cutAfter: 2 } } });
-    const backup = await anthropicProvider('backup', {
-      script: (req) => ((req.body as { messages: Array<{ role: string }> }).messages.at(-1)?.role === 'assistant' ? { status: 400, error: { message: 'This model does not support assistant message prefill.' } } : undefined),
-    });
+    const backup = await provider('backup');
+    const s = createClient({ use: [failover([primary.adapter, backup.adapter], { midStream: 'continue' }), retry()] }).stream(request());
+    const { chunks, error } = await drain(s);
+    expect(error).toBeUndefined();
+    expect(text(chunks)).toBe(MOCK_TEXT);
+    expect(chunks.filter((c) => c.choices[0]?.delta.role === 'assistant')).toHaveLength(1);
+    expect((backup.mock.requests[0]?.body as { messages: unknown[] }).messages).toEqual(request().messages);
+    const { response, meta } = await s.result;
+    expect(response.choices[0]?.message.content).toBe(MOCK_TEXT);
+    expect(meta).toMatchObject({ provider: 'backup', contributors: ['primary', 'backup'], midStream: { policy: 'continue', from: 'primary', to: 'backup', continuedBy: 'regeneration' } });
+  });
+
+  it('a fallback that refuses the prefill → learnt, and the answer is regenerated there (and at once on the next call)', async () => {
+    const refuses = (req: { body: unknown }) => ((req.body as { messages: Array<{ role: string }> }).messages.at(-1)?.role === 'assistant' ? { status: 400, error: { message: 'This model does not support assistant message prefill. The conversation must end with a user message.' } } : undefined);
+    const primary = await provider('primary', { script: { stream: { cutAfter: 2 } } });
+    const backup = await anthropicProvider('backup', { script: refuses, text: MOCK_TEXT });
+    const memory = new PrefillMemory();
+    const client = createClient({ use: [failover([primary.adapter, backup.adapter], { midStream: 'continue', prefillMemory: memory }), retry()] });
+    for (const round of [1, 2]) {
+      const s = client.stream(request());
+      const { chunks, error } = await drain(s);
+      expect(error).toBeUndefined();
+      expect(text(chunks)).toBe(MOCK_TEXT);
+      expect((await s.result).meta.midStream).toMatchObject({ to: 'backup', continuedBy: 'regeneration' });
+      expect(backup.mock.requests.map((r) => (r.body as { messages: Array<{ role: string }> }).messages.at(-1)?.role)).toEqual(round === 1 ? ['assistant', 'user'] : ['assistant', 'user', 'user']);
+    }
+    expect(memory.rejects('backup', 'gpt-4.1')).toBe(true);
+  });
+
+  it('a fallback whose regenerated answer differs → the original failure, never a spliced answer', async () => {
+    const primary = await provider('primary', { script: { stream: { cutAfter: 2 } } });
+    const backup = await provider('backup', { text: 'Hello there, something else entirely.' });
     const s = createClient({ use: [failover([primary.adapter, backup.adapter], { midStream: 'continue' }), retry()] }).stream(request());
     const { chunks, error } = await drain(s);
     expect(text(chunks)).toBe('Hello from');
     const err = error as StreamInterruptedError;
     expect(err).toBeInstanceOf(StreamInterruptedError);
-    expect(err.message).toMatch(/ \(stream_interrupted: openai primary: stream cut .*\); continue failed: backup: bad_request 400$/);
+    expect(err.message).toMatch(/^Stream from primary broke after content was delivered \(stream_interrupted: openai primary: stream cut .*\); continue failed: backup: regenerated a different answer: it does not start with the 10 characters already delivered \(diverged at "Hello ther"\)$/);
     expect((err.cause as Error).message).toMatch(/^openai primary: stream cut/);
-    expect(backup.mock.requests).toHaveLength(1);
+    await until(() => backup.mock.requests.length === 1);
+    expect(s.meta.attemptLog.map((a) => [a.target, a.outcome, a.errorCode])).toEqual([['primary', 'error', 'stream_interrupted'], ['backup', 'error', 'stream_interrupted']]);
   });
 
   it('a stalled stream is detected within idleMs, and the process is healthy after', async () => {

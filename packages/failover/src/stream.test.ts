@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { AbortError, BadRequestError, ConnectionError, ContentFilterError, ServerError, StreamInterruptedError, TimeoutError, createClient, timeout } from '@lifeline/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chatChunk, scriptedAdapter, textChunks } from '@lifeline/testing';
 import { drain, fake, request } from '../test/fake-adapter.js';
 import { FAILOVER_CHANNEL, type FailoverEvent } from './events.js';
 import { failover } from './failover.js';
@@ -143,7 +144,7 @@ describe('failover() — mid-stream, policy continue', () => {
     const noPrefill = fake({ name: 'openai-backup' });
     const claude = fake({ name: 'anthropic', prefill: true, script: { pieces: [' brown', ' fox', ' jumps'] } });
     const primary = fake({ name: 'primary', script: { pieces: ['The ', 'quick ', 'brown ', 'fox'], afterChunks: 2, error: cut() } });
-    const s = createClient({ use: [failover([primary, noPrefill, claude], { midStream: 'continue' })] }).stream(request());
+    const s = createClient({ use: [failover([primary, claude, noPrefill], { midStream: 'continue' })] }).stream(request());
     const { text, chunks, error } = await drain(s);
     expect(error).toBeUndefined();
     expect(text).toBe('The quick brown fox jumps');
@@ -153,28 +154,43 @@ describe('failover() — mid-stream, policy continue', () => {
     expect(claude.calls[0]?.request.messages).toEqual([...request().messages, { role: 'assistant', content: 'The quick' }]);
     const { response, meta } = await s.result;
     expect(response.choices[0]?.message.content).toBe('The quick brown fox jumps');
-    expect(meta).toMatchObject({ provider: 'anthropic', failovers: 1, midStream: { policy: 'continue', from: 'primary', to: 'anthropic' } });
+    expect(meta).toMatchObject({ provider: 'anthropic', failovers: 1, contributors: ['primary', 'anthropic'], midStream: { policy: 'continue', from: 'primary', to: 'anthropic', continuedBy: 'prefill' } });
   });
 
-  it('a fallback that rejects the prefill does not mask the original failure', async () => {
+  it('a fallback that refuses the prefill is asked again by regeneration; when that fails too, the original failure is reported', async () => {
     const original = cut();
-    const rejects = fake({ name: 'anthropic', prefill: true, script: { error: new BadRequestError('prefill not supported for this model', { status: 400 }) } });
+    const refusal = new BadRequestError('This model does not support assistant message prefill. The conversation must end with a user message.', { status: 400 });
+    const rejects = fake({ name: 'anthropic', prefill: true, script: { error: refusal } });
     const s = createClient({ use: [failover([fake({ name: 'primary', script: { text: 'One two three', afterChunks: 1, error: original } }), rejects], { midStream: 'continue' })] }).stream(request());
     const { text, error } = await drain(s);
     expect(text).toBe('One');
     const err = error as StreamInterruptedError;
     expect(err).toBeInstanceOf(StreamInterruptedError);
-    expect(err.message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); continue failed: anthropic: bad_request 400');
+    expect(err.message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); continue failed: anthropic: bad_request 400; anthropic: bad_request 400');
     expect(err.cause).toBe(original);
     expect(err.contentDelivered).toBe(true);
+    expect(rejects.calls.map((c) => c.request.messages.at(-1)?.role)).toEqual(['assistant', 'user']);
     expect(s.meta.midStream).toEqual({ policy: 'continue', from: 'primary', reason: 'connection', message: 'socket hang up' });
   });
 
-  it('with no prefill-capable target left, reports the original failure', async () => {
+  it('with no target left to continue, reports the original failure', async () => {
     const original = cut();
-    const s = createClient({ use: [failover([fake({ name: 'primary', script: { afterChunks: 1, error: original } }), fake({ name: 'backup' })], { midStream: 'continue' })] }).stream(request());
+    const s = createClient({ use: [failover([fake({ name: 'primary', script: { afterChunks: 1, error: original } })], { midStream: 'continue' })] }).stream(request());
     const { error } = await drain(s);
-    expect((error as Error).message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); continue failed: no target left accepts a prefill');
+    expect(error).toBeInstanceOf(StreamInterruptedError);
+    expect((error as Error).message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); continue failed: no target left');
+    expect((error as Error).cause).toBe(original);
+  });
+
+  it('a partial answer with a tool call cannot be continued: the original failure, and no other target is asked', async () => {
+    const original = cut();
+    const call = { index: 0, id: 'call_1', type: 'function' as const, function: { name: 'f', arguments: '{"a"' } };
+    const backup = fake({ name: 'backup' });
+    const primary = scriptedAdapter({ chunks: [textChunks([])[0]!, chatChunk({ tool_calls: [call] })], afterChunks: 1, error: original }, { name: 'primary' });
+    const s = createClient({ use: [failover([primary, backup], { midStream: 'continue' })] }).stream(request());
+    const { error } = await drain(s);
+    expect((error as Error).message).toBe('Stream from primary broke after content was delivered (connection: socket hang up); continue failed: the partial answer has tool calls');
+    expect(backup.calls).toHaveLength(0);
   });
 });
 
@@ -225,7 +241,7 @@ describe('failover() — stream().result after a mid-stream recovery', () => {
     const { response, meta } = await s.result;
     expect(response.choices).toEqual([{ index: 0, message: { role: 'assistant', content: 'Roses are red, violets are blue.' }, finish_reason: 'stop', logprobs: null }]);
     expect(response.usage).toEqual({ prompt_tokens: 20, completion_tokens: 3, total_tokens: 23 });
-    expect(meta.midStream).toEqual({ policy: 'continue', from: 'primary', to: 'anthropic', reason: 'connection', message: 'socket hang up' });
+    expect(meta.midStream).toEqual({ policy: 'continue', from: 'primary', to: 'anthropic', continuedBy: 'prefill', reason: 'connection', message: 'socket hang up' });
     expect(meta).toMatchObject({ provider: 'anthropic', failovers: 1, attempts: 2 });
   });
 });

@@ -20,6 +20,13 @@ describe('resolveTargets()', () => {
     expect(targets[1]?.target).toMatchObject({ name: 'anthropic:claude-sonnet-4.5', kind: 'fake', capabilities: { prefill: true } });
   });
 
+  it("a target's own prefill overrides its adapter's capability, either way", () => {
+    const relay = fake({ name: 'relay' });
+    const claude = fake({ name: 'anthropic', prefill: true });
+    const targets = resolveTargets([{ adapter: relay, prefill: true }, { adapter: claude, model: 'claude-sonnet-4-6', prefill: false }, claude]);
+    expect(targets.map((t) => [t.name, t.prefill])).toEqual([['relay', true], ['anthropic:claude-sonnet-4-6', false], ['anthropic', true]]);
+  });
+
   it('a renamed target puts its name in the errors of its adapter: on chat, on stream open and mid-stream', async () => {
     const fail = (n: number) => (n === 0 ? { error: new ServerError('down', { status: 503, provider: 'anthropic' }) } : n === 1 ? { error: new ServerError('down', { status: 503 }) } : { afterChunks: 1, error: new ServerError('in-band', { provider: 'anthropic' }) });
     const [t] = resolveTargets([{ adapter: fake({ name: 'anthropic', script: (_, _c, n) => fail(n) }), model: 'claude' }]);
@@ -48,6 +55,7 @@ describe('resolveTargets()', () => {
     [[{ adapter: fake(), name: 42 }], 'failover: targets[0].name must be a non-empty string, got 42'],
     [[{ adapter: fake(), weight: -1 }], 'failover: targets[0].weight must be a non-negative number, got -1'],
     [[{ adapter: fake(), maxContextTokens: 1.5 }], 'failover: targets[0].maxContextTokens must be a positive integer, got 1.5'],
+    [[{ adapter: fake(), prefill: 'yes' }], "failover: targets[0].prefill must be a boolean, got 'yes'"],
     [[fake({ name: 'a' }), { adapter: fake({ name: 'b' }), name: 'a' }], "failover: targets[1] is named 'a' like targets[0]; give one of them a distinct name"],
   ])('rejects %o', (targets, message) => {
     expect(() => resolveTargets(targets as never)).toThrow(new ConfigurationError(message));

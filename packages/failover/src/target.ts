@@ -17,6 +17,14 @@ export interface FailoverTargetConfig {
   maxContextTokens?: number;
   /** Target name (`meta.provider`, error `provider`, breaker key). @defaultValue the adapter's name, `<adapter name>:<model>` with a `model` */
   name?: string;
+  /**
+   * Whether this target (its adapter with its model) continues an assistant prefill — a final
+   * assistant message — where it stopped. `midStream: 'continue'` sends such a target the partial
+   * answer as a prefill; others regenerate the answer. A 400 refusing a prefill overrides `true`
+   * (remembered in `prefillMemory`).
+   * @defaultValue the adapter's `capabilities.prefill` (`anthropic()`: true; `openai()`, `gemini()`: false)
+   */
+  prefill?: boolean;
 }
 
 /**
@@ -46,7 +54,7 @@ export interface TargetInfo {
 export interface ResolvedTarget extends TargetInfo {
   /** The adapter set as `ctx.target`: the original, or a wrapper carrying the target's name. */
   readonly target: Adapter;
-  /** Whether the adapter accepts an assistant prefill (`capabilities.prefill`). */
+  /** Whether the target accepts an assistant prefill (its `prefill`, else the adapter's `capabilities.prefill`). */
   readonly prefill: boolean;
 }
 
@@ -73,13 +81,14 @@ export function resolveTargets(targets: readonly FailoverTarget[]): ResolvedTarg
     if (typeof config !== 'object' || config === null || !isAdapter(config.adapter)) {
       throw new ConfigurationError(`failover: ${field} must be an adapter or { adapter, … } with an adapter (name, chat, stream), got ${show(isAdapter(entry) ? entry : (config as { adapter?: unknown } | null)?.adapter ?? config)}`);
     }
-    const { adapter, model, weight = 1, maxContextTokens, name } = config;
+    const { adapter, model, weight = 1, maxContextTokens, name, prefill } = config;
     if (model !== undefined && (typeof model !== 'string' || model === '')) throw new ConfigurationError(`failover: ${field}.model must be a non-empty string, got ${show(model)}`);
     if (name !== undefined && (typeof name !== 'string' || name === '')) throw new ConfigurationError(`failover: ${field}.name must be a non-empty string, got ${show(name)}`);
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new ConfigurationError(`failover: ${field}.weight must be a non-negative number, got ${show(weight)}`);
     if (maxContextTokens !== undefined && (!Number.isInteger(maxContextTokens) || maxContextTokens <= 0)) {
       throw new ConfigurationError(`failover: ${field}.maxContextTokens must be a positive integer, got ${show(maxContextTokens)}`);
     }
+    if (prefill !== undefined && typeof prefill !== 'boolean') throw new ConfigurationError(`failover: ${field}.prefill must be a boolean, got ${show(prefill)}`);
     const targetName = name ?? (model === undefined ? adapter.name : `${adapter.name}:${model}`);
     const twin = seen.get(targetName);
     if (twin !== undefined) {
@@ -94,7 +103,7 @@ export function resolveTargets(targets: readonly FailoverTarget[]): ResolvedTarg
       weight,
       maxContextTokens,
       target: targetName === adapter.name ? adapter : renamed(adapter, targetName),
-      prefill: adapter.capabilities?.prefill === true,
+      prefill: prefill ?? adapter.capabilities?.prefill === true,
     };
   });
 }

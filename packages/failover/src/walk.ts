@@ -4,7 +4,7 @@
  * hedges start in parallel when an attempt is slow, and the first to deliver wins.
  * @module
  */
-import { AbortError, type ChatRequest, CircuitOpenError, type Context, ContextLengthError, type Next, abortReason } from '@lifeline/core';
+import { AbortError, type ChatChunk, type ChatRequest, CircuitOpenError, type Context, ContextLengthError, type Next, abortReason } from '@lifeline/core';
 import { type TargetFailure, failoverError } from './aggregate.js';
 import { ABORTED, type Attempt, HEDGE, after, launch, onAbort } from './attempt.js';
 import { emit } from './events.js';
@@ -22,6 +22,10 @@ export interface WalkOptions {
   failoverOn?: (error: unknown, ctx: Context) => boolean;
   /** Whether slow attempts are hedged. */
   hedging: boolean;
+  /** Wraps a target's stream before it is primed (called after `request` for that target). */
+  wrap?: (target: ResolvedTarget) => ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
+  /** After a failure that moves on: true to try the same target once more next (its `request` says how). */
+  again?: (target: ResolvedTarget, error: unknown) => boolean;
 }
 
 /** The state of one call across its walks (the first one, and mid-stream recoveries). */
@@ -62,7 +66,8 @@ export class FailoverCall {
       this.#tried.add(target.name);
       const { stats, next } = this;
       const alternatives = this.#alternatives(w.accept);
-      running.push(launch({ ctx, next, target, request: w.request(target), hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs }));
+      const request = w.request(target);
+      running.push(launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, wrap: w.wrap?.(target) }));
       return true;
     };
     if (!start(false)) throw this.#exhausted(undefined);
@@ -99,9 +104,11 @@ export class FailoverCall {
           throw this.#stop(error);
         }
         if (error instanceof ContextLengthError) this.#overflow(got.attempt.target);
+        const again = w.again?.(got.attempt.target, error) === true;
+        if (again) this.#requeue(got.attempt.target);
         if (running.length > 0) continue;
         if (!start(false, got.attempt, error)) throw this.#exhausted(error);
-        this.failovers++;
+        if (!again) this.failovers++;
       }
     } finally {
       abort.cleanup();
@@ -132,6 +139,12 @@ export class FailoverCall {
     this.#overflowed.add(target.model ?? this.ctx.request.model);
     const max = target.maxContextTokens;
     if (max !== undefined && (this.#floor === undefined || max > this.#floor)) this.#floor = max;
+  }
+
+  /** Puts a tried target back at the head of the queue. */
+  #requeue(target: ResolvedTarget): void {
+    this.#tried.delete(target.name);
+    this.#queue.unshift(target);
   }
 
   /** The next target to try, skipping tried ones, too-small ones after a context overflow, and unavailable ones. */

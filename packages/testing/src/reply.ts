@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { continueAfter } from './prefill.js';
 import { countWords, splitText } from './tokens.js';
 import type { ReplySpec } from './types.js';
 
@@ -69,12 +70,15 @@ export interface ReplyContext {
   chunkSize: number | undefined;
   /** Exact number of stream pieces. */
   chunks: number | undefined;
+  /** A prefill the reply continues (Anthropic): the text is what follows it. */
+  prefill?: string | undefined;
 }
 
 /** Resolves `spec` against the request context. */
 export function resolveReply(spec: ReplySpec | undefined, ctx: ReplyContext): ResolvedReply {
   const calls = spec?.toolCalls ?? [];
-  const text = spec?.text ?? (calls.length > 0 ? undefined : ctx.defaultText);
+  const full = spec?.text ?? (calls.length > 0 ? undefined : ctx.defaultText);
+  const text = full !== undefined && ctx.prefill !== undefined ? continueAfter(full, ctx.prefill) : full;
   const toolCalls = calls.map((call, i): ResolvedToolCall => {
     const raw = call.arguments ?? {};
     const argsJson = typeof raw === 'string' ? raw : JSON.stringify(raw);

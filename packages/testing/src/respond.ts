@@ -75,6 +75,7 @@ function reply(rt: Runtime, res: ServerResponse, step: ReplyStep, ctx: RenderCon
     idPrefix: rt.flavor.idPrefix,
     chunkSize: rt.chunkSize,
     chunks: rt.chunks,
+    prefill: ctx.prefill,
   });
   const rateLimit = step.rateLimit ?? rt.rateLimit;
   if (stream) {

@@ -11,6 +11,7 @@ import { anthropic } from './flavors/anthropic.js';
 import type { FlavorImpl, RenderContext, RouteMatch } from './flavors/flavor.js';
 import { gemini } from './flavors/gemini.js';
 import { openai } from './flavors/openai.js';
+import { endsWithPrefill, prefillOf, prefillRefusal, refusesPrefill } from './prefill.js';
 import { execute, type Runtime, send } from './respond.js';
 import { ScriptEngine } from './script.js';
 import { Timers } from './timers.js';
@@ -119,12 +120,14 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       promptTokens: match?.op === 'chat' ? promptTokensFor(flavor.promptChars(body)) : 0,
       includeUsage: stream && flavor.includeUsage(body),
       sse: query?.get('alt') === 'sse',
+      prefill: match?.op === 'chat' ? prefillOf(flavor.name, body) : undefined,
     };
     const early =
       match === undefined
         ? flavor.notFound(method, path, ctx)
         : (flavor.authenticate(req.headers, query, apiKey, ctx) ??
-          (match.op === 'chat' && validate ? flavor.validate(body, match, ctx) : undefined));
+          (match.op === 'chat' && validate ? flavor.validate(body, match, ctx) : undefined) ??
+          (match.op === 'chat' && refusesPrefill(options.rejectPrefill, model) && endsWithPrefill(flavor.name, body) ? prefillRefusal(flavor, ctx) : undefined));
     if (early) {
       if (flavor.requestIdHeader) early.headers[flavor.requestIdHeader] ??= ctx.requestId;
       later(res, latencyMs, () => send(res, early));

@@ -322,6 +322,13 @@ export interface MockProviderOptions {
   validate?: boolean;
   /** Rate-limit headers to send on every successful reply. */
   rateLimit?: RateLimitSpec;
+  /**
+   * Refuse assistant prefills: a chat request whose last message is the assistant's (Gemini: a
+   * `model` turn) gets the vendor's 400 `This model does not support assistant message prefill. The
+   * conversation must end with a user message.` `true` for every model, or a list of models. Such
+   * requests are recorded but do not consume a script step. Default: prefills are answered.
+   */
+  rejectPrefill?: boolean | readonly string[];
   /** Keep at most this many recorded requests (oldest dropped first). Default 10 000. */
   maxRecorded?: number;
 }

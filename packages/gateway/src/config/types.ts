@@ -34,6 +34,12 @@ export interface ProviderConfig {
   connections?: number | undefined;
   /** Anthropic: `max_tokens` sent when a request sets none (Anthropic requires one). @defaultValue 4096 */
   defaultMaxTokens?: number | undefined;
+  /**
+   * Whether this provider's models continue an assistant prefill where it stopped (mid-stream
+   * `continue` sends them the partial answer; others regenerate it). A target's own `prefill` wins.
+   * @defaultValue `anthropic`: true; `openai`, `gemini`: false
+   */
+  prefill?: boolean | undefined;
 }
 
 /** One target of a route: a provider, optionally with a model swap. */
@@ -44,7 +50,20 @@ export interface TargetConfig {
   model?: string | undefined;
   /** Weight for the `weighted` strategy. @defaultValue 1 */
   weight?: number | undefined;
+  /** Whether this target (provider and model) continues an assistant prefill. @defaultValue the provider's `prefill` */
+  prefill?: boolean | undefined;
 }
+
+/**
+ * What a stream that breaks after content reached the client becomes (see `@lifeline/failover`):
+ * `continue` (the next target continues the answer — from a prefill, or by regeneration — and the
+ * client gets one seamless stream), `error` (an in-band error after the partial text), `restart`
+ * (a `lifeline` restart chunk, then the whole answer again; only for clients that understand it).
+ */
+export type MidStreamPolicy = 'error' | 'restart' | 'continue';
+
+/** Every {@link MidStreamPolicy}, for validation messages. */
+export const MID_STREAM_POLICIES: readonly MidStreamPolicy[] = ['continue', 'error', 'restart'];
 
 /** Target selection strategies of `@lifeline/failover`. */
 export type RouteStrategy = 'ordered' | 'weighted' | 'least-latency';
@@ -59,6 +78,8 @@ export interface RouteConfig {
   strategy: RouteStrategy;
   /** Start a hedged request to the next target after this many ms without an answer. */
   hedgeAfterMs?: number | undefined;
+  /** This route's mid-stream policy. @defaultValue the top-level `midStream` */
+  midStream?: MidStreamPolicy | undefined;
 }
 
 /** A gateway API key, stored as its SHA-256 only. */
@@ -109,6 +130,13 @@ export interface BreakerConfig {
   failureThreshold: number;
   /** How long it stays open before a probe, in ms. @defaultValue 30000 */
   breakDurationMs: number;
+  /**
+   * Longest break, in ms: after a failed probe the break doubles up to this (and a provider's
+   * Retry-After is honoured up to this). Equal to `breakDurationMs`, the break never grows, so
+   * traffic is back on a recovered target within one `breakDurationMs`.
+   * @defaultValue `breakDurationMs`
+   */
+  maxBreakDurationMs: number;
   /** @defaultValue 1 */
   halfOpenMaxProbes: number;
 }
@@ -127,9 +155,13 @@ export interface TimeoutsConfig {
 
 /** `cache:` (see `@lifeline/cache`). */
 export interface CacheConfig {
-  /** Fresh for this long, in ms. @defaultValue 600000 */
+  /**
+   * Fresh hits: an identical request is answered from the cache for this long, in ms. `0` = no
+   * fresh hits: answers are only recorded, for stale-if-error and for clients that send
+   * `Cache-Control: max-age=N`. @defaultValue 0
+   */
   ttlMs: number;
-  /** Served stale when every target fails, for this long after expiry, in ms. @defaultValue 86400000 */
+  /** Served stale when every target fails, for this long after it expired (after it was recorded, with `ttlMs: 0`), in ms. @defaultValue 86400000 */
   staleIfErrorMs: number;
   /** Memory bound in bytes. @defaultValue 67108864 (64 MiB) */
   maxBytes: number;
@@ -226,6 +258,8 @@ export interface GatewayConfig {
   store: StoreConfig;
   /** `false`: nothing is kept (every call behaves as `store: false`). */
   responses: ResponsesConfig | false;
+  /** Mid-stream policy of every route that sets none. @defaultValue 'continue' */
+  midStream: MidStreamPolicy;
 }
 
 /** A gateway key as written in a file: the key itself, or an object. */
@@ -234,14 +268,14 @@ export type GatewayKeyInput =
   | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number };
 
 /** A target as written in a file: a provider name, or an object. */
-export type TargetInput = string | { provider: string; model?: string; weight?: number };
+export type TargetInput = string | { provider: string; model?: string; weight?: number; prefill?: boolean };
 
 /** What a config file (or a caller of `createGateway`) may give; validated by `validateConfig`. */
 export interface GatewayConfigInput {
   server?: Partial<ServerConfig>;
   auth?: { keys?: GatewayKeyInput[] };
   providers: Record<string, Partial<Omit<ProviderConfig, 'kind'>> & { kind: ProviderKind; apiKeyFile?: string }>;
-  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number }>;
+  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; midStream?: MidStreamPolicy }>;
   retry?: Partial<RetryConfig> | false;
   circuitBreaker?: Partial<BreakerConfig> | false;
   timeouts?: Partial<TimeoutsConfig>;
@@ -252,4 +286,5 @@ export interface GatewayConfigInput {
   fallback?: Partial<FallbackConfig>;
   store?: { redis?: Partial<RedisStoreConfig> & ({ url: string } | { cluster: { rootNodes: string[] } }) };
   responses?: Partial<ResponsesConfig> | false;
+  midStream?: MidStreamPolicy;
 }

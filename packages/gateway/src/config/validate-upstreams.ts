@@ -3,14 +3,14 @@
  * @module
  */
 import { DEFAULT_BASE_URLS } from './defaults.js';
-import { Issues, at, closest, readArray, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
-import { PROVIDER_KINDS, type ProviderConfig, type RouteConfig, type RouteStrategy, type TargetConfig } from './types.js';
+import { Issues, at, closest, readArray, readBoolean, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
+import { MID_STREAM_POLICIES, PROVIDER_KINDS, type ProviderConfig, type RouteConfig, type RouteStrategy, type TargetConfig } from './types.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
-const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens'] as const;
-const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs'] as const;
-const TARGET_KEYS = ['provider', 'model', 'weight'] as const;
+const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
+const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream'] as const;
+const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
 
 /** Reads `providers:`; `readSecret` loads an `apiKeyFile` (trimmed), or throws; `resolvePath` makes `catalog` absolute. */
@@ -46,6 +46,7 @@ export function readProviders(issues: Issues, raw: unknown, readSecret: (file: s
     const catalog = readString(issues, at(path, 'catalog'), p.catalog, { optional: true });
     const connections = readNumber(issues, at(path, 'connections'), p.connections, { min: 1, max: 10_000, integer: true });
     const defaultMaxTokens = readNumber(issues, at(path, 'defaultMaxTokens'), p.defaultMaxTokens, { min: 1, integer: true });
+    const prefill = readBoolean(issues, at(path, 'prefill'), p.prefill);
     if (!kind) continue;
     if (kind !== 'openai' && apiKey === undefined && p.apiKey === undefined && p.apiKeyFile === undefined) {
       issues.add(at(path, 'apiKey'), `is required for kind ${kind} (e.g. apiKey: "\${${kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'GEMINI_API_KEY'}}")`);
@@ -59,6 +60,7 @@ export function readProviders(issues: Issues, raw: unknown, readSecret: (file: s
       catalog: catalog === undefined ? undefined : resolvePath(catalog),
       connections,
       defaultMaxTokens: defaultMaxTokens ?? (kind === 'anthropic' ? 4096 : undefined),
+      ...(prefill !== undefined && { prefill }),
     };
   }
   return out;
@@ -105,6 +107,7 @@ export function readRoutes(issues: Issues, raw: unknown, declared: readonly stri
     const model = readString(issues, at(path, 'model'), r.model);
     const strategy = readEnum(issues, at(path, 'strategy'), r.strategy, STRATEGIES) ?? 'ordered';
     const hedgeAfterMs = readNumber(issues, at(path, 'hedgeAfterMs'), r.hedgeAfterMs, { min: 1 });
+    const midStream = readEnum(issues, at(path, 'midStream'), r.midStream, MID_STREAM_POLICIES);
     const targetList = readArray(issues, at(path, 'targets'), r.targets, false);
     if (targetList && targetList.length === 0) issues.add(at(path, 'targets'), 'list at least one target');
     const targets: TargetConfig[] = [];
@@ -112,7 +115,7 @@ export function readRoutes(issues: Issues, raw: unknown, declared: readonly stri
       const target = readTarget(issues, at(at(path, 'targets'), j), t, declared);
       if (target) targets.push(target);
     });
-    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs });
+    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs, ...(midStream !== undefined && { midStream }) });
   });
   return out;
 }
@@ -121,6 +124,7 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
   let provider: string | undefined;
   let model: string | undefined;
   let weight: number | undefined;
+  let prefill: boolean | undefined;
   let providerPath = path;
   if (typeof raw === 'string') {
     provider = raw;
@@ -132,6 +136,7 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     provider = readString(issues, providerPath, t.provider);
     model = readString(issues, at(path, 'model'), t.model, { optional: true });
     weight = readNumber(issues, at(path, 'weight'), t.weight, { min: 0, allowZero: true });
+    prefill = readBoolean(issues, at(path, 'prefill'), t.prefill);
   }
   if (provider === undefined) return undefined;
   if (!declared.includes(provider)) {
@@ -139,5 +144,5 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     issues.add(providerPath, `unknown provider ${JSON.stringify(provider)}${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${declared.join(', ') || 'none'}`);
     return undefined;
   }
-  return { provider, model, weight };
+  return { provider, model, weight, ...(prefill !== undefined && { prefill }) };
 }

@@ -28,9 +28,10 @@ describe('validateConfig', () => {
     const config = validateConfig(minimal());
     expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, bodyLimitBytes: 1_048_576, logLevel: 'info', shutdownTimeoutMs: 10_000, defaultModel: undefined });
     expect(config.retry).toEqual({ maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 10_000 });
-    expect(config.circuitBreaker).toEqual({ failureThreshold: 5, breakDurationMs: 30_000, halfOpenMaxProbes: 1 });
+    expect(config.circuitBreaker).toEqual({ failureThreshold: 5, breakDurationMs: 30_000, maxBreakDurationMs: 30_000, halfOpenMaxProbes: 1 });
     expect(config.timeouts).toEqual({ totalMs: 60_000, attemptMs: 30_000, firstTokenMs: 15_000, idleMs: 20_000 });
-    expect(config.cache).toEqual({ ttlMs: 600_000, staleIfErrorMs: 86_400_000, maxBytes: 67_108_864 });
+    expect(config.cache).toEqual({ ttlMs: 0, staleIfErrorMs: 86_400_000, maxBytes: 67_108_864 });
+    expect(config.midStream).toBe('continue');
     expect(config.rateLimit).toBe(false);
     expect(config.fallback).toEqual({ enabled: true, onRateLimit: false });
     expect(config.responses).toEqual({ ttlMs: 86_400_000, maxBytes: 33_554_432 });

@@ -10,9 +10,9 @@ import { ConfigValidationError, Issues, readBoolean, readEnum, readNumber, readO
 import { readAuth } from './validate-auth.js';
 import { readProviders, readRoutes } from './validate-upstreams.js';
 import { readStore } from './validate-store.js';
-import type { GatewayConfig, LogLevel } from './types.js';
+import { type GatewayConfig, type LogLevel, MID_STREAM_POLICIES } from './types.js';
 
-const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses'] as const;
+const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses', 'midStream'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Options of {@link validateConfig}. */
@@ -49,17 +49,22 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
     auth,
     providers,
     routes: readRoutes(issues, root.routes, declared),
+    midStream: readEnum(issues, 'midStream', root.midStream, MID_STREAM_POLICIES) ?? CONFIG_DEFAULTS.midStream,
     retry: section(issues, 'retry', root.retry, (o, p) => ({
       maxAttempts: num(issues, p, 'maxAttempts', o, CONFIG_DEFAULTS.retry.maxAttempts, { min: 1, max: 20, integer: true }),
       initialDelayMs: num(issues, p, 'initialDelayMs', o, CONFIG_DEFAULTS.retry.initialDelayMs, { min: 0 }),
       maxDelayMs: num(issues, p, 'maxDelayMs', o, CONFIG_DEFAULTS.retry.maxDelayMs, { min: 0 }),
       maxRetryAfterMs: num(issues, p, 'maxRetryAfterMs', o, CONFIG_DEFAULTS.retry.maxRetryAfterMs, { min: 0 }),
     })),
-    circuitBreaker: section(issues, 'circuitBreaker', root.circuitBreaker, (o, p) => ({
-      failureThreshold: num(issues, p, 'failureThreshold', o, CONFIG_DEFAULTS.circuitBreaker.failureThreshold, { min: 1, integer: true }),
-      breakDurationMs: num(issues, p, 'breakDurationMs', o, CONFIG_DEFAULTS.circuitBreaker.breakDurationMs, { min: 1 }),
-      halfOpenMaxProbes: num(issues, p, 'halfOpenMaxProbes', o, CONFIG_DEFAULTS.circuitBreaker.halfOpenMaxProbes, { min: 1, integer: true }),
-    })),
+    circuitBreaker: section(issues, 'circuitBreaker', root.circuitBreaker, (o, p) => {
+      const breakDurationMs = num(issues, p, 'breakDurationMs', o, CONFIG_DEFAULTS.circuitBreaker.breakDurationMs, { min: 1 });
+      return {
+        failureThreshold: num(issues, p, 'failureThreshold', o, CONFIG_DEFAULTS.circuitBreaker.failureThreshold, { min: 1, integer: true }),
+        breakDurationMs,
+        maxBreakDurationMs: num(issues, p, 'maxBreakDurationMs', o, breakDurationMs, { min: breakDurationMs }),
+        halfOpenMaxProbes: num(issues, p, 'halfOpenMaxProbes', o, CONFIG_DEFAULTS.circuitBreaker.halfOpenMaxProbes, { min: 1, integer: true }),
+      };
+    }),
     timeouts: section(issues, 'timeouts', root.timeouts ?? {}, (o, p) => ({
       totalMs: num(issues, p, 'totalMs', o, CONFIG_DEFAULTS.timeouts.totalMs, { min: 1 }),
       attemptMs: num(issues, p, 'attemptMs', o, CONFIG_DEFAULTS.timeouts.attemptMs, { min: 1 }),
@@ -67,7 +72,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
       idleMs: num(issues, p, 'idleMs', o, CONFIG_DEFAULTS.timeouts.idleMs, { min: 1 }),
     }), false) || { ...CONFIG_DEFAULTS.timeouts },
     cache: section(issues, 'cache', root.cache, (o, p) => ({
-      ttlMs: num(issues, p, 'ttlMs', o, CONFIG_DEFAULTS.cache.ttlMs, { min: 1 }),
+      ttlMs: num(issues, p, 'ttlMs', o, CONFIG_DEFAULTS.cache.ttlMs, { min: 0 }),
       staleIfErrorMs: num(issues, p, 'staleIfErrorMs', o, CONFIG_DEFAULTS.cache.staleIfErrorMs, { min: 0 }),
       maxBytes: num(issues, p, 'maxBytes', o, CONFIG_DEFAULTS.cache.maxBytes, { min: 1024, integer: true }),
     })),
@@ -96,13 +101,16 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
       maxBytes: num(issues, p, 'maxBytes', o, CONFIG_DEFAULTS.responses.maxBytes, { min: 1024, integer: true }),
     })),
   };
+  if (config.cache && config.cache.ttlMs === 0 && config.cache.staleIfErrorMs === 0) {
+    issues.add('cache', 'ttlMs 0 (no fresh hits) with staleIfErrorMs 0 keeps nothing: set ttlMs for fresh hits, staleIfErrorMs for stale answers, or cache: false');
+  }
   if (issues.list.length > 0) throw new ConfigValidationError(issues.list, options.source);
   return config;
 }
 
 const SECTION_KEYS: Record<string, readonly string[]> = {
   retry: ['maxAttempts', 'initialDelayMs', 'maxDelayMs', 'maxRetryAfterMs'],
-  circuitBreaker: ['failureThreshold', 'breakDurationMs', 'halfOpenMaxProbes'],
+  circuitBreaker: ['failureThreshold', 'breakDurationMs', 'maxBreakDurationMs', 'halfOpenMaxProbes'],
   timeouts: ['totalMs', 'attemptMs', 'firstTokenMs', 'idleMs'],
   cache: ['ttlMs', 'staleIfErrorMs', 'maxBytes'],
   rateLimit: ['rpm', 'tpm', 'maxQueue', 'maxWaitMs'],

@@ -6,7 +6,7 @@
 import { cache } from '@lifeline/cache';
 import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
-import { failover } from '@lifeline/failover';
+import { PrefillMemory } from '@lifeline/failover';
 import { budget, Ledger, meter } from '@lifeline/pricing';
 import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
@@ -16,6 +16,7 @@ import { createAdapter } from './adapters.js';
 import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
 import { createRouter, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
+import { routeFailover } from './route-failover.js';
 import { createStores } from './stores.js';
 import { tenantLimits } from './tenant-limits.js';
 
@@ -97,9 +98,9 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const { attemptMs, firstTokenMs, idleMs } = config.timeouts;
   perAttempt.push(timeout({ ms: attemptMs, firstTokenMs, idleMs }));
 
+  const prefillMemory = new PrefillMemory();
   const routes: Route[] = config.routes.map((r) => {
-    const targets = r.targets.map((t) => ({ adapter: adapters.get(t.provider)!, ...(t.model !== undefined && { model: t.model }), ...(t.weight !== undefined && { weight: t.weight }) }));
-    const route = failover(targets, { strategy: r.strategy, ...(r.hedgeAfterMs !== undefined && { hedgeAfterMs: r.hedgeAfterMs }) });
+    const route = routeFailover(r, config, adapters, prefillMemory);
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
     return { pattern: r.model, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
   });

@@ -47,6 +47,7 @@ describe.skipIf(!possible)('store.redis.cluster: gateways sharing one Redis Clus
       providers: { p: { kind: 'openai' as const, baseURL: mock.url, apiKey: 'k' } },
       routes: [{ model: '*', targets: ['p'] }],
       budgets: { dailyUsd: 100 },
+      cache: { ttlMs: 600_000 },
       store: { redis: { cluster: { rootNodes }, prefix: `t-${randomUUID()}` } },
     };
     const lines: string[] = [];

@@ -51,7 +51,7 @@ async function upstream(script?: NonNullable<Parameters<typeof startMockProvider
 describe('store.redis: two gateways sharing one Redis', () => {
   it('serves an answer cached through gateway A as a hit through gateway B, without calling upstream again', async () => {
     const mock = await upstream();
-    const config = { providers: { p: { kind: 'openai' as const, baseURL: mock.url, apiKey: 'k' } }, routes: [{ model: '*', targets: ['p'] }], store: { redis: { url: redis.url, prefix: `t-${randomUUID()}` } } };
+    const config = { providers: { p: { kind: 'openai' as const, baseURL: mock.url, apiKey: 'k' } }, routes: [{ model: '*', targets: ['p'] }], cache: { ttlMs: 600_000 }, store: { redis: { url: redis.url, prefix: `t-${randomUUID()}` } } };
     const [a, b] = await Promise.all([listening(config), listening(config)]);
     const first = await chat(a.url);
     const second = await chat(b.url);

@@ -71,16 +71,17 @@ export function createStores(config: GatewayConfig): GatewayStores {
       close: () => Promise.resolve(),
     };
   }
-  return redisStores(redis, maxBytes, kept);
+  // Record-only caching (ttlMs 0) merges no identical requests, across processes either.
+  return redisStores(redis, maxBytes, kept, config.cache !== false && config.cache.ttlMs > 0);
 }
 
-function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { ttlMs: number; maxBytes: number } | undefined): GatewayStores {
+function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { ttlMs: number; maxBytes: number } | undefined, coalesce: boolean): GatewayStores {
   const fallback = memoryStore({ ...(maxBytes !== undefined && { maxBytes }) });
   const r = createRedisStores({
     ...(o.cluster ? { cluster: { rootNodes: o.cluster.rootNodes } } : { url: o.url }),
     prefix: o.prefix,
     timeoutMs: o.timeoutMs,
-    cache: { fallback },
+    cache: { fallback, coalesce },
     budget: { failMode: o.budgetFailMode },
     rateLimit: { fallbackShare: o.rateLimitFallbackShare },
   });

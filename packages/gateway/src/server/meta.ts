@@ -24,6 +24,15 @@ export interface LifelineSummary {
   savedUsd?: number;
   /** Targets tried, in order, with their outcome (`primary:error:server`). */
   route?: string[];
+  /** Every target whose text is part of the answer, in order, when a stream was continued on another target after a break (`["primary", "backup"]`). */
+  providers?: string[];
+}
+
+/** Every target whose text is part of the answer: `meta.contributors` (a continued stream), else the provider. */
+export function contributorsOf(meta: Meta): string[] {
+  const list = meta.contributors;
+  if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === 'string')) return list as string[];
+  return meta.provider === undefined ? [] : [meta.provider];
 }
 
 /** A USD figure as a header value: fixed-point, 8 decimals (`0.00021300`). */
@@ -52,6 +61,8 @@ export function summarize(meta: Meta): LifelineSummary {
   if (meta.timeToFirstTokenMs !== undefined) summary.timeToFirstTokenMs = meta.timeToFirstTokenMs;
   if (meta.savedUsd !== undefined) summary.savedUsd = meta.savedUsd;
   if (meta.attemptLog.length > 0) summary.route = meta.attemptLog.map((a) => `${a.target}:${a.outcome}${a.errorCode ? `:${a.errorCode}` : ''}`);
+  const providers = contributorsOf(meta);
+  if (providers.length > 1) summary.providers = providers;
   return summary;
 }
 

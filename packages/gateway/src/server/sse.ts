@@ -13,7 +13,7 @@ import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
 import { AbortError } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
-import { formatUsd, summarize } from './meta.js';
+import { contributorsOf, formatUsd, summarize } from './meta.js';
 
 /** Options of {@link writeEventStream}. */
 export interface EventStreamOptions {
@@ -28,7 +28,7 @@ export interface EventStreamOptions {
 /** How a written stream ended. */
 export type StreamOutcome = { ok: true; meta: Meta } | { ok: false; error: unknown; meta: Meta };
 
-const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
+const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider', 'x-lifeline-providers'];
 
 /** The head of every event stream the gateway answers with (its front doors add their own headers). */
 export const SSE_HEAD: Readonly<Record<string, string>> = {
@@ -73,18 +73,24 @@ export async function writeEventStream(
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
   let sawUsage = false;
+  let heldUsage: ChatChunk | undefined;
   try {
     for (let r = first; !r.done; r = await it.next()) {
       last = r.value;
       const shaped = shapeChunk(r.value, options.includeUsage);
       if (!shaped) continue;
       if (shaped.usage) sawUsage = true;
+      if (shaped.usage && shaped.choices.length === 0) {
+        heldUsage = shaped; // sent with the tail: a continued stream's usage covers every attempt
+        continue;
+      }
       if (shaped.choices.some((c) => c.finish_reason)) out.finishing();
       const wait = out.write(`data: ${JSON.stringify(shaped)}\n\n`);
       if (wait) await wait;
     }
     const { response, meta } = await stream.result;
     let tail = '';
+    if (heldUsage) tail += `data: ${JSON.stringify(contributorsOf(meta).length > 1 && meta.usage ? { ...heldUsage, usage: meta.usage } : heldUsage)}\n\n`;
     if (options.includeUsage && !sawUsage) {
       const usage = response.usage ?? meta.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
       tail += `data: ${JSON.stringify(usageChunk(last, usage, response.model))}\n\n`;
@@ -106,7 +112,11 @@ export async function writeEventStream(
 
 /** The final `x-lifeline-*` values, sent as HTTP trailers at the end of a stream. */
 export function trailersOf(meta: Meta): Record<string, string> {
-  const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length), 'x-lifeline-provider': meta.provider ?? 'none' };
+  const trailers: Record<string, string> = {
+    'x-lifeline-attempts': String(meta.attemptLog.length),
+    'x-lifeline-provider': meta.provider ?? 'none',
+    'x-lifeline-providers': contributorsOf(meta).join(', ') || 'none',
+  };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
   return trailers;
 }

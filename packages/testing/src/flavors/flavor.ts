@@ -77,6 +77,8 @@ export interface RenderContext {
   includeUsage: boolean;
   /** Gemini: the request asked for SSE (`alt=sse`) rather than a JSON array stream. */
   sse: boolean;
+  /** Anthropic: the text of the request's final assistant turn, which the reply continues. */
+  prefill?: string | undefined;
 }
 
 /** A preset that answers with an error status. */

@@ -1,0 +1,77 @@
+/** `ttlMs: 0`: answers are recorded for stale-if-error and for callers asking with max-age, never served fresh on their own. */
+import { ServerError } from '@lifeline/core';
+import type { AdapterScript } from '@lifeline/testing';
+import { describe, expect, it } from 'vitest';
+import { collect, deferred, rejection, req, setup } from '../test/setup.js';
+
+const STALE = 86_400_000;
+const recordOnly = (script?: AdapterScript) => setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE }, ...(script !== undefined && { script }) });
+
+describe('cache({ ttlMs: 0 }): record only', () => {
+  it('every call goes upstream (meta.cache: miss), and each answer refreshes the recording', async () => {
+    const { client, adapter, cache: c, clock } = recordOnly((_r, _c, n) => ({ text: `Answer ${n}` }));
+    const first = await client.chat(req);
+    const second = await client.chat(req);
+    expect([first.meta.cache, second.meta.cache]).toEqual(['miss', 'miss']);
+    expect([first.response.choices[0]!.message.content, second.response.choices[0]!.message.content]).toEqual(['Answer 0', 'Answer 1']);
+    expect(adapter.calls).toHaveLength(2);
+    expect(c.stats()).toMatchObject({ hits: 0, misses: 2, stored: 2, entries: 1 });
+    clock.advance(1);
+    const recorded = await client.chat(req, { metadata: { cacheControl: 'max-age=60' } });
+    expect(recorded.meta.cache).toBe('hit');
+    expect(recorded.response.choices[0]!.message.content).toBe('Answer 1');
+  });
+
+  it('serves the recording stale when the call fails with an outage, until staleIfErrorMs after it was made', async () => {
+    const { client, clock } = recordOnly((_r, _c, n) => {
+      if (n > 0) throw new ServerError('upstream 503', { status: 503 });
+    });
+    const first = await client.chat(req);
+    clock.advance(STALE - 1);
+    const stale = await client.chat(req);
+    expect(stale.response).toEqual(first.response);
+    expect(stale.meta).toMatchObject({ cache: 'stale', costUsd: 0 });
+    clock.advance(1);
+    const err = await rejection(client.chat(req));
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as Error).message).toBe('upstream 503');
+  });
+
+  it("a caller's max-age=N gets a hit from a recording younger than N s, and only then", async () => {
+    const { client, adapter, clock } = recordOnly();
+    await client.chat(req);
+    clock.advance(59_999);
+    expect((await client.chat(req, { metadata: { cacheControl: 'max-age=60' } })).meta.cache).toBe('hit');
+    clock.advance(1);
+    expect((await client.chat(req, { metadata: { cacheControl: 'max-age=60' } })).meta.cache).toBe('miss');
+    expect(adapter.calls).toHaveLength(2);
+  });
+
+  it('concurrent identical calls each get their own answer; only max-age callers share one in flight', async () => {
+    const gate = deferred();
+    const { client, adapter } = recordOnly(async (_r, _c, n) => {
+      await gate.promise;
+      return { text: `Answer ${n}` };
+    });
+    const asking = { metadata: { cacheControl: 'max-age=60' } };
+    const calls = [client.chat(req, asking), client.chat(req, asking), client.chat(req), client.chat(req)];
+    gate.resolve();
+    const results = await Promise.all(calls);
+    expect(adapter.calls).toHaveLength(3);
+    expect(results.map((r) => [r.meta.cache, r.response.choices[0]!.message.content])).toEqual([
+      ['miss', 'Answer 0'],
+      ['coalesced', 'Answer 0'],
+      ['miss', 'Answer 1'],
+      ['miss', 'Answer 2'],
+    ]);
+  });
+
+  it('streams are recorded too, and replayed to a max-age caller', async () => {
+    const { client, adapter } = recordOnly();
+    const first = await collect(client.stream(req));
+    const s = client.stream(req, { metadata: { cacheControl: 'max-age=5' } });
+    expect(await collect(s)).toEqual(first);
+    expect((await s.result).meta.cache).toBe('hit');
+    expect(adapter.calls).toHaveLength(1);
+  });
+});
