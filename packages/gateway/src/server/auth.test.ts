@@ -34,7 +34,7 @@ describe('createAuthenticator', () => {
     const check = createAuthenticator([{ sha256: hashKey(KEY), name: 'a' }]);
     const missing = (() => { try { check(undefined); } catch (e) { return e; } })() as HttpError;
     expect(missing).toBeInstanceOf(HttpError);
-    expect([missing.status, missing.code, missing.message]).toEqual([401, 'missing_api_key', "Missing API key: send Authorization: Bearer <key> with a key configured in the gateway's auth.keys"]);
+    expect([missing.status, missing.code, missing.message]).toEqual([401, 'missing_api_key', "Missing API key: send Authorization: Bearer <key> (or x-api-key: <key>) with a key configured in the gateway's auth.keys"]);
     const malformed = (() => { try { check(`Token ${KEY}`); } catch (e) { return e; } })() as HttpError;
     expect(malformed.message).toBe('Missing API key: the Authorization header must be "Bearer <key>" with a key configured in the gateway\'s auth.keys');
     const wrong = (() => { try { check('Bearer nope-nope-nope'); } catch (e) { return e; } })() as HttpError;

@@ -2,13 +2,13 @@
  * Running one request through its route: JSON or stream, with headers, metrics, stats and logs.
  * @module
  */
-import type { ChatRequest, ChatResult, LifelineStream, Meta } from '@lifeline/core';
+import type { ChatChunk, ChatRequest, ChatResult, LifelineStream, Meta } from '@lifeline/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayRoute } from '../pipeline/types.js';
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse } from './errors.js';
 import { metaHeaders } from './meta.js';
-import { writeEventStream } from './sse.js';
+import { writeEventStream, type StreamOutcome } from './sse.js';
 import { traced, type Trace } from './trace.js';
 
 /** Finds the route of `model`, or throws the 404 `model_not_found`. */
@@ -85,27 +85,53 @@ export async function runChat(ctx: ServerContext, req: FastifyRequest, reply: Fa
   }
 }
 
+/** A stream whose first chunk was read (so failures before it became HTTP errors); the reply is hijacked. */
+export interface OpenedStream {
+  stream: LifelineStream;
+  it: AsyncIterator<ChatChunk>;
+  first: IteratorResult<ChatChunk>;
+  /** Head headers: the `x-lifeline-*` values known at the first chunk, and the request id. */
+  headers: Record<string, string>;
+  /** Records how the stream ended in stats, metrics and the log. */
+  done(outcome: StreamOutcome): void;
+}
+
 /**
- * Runs a streaming call. Failures before the first chunk throw (a proper HTTP error); after it,
- * the response is an event stream that ends with `[DONE]` or an in-band error.
+ * Starts a streaming call and reads its first chunk. A failure before it throws (the error handler
+ * answers it with a proper HTTP status); after it, the reply is hijacked and the caller writes the
+ * stream in its own dialect, then calls `done`.
+ *
+ * @param endpoint - the metrics label (`chat.completions`, `messages`)
  */
-export async function runStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply, request: ChatRequest, includeUsage: boolean): Promise<void> {
+export async function openStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply, endpoint: string, request: ChatRequest): Promise<OpenedStream> {
   const route = routeFor(ctx, request.model);
   const { options, trace, tenant } = callOptions(ctx, req);
   let stream: LifelineStream;
-  let it: AsyncIterator<import('@lifeline/core').ChatChunk>;
-  let first: IteratorResult<import('@lifeline/core').ChatChunk>;
+  let it: AsyncIterator<ChatChunk>;
+  let first: IteratorResult<ChatChunk>;
   try {
     stream = route.client.stream(request, options);
     it = stream[Symbol.asyncIterator]();
     first = await it.next();
   } catch (error) {
     if (trace.meta) void reply.headers(metaHeaders(trace.meta));
-    observe(ctx, req, 'chat.completions', toErrorResponse(error).status, true, tenant, trace.meta, error);
+    observe(ctx, req, endpoint, toErrorResponse(error).status, true, tenant, trace.meta, error);
     throw error;
   }
   reply.hijack();
   const headers = { ...metaHeaders(stream.meta, false), 'x-request-id': String(req.id) };
-  const outcome = await writeEventStream(reply.raw, stream, it, first, { includeUsage, headers, secrets: ctx.secrets() });
-  observe(ctx, req, 'chat.completions', outcome.ok ? 200 : toErrorResponse(outcome.error).status, true, tenant, outcome.meta, outcome.ok ? undefined : outcome.error);
+  const done = (outcome: StreamOutcome) =>
+    observe(ctx, req, endpoint, outcome.ok ? 200 : toErrorResponse(outcome.error).status, true, tenant, outcome.meta, outcome.ok ? undefined : outcome.error);
+  return { stream, it, first, headers, done };
+}
+
+/**
+ * Runs a streaming call of `POST /v1/chat/completions`. Failures before the first chunk throw (a
+ * proper HTTP error); after it, the response is an event stream that ends with `[DONE]` or an
+ * in-band error.
+ */
+export async function runStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply, request: ChatRequest, includeUsage: boolean): Promise<void> {
+  const opened = await openStream(ctx, req, reply, 'chat.completions', request);
+  const outcome = await writeEventStream(reply.raw, opened.stream, opened.it, opened.first, { includeUsage, headers: opened.headers, secrets: ctx.secrets() });
+  opened.done(outcome);
 }

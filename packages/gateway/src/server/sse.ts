@@ -28,7 +28,8 @@ export interface EventStreamOptions {
 /** How a written stream ended. */
 export type StreamOutcome = { ok: true; meta: Meta } | { ok: false; error: unknown; meta: Meta };
 
-const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
+/** Trailers a stream ends with. */
+export const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
 
 /** The chunk as the caller asked for it: usage removed unless `include_usage`; `undefined` to drop it. */
 export function shapeChunk(chunk: ChatChunk, includeUsage: boolean): ChatChunk | undefined {
@@ -102,7 +103,8 @@ export async function writeEventStream(
   }
 }
 
-function trailersOf(meta: Meta): Record<string, string> {
+/** The final `x-lifeline-*` values, as trailers. */
+export function trailersOf(meta: Meta): Record<string, string> {
   const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length), 'x-lifeline-provider': meta.provider ?? 'none' };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
   return trailers;
