@@ -30,6 +30,16 @@ describe('createAuthenticator', () => {
     expect(check(`bearer   ${KEY} `)?.name).toBe('a');
   });
 
+  it('takes x-api-key when there is no Authorization header (Anthropic clients)', () => {
+    const check = createAuthenticator([{ sha256: hashKey(TENANT_KEY), name: 'acme', tenant: 'acme' }]);
+    expect(check(undefined, ` ${TENANT_KEY} `)?.tenant).toBe('acme');
+    expect(check(`Bearer ${TENANT_KEY}`, 'ignored-when-bearer-is-sent')?.tenant).toBe('acme');
+    const wrong = (() => { try { check(undefined, 'nope-nope-nope'); } catch (e) { return e; } })() as HttpError;
+    expect([wrong.status, wrong.code]).toEqual([401, 'invalid_api_key']);
+    const empty = (() => { try { check(undefined, ''); } catch (e) { return e; } })() as HttpError;
+    expect([empty.status, empty.code]).toEqual([401, 'missing_api_key']);
+  });
+
   it('throws 401s that say what to send', () => {
     const check = createAuthenticator([{ sha256: hashKey(KEY), name: 'a' }]);
     const missing = (() => { try { check(undefined); } catch (e) { return e; } })() as HttpError;

@@ -3,7 +3,7 @@
  * primary fails before content, and the SDK's own typed errors for 401, 400, 404, 429 and an
  * exhausted failover.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_KEY, startVendors, type Vendors } from '../../../../test/vendors.js';
 
@@ -69,9 +69,9 @@ describe('errors the SDK raises as its own types', () => {
     const wrong = new Anthropic({ baseURL: v.url, apiKey: 'not-a-gateway-key', maxRetries: 0 });
     const err = await wrong.messages.create(ask('via-openai')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
-    expect((err as Anthropic.APIError).status).toBe(401);
-    expect((err as Anthropic.APIError).type).toBe('authentication_error');
-    expect((err as Anthropic.APIError).apiMessage).toBe("Incorrect API key provided: the key is not one of the gateway's auth.keys");
+    expect((err as APIError).status).toBe(401);
+    expect((err as APIError).type).toBe('authentication_error');
+    expect((err as APIError).apiMessage).toBe("Incorrect API key provided: the key is not one of the gateway's auth.keys");
 
     const legacy = new Anthropic({ baseURL: v.url, apiKey: null, authToken: null, defaultHeaders: { 'x-api-key': GATEWAY_KEY }, maxRetries: 0 });
     const message = await legacy.messages.create(ask('via-openai'));
@@ -93,13 +93,13 @@ describe('errors the SDK raises as its own types', () => {
     const { max_tokens: _omit, ...noMax } = ask('via-openai');
     const missing = await sdk.messages.create(noMax as Anthropic.MessageCreateParamsNonStreaming).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((missing as Anthropic.APIError).type).toBe('invalid_request_error');
-    expect((missing as Anthropic.APIError).apiMessage).toBe('Invalid request: max_tokens is required');
+    expect((missing as APIError).type).toBe('invalid_request_error');
+    expect((missing as APIError).apiMessage).toBe('Invalid request: max_tokens is required');
 
     const search = { type: 'web_search_20250305', name: 'web_search' } as unknown as Anthropic.Tool;
     const server = await sdk.messages.create({ ...ask('via-openai'), tools: [search] }).catch((e: unknown) => e);
     expect(server).toBeInstanceOf(Anthropic.BadRequestError);
-    expect((server as Anthropic.APIError).apiMessage).toBe(
+    expect((server as APIError).apiMessage).toBe(
       'Invalid request: tools[0].type "web_search_20250305" is a server tool, which this gateway cannot run on every upstream; only custom tools ({ name, description, input_schema }) are supported',
     );
   });
@@ -107,16 +107,16 @@ describe('errors the SDK raises as its own types', () => {
   it('404 NotFoundError for a model no route serves', async () => {
     const err = await sdk.messages.create(ask('claude-unknown')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.NotFoundError);
-    expect((err as Anthropic.APIError).type).toBe('not_found_error');
-    expect((err as Anthropic.APIError).apiMessage).toBe("The model 'claude-unknown' is not served by this gateway: no route matches it. GET /v1/models lists the models it serves.");
+    expect((err as APIError).type).toBe('not_found_error');
+    expect((err as APIError).apiMessage).toBe("The model 'claude-unknown' is not served by this gateway: no route matches it. GET /v1/models lists the models it serves.");
   });
 
   it('429 RateLimitError with retry-after when every target is rate-limited (JSON and stream)', async () => {
     for (const call of [() => sdk.messages.create(ask('limited')), () => sdk.messages.stream(ask('limited')).finalMessage()]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Anthropic.RateLimitError);
-      expect((err as Anthropic.APIError).type).toBe('rate_limit_error');
-      expect((err as Anthropic.APIError).headers?.get('retry-after')).toBe('7');
+      expect((err as APIError).type).toBe('rate_limit_error');
+      expect((err as APIError).headers?.get('retry-after')).toBe('7');
     }
   });
 
@@ -124,10 +124,10 @@ describe('errors the SDK raises as its own types', () => {
     for (const call of [() => sdk.messages.create(ask('all-down')), () => sdk.messages.stream(ask('all-down')).finalMessage()]) {
       const err = await call().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Anthropic.OverloadedError);
-      expect((err as Anthropic.APIError).status).toBe(529);
-      expect((err as Anthropic.APIError).type).toBe('overloaded_error');
-      expect((err as Anthropic.APIError).apiMessage).toBe('Every failover target failed (2): anthropic:claude-down: server 529; openai:gpt-down: server 503');
-      expect((err as Anthropic.APIError).headers?.get('x-lifeline-attempts')).toBe('4');
+      expect((err as APIError).status).toBe(529);
+      expect((err as APIError).type).toBe('overloaded_error');
+      expect((err as APIError).apiMessage).toBe('Every failover target failed (2): anthropic:claude-down: server 529; openai:gpt-down: server 503');
+      expect((err as APIError).headers?.get('x-lifeline-attempts')).toBe('4');
     }
   });
 
@@ -138,7 +138,7 @@ describe('errors the SDK raises as its own types', () => {
     const err = await stream.finalMessage().catch((e: unknown) => e);
     expect(texts.join('')).toBe('Answer from');
     expect(err).toBeInstanceOf(Anthropic.APIError);
-    expect((err as Anthropic.APIError).type).toBe('overloaded_error');
-    expect((err as Anthropic.APIError).apiMessage).toMatch(/^Stream from anthropic:claude-cut broke after content was delivered/);
+    expect((err as APIError).type).toBe('overloaded_error');
+    expect((err as APIError).apiMessage).toMatch(/^Stream from anthropic:claude-cut broke after content was delivered/);
   });
 });

@@ -3,7 +3,7 @@
  * a tool round trip with a system prompt (create and stream), usage with cache tokens, and
  * count_tokens.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { type APIError } from '@anthropic-ai/sdk';
 import type { Flavor, RecordedRequest, Step } from '@lifeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_KEY, MODEL_OF, startVendors, type Vendors } from '../../../../test/vendors.js';
@@ -138,6 +138,6 @@ describe('POST /v1/messages/count_tokens', () => {
   it('answers 404 not_found_error for a model no route serves', async () => {
     const err = await sdk.messages.countTokens({ model: 'nope', messages: [QUESTION] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.NotFoundError);
-    expect((err as Anthropic.APIError).type).toBe('not_found_error');
+    expect((err as APIError).type).toBe('not_found_error');
   });
 });
