@@ -28,8 +28,7 @@ export interface EventStreamOptions {
 /** How a written stream ended. */
 export type StreamOutcome = { ok: true; meta: Meta } | { ok: false; error: unknown; meta: Meta };
 
-/** Trailers a stream ends with. */
-export const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
+const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
 
 /** The chunk as the caller asked for it: usage removed unless `include_usage`; `undefined` to drop it. */
 export function shapeChunk(chunk: ChatChunk, includeUsage: boolean): ChatChunk | undefined {
@@ -61,13 +60,7 @@ export async function writeEventStream(
   first: IteratorResult<ChatChunk>,
   options: EventStreamOptions,
 ): Promise<StreamOutcome> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    'x-accel-buffering': 'no',
-    trailer: TRAILERS.join(', '),
-    ...options.headers,
-  });
+  writeStreamHead(res, options.headers);
   // No flushHeaders(): the head goes out with the first event, in one write.
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
@@ -93,14 +86,30 @@ export async function writeEventStream(
     out.end(tail, trailersOf(meta));
     return { ok: true, meta };
   } catch (error) {
-    void Promise.resolve(it.return?.()).catch(() => {});
-    const meta = stream.meta;
-    if (!res.destroyed && !res.writableEnded) {
-      const { body } = toErrorResponse(error, options.secrets);
-      out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\ndata: ${JSON.stringify(body)}\n\n`, trailersOf(meta));
-    }
-    return { ok: false, error, meta };
+    return endBroken(res, out, it, stream, error, () => `data: ${JSON.stringify(toErrorResponse(error, options.secrets).body)}\n\n`);
   }
+}
+
+/** Writes the head of an event stream: status 200, SSE headers, the trailers it will end with, and `headers`. */
+export function writeStreamHead(res: ServerResponse, headers: Record<string, string>): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    trailer: TRAILERS.join(', '),
+    ...headers,
+  });
+}
+
+/**
+ * Ends a stream that broke: releases the upstream and, when the client is still there, writes
+ * the `: lifeline` summary, then the dialect's error event (`errorEvent()`), then the trailers.
+ */
+export function endBroken(res: ServerResponse, out: EventWriter, it: AsyncIterator<ChatChunk>, stream: LifelineStream, error: unknown, errorEvent: () => string): StreamOutcome {
+  void Promise.resolve(it.return?.()).catch(() => {});
+  const meta = stream.meta;
+  if (!res.destroyed && !res.writableEnded) out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\n${errorEvent()}`, trailersOf(meta));
+  return { ok: false, error, meta };
 }
 
 /** The final `x-lifeline-*` values, as trailers. */

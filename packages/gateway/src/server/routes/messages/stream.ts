@@ -11,7 +11,7 @@ import { AbortError, systemClock, type ChatChunk, type Clock, type LifelineStrea
 import { toErrorResponse } from '../../errors.js';
 import { EventWriter } from '../../event-writer.js';
 import { summarize } from '../../meta.js';
-import { TRAILERS, trailersOf, type StreamOutcome } from '../../sse.js';
+import { endBroken, trailersOf, writeStreamHead, type StreamOutcome } from '../../sse.js';
 import { anthropicErrorBody } from './errors.js';
 import { MESSAGE_STOP, MessageEvents, PING } from './events.js';
 import { Heartbeat } from './heartbeat.js';
@@ -61,13 +61,7 @@ export async function writeMessageStream(
   options: MessageStreamOptions,
 ): Promise<StreamOutcome> {
   const { stream, it, first } = opened;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    'x-accel-buffering': 'no',
-    trailer: TRAILERS.join(', '),
-    ...options.headers,
-  });
+  writeStreamHead(res, options.headers);
   const out = new EventWriter(res);
   const firstChunk = first.done ? undefined : first.value;
   const events = new MessageEvents({
@@ -95,13 +89,7 @@ export async function writeMessageStream(
     out.end(tail, trailersOf(meta));
     return { ok: true, meta };
   } catch (error) {
-    void Promise.resolve(it.return?.()).catch(() => {});
-    const meta = stream.meta;
-    if (!res.destroyed && !res.writableEnded) {
-      const body = anthropicErrorBody(toErrorResponse(error, options.secrets), options.requestId);
-      out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\nevent: error\ndata: ${JSON.stringify(body)}\n\n`, trailersOf(meta));
-    }
-    return { ok: false, error, meta };
+    return endBroken(res, out, it, stream, error, () => `event: error\ndata: ${JSON.stringify(anthropicErrorBody(toErrorResponse(error, options.secrets), options.requestId))}\n\n`);
   } finally {
     heartbeat.stop();
   }

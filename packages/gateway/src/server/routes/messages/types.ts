@@ -101,7 +101,8 @@ export interface AnthropicMessage {
   container: null;
   diagnostics: null;
   usage: MessageUsage;
-  [extra: string]: unknown;
+  /** The gateway's summary of the call (provider, attempts, cost, route). */
+  lifeline?: unknown;
 }
 
 /** A `content_block_delta` payload. */
