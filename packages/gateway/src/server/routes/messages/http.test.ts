@@ -1,7 +1,7 @@
 /** `/v1/messages` over HTTP: body checks in Anthropic's error shape, x-api-key, degraded answers. */
 import { fallbackResponse, ServerError } from '@lifeline/core';
 import { scriptedAdapter } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { post, startHarness, type Harness } from '../../../../test/harness.js';
 
 let h: Harness | undefined;
@@ -60,5 +60,18 @@ describe('POST /v1/messages over HTTP', () => {
     expect(res.json.content).toEqual([{ type: 'text', text: 'Busy, retry soon.', citations: null }]);
     expect(res.headers.get('x-lifeline-degraded')).toBe('true');
     expect(res.json.lifeline).toMatchObject({ degraded: true, provider: 'fallback' });
+  });
+
+  it('aborts the upstream call when the client disconnects mid-stream', async () => {
+    const adapter = scriptedAdapter({ pieces: ['a', 'b', 'c'], stallAfter: 1 });
+    h = await startHarness({ adapter });
+    const controller = new AbortController();
+    const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...hi, stream: true }), signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await vi.waitFor(() => expect(adapter.calls[0]!.call.signal.aborted).toBe(true));
+    await vi.waitFor(() => expect(adapter.closed).toBe(1));
   });
 });
