@@ -74,4 +74,15 @@ describe('POST /v1/messages over HTTP', () => {
     await vi.waitFor(() => expect(adapter.calls[0]!.call.signal.aborted).toBe(true));
     await vi.waitFor(() => expect(adapter.closed).toBe(1));
   });
+
+  it('count_tokens takes the same params as create, and refuses what create refuses', async () => {
+    const adapter = scriptedAdapter();
+    h = await startHarness({ adapter });
+    const res = await post(h.url, '/v1/messages/count_tokens', JSON.stringify({ ...hi, stream: true, temperature: 0.5 }));
+    // 'Hi' (1 token at 4 characters per token) + 4 for the message.
+    expect([res.status, res.json]).toEqual([200, { input_tokens: 5, estimated: true }]);
+    const refused = await post(h.url, '/v1/messages/count_tokens', JSON.stringify({ ...hi, mcp_servers: [{ type: 'url', url: 'https://mcp.example', name: 'x' }] }));
+    expect([refused.status, refused.json.error]).toEqual([400, { type: 'invalid_request_error', message: 'Invalid request: mcp_servers is not supported by this gateway: MCP servers are called by Anthropic only' }]);
+    expect(adapter.calls).toHaveLength(0);
+  });
 });

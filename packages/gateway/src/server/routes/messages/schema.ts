@@ -78,10 +78,14 @@ export const messagesBody = {
   },
 } as const;
 
-/** `POST /v1/messages/count_tokens`. */
+/**
+ * `POST /v1/messages/count_tokens`: the same fields, `max_tokens` not required. Generation
+ * settings (`max_tokens`, `stream`, sampling) are accepted and do not change the count, so a
+ * client can count the very params it is about to send.
+ */
 export const countTokensBody = {
   type: 'object',
   required: ['model', 'messages'],
   additionalProperties: false,
-  properties: common,
+  properties: messagesBody.properties,
 } as const;
