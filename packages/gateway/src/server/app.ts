@@ -7,11 +7,13 @@ import type { Socket } from 'node:net';
 import { AbortError, redactSecrets } from '@lifeline/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { requestState, type ServerContext } from './context.js';
+import { errorDialectOf } from './error-dialect.js';
 import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { chatRoutes } from './routes/chat.js';
 import { infoRoutes } from './routes/info.js';
+import { messagesRoutes } from './routes/messages/index.js';
 import { responsesRoutes } from './routes/responses/index.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
@@ -73,7 +75,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     const config = req.routeOptions.config as { public?: boolean } | undefined;
     if (config?.public !== true) {
       try {
-        state.key = ctx.authenticate(req.headers.authorization);
+        state.key = ctx.authenticate(req.headers.authorization, req.headers['x-api-key']);
       } catch (error) {
         done(error as Error);
         return;
@@ -93,15 +95,18 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     const mapped = frameworkError(error, ctx) ?? toErrorResponse(error, ctx.secrets());
     if (mapped.internal) req.log.error({ err: { message: redactSecrets(error.message, ctx.secrets()), stack: error.stack } }, 'internal error');
     if (reply.sent || reply.raw.headersSent) return;
-    void reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
+    const dialect = errorDialectOf(req);
+    const answer = dialect ? dialect(mapped, String(req.id)) : mapped;
+    void reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
   });
 
   chatRoutes(app, ctx);
   responsesRoutes(app, ctx);
+  messagesRoutes(app, ctx);
   infoRoutes(app, ctx);
   return app;
 }

@@ -68,7 +68,7 @@ export async function writeEventStream(
   first: IteratorResult<ChatChunk>,
   options: EventStreamOptions,
 ): Promise<StreamOutcome> {
-  res.writeHead(200, { ...SSE_HEAD, ...options.headers });
+  writeStreamHead(res, options.headers);
   // No flushHeaders(): the head goes out with the first event, in one write.
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
@@ -100,14 +100,24 @@ export async function writeEventStream(
     out.end(tail, trailersOf(meta));
     return { ok: true, meta };
   } catch (error) {
-    void Promise.resolve(it.return?.()).catch(() => {});
-    const meta = stream.meta;
-    if (!res.destroyed && !res.writableEnded) {
-      const { body } = toErrorResponse(error, options.secrets);
-      out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\ndata: ${JSON.stringify(body)}\n\n`, trailersOf(meta));
-    }
-    return { ok: false, error, meta };
+    return endBroken(res, out, it, stream, error, () => `data: ${JSON.stringify(toErrorResponse(error, options.secrets).body)}\n\n`);
   }
+}
+
+/** Writes the head of an event stream: status 200, SSE headers, the trailers it will end with, and `headers`. */
+export function writeStreamHead(res: ServerResponse, headers: Record<string, string>): void {
+  res.writeHead(200, { ...SSE_HEAD, ...headers });
+}
+
+/**
+ * Ends a stream that broke: releases the upstream and, when the client is still there, writes
+ * the `: lifeline` summary, then the dialect's error event (`errorEvent()`), then the trailers.
+ */
+export function endBroken(res: ServerResponse, out: EventWriter, it: AsyncIterator<ChatChunk>, stream: LifelineStream, error: unknown, errorEvent: () => string): StreamOutcome {
+  void Promise.resolve(it.return?.()).catch(() => {});
+  const meta = stream.meta;
+  if (!res.destroyed && !res.writableEnded) out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\n${errorEvent()}`, trailersOf(meta));
+  return { ok: false, error, meta };
 }
 
 /** The final `x-lifeline-*` values, sent as HTTP trailers at the end of a stream. */
