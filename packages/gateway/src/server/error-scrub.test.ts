@@ -15,7 +15,7 @@ afterEach(async () => {
   gw = mock = undefined;
 });
 
-async function start(script: Parameters<typeof startMockProvider>[0]['script']): Promise<string> {
+async function start(script: NonNullable<Parameters<typeof startMockProvider>[0]>['script']): Promise<string> {
   mock = await startMockProvider({ apiKey: KEY, script });
   const config: GatewayConfigInput = {
     providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: KEY } },

@@ -13,7 +13,9 @@ import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
 import { AbortError } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
+import { safeHeaders } from './header-value.js';
 import { formatUsd, summarize } from './meta.js';
+import { writeStreamHead } from './stream-head.js';
 
 /** Options of {@link writeEventStream}. */
 export interface EventStreamOptions {
@@ -60,13 +62,17 @@ export async function writeEventStream(
   first: IteratorResult<ChatChunk>,
   options: EventStreamOptions,
 ): Promise<StreamOutcome> {
-  res.writeHead(200, {
+  const headFailure = writeStreamHead(res, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     'x-accel-buffering': 'no',
     trailer: TRAILERS.join(', '),
     ...options.headers,
   });
+  if (headFailure) {
+    void Promise.resolve(it.return?.()).catch(() => {});
+    return { ok: false, error: headFailure, meta: stream.meta };
+  }
   // No flushHeaders(): the head goes out with the first event, in one write.
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
@@ -105,5 +111,5 @@ export async function writeEventStream(
 function trailersOf(meta: Meta): Record<string, string> {
   const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length), 'x-lifeline-provider': meta.provider ?? 'none' };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
-  return trailers;
+  return safeHeaders(trailers);
 }
