@@ -87,6 +87,13 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests and streams, in ms. @defaultValue 10000 */
   shutdownTimeoutMs: number;
+  /**
+   * Longest time to receive a whole request (head and body), in ms; a client still sending past
+   * it gets 408 `request_timeout` and its connection closed (slow-body clients cannot hold sockets).
+   * Never limits the response: a long stream keeps flowing. 0 turns it off (only behind a proxy
+   * that enforces its own). @defaultValue 30000
+   */
+  requestTimeoutMs: number;
   /** Model used by `POST /api/chat` when the body names none. */
   defaultModel?: string | undefined;
 }

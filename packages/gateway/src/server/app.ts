@@ -10,6 +10,7 @@ import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
 import { malformedRequestAnswer } from './malformed-request.js';
+import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
 import { infoRoutes } from './routes/info.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
@@ -44,7 +45,10 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),
-    clientErrorHandler: answerClientError,
+    clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
+      answerClientError.call(this, error, socket, ctx.receiveTimeoutMs);
+    },
+    ...requestTimeoutOptions(ctx.receiveTimeoutMs),
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, useDefaults: false } },
   }) as unknown as FastifyInstance;
 
@@ -108,7 +112,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
  * A request Node's HTTP parser rejects (bad request line or header, headers too large, timeout)
  * never reaches a route: answer it in the OpenAI error shape and close the socket.
  */
-function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket, requestTimeoutMs?: number): void {
   // A reset connection has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   this.log.debug({ code: error.code, reason: (error as { reason?: string }).reason }, 'malformed HTTP request');
@@ -118,7 +122,7 @@ function answerClientError(this: FastifyInstance, error: Error & { code?: string
     socket.destroy();
     return;
   }
-  socket.end(malformedRequestAnswer(error), () => socket.destroy());
+  socket.end(malformedRequestAnswer(error, { requestTimeoutMs }), () => socket.destroy());
 }
 
 /** Fastify's own errors (schema, body size, media type) in the OpenAI shape; `undefined` for the rest. */

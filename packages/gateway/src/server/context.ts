@@ -29,6 +29,8 @@ export interface ServerContext {
   defaultModel: string | undefined;
   /** Largest request body, for the 413 message. */
   bodyLimitBytes: number;
+  /** `server.requestTimeoutMs`: longest time to receive a whole request (0: no limit). */
+  receiveTimeoutMs?: number;
   /** Secrets to scrub from responses and logs. */
   secrets(): readonly string[];
   /** Lifecycle flags. */

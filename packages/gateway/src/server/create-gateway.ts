@@ -118,6 +118,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     requestTimeoutMs,
     defaultModel: server.defaultModel,
     bodyLimitBytes: server.bodyLimitBytes,
+    receiveTimeoutMs: server.requestTimeoutMs,
     secrets: () => pipeline.secrets?.() ?? [],
     state: { listening: false, draining: false, startedAt: Date.now() },
     requests: new WeakMap(),
