@@ -9,6 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
@@ -56,6 +57,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(new HttpError(400, 'The request body is empty: send a JSON object', 'invalid_request_error', null, 'invalid_json'), undefined);
+    if (nestsDeeperThan(text)) return done(new HttpError(400, `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels`, 'invalid_request_error', null, 'json_too_deep'), undefined);
     try {
       done(null, PROTO_KEY.test(text) ? JSON.parse(text, dropProto) : JSON.parse(text));
     } catch (err) {
