@@ -11,6 +11,7 @@ import { budget, Ledger, meter } from '@lifeline/pricing';
 import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
+import { credentialHeaderSecrets } from '../config/secret-references.js';
 import { allRateLimited } from '../server/errors.js';
 import { createAdapter } from './adapters.js';
 import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
@@ -106,7 +107,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const find = createRouter(routes);
   const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
   const listed = routableModels(routes.map((r) => r.pattern), declared);
-  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...stores.secrets];
+  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...credentialHeaderSecrets(config.providers), ...stores.secrets];
 
   return {
     route: find,
