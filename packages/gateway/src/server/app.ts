@@ -9,6 +9,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
+import { answerFrameworkError, MAX_PARAM_LENGTH, shuttingDown } from './framework-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { requestTimeoutOptions } from './request-timeout.js';
@@ -43,13 +44,15 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
       : { logger: { level: logger.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(destination && { stream: destination }) } }),
     bodyLimit: ctx.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),
     clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
       answerClientError.call(this, error, socket, ctx.receiveTimeoutMs);
     },
     ...requestTimeoutOptions(ctx.receiveTimeoutMs),
+    frameworkErrors: answerFrameworkError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, useDefaults: false } },
   }) as unknown as FastifyInstance;
 
@@ -76,6 +79,10 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     });
     void reply.header('x-request-id', req.id);
     const config = req.routeOptions.config as { public?: boolean } | undefined;
+    if (ctx.state.draining && config?.public !== true) {
+      done(shuttingDown());
+      return;
+    }
     if (config?.public !== true) {
       try {
         state.key = ctx.authenticate(req.headers.authorization);
