@@ -61,6 +61,13 @@ export interface RouteConfig {
   hedgeAfterMs?: number | undefined;
 }
 
+/**
+ * What a gateway key may do. `admin`: everything, the operator endpoints (`/api/health`,
+ * `/metrics`, every tenant's `/api/spend`) included. `tenant`: the API (chat, models, prices) and
+ * its own tenant's rows of `/api/spend`; 403 on the operator endpoints.
+ */
+export type KeyRole = 'admin' | 'tenant';
+
 /** A gateway API key, stored as its SHA-256 only. */
 export interface GatewayKey {
   /** Hex SHA-256 of the key. The plaintext is never kept. */
@@ -73,6 +80,8 @@ export interface GatewayKey {
   budgetUsdPerDay?: number | undefined;
   /** Requests per minute allowed for the tenant. */
   rpm?: number | undefined;
+  /** @defaultValue `'tenant'` for a key bound to a tenant, else `'admin'` */
+  role?: KeyRole | undefined;
 }
 
 /** `server:` */
@@ -223,7 +232,7 @@ export interface GatewayConfig {
 /** A gateway key as written in a file: the key itself, or an object. */
 export type GatewayKeyInput =
   | string
-  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number };
+  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number; role?: KeyRole };
 
 /** A target as written in a file: a provider name, or an object. */
 export type TargetInput = string | { provider: string; model?: string; weight?: number };

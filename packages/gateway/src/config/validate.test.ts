@@ -95,8 +95,8 @@ describe('validateConfig', () => {
   it('hashes gateway keys and never keeps the plaintext', () => {
     const config = validateConfig({ ...minimal(), auth: { keys: ['k'.repeat(20), { key: 'z'.repeat(24), tenant: 'acme', budgetUsdPerDay: 5, rpm: 60 }] } });
     expect(config.auth.keys).toEqual([
-      { sha256: hashKey('k'.repeat(20)), name: 'key-1', tenant: undefined, budgetUsdPerDay: undefined, rpm: undefined },
-      { sha256: hashKey('z'.repeat(24)), name: 'acme', tenant: 'acme', budgetUsdPerDay: 5, rpm: 60 },
+      { sha256: hashKey('k'.repeat(20)), name: 'key-1', tenant: undefined, budgetUsdPerDay: undefined, rpm: undefined, role: 'admin' },
+      { sha256: hashKey('z'.repeat(24)), name: 'acme', tenant: 'acme', budgetUsdPerDay: 5, rpm: 60, role: 'tenant' },
     ]);
     expect(JSON.stringify(config)).not.toContain('kkkkkkkk');
   });

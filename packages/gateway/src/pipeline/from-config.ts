@@ -135,6 +135,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
       return compareCost(pricing, model, route?.config.targets[0]);
     },
     spend: () => ledger.snapshot(),
+    tenantSpend: (tenant) => ledger.snapshot({ tenant }),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),

@@ -11,6 +11,7 @@ import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
 import { answerFrameworkError, MAX_PARAM_LENGTH, shuttingDown } from './framework-errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { checkOperatorAccess } from './operator-auth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
@@ -78,7 +79,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
       if (ctx.state.draining) setImmediate(() => app.server.closeIdleConnections());
     });
     void reply.header('x-request-id', req.id);
-    const config = req.routeOptions.config as { public?: boolean } | undefined;
+    const config = req.routeOptions.config as { public?: boolean; operator?: boolean } | undefined;
     if (ctx.state.draining && config?.public !== true) {
       done(shuttingDown());
       return;
@@ -86,6 +87,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     if (config?.public !== true) {
       try {
         state.key = ctx.authenticate(req.headers.authorization);
+        checkOperatorAccess(config, state.key);
       } catch (error) {
         done(error as Error);
         return;
