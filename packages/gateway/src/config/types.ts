@@ -59,6 +59,12 @@ export interface RouteConfig {
   strategy: RouteStrategy;
   /** Start a hedged request to the next target after this many ms without an answer. */
   hedgeAfterMs?: number | undefined;
+  /**
+   * Allow-list: the route serves only these models (each must match `model`); any other model
+   * passes to the next route, else gets 404 `model_not_found` without reaching an upstream.
+   * @defaultValue every model the glob matches
+   */
+  models?: string[] | undefined;
 }
 
 /**
@@ -242,7 +248,7 @@ export interface GatewayConfigInput {
   server?: Partial<ServerConfig>;
   auth?: { keys?: GatewayKeyInput[] };
   providers: Record<string, Partial<Omit<ProviderConfig, 'kind'>> & { kind: ProviderKind; apiKeyFile?: string }>;
-  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number }>;
+  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; models?: string[] }>;
   retry?: Partial<RetryConfig> | false;
   circuitBreaker?: Partial<BreakerConfig> | false;
   timeouts?: Partial<TimeoutsConfig>;

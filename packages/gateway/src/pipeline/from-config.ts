@@ -7,7 +7,7 @@ import { cache } from '@lifeline/cache';
 import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
 import { failover } from '@lifeline/failover';
-import { budget, Ledger, meter } from '@lifeline/pricing';
+import { budget, meter } from '@lifeline/pricing';
 import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
@@ -15,7 +15,9 @@ import { credentialHeaderSecrets } from '../config/secret-references.js';
 import { allRateLimited } from '../server/errors.js';
 import { createAdapter } from './adapters.js';
 import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
-import { createRouter, routableModels } from './router.js';
+import { boundedBreakerKey, FoldingLedger } from './bounded-state.js';
+import { ModelSlots } from './model-slots.js';
+import { createRouter, isGlob, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { createStores } from './stores.js';
 import { tenantLimits } from './tenant-limits.js';
@@ -32,6 +34,15 @@ export interface BuildPipelineOptions {
 
 interface Route extends GatewayRoute {
   config: RouteConfig;
+  models: readonly string[] | undefined;
+}
+
+/** Every model the config names: routes without a wildcard, allow-lists, target models, provider models. */
+function configuredModels(config: GatewayConfig): string[] {
+  return [
+    ...config.routes.flatMap((r) => [...(isGlob(r.model) ? [] : [r.model]), ...(r.models ?? []), ...r.targets.flatMap((t) => (t.model === undefined ? [] : [t.model]))]),
+    ...Object.values(config.providers).flatMap((p) => p.models ?? []),
+  ];
 }
 
 /**
@@ -63,7 +74,9 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     if (!given) built.push(adapter);
     adapters.set(name, adapter);
   }
-  const ledger = new Ledger();
+  // Model names come from clients and upstreams: breaker keys and spend rows fold them per target.
+  const slots = new ModelSlots({ known: configuredModels(config) });
+  const ledger = new FoldingLedger(slots);
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
   let stores: ReturnType<typeof createStores>;
   try {
@@ -72,7 +85,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     void Promise.allSettled(built.map((a) => a.close?.()));
     throw error;
   }
-  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
+  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, key: boundedBreakerKey(slots), ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
   const budgetStore = stores.budget && { store: stores.budget };
   const fallback = config.fallback;
@@ -102,11 +115,11 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     const targets = r.targets.map((t) => ({ adapter: adapters.get(t.provider)!, ...(t.model !== undefined && { model: t.model }), ...(t.weight !== undefined && { weight: t.weight }) }));
     const route = failover(targets, { strategy: r.strategy, ...(r.hedgeAfterMs !== undefined && { hedgeAfterMs: r.hedgeAfterMs }) });
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
-    return { pattern: r.model, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
+    return { pattern: r.model, models: r.models, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
   });
   const find = createRouter(routes);
-  const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
-  const listed = routableModels(routes.map((r) => r.pattern), declared);
+  const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
+  const listed = routableModels(routes.map((r) => r.pattern), declared).filter((m) => find(m) !== undefined);
   const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...credentialHeaderSecrets(config.providers), ...stores.secrets];
 
   return {
