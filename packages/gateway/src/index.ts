@@ -17,6 +17,9 @@ export { globToRegExp, createRouter, routableModels } from './pipeline/router.js
 export { createGateway, type Gateway, type GatewayInput, type PipelineGatewayOptions, type GatewayRuntimeOptions } from './server/create-gateway.js';
 export { HttpError, toErrorResponse, allRateLimited, type OpenAIErrorBody, type ErrorResponse } from './server/errors.js';
 export { summarize, metaHeaders, type LifelineSummary } from './server/meta.js';
+export { headerValue, safeHeaders, MAX_HEADER_VALUE_LENGTH } from './server/header-value.js';
+export { scrubSecrets } from './server/scrub.js';
+export { MAX_JSON_DEPTH } from './server/json-depth.js';
 export type { ProviderHealth } from './server/stats.js';
 export type { ApiHealth } from './server/routes/info.js';
 export type { ApiChatResponse } from './server/routes/chat.js';
