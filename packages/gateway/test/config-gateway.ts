@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { afterEach } from 'vitest';
 import type { GatewayConfigInput } from '../src/config/types.js';
 import { createGateway, type Gateway, type GatewayRuntimeOptions } from '../src/server/create-gateway.js';
 
@@ -40,4 +41,19 @@ export async function readAll(res: Response, ms = 5_000): Promise<string> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Registers an `afterEach` that closes, newest first, everything passed to the returned `track`
+ * during the test (gateways before the mock providers they call).
+ */
+export function closeAfterEach(): <T extends { close(): Promise<unknown> }>(thing: T) => T {
+  const open: Array<{ close(): Promise<unknown> }> = [];
+  afterEach(async () => {
+    for (const thing of open.splice(0).reverse()) await thing.close();
+  });
+  return (thing) => {
+    open.push(thing);
+    return thing;
+  };
 }

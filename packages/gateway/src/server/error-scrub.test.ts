@@ -1,7 +1,7 @@
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/types.js';
-import { readAll, startConfigGateway, type ConfigGateway } from '../../test/config-gateway.js';
+import { closeAfterEach, type ConfigGateway, readAll, startConfigGateway } from '../../test/config-gateway.js';
 
 /** An upstream key that matches no built-in pattern: only the exact-secret scrub can catch it. */
 const KEY = 'relay-secret-0123456789';
@@ -9,14 +9,10 @@ const echo = { message: `bad key ${KEY}`, type: KEY, param: KEY, code: KEY };
 
 let mock: MockProvider | undefined;
 let gw: ConfigGateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await mock?.close();
-  gw = mock = undefined;
-});
+const track = closeAfterEach();
 
 async function start(script: NonNullable<Parameters<typeof startMockProvider>[0]>['script']): Promise<string> {
-  mock = await startMockProvider({ apiKey: KEY, script });
+  mock = track(await startMockProvider({ apiKey: KEY, script }));
   const config: GatewayConfigInput = {
     providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: KEY } },
     routes: [{ model: '*', targets: ['relay'] }],
@@ -24,7 +20,7 @@ async function start(script: NonNullable<Parameters<typeof startMockProvider>[0]
     cache: false,
     fallback: { enabled: false },
   };
-  gw = await startConfigGateway(config);
+  gw = track(await startConfigGateway(config));
   return gw.url;
 }
 

@@ -1,24 +1,20 @@
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/types.js';
-import { readAll, startConfigGateway, type ConfigGateway } from '../../test/config-gateway.js';
+import { closeAfterEach, type ConfigGateway, readAll, startConfigGateway } from '../../test/config-gateway.js';
 
 let mock: MockProvider | undefined;
 let gw: ConfigGateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await mock?.close();
-  gw = mock = undefined;
-});
+const track = closeAfterEach();
 
 async function start(script?: NonNullable<Parameters<typeof startMockProvider>[0]>['script'], routes?: GatewayConfigInput['routes']): Promise<string> {
-  mock = await startMockProvider({ apiKey: 'k', ...(script !== undefined && { script }) });
-  gw = await startConfigGateway({
+  mock = track(await startMockProvider({ apiKey: 'k', ...(script !== undefined && { script }) }));
+  gw = track(await startConfigGateway({
     providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: 'k' } },
     routes: routes ?? [{ model: '*', targets: ['relay'] }],
     retry: false,
     cache: false,
-  });
+  }));
   return gw.url;
 }
 

@@ -1,24 +1,20 @@
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { capturingLogger, readAll, startConfigGateway, type ConfigGateway } from '../../test/config-gateway.js';
+import { describe, expect, it } from 'vitest';
+import { capturingLogger, closeAfterEach, type ConfigGateway, readAll, startConfigGateway } from '../../test/config-gateway.js';
 
 let mock: MockProvider | undefined;
 let gw: ConfigGateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await mock?.close();
-  gw = mock = undefined;
-});
+const track = closeAfterEach();
 
 const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const nestedObjects = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 const body = (nested: string) => `{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}],"x_nested":${nested}}`;
 
 async function start(): Promise<{ url: string; lines: Array<Record<string, unknown>> }> {
-  mock = await startMockProvider({ apiKey: 'k' });
+  mock = track(await startMockProvider({ apiKey: 'k' }));
   const { logger, lines } = capturingLogger('info');
   // The cache is on (its key hashes the whole body): the path that used to overflow the stack.
-  gw = await startConfigGateway({ providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: 'k' } }, routes: [{ model: '*', targets: ['relay'] }] }, { logger });
+  gw = track(await startConfigGateway({ providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: 'k' } }, routes: [{ model: '*', targets: ['relay'] }] }, { logger }));
   return { url: gw.url, lines };
 }
 

@@ -1,9 +1,9 @@
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../config/check.js';
 import type { GatewayConfigInput } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import { startConfigGateway, type ConfigGateway } from '../../test/config-gateway.js';
+import { closeAfterEach, type ConfigGateway, startConfigGateway } from '../../test/config-gateway.js';
 
 const OPERATOR = 'operator-key-0123456789';
 const ACME = 'acme-tenant-key-0123456789';
@@ -11,15 +11,11 @@ const GLOBEX = 'globex-tenant-key-0123456789';
 
 let mock: MockProvider | undefined;
 let gw: ConfigGateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await mock?.close();
-  gw = mock = undefined;
-});
+const track = closeAfterEach();
 
 async function start(keys: NonNullable<GatewayConfigInput['auth']>['keys']): Promise<string> {
-  mock = await startMockProvider({ apiKey: 'k' });
-  gw = await startConfigGateway({ auth: { keys }, providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: 'k' } }, routes: [{ model: '*', targets: ['relay'] }], cache: false });
+  mock = track(await startMockProvider({ apiKey: 'k' }));
+  gw = track(await startConfigGateway({ auth: { keys }, providers: { relay: { kind: 'openai', baseURL: mock.url, apiKey: 'k' } }, routes: [{ model: '*', targets: ['relay'] }], cache: false }));
   return gw.url;
 }
 

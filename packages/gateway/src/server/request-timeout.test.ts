@@ -1,17 +1,13 @@
 import { connect } from 'node:net';
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../config/validate.js';
 import { ConfigValidationError } from '../config/check.js';
-import { readAll, startConfigGateway, type ConfigGateway } from '../../test/config-gateway.js';
+import { closeAfterEach, type ConfigGateway, readAll, startConfigGateway } from '../../test/config-gateway.js';
 
 let mock: MockProvider | undefined;
 let gw: ConfigGateway | undefined;
-afterEach(async () => {
-  await gw?.close();
-  await mock?.close();
-  gw = mock = undefined;
-});
+const track = closeAfterEach();
 
 const providers = { relay: { kind: 'openai' as const, baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k' } };
 const routes = [{ model: '*', targets: ['relay'] }];
@@ -54,7 +50,7 @@ describe('server.requestTimeoutMs', () => {
   });
 
   it('cuts a body that trickles in (1 byte / 50 ms of 100 000) at the deadline with a 408 in the OpenAI shape', async () => {
-    gw = await startConfigGateway({ providers, routes, server: { requestTimeoutMs: 300 } });
+    gw = track(await startConfigGateway({ providers, routes, server: { requestTimeoutMs: 300 } }));
     const { text, ms } = await slowBody(gw.url, 100_000, 50);
     expect(text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
@@ -64,8 +60,8 @@ describe('server.requestTimeoutMs', () => {
   });
 
   it('never cuts a streamed response that lasts longer than the deadline', async () => {
-    mock = await startMockProvider({ apiKey: 'k', chunks: 12, script: { stream: { chunkDelayMs: 60 } } });
-    gw = await startConfigGateway({ providers: { relay: { ...providers.relay, baseURL: mock.url } }, routes, server: { requestTimeoutMs: 200 }, cache: false });
+    mock = track(await startMockProvider({ apiKey: 'k', chunks: 12, script: { stream: { chunkDelayMs: 60 } } }));
+    gw = track(await startConfigGateway({ providers: { relay: { ...providers.relay, baseURL: mock.url } }, routes, server: { requestTimeoutMs: 200 }, cache: false }));
     const started = Date.now();
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
