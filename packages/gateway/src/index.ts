@@ -19,7 +19,7 @@ export { HttpError, toErrorResponse, allRateLimited, type OpenAIErrorBody, type 
 export { summarize, metaHeaders, type LifelineSummary } from './server/meta.js';
 export { headerValue, safeHeaders, MAX_HEADER_VALUE_LENGTH } from './server/header-value.js';
 export { scrubSecrets } from './server/scrub.js';
-export { MAX_JSON_DEPTH } from './server/json-depth.js';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './server/json-depth.js';
 export type { ProviderHealth } from './server/stats.js';
 export type { ApiHealth } from './server/routes/info.js';
 export type { ApiChatResponse } from './server/routes/chat.js';

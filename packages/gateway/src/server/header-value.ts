@@ -4,8 +4,9 @@
  * @module
  */
 
-/** Printable ASCII other than `%`, not starting or ending with a space: sent as is. */
-const VERBATIM = /^(?:[\x21-\x24\x26-\x7E](?:[\x20-\x24\x26-\x7E]*[\x21-\x24\x26-\x7E])?)?$/;
+/** A character that is not printable ASCII, or is `%`. */
+const UNSAFE = /[^\x20-\x24\x26-\x7E]/;
+const SPACE = 0x20;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Longest header value sent; a longer one is left out (clients cap a response head's size). */
@@ -29,7 +30,8 @@ export const MAX_HEADER_VALUE_LENGTH = 1024;
  * ```
  */
 export function headerValue(value: string): string | undefined {
-  const safe = VERBATIM.test(value) ? value : encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+  const verbatim = !UNSAFE.test(value) && value.charCodeAt(0) !== SPACE && value.charCodeAt(value.length - 1) !== SPACE;
+  const safe = verbatim ? value : encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
   return safe.length > MAX_HEADER_VALUE_LENGTH ? undefined : safe;
 }
 
@@ -46,8 +48,8 @@ export function headerValue(value: string): string | undefined {
  */
 export function safeHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    const safe = headerValue(value);
+  for (const name in headers) {
+    const safe = headerValue(headers[name]!);
     if (safe !== undefined) out[name] = safe;
   }
   return out;

@@ -17,8 +17,9 @@ const CLOSE_BRACKET = 0x5d;
 
 /**
  * Whether `text` nests objects and arrays deeper than `max` levels. Brackets inside strings do
- * not count; the text need not be valid JSON (parsing it says what else is wrong). One pass,
- * jumping over string contents; a text shorter than `2 * max` cannot nest deeper and is not read.
+ * not count; the text need not be valid JSON (parsing it says what else is wrong). A text with at
+ * most `max` opening brackets (counted with `indexOf`, strings included) cannot nest deeper and
+ * is not scanned; otherwise one pass, jumping over string contents.
  *
  * @param text - the JSON text
  * @param max - deepest nesting allowed @defaultValue {@link MAX_JSON_DEPTH}
@@ -30,7 +31,7 @@ const CLOSE_BRACKET = 0x5d;
  * ```
  */
 export function nestsDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boolean {
-  if (text.length <= 2 * max) return false;
+  if (text.length <= 2 * max || opensAtMost(text, max)) return false;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -43,6 +44,15 @@ export function nestsDeeperThan(text: string, max: number = MAX_JSON_DEPTH): boo
     }
   }
   return false;
+}
+
+/** Whether `text` holds at most `max` `[` and `{` characters in all. */
+function opensAtMost(text: string, max: number): boolean {
+  let n = 0;
+  for (const bracket of ['[', '{']) {
+    for (let i = text.indexOf(bracket); i !== -1; i = text.indexOf(bracket, i + 1)) if (++n > max) return false;
+  }
+  return true;
 }
 
 /** Index of the quote closing the string opened at `start` (the text's end when unterminated). */
