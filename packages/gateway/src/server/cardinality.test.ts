@@ -11,14 +11,14 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-/** Half the made-up models are refused upstream (404), half answered under a name the upstream made up too. */
+/** A quarter of the made-up models are refused upstream (404), the rest answered under a name the upstream made up too. */
 function relay() {
-  return scriptedAdapter((_request, _call, n) => (n % 2 === 1 ? new BadRequestError('relay: 404 model not found', { provider: 'relay', status: 404 }) : { model: `upstream-says-${n}` }), { name: 'relay' });
+  return scriptedAdapter((_request, _call, n) => (n % 4 === 1 ? new BadRequestError('relay: 404 model not found', { provider: 'relay', status: 404 }) : { model: `upstream-says-${n}` }), { name: 'relay' });
 }
 
 function build(extra: Partial<GatewayConfigInput> = {}): Gateway {
   return createGateway(
-    { server: { logLevel: 'silent' }, providers: { relay: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1' } }, routes: [{ model: '*', targets: ['relay'] }], retry: false, cache: false, ...extra },
+    { server: { logLevel: 'silent' }, providers: { relay: { kind: 'openai', baseURL: 'http://127.0.0.1:9/v1' } }, routes: [{ model: '*', targets: ['relay'] }], retry: false, cache: false, fallback: { enabled: false }, ...extra },
     { pipeline: { adapters: { relay: relay() } } },
   );
 }
@@ -57,9 +57,8 @@ describe('10 000 made-up model names', () => {
     const metrics = (await gateway.app.inject('/metrics')).body;
     const perProvider = modelsPer(metrics, 'provider');
     expect(perProvider.size).toBeGreaterThan(0);
-    for (const [provider, models] of perProvider) {
-      expect([provider, models.size <= MODELS_PER_TARGET + 1, models.has('other')]).toEqual([provider, true, true]);
-    }
+    for (const [provider, models] of perProvider) expect([provider, models.size <= MODELS_PER_TARGET + 1]).toEqual([provider, true]);
+    expect(perProvider.get('relay')?.has('other')).toBe(true);
     expect(labelValues(metrics, 'model').size).toBeLessThanOrEqual(perProvider.size * (MODELS_PER_TARGET + 1));
     expect(metrics.length).toBeLessThan(early * 1.1);
     expect(metrics.length).toBeLessThan(250_000);
@@ -73,7 +72,7 @@ describe('10 000 made-up model names', () => {
     expect(spend.total.requests).toBe(10_000);
     const health = (await gateway.app.inject('/api/health')).body;
     expect(health.length).toBeLessThan(20_000);
-  }, 60_000);
+  }, 180_000); // 10 000 requests: about 4 s on an idle machine
 });
 
 describe('routes[].models: an allow-list', () => {
