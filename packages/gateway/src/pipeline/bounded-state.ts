@@ -21,11 +21,18 @@ import type { ModelSlots } from './model-slots.js';
  * ```
  */
 export function boundedBreakerKey(slots: ModelSlots): (ctx: Context) => string {
+  // Keys built once per target and label (both bounded), so the hot path reuses one string.
+  const built = new Map<string, Map<string, string>>();
   return function breakerKey(ctx) {
     const model = ctx.request.model;
     const target = ctx.target?.name ?? 'default';
     if (target.endsWith(`:${model}`)) return target;
-    return `${target}/${slots.label(target, model)}`;
+    const label = slots.label(target, model);
+    let byLabel = built.get(target);
+    if (byLabel === undefined) built.set(target, (byLabel = new Map()));
+    let key = byLabel.get(label);
+    if (key === undefined) byLabel.set(label, (key = `${target}/${label}`));
+    return key;
   };
 }
 
