@@ -80,7 +80,20 @@ export interface RouteConfig {
   hedgeAfterMs?: number | undefined;
   /** This route's mid-stream policy. @defaultValue the top-level `midStream` */
   midStream?: MidStreamPolicy | undefined;
+  /**
+   * Allow-list: the route serves only these models (each must match `model`); any other model
+   * passes to the next route, else gets 404 `model_not_found` without reaching an upstream.
+   * @defaultValue every model the glob matches
+   */
+  models?: string[] | undefined;
 }
+
+/**
+ * What a gateway key may do. `admin`: everything, the operator endpoints (`/api/health`,
+ * `/metrics`, every tenant's `/api/spend`) included. `tenant`: the API (chat, models, prices) and
+ * its own tenant's rows of `/api/spend`; 403 on the operator endpoints.
+ */
+export type KeyRole = 'admin' | 'tenant';
 
 /** A gateway API key, stored as its SHA-256 only. */
 export interface GatewayKey {
@@ -94,6 +107,8 @@ export interface GatewayKey {
   budgetUsdPerDay?: number | undefined;
   /** Requests per minute allowed for the tenant. */
   rpm?: number | undefined;
+  /** @defaultValue `'tenant'` for a key bound to a tenant, else `'admin'` */
+  role?: KeyRole | undefined;
 }
 
 /** `server:` */
@@ -108,6 +123,13 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests and streams, in ms. @defaultValue 10000 */
   shutdownTimeoutMs: number;
+  /**
+   * Longest time to receive a whole request (head and body), in ms; a client still sending past
+   * it gets 408 `request_timeout` and its connection closed (slow-body clients cannot hold sockets).
+   * Never limits the response: a long stream keeps flowing. 0 turns it off (only behind a proxy
+   * that enforces its own). @defaultValue 30000
+   */
+  requestTimeoutMs: number;
   /** Model used by `POST /api/chat` when the body names none. */
   defaultModel?: string | undefined;
 }
@@ -265,7 +287,7 @@ export interface GatewayConfig {
 /** A gateway key as written in a file: the key itself, or an object. */
 export type GatewayKeyInput =
   | string
-  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number };
+  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number; role?: KeyRole };
 
 /** A target as written in a file: a provider name, or an object. */
 export type TargetInput = string | { provider: string; model?: string; weight?: number; prefill?: boolean };
@@ -275,7 +297,7 @@ export interface GatewayConfigInput {
   server?: Partial<ServerConfig>;
   auth?: { keys?: GatewayKeyInput[] };
   providers: Record<string, Partial<Omit<ProviderConfig, 'kind'>> & { kind: ProviderKind; apiKeyFile?: string }>;
-  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; midStream?: MidStreamPolicy }>;
+  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; midStream?: MidStreamPolicy; models?: string[] }>;
   retry?: Partial<RetryConfig> | false;
   circuitBreaker?: Partial<BreakerConfig> | false;
   timeouts?: Partial<TimeoutsConfig>;

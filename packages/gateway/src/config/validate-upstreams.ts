@@ -5,11 +5,12 @@
 import { DEFAULT_BASE_URLS } from './defaults.js';
 import { Issues, at, closest, readArray, readBoolean, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
 import { MID_STREAM_POLICIES, PROVIDER_KINDS, type ProviderConfig, type RouteConfig, type RouteStrategy, type TargetConfig } from './types.js';
+import { readRouteModels } from './validate-route-models.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
 const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
-const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream'] as const;
+const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream', 'models'] as const;
 const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
 
@@ -108,6 +109,7 @@ export function readRoutes(issues: Issues, raw: unknown, declared: readonly stri
     const strategy = readEnum(issues, at(path, 'strategy'), r.strategy, STRATEGIES) ?? 'ordered';
     const hedgeAfterMs = readNumber(issues, at(path, 'hedgeAfterMs'), r.hedgeAfterMs, { min: 1 });
     const midStream = readEnum(issues, at(path, 'midStream'), r.midStream, MID_STREAM_POLICIES);
+    const models = readRouteModels(issues, at(path, 'models'), r.models, model);
     const targetList = readArray(issues, at(path, 'targets'), r.targets, false);
     if (targetList && targetList.length === 0) issues.add(at(path, 'targets'), 'list at least one target');
     const targets: TargetConfig[] = [];
@@ -115,7 +117,7 @@ export function readRoutes(issues: Issues, raw: unknown, declared: readonly stri
       const target = readTarget(issues, at(at(path, 'targets'), j), t, declared);
       if (target) targets.push(target);
     });
-    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs, ...(midStream !== undefined && { midStream }) });
+    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs, ...(midStream !== undefined && { midStream }), ...(models !== undefined && { models }) });
   });
   return out;
 }

@@ -7,14 +7,17 @@ import { cache } from '@lifeline/cache';
 import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
 import { PrefillMemory } from '@lifeline/failover';
-import { budget, Ledger, meter } from '@lifeline/pricing';
+import { budget, meter } from '@lifeline/pricing';
 import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
+import { credentialHeaderSecrets } from '../config/secret-references.js';
 import { allRateLimited } from '../server/errors.js';
 import { createAdapter } from './adapters.js';
 import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
-import { createRouter, routableModels } from './router.js';
+import { boundedBreakerKey, FoldingLedger } from './bounded-state.js';
+import { ModelSlots } from './model-slots.js';
+import { createRouter, isGlob, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
 import { createStores } from './stores.js';
@@ -32,6 +35,15 @@ export interface BuildPipelineOptions {
 
 interface Route extends GatewayRoute {
   config: RouteConfig;
+  models: readonly string[] | undefined;
+}
+
+/** Every model the config names: routes without a wildcard, allow-lists, target models, provider models. */
+function configuredModels(config: GatewayConfig): string[] {
+  return [
+    ...config.routes.flatMap((r) => [...(isGlob(r.model) ? [] : [r.model]), ...(r.models ?? []), ...r.targets.flatMap((t) => (t.model === undefined ? [] : [t.model]))]),
+    ...Object.values(config.providers).flatMap((p) => p.models ?? []),
+  ];
 }
 
 /**
@@ -63,7 +75,9 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     if (!given) built.push(adapter);
     adapters.set(name, adapter);
   }
-  const ledger = new Ledger();
+  // Model names come from clients and upstreams: breaker keys and spend rows fold them per target.
+  const slots = new ModelSlots({ known: configuredModels(config) });
+  const ledger = new FoldingLedger(slots);
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
   let stores: ReturnType<typeof createStores>;
   try {
@@ -72,7 +86,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     void Promise.allSettled(built.map((a) => a.close?.()));
     throw error;
   }
-  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
+  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, key: boundedBreakerKey(slots), ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
   const budgetStore = stores.budget && { store: stores.budget };
   const fallback = config.fallback;
@@ -102,12 +116,12 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const routes: Route[] = config.routes.map((r) => {
     const route = routeFailover(r, config, adapters, prefillMemory);
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
-    return { pattern: r.model, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
+    return { pattern: r.model, models: r.models, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
   });
   const find = createRouter(routes);
-  const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
-  const listed = routableModels(routes.map((r) => r.pattern), declared);
-  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...stores.secrets];
+  const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
+  const listed = routableModels(routes.map((r) => r.pattern), declared).filter((m) => find(m) !== undefined);
+  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...credentialHeaderSecrets(config.providers), ...stores.secrets];
 
   return {
     route: find,
@@ -135,6 +149,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
       return compareCost(pricing, model, route?.config.targets[0]);
     },
     spend: () => ledger.snapshot(),
+    tenantSpend: (tenant) => ledger.snapshot({ tenant }),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),

@@ -118,8 +118,13 @@ export interface GatewayPipeline {
   cache?(): CacheStatus | undefined;
   /** Price comparison for `GET /api/cost/:model`; `undefined` when the model has no price. */
   cost?(model: string): CostComparison | undefined;
-  /** Spend so far (e.g. a `Ledger` snapshot), for `GET /api/spend`. */
+  /** Spend so far (e.g. a `Ledger` snapshot), for `GET /api/spend` with an admin key. */
   spend?(): unknown;
+  /**
+   * One tenant's spend (e.g. `ledger.snapshot({ tenant })`), for `GET /api/spend` with that
+   * tenant's key. Without it, tenant keys get 403 there (never another tenant's rows).
+   */
+  tenantSpend?(tenant: string): unknown;
   /** Subscribes to breaker transitions; returns the unsubscriber. */
   onBreakerChange?(listener: (change: BreakerChange) => void): () => void;
   /** Exact secrets (upstream keys) to scrub from anything the server returns or logs. */

@@ -11,7 +11,7 @@ import { AbortError, systemClock, type ChatChunk, type Clock, type LifelineStrea
 import { toErrorResponse } from '../../errors.js';
 import { EventWriter } from '../../event-writer.js';
 import { summarize } from '../../meta.js';
-import { endBroken, trailersOf, writeStreamHead, type StreamOutcome } from '../../sse.js';
+import { endBroken, releaseAfterHeadFailure, trailersOf, writeStreamHead, type StreamOutcome } from '../../sse.js';
 import { anthropicErrorBody } from './errors.js';
 import { MESSAGE_STOP, MessageEvents, PING } from './events.js';
 import { Heartbeat } from './heartbeat.js';
@@ -61,7 +61,8 @@ export async function writeMessageStream(
   options: MessageStreamOptions,
 ): Promise<StreamOutcome> {
   const { stream, it, first } = opened;
-  writeStreamHead(res, options.headers);
+  const headFailure = writeStreamHead(res, options.headers);
+  if (headFailure) return releaseAfterHeadFailure(it, stream, headFailure);
   const out = new EventWriter(res);
   const firstChunk = first.done ? undefined : first.value;
   const events = new MessageEvents({
