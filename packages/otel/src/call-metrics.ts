@@ -10,6 +10,14 @@ import { GEN_AI, LIFELINE } from './names.js';
 /** Answers that used no tokens of this call: served from the cache, or by another call. */
 const NOT_SPENT = new Set<unknown>(['hit', 'stale', 'coalesced']);
 
+/**
+ * Whether the call's answer came from a provider during this call (so its usage was spent by
+ * it): not a cache hit, a stale or coalesced answer, nor a degraded one.
+ */
+export function spentByThisCall(meta: Meta): boolean {
+  return meta.attemptLog.length > 0 && meta.degraded !== true && !NOT_SPENT.has(meta.cache);
+}
+
 /** What {@link recordCallMetrics} needs. */
 export interface CallMetricsInput {
   instruments: Instruments;
@@ -30,7 +38,7 @@ export function recordCallMetrics(input: CallMetricsInput): void {
   const { instruments, attributes, meta, usage } = input;
   instruments.duration.record(input.durationMs / 1000, attributes);
   if (input.firstChunkMs !== undefined) instruments.timeToFirstChunk.record(input.firstChunkMs / 1000, attributes);
-  if (usage && meta.attemptLog.length > 0 && !meta.degraded && !NOT_SPENT.has(meta.cache)) {
+  if (usage && spentByThisCall(meta)) {
     if (typeof usage.prompt_tokens === 'number') instruments.tokens.record(usage.prompt_tokens, { ...attributes, [GEN_AI.TOKEN_TYPE]: 'input' });
     if (typeof usage.completion_tokens === 'number') instruments.tokens.record(usage.completion_tokens, { ...attributes, [GEN_AI.TOKEN_TYPE]: 'output' });
   }

@@ -8,7 +8,7 @@ import { type AttemptRecord, type ChatResponse, CircuitOpenError, type Context, 
 import { type AnswerSummary, answerAttributes, errorAttributes, errorType, type Operation } from './attributes.js';
 import { attemptSpanName, attemptStartAttributes, endAttempt } from './attempt-span.js';
 import { noteBreaker } from './breaker-states.js';
-import { recordCallMetrics } from './call-metrics.js';
+import { recordCallMetrics, spentByThisCall } from './call-metrics.js';
 import { outputContent } from './content.js';
 import type { Instruments } from './instruments.js';
 import { EVENTS, GEN_AI, LIFELINE } from './names.js';
@@ -97,11 +97,11 @@ export class CallTrace {
     this.#degradedBy = errorType(error);
   }
 
-  /** A chunk of the answer reached the caller's side of the pipeline. */
-  chunk(): void {
+  /** A chunk of the answer (from `model`) reached the caller's side of the pipeline. */
+  chunk(model: string | undefined): void {
     const now = this.ctx.clock.now();
     if (this.#firstChunkAt === undefined) this.#firstChunkAt = now;
-    else if (this.instruments.live) this.instruments.timePerOutputChunk.record((now - this.#lastChunkAt) / 1000, (this.#chunkAttributes ??= this.#metricAttributes(undefined, undefined)));
+    else if (this.instruments.live) this.instruments.timePerOutputChunk.record((now - this.#lastChunkAt) / 1000, (this.#chunkAttributes ??= this.#metricAttributes(undefined, model || undefined)));
     this.#lastChunkAt = now;
   }
 
@@ -124,7 +124,7 @@ export class CallTrace {
     if (error instanceof CircuitOpenError) this.#rejected(error, end);
     if (error instanceof FailoverError) for (const e of error.errors) if (e instanceof CircuitOpenError) this.#rejected(e, end);
     const meta = ctx.meta;
-    const usage = answer.usage ?? meta.usage;
+    const usage = spentByThisCall(meta) ? (answer.usage ?? meta.usage) : undefined;
     const responseModel = answer.model ?? (error === undefined ? meta.model : undefined);
     const firstChunkMs = this.#firstChunkAt === undefined ? undefined : this.#firstChunkAt - this.startedAt;
     const tenant = typeof ctx.metadata.tenant === 'string' || typeof ctx.metadata.tenant === 'number' ? String(ctx.metadata.tenant) : undefined;

@@ -22,7 +22,7 @@ export async function* observeStream(stream: AsyncIterable<ChatChunk>, trace: Ca
   let completed = false;
   try {
     for await (const chunk of stream) {
-      trace.chunk();
+      trace.chunk(chunk.model);
       if (chunk.id) id = chunk.id;
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = chunk.usage;
