@@ -3,6 +3,9 @@
  * defaults applied. {@link GatewayConfigInput} is the looser shape a file (or a caller) may give.
  * @module
  */
+import type { TelemetryConfig, TelemetryConfigInput } from './telemetry.js';
+
+export type { OtlpConfig, OtlpProtocol, TelemetryConfig, TelemetryConfigInput } from './telemetry.js';
 
 /** The provider wire formats the gateway speaks. */
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini';
@@ -211,6 +214,8 @@ export interface GatewayConfig {
   pricing: PricingConfig;
   fallback: FallbackConfig;
   store: StoreConfig;
+  /** OpenTelemetry traces and metrics over OTLP; absent = off. */
+  telemetry?: TelemetryConfig | undefined;
 }
 
 /** A gateway key as written in a file: the key itself, or an object. */
@@ -236,4 +241,5 @@ export interface GatewayConfigInput {
   pricing?: PricingConfig;
   fallback?: Partial<FallbackConfig>;
   store?: { redis?: Partial<RedisStoreConfig> & { url: string } };
+  telemetry?: TelemetryConfigInput | false;
 }

@@ -10,9 +10,10 @@ import { ConfigValidationError, Issues, readBoolean, readEnum, readNumber, readO
 import { readAuth } from './validate-auth.js';
 import { readProviders, readRoutes } from './validate-upstreams.js';
 import { readStore } from './validate-store.js';
+import { readTelemetry } from './telemetry.js';
 import type { GatewayConfig, LogLevel } from './types.js';
 
-const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store'] as const;
+const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'telemetry'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Options of {@link validateConfig}. */
@@ -92,6 +93,8 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
     }), false) || { ...CONFIG_DEFAULTS.fallback },
     store: readStore(issues, root.store),
   };
+  const telemetry = readTelemetry(issues, root.telemetry);
+  if (telemetry) config.telemetry = telemetry;
   if (issues.list.length > 0) throw new ConfigValidationError(issues.list, options.source);
   return config;
 }

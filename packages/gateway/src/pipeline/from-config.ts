@@ -18,6 +18,7 @@ import { createRouter, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { createStores } from './stores.js';
 import { tenantLimits } from './tenant-limits.js';
+import { startTelemetry } from '../telemetry/start-telemetry.js';
 
 /** Options of {@link buildPipeline}. */
 export interface BuildPipelineOptions {
@@ -35,7 +36,7 @@ interface Route extends GatewayRoute {
 
 /**
  * Builds the pipeline of a validated config. Per route, outermost first:
- * `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
+ * `otel` (with `telemetry:`) → `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
  * `failover(targets)` → per-target `rateLimit` → `retry` → `circuitBreaker` → `timeout`.
  * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
  * adapters (and their pools) are one per provider. With `store.redis`, the cache, breakers, rate
@@ -71,11 +72,12 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     void Promise.allSettled(built.map((a) => a.close?.()));
     throw error;
   }
+  const telemetry = config.telemetry ? startTelemetry(config.telemetry) : undefined;
   const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
   const budgetStore = stores.budget && { store: stores.budget };
   const fallback = config.fallback;
-  const shared: Middleware[] = [];
+  const shared: Middleware[] = telemetry ? [telemetry.middleware] : [];
   if (fallback.enabled) {
     shared.push(fallbackResponse({ ...(fallback.content !== undefined && { content: fallback.content }), when: (error) => isOutage(error) && (fallback.onRateLimit || !allRateLimited(error)) }));
   }
@@ -106,7 +108,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const find = createRouter(routes);
   const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
   const listed = routableModels(routes.map((r) => r.pattern), declared);
-  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...stores.secrets];
+  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...stores.secrets, ...(telemetry?.secrets ?? [])];
 
   return {
     route: find,
@@ -139,7 +141,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     store: () => stores.status(),
     ready: () => stores.ready(),
     async close() {
-      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
+      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close(), telemetry?.shutdown()]);
     },
   };
 }
