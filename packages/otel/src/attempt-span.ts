@@ -3,7 +3,7 @@
  * (`lifeline:attempt:start`), closed when it ended (`lifeline:attempt`).
  * @module
  */
-import { type Attributes, type Span, SpanStatusCode } from '@opentelemetry/api';
+import { type Attributes, type Span, SpanStatusCode, type TimeInput } from '@opentelemetry/api';
 import { type AttemptRecord, redactSecrets } from '@lifeline/core';
 import { errorAttributes } from './attributes.js';
 import { GEN_AI, LIFELINE } from './names.js';
@@ -41,7 +41,7 @@ export function attemptStartAttributes(record: AttemptRecord, number: number, ta
  *
  * @param aborted - true when the call ended with the attempt still open (a lost hedge, a stopped stream)
  */
-export function endAttempt(span: Span, record: AttemptRecord, error: unknown, end: number, aborted = false): void {
+export function endAttempt(span: Span, record: AttemptRecord, error: unknown, end: TimeInput | undefined, aborted = false): void {
   const r = record as NotedAttempt;
   const a: Attributes = {};
   if (r.status !== undefined) a[GEN_AI.HTTP_STATUS_CODE] = r.status;

@@ -3,7 +3,7 @@
  * and its metrics once it ends.
  * @module
  */
-import { type Attributes, type Context as OtelContext, defaultTextMapSetter, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Attributes, type Context as OtelContext, defaultTextMapSetter, type Span, SpanKind, SpanStatusCode, type TimeInput, trace } from '@opentelemetry/api';
 import { type AttemptRecord, type ChatResponse, CircuitOpenError, type Context, FailoverError, redactSecrets } from '@lifeline/core';
 import { type AnswerSummary, answerAttributes, errorAttributes, errorType, type Operation } from './attributes.js';
 import { attemptSpanName, attemptStartAttributes, endAttempt } from './attempt-span.js';
@@ -13,6 +13,8 @@ import { outputContent } from './content.js';
 import type { Instruments } from './instruments.js';
 import { EVENTS, GEN_AI, LIFELINE } from './names.js';
 import type { Runtime, TargetInfo } from './runtime.js';
+import { unregister } from './channels.js';
+import { timeOf } from './time.js';
 
 /** A failover event as `lifeline:failover` publishes it. */
 export interface FailoverNotice {
@@ -60,7 +62,7 @@ export class CallTrace {
     let current = this.span;
     if (this.recording) {
       const attributes = attemptStartAttributes(record, number, target);
-      current = this.rt.tracer.startSpan(attemptSpanName(record), { kind: SpanKind.CLIENT, startTime: record.startedAt, attributes }, this.context);
+      current = this.rt.tracer.startSpan(attemptSpanName(record), { kind: SpanKind.CLIENT, startTime: this.#time(record.startedAt), attributes }, this.context);
       (this.#open ??= new Map()).set(record, current);
     }
     if (this.rt.options.propagateUpstream) this.rt.propagator.inject(trace.setSpan(this.context, current), headers, defaultTextMapSetter);
@@ -73,7 +75,7 @@ export class CallTrace {
     const span = this.#open?.get(record);
     if (!span) return;
     this.#open!.delete(record);
-    endAttempt(span, record, error, record.startedAt + (record.latencyMs ?? 0));
+    endAttempt(span, record, error, this.#time(record.startedAt + (record.latencyMs ?? 0)));
   }
 
   /** Failover moved on, hedged, or recovered a broken stream. */
@@ -89,7 +91,7 @@ export class CallTrace {
     }
     if (!this.recording) return;
     if (notice.policy !== undefined) a[LIFELINE.MID_STREAM_POLICY] = notice.policy;
-    this.span.addEvent(notice.event === 'failover' ? EVENTS.FAILOVER : notice.event === 'hedge' ? EVENTS.HEDGE : EVENTS.MID_STREAM, a, now);
+    this.span.addEvent(notice.event === 'failover' ? EVENTS.FAILOVER : notice.event === 'hedge' ? EVENTS.HEDGE : EVENTS.MID_STREAM, a, this.#time(now));
   }
 
   /** A degraded answer replaced the error `error`. */
@@ -119,7 +121,8 @@ export class CallTrace {
     this.onEnd?.();
     const { ctx } = this;
     const end = ctx.clock.now();
-    if (this.#open) for (const [record, span] of this.#open) endAttempt(span, record, undefined, end, true);
+    unregister(ctx);
+    if (this.#open) for (const [record, span] of this.#open) endAttempt(span, record, undefined, this.#time(end), true);
     this.#open = undefined;
     if (error instanceof CircuitOpenError) this.#rejected(error, end);
     if (error instanceof FailoverError) for (const e of error.errors) if (e instanceof CircuitOpenError) this.#rejected(e, end);
@@ -150,13 +153,18 @@ export class CallTrace {
       }
       if (this.rt.options.captureContent && response) Object.assign(a, outputContent(response));
       this.span.setAttributes(a);
-      this.span.end(end);
+      this.span.end(this.#time(end));
     }
     if (this.instruments.live) {
       const attributes = this.#metricAttributes(error, responseModel);
       const { instruments } = this;
       recordCallMetrics({ instruments, attributes, meta, usage, durationMs: end - this.startedAt, firstChunkMs, tenant: this.rt.options.tenantInMetrics ? tenant : undefined });
     }
+  }
+
+  /** A span time for `ms` of the call's clock (see {@link timeOf}). */
+  #time(ms: number): TimeInput | undefined {
+    return timeOf(this.ctx.clock, ms);
   }
 
   /** The target that answered, else the last one tried, else the default one. */
@@ -194,6 +202,6 @@ export class CallTrace {
     if (error.breakerState !== undefined) a[LIFELINE.BREAKER_STATE] = error.breakerState;
     if (error.provider !== undefined) a[LIFELINE.TARGET] = error.provider;
     if (error.retryAfterMs !== undefined) a[LIFELINE.RETRY_AFTER_MS] = error.retryAfterMs;
-    this.span.addEvent(EVENTS.BREAKER_REJECTED, a, at);
+    this.span.addEvent(EVENTS.BREAKER_REJECTED, a, this.#time(at));
   }
 }

@@ -7,6 +7,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { AttemptEvent, AttemptStartEvent, Context } from '@lifeline/core';
 import type { CallTrace, FailoverNotice } from './call-trace.js';
+import { safely } from './safe.js';
 
 const traces = new WeakMap<Context, CallTrace>();
 let listening = false;
@@ -15,6 +16,11 @@ let listening = false;
 export function register(ctx: Context, trace: CallTrace): void {
   traces.set(ctx, trace);
   if (!listening) listen();
+}
+
+/** Forgets the trace of `ctx` (the call ended). */
+export function unregister(ctx: Context): void {
+  traces.delete(ctx);
 }
 
 /** The live trace of the call `ctx` (or a fork of it) belongs to. */
@@ -26,14 +32,10 @@ export function traceOf(ctx: Context | undefined): CallTrace | undefined {
   return undefined;
 }
 
-/** Runs `fn` on a subscriber's message, never letting it throw (a throwing subscriber is an uncaught exception). */
+/** A subscriber that never throws (a throwing subscriber would be an uncaught exception). */
 function guarded<T>(fn: (message: T) => void): (message: unknown) => void {
   return (message) => {
-    try {
-      fn(message as T);
-    } catch (error) {
-      process.emitWarning(`@lifeline/otel: a telemetry handler failed: ${String(error)}`, 'LifelineWarning');
-    }
+    safely(() => fn(message as T));
   };
 }
 

@@ -9,7 +9,7 @@ import { fakeClock, type MockProviderOptions, startMockProvider } from '@lifelin
 import { context, defaultTextMapGetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { points, type SpanNode, testSdk } from '../test/sdk.js';
 import type { OtelOptions } from './options.js';
 import { otel } from './otel.js';
@@ -56,6 +56,11 @@ describe('otel(): where the call span sits', () => {
     expect(call.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
     expect(call.spanContext().traceId).toBe(parent.spanContext().traceId);
     expect(inside).toBe(call.spanContext().spanId);
+    // With the system clock the SDK stamps the spans: the call and its attempt sit inside the parent.
+    const attempt = spans.find((s) => s.name === 'attempt primary')!;
+    const ns = (t: [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+    expect(ns(call.startTime) >= ns(parent.startTime) && ns(call.endTime) <= ns(parent.endTime)).toBe(true);
+    expect(ns(attempt.startTime) >= ns(call.startTime) && ns(attempt.endTime) <= ns(call.endTime)).toBe(true);
   });
 
   it('continues the trace given by `parent` (an incoming traceparent) and sends each attempt\'s context upstream with propagateUpstream', async () => {
@@ -214,6 +219,19 @@ describe('otel(): sampling, operations, options', () => {
     const attempt = () => otel(options as OtelOptions);
     expect(attempt).toThrow(ConfigurationError);
     expect(attempt).toThrow(message);
+  });
+
+  it('never fails a call when recording fails (a throwing providerName): the call answers, a warning says why', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const { middleware } = sdkFor({ providerName: () => { throw new Error('no such provider table'); } });
+      const { adapter } = await mockAdapter('primary');
+      const { response } = await createClient({ adapter, use: [middleware] }).chat(req);
+      expect(response.choices[0]?.message.content).toBe('Hello from the mock provider.');
+      expect(warn).toHaveBeenCalledWith('@lifeline/otel: recording telemetry failed: no such provider table', 'LifelineWarning');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('keeps the caller\'s active context unchanged after the call', async () => {

@@ -11,7 +11,9 @@ import { inputContent } from './content.js';
 import { GEN_AI, SCOPE } from './names.js';
 import { type OtelOptions, resolveOtelOptions } from './options.js';
 import { Runtime } from './runtime.js';
+import { safely } from './safe.js';
 import { observeStream } from './stream.js';
+import { timeOf } from './time.js';
 
 /** `embeddings` for `client.embed()` calls (`ctx.operation === 'embed'`), else `chat`. */
 function operationOf(ctx: Context): Operation {
@@ -54,7 +56,8 @@ export function otel(options: OtelOptions = {}): Middleware {
   const tracer = o.tracerProvider ? o.tracerProvider.getTracer(SCOPE) : trace.getTracer(SCOPE);
   const rt = new Runtime(tracer, o);
 
-  return async function otel(ctx: Context, next: Next): Promise<void> {
+  /** The call's trace, or `undefined` when there is nothing to record (no SDK, sampled out without metrics). */
+  function begin(ctx: Context): CallTrace | undefined {
     const instruments = rt.instruments();
     const operation = operationOf(ctx);
     const request = ctx.request as unknown as Readonly<Record<string, unknown>>;
@@ -63,30 +66,38 @@ export function otel(options: OtelOptions = {}): Middleware {
     const startedAt = ctx.clock.now();
     const span = tracer.startSpan(
       `${operation} ${model}`,
-      { kind: SpanKind.CLIENT, startTime: startedAt, attributes: { [GEN_AI.OPERATION_NAME]: operation, [GEN_AI.REQUEST_MODEL]: model } },
+      { kind: SpanKind.CLIENT, startTime: timeOf(ctx.clock, startedAt), attributes: { [GEN_AI.OPERATION_NAME]: operation, [GEN_AI.REQUEST_MODEL]: model } },
       parent,
     );
     const recording = span.isRecording();
-    // No SDK (or this call sampled out and no meter): nothing to record, pass straight through.
-    if (!recording && !instruments.live) return next();
-
+    if (!recording && !instruments.live) return undefined;
     const call = new CallTrace(rt, instruments, ctx, span, recording, operation, model, startedAt, parent);
     if (recording) {
       span.setAttributes(requestAttributes(request, operation, model, ctx.streaming));
       if (o.captureContent && operation === 'chat') span.setAttributes(inputContent(request.messages));
     }
     register(ctx, call);
+    return call;
+  }
+
+  return async function otel(ctx: Context, next: Next): Promise<void> {
+    const call = safely(() => begin(ctx));
+    // No SDK (or this call sampled out and no meter): nothing to record, pass straight through.
+    if (call === undefined) return next();
     try {
       await context.with(call.context, next);
     } catch (error) {
-      call.finish(error);
+      safely(() => call.finish(error));
       throw error;
     }
-    if (ctx.stream) {
-      call.onEnd = ctx.onAbort((reason) => call.finish(reason));
-      ctx.stream = observeStream(ctx.stream, call, o.captureContent);
+    const stream = ctx.stream;
+    if (stream) {
+      safely(() => {
+        call.onEnd = ctx.onAbort((reason) => safely(() => call.finish(reason)));
+        ctx.stream = observeStream(stream, call, o.captureContent);
+      });
     } else {
-      call.finish(undefined, summarize(ctx.response), o.captureContent ? ctx.response : undefined);
+      safely(() => call.finish(undefined, summarize(ctx.response), o.captureContent ? ctx.response : undefined));
     }
   };
 }

@@ -6,6 +6,7 @@
 import { type ChatChunk, ResponseAssembler } from '@lifeline/core';
 import type { CallTrace } from './call-trace.js';
 import { LIFELINE } from './names.js';
+import { safely } from './safe.js';
 
 /**
  * Passes `stream` through untouched and ends `trace` when it ends: with its error, without one
@@ -22,12 +23,12 @@ export async function* observeStream(stream: AsyncIterable<ChatChunk>, trace: Ca
   let completed = false;
   try {
     for await (const chunk of stream) {
-      trace.chunk(chunk.model);
+      safely(() => trace.chunk(chunk.model));
       if (chunk.id) id = chunk.id;
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = chunk.usage;
       for (const choice of chunk.choices ?? []) if (choice.finish_reason) reasons[choice.index ?? 0] = choice.finish_reason;
-      assembler?.push(chunk);
+      if (assembler) safely(() => assembler.push(chunk));
       yield chunk;
     }
     completed = true;
@@ -35,7 +36,9 @@ export async function* observeStream(stream: AsyncIterable<ChatChunk>, trace: Ca
     error = err;
     throw err;
   } finally {
-    if (!completed && error === undefined && !trace.ended) trace.span.setAttribute(LIFELINE.STREAM_STOPPED, true);
-    trace.finish(error, { id, model, usage, finishReasons: reasons.filter((r) => r !== undefined) }, assembler?.finish());
+    safely(() => {
+      if (!completed && error === undefined && !trace.ended) trace.span.setAttribute(LIFELINE.STREAM_STOPPED, true);
+      trace.finish(error, { id, model, usage, finishReasons: reasons.filter((r) => r !== undefined) }, assembler?.finish());
+    });
   }
 }
