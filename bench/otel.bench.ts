@@ -2,13 +2,16 @@
  * Per-call cost of `otel()`: with the no-op API (no SDK registered: must stay under 1 µs), and with
  * a real SDK (tracer provider + batch span processor, meter provider + reader) reported as a ratio
  * to the same client without `otel()`, measured in the same run. In-process adapter, so the figures
- * are the pipeline's own cost, not the network's. The SDK's exporters discard what they get.
+ * are the pipeline's own cost; a last pair runs the same over loopback HTTP (mock provider in this
+ * process), to show what a real call pays. The SDK's exporters discard what they get.
  * Run: `npm run build && node bench/otel.bench.ts` (or `npm run bench:otel -w bench`).
  */
-import { Context, createClient, type Adapter, type ChatResponse, type Middleware } from '@lifeline/core';
+import { openai } from '@lifeline/adapters';
 import { circuitBreaker } from '@lifeline/circuit-breaker';
-import { retry } from '@lifeline/retry';
+import { Context, createClient, type Adapter, type ChatResponse, type Middleware } from '@lifeline/core';
 import { otel } from '@lifeline/otel';
+import { retry } from '@lifeline/retry';
+import { startMockProvider } from '@lifeline/testing';
 import { ExportResultCode } from '@opentelemetry/core';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -101,9 +104,20 @@ const [sdkSimple, sdkFull] = await cpuNsPerCall(
   ROUNDS,
 );
 report('createClient({ adapter }).chat() — baseline (SDK running)', sdkSimple![0]!, sdkSimple![0]!);
-report('… + otel() with SDK: 2 spans + 3 metric records per call', sdkSimple![1]!, sdkSimple![0]!);
+report('… + otel() with SDK: 2 spans + 4 metric records per call', sdkSimple![1]!, sdkSimple![0]!);
 report('retry + circuitBreaker — baseline (SDK running)', sdkFull![0]!, sdkFull![0]!);
 report('… + otel() with SDK', sdkFull![1]!, sdkFull![0]!);
+
+// 3. The same over loopback HTTP (OpenAI adapter → mock provider in this process): what a real call pays.
+const mock = await startMockProvider();
+const http = openai({ name: 'primary', baseURL: mock.url, apiKey: 'test-key' });
+const bareHttp = createClient({ adapter: http });
+const tracedHttp = createClient({ adapter: http, use: [otel({ tracerProvider, meterProvider })] });
+const [overHttp] = await cpuNsPerCall([[() => bareHttp.chat(request), () => tracedHttp.chat(request)]], Math.max(500, CALLS / 10), ROUNDS);
+report('over loopback HTTP: createClient({ openai adapter }).chat() — baseline (SDK running)', overHttp![0]!, overHttp![0]!);
+report('… + otel() with SDK', overHttp![1]!, overHttp![0]!);
+await http.close();
+await mock.close();
 await tracerProvider.shutdown();
 await meterProvider.shutdown();
 
@@ -115,4 +129,4 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${(r.ns / 1000).toFixed(3)} µs | ${(r.ns / r.base).toFixed(2)}× | ${((r.ns - r.base) / 1000).toFixed(3)} µs |`);
 }
 console.log(`\notel() with the no-op API: +${(noopAdded / 1000).toFixed(3)} µs per call (target < 1 µs): ${noopAdded < 1000 ? 'OK' : 'OVER'}`);
-console.log(`otel() with a real SDK + batch processor: ${(rows[7]!.ns / rows[6]!.ns).toFixed(2)}× the same client without it (+${((rows[7]!.ns - rows[6]!.ns) / 1000).toFixed(2)} µs per call)`);
+console.log(`otel() with a real SDK + batch processor: ${(rows[7]!.ns / rows[6]!.ns).toFixed(2)}× the same in-process client without it (+${((rows[7]!.ns - rows[6]!.ns) / 1000).toFixed(2)} µs per call); over loopback HTTP ${(rows[11]!.ns / rows[10]!.ns).toFixed(2)}×`);
