@@ -86,6 +86,7 @@ describe('gateway telemetry over OTLP/HTTP', () => {
     const { receiver, mock, gateway, openai } = await setup('http/json', true);
     const completion = await openai.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Say hi' }] });
     expect(completion.choices[0]?.message.content).toBe('Hello from the mock provider.');
+    expect(gateway.pipeline.secrets?.()).toContain('Bearer otlp-secret-token'); // scrubbed from errors and logs like an API key
     await gateway.close(); // flushes the batch processor and the metric reader
 
     const spans = spansOf(receiver.received);
