@@ -1,4 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { shared } from '../../vitest.shared.js';
+import { redisSuites } from '../../test-support/redis-suites.js';
 
-export default defineConfig(shared);
+export default mergeConfig(shared, defineConfig({ test: redisSuites('@lifeline/gateway') }));

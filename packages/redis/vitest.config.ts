@@ -1,4 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { shared } from '../../vitest.shared.js';
+import { redisSuites } from '../../test-support/redis-suites.js';
 
-export default mergeConfig(shared, defineConfig({ test: { globalSetup: ['test/global-setup.ts'] } }));
+export default mergeConfig(shared, defineConfig({ test: { globalSetup: ['test/global-setup.ts'], ...redisSuites('@lifeline/redis') } }));

@@ -21,11 +21,13 @@ export interface CacheStats extends Counters {
   bytes: number | undefined;
   /** Keys with an upstream call in flight. */
   inFlight: number;
+  /** Callers waiting now on another caller's identical request (an aborted one stops counting at once). */
+  waiting: number;
 }
 
 /** The middleware returned by {@link cache}, with its stats and store. */
 export interface CacheMiddleware extends Middleware {
-  /** Size and counters: `{ entries, bytes, hits, misses, stale, coalesced, bypassed, stored, storeErrors, inFlight }`. */
+  /** Size and counters: `{ entries, bytes, hits, misses, stale, coalesced, bypassed, stored, storeErrors, inFlight, waiting }`. */
   stats(): CacheStats;
   /** The store in use (e.g. to `delete(cacheKey(request, scope))`). */
   readonly store: CacheStore;
@@ -120,7 +122,7 @@ export function cache(options: CacheOptions): CacheMiddleware {
     store,
     stats(): CacheStats {
       const size = store.stats?.();
-      return { entries: size?.entries, bytes: size?.bytes, ...counters, inFlight: rt.flights?.size ?? 0 };
+      return { entries: size?.entries, bytes: size?.bytes, ...counters, inFlight: rt.flights?.size ?? 0, waiting: rt.flights?.waiting ?? 0 };
     },
   });
 }

@@ -121,7 +121,7 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
   const flights = rt.flights;
   const storing = reason === undefined;
   let json: string | undefined;
-  if (flight ? storing || flight.followers > 0 : storing && rt.store.setSerialized !== undefined) {
+  if (flight ? storing || flight.waiting > 0 : storing && rt.store.setSerialized !== undefined) {
     try {
       json = pending.json();
     } catch (error) {

@@ -88,7 +88,7 @@ describe('single-flight', () => {
 
   it('a follower that aborts stops waiting; the leader is unaffected', async () => {
     const gate = deferred();
-    const { client } = setup({ script: () => gate.promise });
+    const { client, cache: c } = setup({ script: () => gate.promise });
     const leader = client.chat(req);
     const controller = new AbortController();
     const follower = rejection(client.chat(req, { signal: controller.signal }));
@@ -99,6 +99,26 @@ describe('single-flight', () => {
     expect((err as Error).message).toBe('The operation was aborted by the caller');
     gate.resolve();
     expect((await leader).meta.cache).toBe('miss');
+    expect(c.stats()).toMatchObject({ misses: 1, coalesced: 0, inFlight: 0 });
+  });
+
+  it('an aborted follower is released at once: not waiting on the flight, not counted as coalesced', async () => {
+    const gate = deferred();
+    const { client, cache: c } = setup({ script: () => gate.promise });
+    const leader = client.chat(req);
+    const controller = new AbortController();
+    const follower = rejection(client.chat(req, { signal: controller.signal }));
+    const staying = client.chat(req);
+    await flush();
+    expect(c.stats()).toMatchObject({ inFlight: 1, waiting: 2 });
+    controller.abort();
+    expect(await follower).toBeInstanceOf(AbortError);
+    await flush();
+    expect(c.stats()).toMatchObject({ inFlight: 1, waiting: 1 });
+    gate.resolve();
+    expect((await leader).meta.cache).toBe('miss');
+    expect((await staying).meta.cache).toBe('coalesced');
+    expect(c.stats()).toMatchObject({ misses: 1, coalesced: 1, inFlight: 0, waiting: 0 });
   });
 
   it('shares an answer that is not stored (truncated) with the followers that waited for it', async () => {

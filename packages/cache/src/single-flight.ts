@@ -20,50 +20,49 @@ export type FlightOutcome =
 
 /** One upstream call that identical requests wait on. */
 export class Flight {
-  /** Resolves (never rejects) with the outcome. */
-  readonly outcome: Promise<FlightOutcome>;
-  #resolve!: (outcome: FlightOutcome) => void;
-  #settled = false;
-  #followers = 0;
-
-  constructor() {
-    this.outcome = new Promise<FlightOutcome>((resolve) => {
-      this.#resolve = resolve;
-    });
-  }
+  #outcome: FlightOutcome | undefined;
+  /** The followers waiting now; one that aborts removes itself at once. */
+  readonly #waiters = new Set<(outcome: FlightOutcome) => void>();
 
   /** True once the outcome is known. */
   get settled(): boolean {
-    return this.#settled;
+    return this.#outcome !== undefined;
   }
 
-  /** How many callers have waited on this flight (including any that stopped waiting). */
-  get followers(): number {
-    return this.#followers;
+  /** How many followers are waiting for the outcome now (an aborted one no longer counts). */
+  get waiting(): number {
+    return this.#waiters.size;
   }
 
-  /** Records the outcome; later calls are ignored. Returns whether this call settled it. */
+  /** Records the outcome and hands it to every waiting follower; later calls are ignored. Returns whether this call settled it. */
   settle(outcome: FlightOutcome): boolean {
-    if (this.#settled) return false;
-    this.#settled = true;
-    this.#resolve(outcome);
+    if (this.#outcome !== undefined) return false;
+    this.#outcome = outcome;
+    for (const waiter of this.#waiters) waiter(outcome);
+    this.#waiters.clear();
     return true;
   }
 
   /**
    * Waits for the outcome, or rejects with the follower's own abort reason (its `AbortError`,
-   * or the `TimeoutError` of its deadline) as soon as `signal` aborts. Leaves no listener behind.
+   * or the `TimeoutError` of its deadline) as soon as `signal` aborts — detaching the follower
+   * from the flight then and there. Leaves no listener behind either way.
    */
   join(signal: AbortSignal): Promise<FlightOutcome> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    this.#followers++;
+    const known = this.#outcome;
+    if (known !== undefined) return Promise.resolve(known);
     return new Promise<FlightOutcome>((resolve, reject) => {
-      const onAbort = (): void => reject(abortReason(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      void this.outcome.then((outcome) => {
+      const waiter = (outcome: FlightOutcome): void => {
         signal.removeEventListener('abort', onAbort);
         resolve(outcome);
-      });
+      };
+      const onAbort = (): void => {
+        this.#waiters.delete(waiter);
+        reject(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
     });
   }
 }
@@ -75,6 +74,13 @@ export class FlightRegistry {
   /** Number of keys with a call in flight. */
   get size(): number {
     return this.#flights.size;
+  }
+
+  /** Followers waiting on any flight now. */
+  get waiting(): number {
+    let n = 0;
+    for (const flight of this.#flights.values()) n += flight.waiting;
+    return n;
   }
 
   /** The flight for `key`, if one is in progress. */

@@ -14,6 +14,8 @@ export { hashKey, MIN_KEY_LENGTH } from './config/validate-auth.js';
 export type * from './pipeline/types.js';
 export { createPipeline, type ClientRoute, type CreatePipelineOptions } from './pipeline/create-pipeline.js';
 export { globToRegExp, createRouter, routableModels } from './pipeline/router.js';
+export { memoryResponseStore, RESPONSE_STORE_DEFAULTS, type ResponseStore, type ResponseStoreOptions } from './pipeline/response-store.js';
+export { redisResponseStore } from './pipeline/response-store-redis.js';
 export { createGateway, type Gateway, type GatewayInput, type PipelineGatewayOptions, type GatewayRuntimeOptions } from './server/create-gateway.js';
 export { HttpError, toErrorResponse, allRateLimited, type OpenAIErrorBody, type ErrorResponse } from './server/errors.js';
 export { summarize, metaHeaders, type LifelineSummary } from './server/meta.js';

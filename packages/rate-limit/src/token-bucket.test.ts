@@ -25,6 +25,16 @@ describe('token bucket (exact integers)', () => {
 describe('MemoryRateLimitStore', () => {
   const req = (now: number, tokens = 10) => ({ key: 'k', providerKey: 'p', cost: { requests: 1, tokens }, limits: { rpm: 1, tpm: 100 }, now });
 
+  it('an idle bucket refills up to its capacity and no further', async () => {
+    const store = new MemoryRateLimitStore();
+    const take = (now: number) => store.take({ key: 'idle', providerKey: 'p', cost: { requests: 1, tokens: 1 }, limits: { rpm: 4, tpm: 1_000 }, now });
+    expect(await take(0)).toEqual({ ok: true, waitMs: 0 }); // 3 requests left
+    // Idle for an hour: a bucket without a cap would hold ~240 requests now; this one holds 4.
+    const later = 3_600_000;
+    for (let i = 0; i < 4; i++) expect(await take(later)).toEqual({ ok: true, waitMs: 0 });
+    expect(await take(later)).toEqual({ ok: false, waitMs: 15_000 });
+  });
+
   it('takes all or nothing; peek changes nothing', async () => {
     const store = new MemoryRateLimitStore();
     expect(await store.peek(req(0))).toEqual({ ok: true, waitMs: 0 });

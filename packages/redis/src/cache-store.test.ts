@@ -112,6 +112,9 @@ describe('RedisCacheStore', () => {
     expect(failed).toHaveLength(1);
     expect((failed[0] as PromiseRejectedResult).reason).toBeInstanceOf(ServerError);
     expect(((failed[0] as PromiseRejectedResult).reason as Error).message).toBe('upstream 503');
+    // The failed leader's call, then the released followers race for the lock on a real Redis:
+    // one leads and the other either waits for it (2 calls) or has already passed the lock check
+    // (3 calls). Both are correct; which one happens depends on the scheduling of two processes.
     expect(adapter.calls).toBeGreaterThanOrEqual(2);
     expect(adapter.calls).toBeLessThanOrEqual(3);
   });

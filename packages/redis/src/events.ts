@@ -14,8 +14,11 @@ import { channel } from 'node:diagnostics_channel';
 /** Name of the channel (not one of core's, which are a closed set). */
 export const REDIS_CHANNEL = 'lifeline:redis';
 
-/** Which store an event concerns (`connection` for the link itself). */
-export type StoreKind = 'cache' | 'breaker' | 'rateLimit' | 'budget' | 'connection';
+/**
+ * Which store an event concerns (`connection` for the link itself; `responses` for the gateway's
+ * stored Responses API answers, kept through the same connection).
+ */
+export type StoreKind = 'cache' | 'breaker' | 'rateLimit' | 'budget' | 'responses' | 'connection';
 
 /** What happened. */
 export type RedisEventType =

@@ -1,11 +1,12 @@
 /**
  * Gives every test file a Redis: `REDIS_URL` when set (CI's `.ci/redis.sh`), else a
- * redis-server started here on a free port (and stopped at the end). With neither, the run
- * FAILS — in CI (`LIFELINE_REQUIRE_REDIS=1`) and locally alike: these tests never pass silently.
+ * redis-server (or valkey-server) started here on a free port and stopped at the end. With
+ * neither, `redisSuites()` (vitest.config.ts) has already arranged for the files that need Redis
+ * to be skipped — or failed the run when `LIFELINE_REQUIRE_REDIS=1`.
  * @module
  */
 import type { TestProject } from 'vitest/node';
-import { NO_REDIS, startRedisServer } from './redis-server.js';
+import { startRedisServer } from './redis-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,13 +20,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('redisUrl', url);
     return undefined;
   }
-  let server;
-  try {
-    server = await startRedisServer();
-  } catch (error) {
-    const ci = process.env.LIFELINE_REQUIRE_REDIS === '1' ? ' (LIFELINE_REQUIRE_REDIS=1)' : '';
-    throw new Error(`@lifeline/redis tests need Redis${ci}: ${error instanceof Error && error.message === NO_REDIS ? NO_REDIS : String(error)}`);
+  if (project.config.env.LIFELINE_REDIS_ABSENT === '1') {
+    project.provide('redisUrl', '');
+    return undefined;
   }
+  const server = await startRedisServer();
   project.provide('redisUrl', server.url);
   return () => server.stop();
 }

@@ -3,21 +3,18 @@
  * (the global setup, and the kill-and-restart test which needs a server of its own).
  * @module
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redisServerBinary } from '../../../test-support/redis-suites.js';
 
 /** The message every Redis-less run fails with. */
-export const NO_REDIS = 'redis-server not found: install it or set REDIS_URL';
+export const NO_REDIS = 'redis-server not found: install redis-server (or valkey-server) or set REDIS_URL';
 
-/** The redis-server binary: `LIFELINE_REDIS_SERVER_BIN`, else `redis-server` from PATH; undefined when neither runs. */
-export function redisServerBin(): string | undefined {
-  const bin = process.env.LIFELINE_REDIS_SERVER_BIN || 'redis-server';
-  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  return probe.status === 0 ? bin : undefined;
-}
+/** The redis-server binary (`LIFELINE_REDIS_SERVER_BIN`, else `redis-server` or `valkey-server` from PATH); undefined when none runs. */
+export const redisServerBin = redisServerBinary;
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {

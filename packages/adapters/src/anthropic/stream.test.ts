@@ -119,25 +119,28 @@ describe('AnthropicStreamTranslator', () => {
     });
   });
 
+  /** What `fn` throws; fails the test when it returns normally. */
+  function thrownBy(fn: () => unknown): unknown {
+    try {
+      fn();
+    } catch (err) {
+      return err;
+    }
+    throw new Error('expected a throw, but it returned normally');
+  }
+
   it('reports a stream that ends before message_stop as interrupted, saying whether content was delivered', () => {
     const empty = new AnthropicStreamTranslator({ provider: 'anthropic', nowMs: NOW, requestId: 'req_2' });
     feed([start()], empty);
-    expect(() => empty.end()).toThrow(StreamInterruptedError);
-    expect(() => empty.end()).toThrow('anthropic: stream ended before message_stop');
-    try {
-      empty.end();
-    } catch (err) {
-      expect(err).toMatchObject({ contentDelivered: false, retryable: true, requestId: 'req_2', provider: 'anthropic' });
-    }
+    const emptyError = thrownBy(() => empty.end());
+    expect(emptyError).toBeInstanceOf(StreamInterruptedError);
+    expect(emptyError).toMatchObject({ message: 'anthropic: stream ended before message_stop', contentDelivered: false, retryable: true, requestId: 'req_2', provider: 'anthropic' });
     const partial = new AnthropicStreamTranslator({ provider: 'anthropic', nowMs: NOW });
     feed([start(), ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } }]], partial);
     expect(partial.contentDelivered).toBe(true);
-    try {
-      partial.end();
-    } catch (err) {
-      expect(err).toBeInstanceOf(StreamInterruptedError);
-      expect((err as StreamInterruptedError).contentDelivered).toBe(true);
-    }
+    const partialError = thrownBy(() => partial.end());
+    expect(partialError).toBeInstanceOf(StreamInterruptedError);
+    expect(partialError).toMatchObject({ message: 'anthropic: stream ended before message_stop', contentDelivered: true, retryable: true });
   });
 
   it('throws StreamInterruptedError on unparsable data and ignores unknown events and anything after message_stop', () => {

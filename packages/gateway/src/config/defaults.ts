@@ -6,6 +6,7 @@ import type {
   ProviderKind,
   RateLimitConfig,
   RedisStoreConfig,
+  ResponsesConfig,
   RetryConfig,
   ServerConfig,
   TimeoutsConfig,
@@ -21,6 +22,7 @@ export const CONFIG_DEFAULTS: {
   rateLimit: Omit<RateLimitConfig, 'rpm' | 'tpm'>;
   fallback: Omit<FallbackConfig, 'content'>;
   redis: Omit<RedisStoreConfig, 'url'>;
+  responses: ResponsesConfig;
 } = {
   server: { host: '127.0.0.1', port: 8787, bodyLimitBytes: 1024 * 1024, logLevel: 'info', shutdownTimeoutMs: 10_000 },
   retry: { maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 },
@@ -30,6 +32,7 @@ export const CONFIG_DEFAULTS: {
   rateLimit: { maxQueue: 100, maxWaitMs: 10_000 },
   fallback: { enabled: true, onRateLimit: false },
   redis: { prefix: 'lifeline', timeoutMs: 50, budgetFailMode: 'closed', rateLimitFallbackShare: 1 },
+  responses: { ttlMs: 86_400_000, maxBytes: 32 * 1024 * 1024 },
 };
 
 /** The public endpoint of each vendor, in the form its SDK takes as `baseURL`. */

@@ -176,6 +176,14 @@ export interface FallbackConfig {
   onRateLimit: boolean;
 }
 
+/** `responses:` how long the Responses API front door keeps answers (for `previous_response_id`, `item_reference` and `GET /v1/responses/{id}`). */
+export interface ResponsesConfig {
+  /** How long a stored response can be continued and read back, in ms. @defaultValue 86400000 (one day) */
+  ttlMs: number;
+  /** Memory bound in bytes (the memory store; with `store.redis`, its process-local fallback). @defaultValue 33554432 (32 MiB) */
+  maxBytes: number;
+}
+
 /** What a Redis-backed budget does when Redis cannot answer: refuse the call (503) or use a per-process budget. */
 export type BudgetFailMode = 'closed' | 'open';
 
@@ -214,6 +222,8 @@ export interface GatewayConfig {
   pricing: PricingConfig;
   fallback: FallbackConfig;
   store: StoreConfig;
+  /** `false`: nothing is kept (every call behaves as `store: false`). */
+  responses: ResponsesConfig | false;
   /** OpenTelemetry traces and metrics over OTLP; absent = off. */
   telemetry?: TelemetryConfig | undefined;
 }
@@ -241,5 +251,6 @@ export interface GatewayConfigInput {
   pricing?: PricingConfig;
   fallback?: Partial<FallbackConfig>;
   store?: { redis?: Partial<RedisStoreConfig> & { url: string } };
+  responses?: Partial<ResponsesConfig> | false;
   telemetry?: TelemetryConfigInput | false;
 }

@@ -33,6 +33,7 @@ describe('validateConfig', () => {
     expect(config.cache).toEqual({ ttlMs: 600_000, staleIfErrorMs: 86_400_000, maxBytes: 67_108_864 });
     expect(config.rateLimit).toBe(false);
     expect(config.fallback).toEqual({ enabled: true, onRateLimit: false });
+    expect(config.responses).toEqual({ ttlMs: 86_400_000, maxBytes: 33_554_432 });
     expect(config.auth.keys).toEqual([]);
     expect(config.routes).toEqual([{ model: '*', targets: [{ provider: 'primary', model: undefined, weight: undefined }], strategy: 'ordered', hedgeAfterMs: undefined }]);
   });
@@ -115,9 +116,17 @@ describe('validateConfig', () => {
   });
 
   it('disables optional sections with false and refuses to disable timeouts', () => {
-    const config = validateConfig({ ...minimal(), retry: false, circuitBreaker: false, cache: false });
-    expect([config.retry, config.circuitBreaker, config.cache]).toEqual([false, false, false]);
+    const config = validateConfig({ ...minimal(), retry: false, circuitBreaker: false, cache: false, responses: false });
+    expect([config.retry, config.circuitBreaker, config.cache, config.responses]).toEqual([false, false, false, false]);
     expect(issuesOf({ ...minimal(), timeouts: false })).toEqual(['timeouts: cannot be disabled']);
+  });
+
+  it('reads responses: ttlMs and maxBytes, naming a bad value or an unknown key', () => {
+    expect(validateConfig({ ...minimal(), responses: { ttlMs: 3_600_000 } }).responses).toEqual({ ttlMs: 3_600_000, maxBytes: 33_554_432 });
+    expect(issuesOf({ ...minimal(), responses: { ttlMs: 0, maxByte: 1 } } as never)).toEqual([
+      'responses.maxByte: unknown key (did you mean "maxBytes"?); expected one of ttlMs, maxBytes',
+      'responses.ttlMs: expected an integer >= 1, got 0',
+    ]);
   });
 
   it('coerces numeric and boolean strings from ${ENV} substitutions', () => {

@@ -13,7 +13,7 @@ import { readStore } from './validate-store.js';
 import { readTelemetry } from './telemetry.js';
 import type { GatewayConfig, LogLevel } from './types.js';
 
-const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'telemetry'] as const;
+const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses', 'telemetry'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Options of {@link validateConfig}. */
@@ -92,6 +92,10 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
       onRateLimit: readBoolean(issues, `${p}.onRateLimit`, o.onRateLimit) ?? CONFIG_DEFAULTS.fallback.onRateLimit,
     }), false) || { ...CONFIG_DEFAULTS.fallback },
     store: readStore(issues, root.store),
+    responses: section(issues, 'responses', root.responses, (o, p) => ({
+      ttlMs: num(issues, p, 'ttlMs', o, CONFIG_DEFAULTS.responses.ttlMs, { min: 1, integer: true }),
+      maxBytes: num(issues, p, 'maxBytes', o, CONFIG_DEFAULTS.responses.maxBytes, { min: 1024, integer: true }),
+    })),
   };
   const telemetry = readTelemetry(issues, root.telemetry);
   if (telemetry) config.telemetry = telemetry;
@@ -108,6 +112,7 @@ const SECTION_KEYS: Record<string, readonly string[]> = {
   budgets: ['dailyUsd', 'monthlyUsd'],
   pricing: ['catalog', 'reference'],
   fallback: ['enabled', 'content', 'onRateLimit'],
+  responses: ['ttlMs', 'maxBytes'],
 };
 
 /** A section that may be `false` (disabled), absent (defaults) or a mapping. */

@@ -139,6 +139,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),
+    responseStore: () => stores.responses,
     ready: () => stores.ready(),
     async close() {
       await Promise.allSettled([...built.map((a) => a.close?.()), stores.close(), telemetry?.shutdown()]);

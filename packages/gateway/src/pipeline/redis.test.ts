@@ -1,50 +1,21 @@
 /**
- * `store.redis` against a real Redis: `REDIS_URL` when set, else a redis-server started here
- * from PATH on a free port. With neither, these tests FAIL (they never pass silently).
+ * `store.redis` against a real Redis: `REDIS_URL` when set, else a redis-server (or valkey-server)
+ * started here from PATH on a free port. With neither, the whole file is skipped with a line that
+ * says how to run it (`LIFELINE_REQUIRE_REDIS=1`, as in CI, fails instead): see test-support/redis-suites.ts.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { RedisConnection } from '@lifeline/redis';
 import { startMockProvider } from '@lifeline/testing';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/types.js';
 import { redactRedisUrl } from '../config/validate-store.js';
+import { freePort, redisForTests } from '../../test/redis-server.js';
 import { createGateway, type Gateway, type GatewayRuntimeOptions } from '../server/create-gateway.js';
-
-const NO_REDIS = 'these tests need Redis: set REDIS_URL, or install redis-server (PATH or LIFELINE_REDIS_SERVER_BIN)';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server without persistence on a free port; resolves once it answers. */
-async function startRedisServer(): Promise<{ url: string; stop(): void }> {
-  const bin = process.env.LIFELINE_REDIS_SERVER_BIN || 'redis-server';
-  if (spawnSync(bin, ['--version']).status !== 0) throw new Error(NO_REDIS);
-  const port = await freePort();
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const probe = new RedisConnection({ url, connectTimeoutMs: 5000 });
-  const up = await probe.ready(5000);
-  await probe.close();
-  if (!up) {
-    child.kill('SIGKILL');
-    throw new Error(`redis-server did not start on port ${port}`);
-  }
-  return { url, stop: () => child.kill('SIGKILL') };
-}
 
 let redis: { url: string; stop(): void };
 beforeAll(async () => {
-  redis = process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: () => {} } : await startRedisServer();
+  redis = await redisForTests();
 });
 afterAll(() => redis?.stop());
 

@@ -12,6 +12,8 @@ import type { RateLimitStore } from '@lifeline/rate-limit';
 import { createRedisStores } from '@lifeline/redis';
 import { redactRedisUrl, redisPasswords } from '../config/validate-store.js';
 import type { GatewayConfig, RedisStoreConfig } from '../config/types.js';
+import { memoryResponseStore, type ResponseStore } from './response-store.js';
+import { redisResponseStore } from './response-store-redis.js';
 import type { CacheStatus, StoreStatus } from './types.js';
 
 /** The stores handed to the middleware; `undefined` means the middleware's own memory store. */
@@ -23,6 +25,8 @@ export interface GatewayStores {
   readonly budget: BudgetStore | undefined;
   /** Cross-process single-flight, placed right outside `cache()` (Redis only). */
   readonly singleFlight: Middleware | undefined;
+  /** Stored Responses API answers (`undefined` with `responses: false`). */
+  readonly responses: ResponseStore | undefined;
   /** Size of the process-local part of the cache, when the entries themselves live in Redis. */
   localCache(): Pick<CacheStatus, 'entries' | 'bytes'> | undefined;
   status(): StoreStatus;
@@ -51,8 +55,10 @@ const MEMORY: StoreStatus = { kind: 'memory' };
 export function createStores(config: GatewayConfig): GatewayStores {
   const maxBytes = config.cache === false ? undefined : config.cache.maxBytes;
   const redis = config.store.redis;
+  const kept = config.responses === false ? undefined : { ttlMs: config.responses.ttlMs, maxBytes: config.responses.maxBytes };
   if (!redis) {
     return {
+      responses: kept && memoryResponseStore(kept),
       cache: maxBytes === undefined ? undefined : memoryStore({ maxBytes }),
       breaker: undefined,
       rateLimit: undefined,
@@ -65,10 +71,10 @@ export function createStores(config: GatewayConfig): GatewayStores {
       close: () => Promise.resolve(),
     };
   }
-  return redisStores(redis, maxBytes);
+  return redisStores(redis, maxBytes, kept);
 }
 
-function redisStores(o: RedisStoreConfig, maxBytes: number | undefined): GatewayStores {
+function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { ttlMs: number; maxBytes: number } | undefined): GatewayStores {
   const fallback = memoryStore({ ...(maxBytes !== undefined && { maxBytes }) });
   const r = createRedisStores({
     url: o.url,
@@ -86,6 +92,7 @@ function redisStores(o: RedisStoreConfig, maxBytes: number | undefined): Gateway
     rateLimit: r.rateLimit,
     budget: r.budget,
     singleFlight: maxBytes === undefined ? undefined : r.singleFlight,
+    responses: kept && redisResponseStore(r.connection, o.prefix, kept),
     localCache() {
       const s = fallback.stats?.();
       return { entries: s?.entries ?? 0, bytes: s?.bytes ?? 0 };

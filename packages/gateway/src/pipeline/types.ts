@@ -4,6 +4,7 @@
  * @module
  */
 import type { LifelineClient } from '@lifeline/core';
+import type { ResponseStore } from './response-store.js';
 
 /** A route the server sends a request to. */
 export interface GatewayRoute {
@@ -122,6 +123,11 @@ export interface GatewayPipeline {
    * none). `listen()` awaits it before accepting requests.
    */
   ready?(): Promise<boolean>;
+  /**
+   * Where `POST /v1/responses` keeps answers for `previous_response_id` and `GET /v1/responses/{id}`.
+   * Absent: a memory store with the defaults; returning `undefined`: nothing is kept.
+   */
+  responseStore?(): ResponseStore | undefined;
   /** Releases pooled connections, store connections and timers. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { batchedDestination } from './log-destination.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { chatRoutes } from './routes/chat.js';
 import { infoRoutes } from './routes/info.js';
+import { responsesRoutes } from './routes/responses/index.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
 /** Log redaction paths: credentials never reach a log line. */
@@ -96,10 +97,11 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
   });
 
   chatRoutes(app, ctx);
+  responsesRoutes(app, ctx);
   infoRoutes(app, ctx);
   return app;
 }

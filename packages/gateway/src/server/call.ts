@@ -2,13 +2,13 @@
  * Running one request through its route: JSON or stream, with headers, metrics, stats and logs.
  * @module
  */
-import type { ChatRequest, ChatResult, LifelineStream, Meta } from '@lifeline/core';
+import type { ChatChunk, ChatRequest, ChatResult, LifelineStream, Meta } from '@lifeline/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayRoute } from '../pipeline/types.js';
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse } from './errors.js';
 import { metaHeaders } from './meta.js';
-import { writeEventStream } from './sse.js';
+import { writeEventStream, type StreamOutcome } from './sse.js';
 import { traced, type Trace } from './trace.js';
 import { incomingTraceContext, TRACE_CONTEXT } from '../telemetry/incoming.js';
 
@@ -93,27 +93,52 @@ export async function runChat(ctx: ServerContext, req: FastifyRequest, reply: Fa
   }
 }
 
+/** A streaming call whose first chunk has been read: the reply is hijacked, the head not yet written. */
+export interface OpenedStream {
+  readonly stream: LifelineStream;
+  readonly it: AsyncIterator<ChatChunk>;
+  readonly first: IteratorResult<ChatChunk>;
+  /** Head headers: the `x-lifeline-*` values known at the first chunk, and the request id. */
+  readonly headers: Record<string, string>;
+  /** Records how the stream ended (stats, metrics, log). */
+  done(outcome: StreamOutcome): void;
+}
+
 /**
- * Runs a streaming call. Failures before the first chunk throw (a proper HTTP error); after it,
- * the response is an event stream that ends with `[DONE]` or an in-band error.
+ * Starts a streaming call and reads its first chunk, so that a failure before any content
+ * (every target down, rate-limited, a bad request) throws here and becomes a proper HTTP error.
+ * Every front door streams through it; each writes its own event format.
+ *
+ * @param endpoint - the metrics label (`chat.completions`, `responses`)
+ * @throws whatever the pipeline throws before the first chunk
  */
-export async function runStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply, request: ChatRequest, includeUsage: boolean): Promise<void> {
+export async function openStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply, endpoint: string, request: ChatRequest): Promise<OpenedStream> {
   const route = routeFor(ctx, request.model);
   const { options, trace, tenant } = callOptions(ctx, req);
   let stream: LifelineStream;
-  let it: AsyncIterator<import('@lifeline/core').ChatChunk>;
-  let first: IteratorResult<import('@lifeline/core').ChatChunk>;
+  let it: AsyncIterator<ChatChunk>;
+  let first: IteratorResult<ChatChunk>;
   try {
     stream = route.client.stream(request, options);
     it = stream[Symbol.asyncIterator]();
     first = await it.next();
   } catch (error) {
     if (trace.meta) void reply.headers(metaHeaders(trace.meta));
-    observe(ctx, req, 'chat.completions', toErrorResponse(error).status, true, tenant, trace.meta, error);
+    observe(ctx, req, endpoint, toErrorResponse(error).status, true, tenant, trace.meta, error);
     throw error;
   }
   reply.hijack();
   const headers = { ...metaHeaders(stream.meta, false), 'x-request-id': String(req.id) };
-  const outcome = await writeEventStream(reply.raw, stream, it, first, { includeUsage, headers, secrets: ctx.secrets() });
-  observe(ctx, req, 'chat.completions', outcome.ok ? 200 : toErrorResponse(outcome.error).status, true, tenant, outcome.meta, outcome.ok ? undefined : outcome.error);
+  const done = (outcome: StreamOutcome) =>
+    observe(ctx, req, endpoint, outcome.ok ? 200 : toErrorResponse(outcome.error).status, true, tenant, outcome.meta, outcome.ok ? undefined : outcome.error);
+  return { stream, it, first, headers, done };
+}
+
+/**
+ * Runs a Chat Completions streaming call. Failures before the first chunk throw (a proper HTTP
+ * error); after it, the response is an event stream that ends with `[DONE]` or an in-band error.
+ */
+export async function runStream(ctx: ServerContext, req: FastifyRequest, reply: FastifyReply, request: ChatRequest, includeUsage: boolean): Promise<void> {
+  const s = await openStream(ctx, req, reply, 'chat.completions', request);
+  s.done(await writeEventStream(reply.raw, s.stream, s.it, s.first, { includeUsage, headers: s.headers, secrets: ctx.secrets() }));
 }

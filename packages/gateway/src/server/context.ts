@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { GatewayKey } from '../config/types.js';
+import type { ResponseStore } from '../pipeline/response-store.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import type { Authenticator } from './auth.js';
 import type { GatewayMetrics } from './metrics.js';
@@ -29,6 +30,8 @@ export interface ServerContext {
   defaultModel: string | undefined;
   /** Largest request body, for the 413 message. */
   bodyLimitBytes: number;
+  /** Where `POST /v1/responses` keeps answers; `undefined`: nothing is kept. */
+  responses: ResponseStore | undefined;
   /** Secrets to scrub from responses and logs. */
   secrets(): readonly string[];
   /** Lifecycle flags. */

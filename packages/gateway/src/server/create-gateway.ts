@@ -11,6 +11,7 @@ import { validateConfig } from '../config/validate.js';
 import { readAuth } from '../config/validate-auth.js';
 import { ConfigValidationError, Issues } from '../config/check.js';
 import { buildPipeline, type BuildPipelineOptions } from '../pipeline/from-config.js';
+import { memoryResponseStore } from '../pipeline/response-store.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
@@ -118,6 +119,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     requestTimeoutMs,
     defaultModel: server.defaultModel,
     bodyLimitBytes: server.bodyLimitBytes,
+    responses: pipeline.responseStore ? pipeline.responseStore() : memoryResponseStore(),
     secrets: () => pipeline.secrets?.() ?? [],
     state: { listening: false, draining: false, startedAt: Date.now() },
     requests: new WeakMap(),

@@ -49,6 +49,8 @@ describe('bad input gets a status and a message a user can act on', () => {
     [{ ...hello, model: 42 }, 'model', 'Invalid request: model must be a string, got 42'],
     [{ ...hello, max_tokens: 1.5 }, 'max_tokens', 'Invalid request: max_tokens must be an integer or null, got 1.5'],
     [{ ...hello, stream: 'yes' }, 'stream', 'Invalid request: stream must be a boolean or null, got "yes"'],
+    [{ ...hello, n: 2 }, 'n', 'Invalid request: n must be 1: the gateway returns one choice per request (send parallel requests for several), got 2'],
+    [{ ...hello, n: 2, stream: true }, 'n', 'Invalid request: n must be 1: the gateway returns one choice per request (send parallel requests for several), got 2'],
   ])('schema violation %j → 400 naming %s', async (body, param, message) => {
     const res = await chat(JSON.stringify(body));
     expect(res.status).toBe(400);
@@ -85,15 +87,16 @@ describe('bad input gets a status and a message a user can act on', () => {
   });
 
   it.each([
-    ['literal', '"__proto__"'],
-    ['escaped', '"\\u005f_pr\\u006Fto__"'],
-    ['nested, spaced', '"metadata":{"__proto__" :{"polluted":true}},"x"'],
-  ])('drops %s __proto__ keys before the request goes upstream', async (_name, key) => {
+    ['literal', '"__proto__"', undefined],
+    ['escaped', '"\\u005f_pr\\u006Fto__"', undefined],
+    ['nested, spaced', '"metadata":{"__proto__" :{"polluted":true}},"x"', {}],
+  ])('drops %s __proto__ keys before the request goes upstream', async (_name, key, metadata) => {
     const res = await chat(`{"model":"fake-model","messages":[{"role":"user","content":"Hi"}],${key}:{"polluted":true}}`);
     expect(res.status).toBe(200);
     const forwarded = adapter.calls.at(-1)!.request as unknown as Record<string, unknown>;
     expect(Object.hasOwn(forwarded, '__proto__')).toBe(false);
-    if (forwarded.metadata) expect(Object.hasOwn(forwarded.metadata as object, '__proto__')).toBe(false);
+    expect(forwarded.metadata).toEqual(metadata); // the metadata object itself is forwarded, without its __proto__ key
+    if (metadata) expect(Object.hasOwn(forwarded.metadata as object, '__proto__')).toBe(false);
     expect(forwarded.messages).toEqual([{ role: 'user', content: 'Hi' }]);
   });
 

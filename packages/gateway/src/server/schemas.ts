@@ -37,7 +37,7 @@ export const chatCompletionBody = {
     frequency_penalty: nullableNumber(-2, 2),
     max_tokens: nullablePositiveInt,
     max_completion_tokens: nullablePositiveInt,
-    n: { type: ['integer', 'null'], minimum: 1, maximum: 1 },
+    n: { type: ['integer', 'null'], minimum: 1, maximum: 1 }, // one choice per request: see ONE_CHOICE
     seed: { type: ['integer', 'null'] },
     stop: { type: ['string', 'array', 'null'], items: { type: 'string' }, maxItems: 4 },
     user: { type: 'string' },
@@ -57,6 +57,12 @@ export const apiChatBody = {
     maxTokens: { type: 'integer', minimum: 1 },
   },
 } as const;
+
+/**
+ * Why `n > 1` is refused: failover, the cache, the degraded answer and cost metering all count one
+ * answer per call, and Anthropic cannot produce several choices at all.
+ */
+export const ONE_CHOICE = 'the gateway returns one choice per request (send parallel requests for several)';
 
 /** One ajv error, as Fastify attaches it to `error.validation`. */
 export interface SchemaIssue {
@@ -102,6 +108,9 @@ export function explainSchemaIssue(issue: SchemaIssue): { field: string; message
       const types = ([] as unknown[]).concat(p.type).map(String).map((t) => (t === 'integer' ? 'an integer' : t === 'array' ? 'an array' : t === 'object' ? 'an object' : t === 'null' ? 'null' : `a ${t}`));
       return { field, message: `${field} must be ${types.join(' or ')}, got ${describe(issue.data)}` };
     }
+    case 'maximum':
+      if (issue.instancePath === '/n') return { field: 'n', message: `n must be 1: ${ONE_CHOICE}, got ${describe(issue.data)}` };
+    // falls through
     default: {
       const field = fieldPath(issue.instancePath);
       return { field, message: `${field} ${issue.message ?? 'is invalid'}${issue.data !== undefined && typeof issue.data !== 'object' ? `, got ${describe(issue.data)}` : ''}` };

@@ -30,6 +30,14 @@ export type StreamOutcome = { ok: true; meta: Meta } | { ok: false; error: unkno
 
 const TRAILERS = ['x-lifeline-cost-usd', 'x-lifeline-attempts', 'x-lifeline-provider'];
 
+/** The head of every event stream the gateway answers with (its front doors add their own headers). */
+export const SSE_HEAD: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+  trailer: TRAILERS.join(', '),
+};
+
 /** The chunk as the caller asked for it: usage removed unless `include_usage`; `undefined` to drop it. */
 export function shapeChunk(chunk: ChatChunk, includeUsage: boolean): ChatChunk | undefined {
   if (includeUsage || !('usage' in chunk)) return chunk;
@@ -60,13 +68,7 @@ export async function writeEventStream(
   first: IteratorResult<ChatChunk>,
   options: EventStreamOptions,
 ): Promise<StreamOutcome> {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    'x-accel-buffering': 'no',
-    trailer: TRAILERS.join(', '),
-    ...options.headers,
-  });
+  res.writeHead(200, { ...SSE_HEAD, ...options.headers });
   // No flushHeaders(): the head goes out with the first event, in one write.
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
@@ -102,7 +104,8 @@ export async function writeEventStream(
   }
 }
 
-function trailersOf(meta: Meta): Record<string, string> {
+/** The final `x-lifeline-*` values, sent as HTTP trailers at the end of a stream. */
+export function trailersOf(meta: Meta): Record<string, string> {
   const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length), 'x-lifeline-provider': meta.provider ?? 'none' };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
   return trailers;
