@@ -19,6 +19,12 @@ export interface AdapterCall {
   metadata: Readonly<Record<string, unknown>>;
   /** Reports the response head as soon as it arrives. */
   onResponse?: ((info: ResponseInfo) => void) | undefined;
+  /**
+   * Extra request headers for this attempt, e.g. `traceparent` added by an observer of
+   * `lifeline:attempt:start` (such as `@lifeline/otel`). Adapters send them alongside their own
+   * headers; their own (authorization, content type, configured headers) win on a clash.
+   */
+  headers?: Record<string, string> | undefined;
 }
 
 /** What an adapter can do beyond the basics. */
@@ -38,6 +44,8 @@ export interface Adapter {
   /** Vendor kind (`openai`, `anthropic`, `gemini`, or your own). */
   readonly kind: string;
   readonly capabilities?: AdapterCapabilities;
+  /** The endpoint it calls (no credentials), for telemetry (`server.address`, `server.port`). */
+  readonly baseURL?: string;
   chat(request: ChatRequest, call: AdapterCall): Promise<ChatResponse>;
   stream(request: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>>;
   /** Releases pooled connections. */

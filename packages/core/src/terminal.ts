@@ -8,10 +8,13 @@ import type { Adapter, AdapterCall, ResponseInfo } from './adapter.js';
 import { isContentChunk } from './assemble.js';
 import type { Context } from './context.js';
 import { ConfigurationError, LifelineError } from './errors.js';
-import { publish } from './events.js';
+import { type AttemptStartEvent, lifelineChannel, publish } from './events.js';
 import type { AttemptRecord } from './meta.js';
 import type { Next } from './middleware.js';
 import type { ChatChunk } from './types.js';
+
+/** `lifeline:attempt:start`, looked up once. */
+const starting = lifelineChannel('lifeline:attempt:start');
 
 /** Builds the terminal `next` that calls `ctx.target ?? fallbackAdapter`. */
 export function createTerminal(fallbackAdapter?: Adapter): Next {
@@ -40,6 +43,11 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
         if (info.rateLimit !== undefined) ctx.meta.rateLimit = info.rateLimit;
       },
     };
+    if (starting.hasSubscribers) {
+      const headers: Record<string, string> = {};
+      call.headers = headers;
+      starting.publish({ ctx, attempt: record, headers } satisfies AttemptStartEvent);
+    }
     try {
       if (ctx.streaming) {
         const stream = await raceContext(target.stream(ctx.request, call), ctx);

@@ -55,9 +55,12 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
   const log = ctx.meta.attemptLog;
   const from = log.length;
   const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = { target, child, hedge, startedAt: clock.now(), lost: false, done: undefined as never };
+  const markHedge = () => {
+    for (let i = from; i < log.length; i++) if (log[i]!.target === target.name) log[i]!.hedge = true;
+  };
   const settle = (ok: boolean, error?: unknown) => {
     const now = clock.now();
-    if (hedge) for (let i = from; i < log.length; i++) if (log[i]!.target === target.name) log[i]!.hedge = true;
+    if (hedge) markHedge();
     if (ok) stats.record(target.name, now - attempt.startedAt, now, true);
     else if (!attempt.lost && !(error instanceof AbortError) && !ctx.aborted) {
       stats.record(target.name, Math.max(now - attempt.startedAt, failurePenaltyMs), now, false);
@@ -65,7 +68,11 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
     if (!ok || attempt.lost) child.dispose();
   };
   attempt.done = (async () => {
-    await next(child);
+    const run = next(child);
+    // The terminal logs the attempt synchronously when nothing in between awaits: mark it now so
+    // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
+    if (hedge) markHedge();
+    await run;
     if (child.stream) child.stream = await primeStream(wrap ? wrap(child.stream) : child.stream);
   })().then(
     (): Outcome => {

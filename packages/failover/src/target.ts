@@ -125,6 +125,7 @@ function renamed(adapter: Adapter, name: string): Adapter {
     name,
     kind: adapter.kind,
     ...(adapter.capabilities ? { capabilities: adapter.capabilities } : {}),
+    ...(adapter.baseURL !== undefined ? { baseURL: adapter.baseURL } : {}),
     chat: (request: ChatRequest, call: AdapterCall) => adapter.chat(request, call).catch((err: unknown) => Promise.reject(rename(err))),
     async stream(request: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>> {
       try {

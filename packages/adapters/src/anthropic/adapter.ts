@@ -100,6 +100,7 @@ export function anthropic(options: AnthropicOptions): Adapter {
   return {
     name,
     kind: 'anthropic',
+    baseURL: o.baseURL,
     capabilities: { prefill: true },
     async chat(request, call) {
       return readMessage(await open(request, call, false), call);

@@ -97,6 +97,7 @@ export function gemini(options: GeminiOptions): Adapter {
   return {
     name,
     kind: 'gemini',
+    baseURL: o.baseURL,
     capabilities: { prefill: false },
     async chat(request, call): Promise<ChatResponse> {
       const res = await open(request, call, false);

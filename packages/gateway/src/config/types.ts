@@ -3,6 +3,9 @@
  * defaults applied. {@link GatewayConfigInput} is the looser shape a file (or a caller) may give.
  * @module
  */
+import type { TelemetryConfig, TelemetryConfigInput } from './telemetry.js';
+
+export type { OtlpConfig, OtlpProtocol, TelemetryConfig, TelemetryConfigInput } from './telemetry.js';
 
 /** The provider wire formats the gateway speaks. */
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini';
@@ -282,6 +285,8 @@ export interface GatewayConfig {
   responses: ResponsesConfig | false;
   /** Mid-stream policy of every route that sets none. @defaultValue 'continue' */
   midStream: MidStreamPolicy;
+  /** OpenTelemetry traces and metrics over OTLP; absent = off. */
+  telemetry?: TelemetryConfig | undefined;
 }
 
 /** A gateway key as written in a file: the key itself, or an object. */
@@ -309,4 +314,5 @@ export interface GatewayConfigInput {
   store?: { redis?: Partial<RedisStoreConfig> & ({ url: string } | { cluster: { rootNodes: string[] } }) };
   responses?: Partial<ResponsesConfig> | false;
   midStream?: MidStreamPolicy;
+  telemetry?: TelemetryConfigInput | false;
 }

@@ -22,6 +22,7 @@ import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
 import { createStores } from './stores.js';
 import { tenantLimits } from './tenant-limits.js';
+import { startTelemetry } from '../telemetry/start-telemetry.js';
 
 /** Options of {@link buildPipeline}. */
 export interface BuildPipelineOptions {
@@ -48,7 +49,7 @@ function configuredModels(config: GatewayConfig): string[] {
 
 /**
  * Builds the pipeline of a validated config. Per route, outermost first:
- * `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
+ * `otel` (with `telemetry:`) → `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
  * `failover(targets)` → per-target `rateLimit` → `retry` → `circuitBreaker` → `timeout`.
  * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
  * adapters (and their pools) are one per provider. With `store.redis`, the cache, breakers, rate
@@ -86,11 +87,12 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     void Promise.allSettled(built.map((a) => a.close?.()));
     throw error;
   }
+  const telemetry = config.telemetry ? startTelemetry(config.telemetry) : undefined;
   const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, key: boundedBreakerKey(slots), ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
   const budgetStore = stores.budget && { store: stores.budget };
   const fallback = config.fallback;
-  const shared: Middleware[] = [];
+  const shared: Middleware[] = telemetry ? [telemetry.middleware] : [];
   if (fallback.enabled) {
     shared.push(fallbackResponse({ ...(fallback.content !== undefined && { content: fallback.content }), when: (error) => isOutage(error) && (fallback.onRateLimit || !allRateLimited(error)) }));
   }
@@ -121,7 +123,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const find = createRouter(routes);
   const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
   const listed = routableModels(routes.map((r) => r.pattern), declared).filter((m) => find(m) !== undefined);
-  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...credentialHeaderSecrets(config.providers), ...stores.secrets];
+  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...credentialHeaderSecrets(config.providers), ...stores.secrets, ...(telemetry?.secrets ?? [])];
 
   return {
     route: find,
@@ -156,7 +158,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     responseStore: () => stores.responses,
     ready: () => stores.ready(),
     async close() {
-      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
+      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close(), telemetry?.shutdown()]);
     },
   };
 }

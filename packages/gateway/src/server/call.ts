@@ -10,6 +10,7 @@ import { HttpError, toErrorResponse } from './errors.js';
 import { metaHeaders } from './meta.js';
 import { writeEventStream, type StreamOutcome } from './sse.js';
 import { traced, type Trace } from './trace.js';
+import { incomingTraceContext, TRACE_CONTEXT } from '../telemetry/incoming.js';
 
 /** Finds the route of `model`, or throws the 404 `model_not_found`. */
 export function routeFor(ctx: ServerContext, model: string): GatewayRoute {
@@ -37,10 +38,17 @@ function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { sign
     ...(tenant !== undefined && { tenant }),
     ...(state.key && { keyName: state.key.name }),
     ...(cacheControl !== undefined && { cacheControl }),
+    ...traceContext(req),
   });
   const options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> } = { signal: state.controller.signal, metadata };
   if (ctx.requestTimeoutMs !== undefined) options.timeoutMs = ctx.requestTimeoutMs;
   return { options, trace, tenant };
+}
+
+/** The caller's trace context (`traceparent`), under a symbol key, when it sent one. */
+function traceContext(req: FastifyRequest): Record<symbol, unknown> {
+  const carrier = incomingTraceContext(req.headers);
+  return carrier ? { [TRACE_CONTEXT]: carrier } : {};
 }
 
 /** Records a finished call in stats, metrics and the log. */
