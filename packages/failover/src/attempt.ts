@@ -35,6 +35,8 @@ export interface LaunchInput {
   alternatives: number;
   stats: LatencyStats;
   failurePenaltyMs: number;
+  /** Checks the answer once the rest of the onion returned; a throw fails the attempt. */
+  verify?: ((child: Context, target: ResolvedTarget) => void) | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface LaunchInput {
  * Records its latency (a penalty when it fails on its own), marks a hedge's attempt records
  * `hedge: true`, and disposes the fork unless it won.
  */
-export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs }: LaunchInput): Attempt {
+export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, verify }: LaunchInput): Attempt {
   const clock = ctx.clock;
   const child = ctx.fork();
   child.target = target.target;
@@ -64,6 +66,7 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
   };
   attempt.done = (async () => {
     await next(child);
+    if (verify) verify(child, target);
     if (child.stream) child.stream = await primeStream(child.stream);
   })().then(
     (): Outcome => {

@@ -10,3 +10,4 @@ export { type FailoverOptions, type MidStreamPolicy, type StrategyName, FAILOVER
 export { type FailoverTarget, type FailoverTargetConfig, type TargetInfo } from './target.js';
 export { type MidStreamInfo, type RestartMarker } from './mid-stream.js';
 export { type FailoverEvent, FAILOVER_CHANNEL } from './events.js';
+export { embeddingFamilyOf } from './embedding-targets.js';

@@ -22,6 +22,8 @@ export interface WalkOptions {
   failoverOn?: (error: unknown, ctx: Context) => boolean;
   /** Whether slow attempts are hedged. */
   hedging: boolean;
+  /** Checks a successful attempt's answer; a throw fails the attempt (e.g. embedding vectors of the wrong width). */
+  verify?: (child: Context, target: ResolvedTarget) => void;
 }
 
 /** The state of one call across its walks (the first one, and mid-stream recoveries). */
@@ -62,7 +64,7 @@ export class FailoverCall {
       this.#tried.add(target.name);
       const { stats, next } = this;
       const alternatives = this.#alternatives(w.accept);
-      running.push(launch({ ctx, next, target, request: w.request(target), hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs }));
+      running.push(launch({ ctx, next, target, request: w.request(target), hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, verify: w.verify }));
       return true;
     };
     if (!start(false)) throw this.#exhausted(undefined);
