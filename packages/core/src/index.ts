@@ -31,7 +31,7 @@ export {
   decodeEmbedding,
   embeddingWidth,
 } from './embedding.js';
-export { noEmbeddingsApi, embeddingUsageAsUsage } from './terminal-embed.js';
+export { noEmbeddingsApi, embeddingUsageAsUsage, NO_EMBEDDINGS_API } from './terminal-embed.js';
 export type { EmbeddingResult } from './client-embed.js';
 export { createTerminal } from './terminal.js';
 export { createClient, errorMeta, DEADLINE_GRACE_MS, type ClientOptions, type CallOptions, type ChatResult, type LifelineStream, type LifelineClient } from './client.js';

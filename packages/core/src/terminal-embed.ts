@@ -12,6 +12,9 @@ import type { AttemptRecord } from './meta.js';
 import { raceContext } from './race.js';
 import type { Usage } from './types.js';
 
+/** `providerCode` of the {@link ConfigurationError} an embedding call to targets without an embeddings API fails with. */
+export const NO_EMBEDDINGS_API = 'no_embeddings_api';
+
 /**
  * The error for an `embed` call to an adapter without an embeddings API.
  * @example
@@ -23,7 +26,7 @@ import type { Usage } from './types.js';
 export function noEmbeddingsApi(target: Adapter): ConfigurationError {
   return new ConfigurationError(
     `${target.name} (${target.kind}) has no embeddings API: send embedding calls to a target that has one, such as openai() or gemini()`,
-    { provider: target.name },
+    { provider: target.name, providerCode: NO_EMBEDDINGS_API },
   );
 }
 

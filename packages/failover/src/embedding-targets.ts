@@ -7,7 +7,7 @@
  * Azure deployment), whose `dimensions` must agree.
  * @module
  */
-import { ConfigurationError, embeddingWidth, ServerError, type Context, type EmbeddingRequest } from '@lifeline/core';
+import { ConfigurationError, embeddingWidth, NO_EMBEDDINGS_API, ServerError, type Context, type EmbeddingRequest } from '@lifeline/core';
 import type { ResolvedTarget, TargetInfo } from './target.js';
 
 /** The vector space a target's embeddings live in: its `embeddingFamily`, else the model it sends. */
@@ -59,7 +59,7 @@ export function embeddingRoute(targets: readonly ResolvedTarget[], request: Embe
   const anchor = targets.find(capable);
   if (!anchor) {
     const names = targets.map((t) => `'${t.name}' (${t.adapter.kind})`).join(', ');
-    throw new ConfigurationError(`failover: no target has an embeddings API for this embedding call (${names}); add an openai() or gemini() target`);
+    throw new ConfigurationError(`failover: no target has an embeddings API for this embedding call (${names}); add an openai() or gemini() target`, { providerCode: NO_EMBEDDINGS_API });
   }
   const family = embeddingFamilyOf(anchor, request.model);
   const width = request.dimensions ?? anchor.dimensions ?? targets.find((t) => capable(t) && embeddingFamilyOf(t, request.model) === family && t.dimensions !== undefined)?.dimensions;

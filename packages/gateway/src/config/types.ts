@@ -44,6 +44,13 @@ export interface TargetConfig {
   model?: string | undefined;
   /** Weight for the `weighted` strategy. @defaultValue 1 */
   weight?: number | undefined;
+  /**
+   * Embedding calls: targets of one family are interchangeable even when their model names differ
+   * (the same model as an Azure deployment). @defaultValue the model the target sends
+   */
+  embeddingFamily?: string | undefined;
+  /** Embedding calls: the width of this target's vectors, checked within a family and on every answer. */
+  dimensions?: number | undefined;
 }
 
 /** Target selection strategies of `@lifeline/failover`. */
@@ -219,7 +226,7 @@ export type GatewayKeyInput =
   | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number };
 
 /** A target as written in a file: a provider name, or an object. */
-export type TargetInput = string | { provider: string; model?: string; weight?: number };
+export type TargetInput = string | { provider: string; model?: string; weight?: number; embeddingFamily?: string; dimensions?: number };
 
 /** What a config file (or a caller of `createGateway`) may give; validated by `validateConfig`. */
 export interface GatewayConfigInput {

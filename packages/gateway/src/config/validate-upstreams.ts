@@ -10,7 +10,7 @@ const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
 const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens'] as const;
 const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs'] as const;
-const TARGET_KEYS = ['provider', 'model', 'weight'] as const;
+const TARGET_KEYS = ['provider', 'model', 'weight', 'embeddingFamily', 'dimensions'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
 
 /** Reads `providers:`; `readSecret` loads an `apiKeyFile` (trimmed), or throws; `resolvePath` makes `catalog` absolute. */
@@ -121,6 +121,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
   let provider: string | undefined;
   let model: string | undefined;
   let weight: number | undefined;
+  let embeddingFamily: string | undefined;
+  let dimensions: number | undefined;
   let providerPath = path;
   if (typeof raw === 'string') {
     provider = raw;
@@ -132,6 +134,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     provider = readString(issues, providerPath, t.provider);
     model = readString(issues, at(path, 'model'), t.model, { optional: true });
     weight = readNumber(issues, at(path, 'weight'), t.weight, { min: 0, allowZero: true });
+    embeddingFamily = readString(issues, at(path, 'embeddingFamily'), t.embeddingFamily, { optional: true });
+    dimensions = readNumber(issues, at(path, 'dimensions'), t.dimensions, { integer: true, min: 1 });
   }
   if (provider === undefined) return undefined;
   if (!declared.includes(provider)) {
@@ -139,5 +143,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     issues.add(providerPath, `unknown provider ${JSON.stringify(provider)}${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${declared.join(', ') || 'none'}`);
     return undefined;
   }
-  return { provider, model, weight };
+  const target: TargetConfig = { provider, model, weight };
+  if (embeddingFamily !== undefined) target.embeddingFamily = embeddingFamily;
+  if (dimensions !== undefined) target.dimensions = dimensions;
+  return target;
 }

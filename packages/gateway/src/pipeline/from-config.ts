@@ -98,7 +98,13 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   perAttempt.push(timeout({ ms: attemptMs, firstTokenMs, idleMs }));
 
   const routes: Route[] = config.routes.map((r) => {
-    const targets = r.targets.map((t) => ({ adapter: adapters.get(t.provider)!, ...(t.model !== undefined && { model: t.model }), ...(t.weight !== undefined && { weight: t.weight }) }));
+    const targets = r.targets.map((t) => ({
+      adapter: adapters.get(t.provider)!,
+      ...(t.model !== undefined && { model: t.model }),
+      ...(t.weight !== undefined && { weight: t.weight }),
+      ...(t.embeddingFamily !== undefined && { embeddingFamily: t.embeddingFamily }),
+      ...(t.dimensions !== undefined && { dimensions: t.dimensions }),
+    }));
     const route = failover(targets, { strategy: r.strategy, ...(r.hedgeAfterMs !== undefined && { hedgeAfterMs: r.hedgeAfterMs }) });
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
     return { pattern: r.model, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };

@@ -11,6 +11,7 @@ import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { chatRoutes } from './routes/chat.js';
+import { embeddingsRoutes } from './routes/embeddings/index.js';
 import { infoRoutes } from './routes/info.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
@@ -96,10 +97,11 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
   });
 
   chatRoutes(app, ctx);
+  embeddingsRoutes(app, ctx);
   infoRoutes(app, ctx);
   return app;
 }
