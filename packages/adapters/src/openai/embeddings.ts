@@ -7,7 +7,25 @@ import { ServerError, type Embedding, type EmbeddingRequest, type EmbeddingRespo
 import { classifyError, extractProviderError, readText, type ResponseBody } from '../http/index.js';
 import type { CompletionContext } from './response.js';
 
-const isVector = (v: unknown): v is number[] | string => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+/** A vector as sent: base64 text, or an array of numbers (its first element checked: a full scan would cost more than the parse). */
+const isVector = (v: unknown): v is number[] | string => typeof v === 'string' || (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number'));
+
+/**
+ * The items in `index` order, each `{ object, index, embedding }`: the array as sent when it already
+ * is (the common case: no copy), else a normalised, sorted copy (relays that omit `index` keep
+ * their order). `undefined` when an item holds no vector.
+ */
+function orderedItems(data: unknown[]): Embedding[] | undefined {
+  let inOrder = true;
+  for (let i = 0; i < data.length; i++) {
+    const d = data[i] as Partial<Embedding> | null;
+    if (typeof d !== 'object' || d === null || !isVector(d.embedding)) return undefined;
+    if (d.index !== i || d.object !== 'embedding') inOrder = false;
+  }
+  if (inOrder) return data as Embedding[];
+  const items = (data as Embedding[]).map((d, i) => ({ object: 'embedding' as const, index: typeof d.index === 'number' ? d.index : i, embedding: d.embedding }));
+  return items.sort((a, b) => a.index - b.index);
+}
 
 /**
  * Parses the body of a 2xx `/embeddings` response. Vectors are put in `index` order (relays that
@@ -33,13 +51,14 @@ export async function readEmbeddings(body: ResponseBody, request: EmbeddingReque
   }
   const info = extractProviderError(json);
   if (info) throw classifyError({ provider, label, status, info, source: 'body', requestId, secrets: ctx.secrets });
-  const raw = json as { data?: unknown; model?: unknown; usage?: unknown } | null;
-  const data = raw?.data;
-  if (typeof raw !== 'object' || raw === null || !Array.isArray(data) || !data.every((d) => typeof d === 'object' && d !== null && isVector((d as Embedding).embedding))) {
+  const raw = json as { object?: unknown; data?: unknown; model?: unknown; usage?: unknown } | null;
+  const items = typeof raw === 'object' && raw !== null && Array.isArray(raw.data) ? orderedItems(raw.data) : undefined;
+  if (!items) {
     throw new ServerError(`${label}: ${status} with a body that is not an embedding list (no data array of vectors)`, { provider, status, requestId, retryable: true });
   }
-  const items: Embedding[] = (data as Embedding[]).map((d, i) => ({ object: 'embedding', index: typeof d.index === 'number' ? d.index : i, embedding: d.embedding }));
-  items.sort((a, b) => a.index - b.index);
-  const response: EmbeddingResponse = { ...(raw as Record<string, unknown>), object: 'list', data: items, model: typeof raw.model === 'string' && raw.model !== '' ? raw.model : request.model } as EmbeddingResponse;
+  const response = raw as EmbeddingResponse;
+  response.object = 'list';
+  response.data = items;
+  if (typeof raw!.model !== 'string' || raw!.model === '') response.model = request.model;
   return response;
 }
