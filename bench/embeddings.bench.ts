@@ -18,18 +18,13 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openai } from '@lifeline/adapters';
-import { cache } from '@lifeline/cache';
-import { circuitBreaker } from '@lifeline/circuit-breaker';
-import { createClient, fallbackResponse, timeout, type EmbeddingRequest } from '@lifeline/core';
-import { failover } from '@lifeline/failover';
-import { meter } from '@lifeline/pricing';
-import { rateLimit } from '@lifeline/rate-limit';
-import { retry } from '@lifeline/retry';
+import { createClient, type EmbeddingRequest } from '@lifeline/core';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import { httpLoad, type HttpLoadResult } from './lib/http-load.ts';
 import { compare, table, type LoadResult } from './lib/load.ts';
 import { startMockProcess } from './lib/mock-process.ts';
+import { recommendedStack } from './lib/stack.ts';
 import { startServerProcess } from './lib/server-process.ts';
 import { median } from './lib/stats.ts';
 
@@ -62,18 +57,7 @@ async function raw(encoding: 'float' | 'base64') {
 
 const primary = openai({ baseURL: mock.url, apiKey, name: 'primary', connections: concurrency });
 const backup = openai({ baseURL: mock.url, apiKey, name: 'backup', connections: concurrency });
-const full = createClient({
-  use: [
-    fallbackResponse(),
-    cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 }),
-    meter(),
-    rateLimit({ rpm: 10_000_000 }),
-    failover([primary, backup]),
-    retry({ maxAttempts: 3 }),
-    circuitBreaker(),
-    timeout({ ms: 30_000 }),
-  ],
-});
+const full = createClient({ use: recommendedStack(primary, backup) });
 const bare = createClient({ adapter: primary });
 const sdk = new OpenAI({ baseURL: mock.url, apiKey, maxRetries: 0 });
 

@@ -33,6 +33,20 @@ async function mockOf(options: MockProviderOptions = {}): Promise<MockProvider> 
   return mock;
 }
 
+/** A relay on loopback that answers every request with 200 and `answer(path)` as JSON; resolves with its origin. */
+async function relay(answer: (path: string | undefined) => unknown): Promise<string> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer(req.url)));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise((r) => server.close(() => r())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 function call(): AdapterCall & { infos: ResponseInfo[] } {
   const infos: ResponseInfo[] = [];
   return { signal: new AbortController().signal, metadata: {}, infos, onResponse: (info) => infos.push(info) };
@@ -101,16 +115,8 @@ describe('openai().embed', () => {
   });
 
   it('puts the vectors of a relay that answers out of order back in index order, and takes embeddingsPath', async () => {
-    const server: Server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: [{ index: 1, embedding: [2] }, { index: 0, embedding: [1] }], usage: { prompt_tokens: 2, total_tokens: 2 }, path: req.url }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => server.close(() => r())));
-    const adapter = openai({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/openai/v1?api-version=1`, embeddingsPath: '/embed' });
+    const origin = await relay((path) => ({ data: [{ index: 1, embedding: [2] }, { index: 0, embedding: [1] }], usage: { prompt_tokens: 2, total_tokens: 2 }, path }));
+    const adapter = openai({ baseURL: `${origin}/openai/v1?api-version=1`, embeddingsPath: '/embed' });
     closers.push(() => adapter.close());
     const res = await adapter.embed({ model: 'relay-model', input: ['a', 'b'] }, call());
     expect(res.data).toEqual([{ object: 'embedding', index: 0, embedding: [1] }, { object: 'embedding', index: 1, embedding: [2] }]);
@@ -119,16 +125,8 @@ describe('openai().embed', () => {
   });
 
   it('rejects an answer that is not a list of vectors', async () => {
-    const server: Server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: [{ embedding: 'x' }, { embedding: { nope: true } }] }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => server.close(() => r())));
-    const adapter = openai({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, name: 'relay' });
+    const origin = await relay(() => ({ data: [{ embedding: 'x' }, { embedding: { nope: true } }] }));
+    const adapter = openai({ baseURL: `${origin}/v1`, name: 'relay' });
     closers.push(() => adapter.close());
     const err = await failure(adapter.embed({ model: 'm', input: ['a', 'b'] }, call()));
     expect(err).toBeInstanceOf(ServerError);

@@ -4,8 +4,8 @@
  * @module
  */
 import { ServerError, type Embedding, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
-import { classifyError, extractProviderError, readText, type ResponseBody } from '../http/index.js';
-import type { CompletionContext } from './response.js';
+import type { ResponseBody } from '../http/index.js';
+import { parseAnswer, readAnswerText, type CompletionContext } from './response.js';
 
 /** A vector as sent: base64 text, or an array of numbers (its first element checked: a full scan would cost more than the parse). */
 const isVector = (v: unknown): v is number[] | string => typeof v === 'string' || (Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number'));
@@ -37,21 +37,7 @@ function orderedItems(data: unknown[]): Embedding[] | undefined {
  */
 export async function readEmbeddings(body: ResponseBody, request: EmbeddingRequest, ctx: CompletionContext): Promise<EmbeddingResponse> {
   const { provider, label, requestId, status } = ctx;
-  const text = await readText(body, {
-    ...ctx,
-    overflow: 'error',
-    onTooLarge: (max) => new ServerError(`${label}: ${status} response larger than ${max} bytes (maxResponseBytes)`, { provider, status, requestId, retryable: false }),
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(text.trim());
-  } catch (err) {
-    const what = text.trim() === '' ? 'an empty body' : 'a body that is not valid JSON';
-    throw new ServerError(`${label}: ${status} with ${what}`, { provider, status, requestId, retryable: true, cause: err });
-  }
-  const info = extractProviderError(json);
-  if (info) throw classifyError({ provider, label, status, info, source: 'body', requestId, secrets: ctx.secrets });
-  const raw = json as { object?: unknown; data?: unknown; model?: unknown; usage?: unknown } | null;
+  const raw = parseAnswer(await readAnswerText(body, ctx), ctx) as { object?: unknown; data?: unknown; model?: unknown; usage?: unknown } | null;
   const items = typeof raw === 'object' && raw !== null && Array.isArray(raw.data) ? orderedItems(raw.data) : undefined;
   if (!items) {
     throw new ServerError(`${label}: ${status} with a body that is not an embedding list (no data array of vectors)`, { provider, status, requestId, retryable: true });
