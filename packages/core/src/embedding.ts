@@ -109,7 +109,7 @@ export function encodeEmbedding(values: readonly number[]): string {
 /**
  * The numbers of a base64 vector (float32 precision).
  *
- * @throws {@link RangeError} when the bytes are not a whole number of float32 values
+ * @throws `RangeError` when the bytes are not a whole number of float32 values
  */
 export function decodeEmbedding(base64: string): number[] {
   const bytes = Buffer.from(base64, 'base64');
