@@ -5,6 +5,7 @@ import { fakeClock, mockEmbedding, startMockProvider, type MockProvider, type Mo
 import { afterEach, describe, expect, it } from 'vitest';
 import { cache, type CacheOptions } from './index.js';
 import { embeddingKeyMaterial, embeddingKeys } from './embedding-key.js';
+import { packVector, unpackVector } from './vector.js';
 
 const MODEL = 'text-embedding-3-small';
 const DIMS = 4;
@@ -33,6 +34,18 @@ async function setup(mockOptions: MockProviderOptions = {}, cacheOptions: Partia
 const texts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `document number ${from + i}`);
 const req = (input: EmbeddingRequest['input'], extra: Partial<EmbeddingRequest> = {}): EmbeddingRequest => ({ model: MODEL, input, encoding_format: 'float', ...extra });
 const sentInputs = (mock: MockProvider) => mock.requests.map((r) => (r.body as { input: unknown }).input);
+
+describe('vectors in entries', () => {
+  it('keeps float vectors exactly (float64 bytes) and base64 as served', () => {
+    const floats = [-0.0069292834, 0.1, 1e-300, -0, 0.013334209, 123456.789];
+    const packed = packVector(floats);
+    expect(packed.format).toBe('f64');
+    expect(Object.is(unpackVector(packed)[3], -0)).toBe(true);
+    expect(unpackVector(packed)).toEqual(floats);
+    expect(JSON.stringify(unpackVector(packed))).toBe(JSON.stringify(floats));
+    expect(unpackVector(packVector('AAAAPwAAgL8='))).toBe('AAAAPwAAgL8=');
+  });
+});
 
 describe('cache() for embeddings: per input item', () => {
   it('a batch of 100 with 60 cached calls upstream once with the 40 misses, and answers all 100 in order', async () => {

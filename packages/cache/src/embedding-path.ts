@@ -20,6 +20,7 @@ import type { CacheDirectives } from './cache-control.js';
 import { embeddingItemKey, embeddingKeyMaterial } from './embedding-key.js';
 import { type CacheEntry, type EmbeddingEntry, ENTRY_VERSION } from './entry.js';
 import type { MissRuntime } from './miss.js';
+import { packVector, unpackVector } from './vector.js';
 
 /** Reads one key (a store error reads as a miss). */
 export type ReadEntry = (ctx: Context, key: string) => Promise<CacheEntry | undefined>;
@@ -46,7 +47,7 @@ function serveCached(ctx: Context, request: EmbeddingRequest, entries: readonly 
   const first = entries[0]!;
   ctx.embeddingResponse = {
     object: 'list',
-    data: entries.map((e, index) => ({ object: 'embedding', index, embedding: e.embedding })),
+    data: entries.map((e, index) => ({ object: 'embedding', index, embedding: unpackVector(e) })),
     model: first.model ?? request.model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
@@ -122,7 +123,7 @@ export async function embeddingPath(rt: MissRuntime, ctx: Context, next: Next, s
   const upstream = ctx.embeddingResponse;
   if (!upstream) return;
   const fresh = freshEntries(rt, ctx, upstream, sent);
-  ctx.embeddingResponse = assemble(upstream, items, keys, usable, slot, fresh);
+  ctx.embeddingResponse = assemble(upstream, items, keys, usable, slot);
   let saved: number | undefined = hits > 0 ? 0 : undefined;
   for (const e of usable) if (e && saved !== undefined) saved = e.costUsd === undefined ? undefined : saved + e.costUsd;
   if (saved !== undefined) ctx.meta.savedUsd = saved;
@@ -138,7 +139,7 @@ function freshEntries(rt: MissRuntime, ctx: Context, upstream: EmbeddingResponse
   const cost = ctx.meta.costUsd;
   const expiresAt = now + rt.ttlMs;
   return sent.map((_, j) => {
-    const entry: EmbeddingEntry = { v: ENTRY_VERSION, kind: 'embedding', embedding: upstream.data[j]!.embedding, tokens: tokens[j]!, createdAt: now, expiresAt, staleUntil: expiresAt + rt.staleIfErrorMs };
+    const entry: EmbeddingEntry = { v: ENTRY_VERSION, kind: 'embedding', ...packVector(upstream.data[j]!.embedding), tokens: tokens[j]!, createdAt: now, expiresAt, staleUntil: expiresAt + rt.staleIfErrorMs };
     if (ctx.meta.provider !== undefined) entry.provider = ctx.meta.provider;
     entry.model = ctx.meta.model ?? upstream.model;
     if (typeof cost === 'number' && Number.isFinite(cost)) entry.costUsd = (cost * weights[j]!) / weightSum;
@@ -153,13 +154,12 @@ function assemble(
   keys: readonly string[],
   usable: ReadonlyArray<EmbeddingEntry | undefined>,
   slot: ReadonlyMap<string, number>,
-  fresh: readonly EmbeddingEntry[],
 ): EmbeddingResponse {
   let cachedTokens = 0;
   const data = items.map((_, index) => {
     const hit = usable[index];
     if (hit) cachedTokens += hit.tokens;
-    return { object: 'embedding' as const, index, embedding: hit ? hit.embedding : fresh[slot.get(keys[index]!)!]!.embedding };
+    return { object: 'embedding' as const, index, embedding: hit ? unpackVector(hit) : upstream.data[slot.get(keys[index]!)!]!.embedding };
   });
   if (cachedTokens === 0 && data.length === upstream.data.length) return upstream;
   const usage = { ...upstream.usage, prompt_tokens: upstream.usage.prompt_tokens + cachedTokens, total_tokens: upstream.usage.total_tokens + cachedTokens };

@@ -43,8 +43,13 @@ export interface ChunksEntry extends EntryBase {
  */
 export interface EmbeddingEntry extends EntryBase {
   kind: 'embedding';
-  /** The vector, in the encoding it was requested in (the key covers the encoding). */
-  embedding: number[] | string;
+  /**
+   * The vector: the base64 string as served (`format: 'base64'`), or a float vector as base64 of
+   * its float64 bytes (`format: 'f64'`: exact, and about half the size of JSON numbers, which also
+   * cost more to write than to read).
+   */
+  vector: string;
+  format: 'base64' | 'f64';
   /** The item's input tokens (its share of the call's usage). */
   tokens: number;
 }
@@ -72,11 +77,11 @@ export type CacheEntry = ResponseEntry | ChunksEntry | EmbeddingEntry;
  */
 export function isCacheEntry(value: unknown): value is CacheEntry {
   if (typeof value !== 'object' || value === null) return false;
-  const e = value as { v?: unknown; kind?: unknown; createdAt?: unknown; expiresAt?: unknown; staleUntil?: unknown; response?: { choices?: unknown } | null; chunks?: unknown; embedding?: unknown; tokens?: unknown };
+  const e = value as { v?: unknown; kind?: unknown; createdAt?: unknown; expiresAt?: unknown; staleUntil?: unknown; response?: { choices?: unknown } | null; chunks?: unknown; vector?: unknown; format?: unknown; tokens?: unknown };
   if (e.v !== ENTRY_VERSION || typeof e.expiresAt !== 'number' || typeof e.staleUntil !== 'number' || typeof e.createdAt !== 'number') return false;
   if (e.kind === 'response') return typeof e.response === 'object' && e.response !== null && Array.isArray(e.response.choices);
   if (e.kind === 'chunks') return Array.isArray(e.chunks);
-  if (e.kind === 'embedding') return (typeof e.embedding === 'string' || Array.isArray(e.embedding)) && typeof e.tokens === 'number';
+  if (e.kind === 'embedding') return typeof e.vector === 'string' && (e.format === 'base64' || e.format === 'f64') && typeof e.tokens === 'number';
   return false;
 }
 
