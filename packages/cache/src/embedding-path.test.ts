@@ -5,7 +5,7 @@ import { fakeClock, mockEmbedding, startMockProvider, type MockProvider, type Mo
 import { afterEach, describe, expect, it } from 'vitest';
 import { cache, type CacheOptions } from './index.js';
 import { embeddingKeyMaterial, embeddingKeys } from './embedding-key.js';
-import { packVector, unpackVector } from './vector.js';
+import { embeddingEntryJson, packVector, unpackVector } from './vector.js';
 
 const MODEL = 'text-embedding-3-small';
 const DIMS = 4;
@@ -44,6 +44,13 @@ describe('vectors in entries', () => {
     expect(unpackVector(packed)).toEqual(floats);
     expect(JSON.stringify(unpackVector(packed))).toBe(JSON.stringify(floats));
     expect(unpackVector(packVector('AAAAPwAAgL8='))).toBe('AAAAPwAAgL8=');
+  });
+
+  it('writes the JSON of an entry parseable back to the same entry', () => {
+    const base = { v: 1 as const, kind: 'embedding' as const, tokens: 3, createdAt: 1, expiresAt: 2, staleUntil: 3, provider: 'p', model: 'm', costUsd: 1e-7 };
+    for (const entry of [{ ...base, ...packVector([0.5, -1]) }, { ...base, ...packVector('a"b\\c') }]) {
+      expect(JSON.parse(embeddingEntryJson(entry))).toEqual(entry);
+    }
   });
 });
 

@@ -20,7 +20,7 @@ import type { CacheDirectives } from './cache-control.js';
 import { embeddingItemKey, embeddingKeyMaterial } from './embedding-key.js';
 import { type CacheEntry, type EmbeddingEntry, ENTRY_VERSION } from './entry.js';
 import type { MissRuntime } from './miss.js';
-import { packVector, unpackVector } from './vector.js';
+import { embeddingEntryJson, packVector, unpackVector } from './vector.js';
 
 /** Reads one key (a store error reads as a miss). */
 export type ReadEntry = (ctx: Context, key: string) => Promise<CacheEntry | undefined>;
@@ -173,7 +173,7 @@ async function store(rt: MissRuntime, ctx: Context, keys: readonly string[], ent
     entries.map(async (entry, j) => {
       const key = keys[j]!;
       try {
-        if (s.setSerialized !== undefined) await s.setSerialized(key, JSON.stringify(entry), ttlMs);
+        if (s.setSerialized !== undefined) await s.setSerialized(key, embeddingEntryJson(entry), ttlMs);
         else await s.set(key, entry, ttlMs);
         rt.counters.stored++;
       } catch (error) {
