@@ -7,9 +7,10 @@
 /**
  * @param {string} pkg the package's folder name under packages/
  * @param {import('@stryker-mutator/api/core').PartialStrykerOptions} overrides
+ * @param {{ alsoCopy?: string[] }} files other repository paths the tests read (copied into the sandbox)
  * @returns {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
-export function strykerConfig(pkg, overrides = {}) {
+export function strykerConfig(pkg, overrides = {}, { alsoCopy = [] } = {}) {
   const dir = `packages/${pkg}`;
   return {
     testRunner: 'vitest',
@@ -17,7 +18,7 @@ export function strykerConfig(pkg, overrides = {}) {
     plugins: ['@stryker-mutator/vitest-runner'],
     coverageAnalysis: 'perTest',
     mutate: [`${dir}/src/**/*.ts`, `!${dir}/src/**/*.test.ts`, `!${dir}/src/index.ts`],
-    ignorePatterns: ['/*', `!/${dir}`, '!/vitest.shared.ts', '!/test-support', '!/tsconfig.base.json', '!/package.json', `/${dir}/reports`, `/${dir}/dist`],
+    ignorePatterns: ['/*', `!/${dir}`, '!/vitest.shared.ts', '!/test-support', '!/tsconfig.base.json', '!/package.json', `/${dir}/reports`, `/${dir}/dist`, ...alsoCopy.map((path) => `!/${path}`)],
     incremental: true,
     incrementalFile: `${dir}/stryker-incremental.json`,
     reporters: ['clear-text', 'progress', 'json'],
