@@ -19,6 +19,7 @@ import { chatRoutes } from './routes/chat.js';
 import { infoRoutes } from './routes/info.js';
 import { messagesRoutes } from './routes/messages/index.js';
 import { responsesRoutes } from './routes/responses/index.js';
+import { statusRoutes } from './routes/status/index.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
 /** Log redaction paths: credentials never reach a log line. */
@@ -123,6 +124,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   responsesRoutes(app, ctx);
   messagesRoutes(app, ctx);
   infoRoutes(app, ctx);
+  if (ctx.status) statusRoutes(app, ctx, ctx.status);
   return app;
 }
 

@@ -1,0 +1,242 @@
+/**
+ * The status page's script (plain browser JavaScript, no build step): one `EventSource`, a
+ * snapshot then changes, rendered with DOM calls (`textContent` only: no server text is ever
+ * parsed as HTML) and inline SVG.
+ * @module
+ */
+
+/** The script, run under the page's CSP nonce. */
+export const STATUS_SCRIPT = String.raw`
+'use strict';
+(function () {
+  var SVG = 'http://www.w3.org/2000/svg';
+  var state = null;
+  var skew = 0;
+  var byId = function (id) { return document.getElementById(id); };
+  var el = function (tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  var svg = function (tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    for (var k in attrs) e.setAttribute(k, String(attrs[k]));
+    return e;
+  };
+  var serverNow = function () { return Date.now() + skew; };
+  var clock = function (ms) { return new Date(ms - skew).toLocaleTimeString([], { hour12: false }); };
+  var pct = function (v) { return v === null || v === undefined ? '–' : (Math.round(v * 1000) / 10) + '%'; };
+  var ms = function (v) { return v >= 10000 ? (v / 1000).toFixed(1) + ' s' : Math.round(v) + ' ms'; };
+  var pair = function (p) { return p ? ms(p.p50) + ' / ' + ms(p.p95) : '–'; };
+  var usd = function (v) { return v === 0 ? '$0' : '$' + (v < 0.01 ? v.toPrecision(3) : v.toFixed(2)); };
+
+  function bar(fraction, over) {
+    var s = svg('svg', { class: 'bar' + (over ? ' over' : ''), viewBox: '0 0 100 6', preserveAspectRatio: 'none', 'aria-hidden': 'true' });
+    s.appendChild(svg('rect', { class: 'track', x: 0, y: 0, width: 100, height: 6 }));
+    s.appendChild(svg('rect', { class: 'fill', x: 0, y: 0, width: Math.max(0, Math.min(100, fraction * 100)), height: 6 }));
+    return s;
+  }
+
+  function sparkline(series) {
+    var n = series.ok.length;
+    var max = 1;
+    for (var i = 0; i < n; i++) max = Math.max(max, series.ok[i] + series.errors[i]);
+    var s = svg('svg', { class: 'spark', viewBox: '0 0 ' + n * 5 + ' 24', preserveAspectRatio: 'none', role: 'img', 'aria-label': 'attempts per 10 s over 5 min (failures on top)' });
+    for (var j = 0; j < n; j++) {
+      var ok = (series.ok[j] / max) * 24;
+      var bad = (series.errors[j] / max) * 24;
+      if (ok > 0) s.appendChild(svg('rect', { class: 'ok', x: j * 5, y: 24 - ok, width: 4, height: ok }));
+      if (bad > 0) s.appendChild(svg('rect', { class: 'err', x: j * 5, y: 24 - ok - bad, width: 4, height: bad }));
+    }
+    return s;
+  }
+
+  function breakerText(b) {
+    var many = b.keys.length > 1 ? ' (' + b.keys.length + ' models)' : '';
+    if (b.state === 'open') {
+      if (b.until === null) return 'open' + many;
+      var left = Math.ceil((b.until - serverNow()) / 1000);
+      return 'open until ' + clock(b.until) + (left > 0 ? ' (' + left + ' s)' : ', probe due') + many;
+    }
+    if (b.state === 'half-open') return 'half-open (probing)' + many;
+    if (b.state === 'isolated') return 'isolated (by hand)' + many;
+    return 'closed';
+  }
+
+  function fig(label, cls, value) {
+    var d = el('div');
+    d.appendChild(el('dt', '', label));
+    d.appendChild(el('dd', cls, value));
+    return d;
+  }
+
+  function targetCard(t) {
+    var card = el('article', 'target');
+    card.dataset.target = t.name;
+    var head = el('div', 'head');
+    head.appendChild(el('span', 'name', t.name));
+    var b = el('span', 'breaker', breakerText(t.breaker));
+    b.dataset.state = t.breaker.state;
+    b.title = t.breaker.keys.map(function (k) { return k.key + ': ' + k.state; }).join('\n');
+    head.appendChild(b);
+    card.appendChild(head);
+    var figs = el('dl', 'figs');
+    figs.appendChild(fig('success', 'success', pct(t.successRate)));
+    figs.appendChild(fig('req/min', 'rpm', String(t.rpm)));
+    figs.appendChild(fig('latency p50/p95', 'latency', pair(t.latencyMs)));
+    figs.appendChild(fig('TTFT p50/p95', 'ttft', pair(t.ttftMs)));
+    card.appendChild(figs);
+    card.appendChild(sparkline(t.series));
+    var e = t.lastError;
+    card.appendChild(el('p', 'error', e ? 'last error ' + clock(e.at) + ': ' + e.code + (e.status !== null ? ' (HTTP ' + e.status + ')' : '') + (e.message ? ' — ' + e.message : '') : 'no error in 5 min'));
+    return card;
+  }
+
+  function renderRoutes() {
+    var root = byId('routes');
+    root.replaceChildren();
+    state.routes.forEach(function (r) {
+      var box = el('section', 'route');
+      box.appendChild(el('h3', '', r.pattern + (r.strategy !== 'ordered' ? ' · ' + r.strategy : '')));
+      var list = el('div', 'targets');
+      r.targets.forEach(function (name) { if (state.targets[name]) list.appendChild(targetCard(state.targets[name])); });
+      box.appendChild(list);
+      root.appendChild(box);
+    });
+  }
+
+  function updateTarget(t) {
+    state.targets[t.name] = t;
+    document.querySelectorAll('article.target').forEach(function (card) {
+      if (card.dataset.target === t.name) card.replaceWith(targetCard(t));
+    });
+  }
+
+  function timelineItem(ev) {
+    var li = el('li');
+    li.dataset.kind = ev.kind;
+    li.appendChild(el('time', '', clock(ev.at)));
+    li.appendChild(el('span', 'kind', ev.kind));
+    li.appendChild(el('span', 'text', ev.text));
+    return li;
+  }
+
+  function addTimeline(ev) {
+    var list = byId('timeline');
+    list.insertBefore(timelineItem(ev), list.firstChild);
+    while (list.children.length > 100) list.removeChild(list.lastChild);
+    byId('timeline-empty').hidden = true;
+  }
+
+  function rows(root, items, max) {
+    items.forEach(function (r) {
+      var row = el('div', 'row');
+      row.appendChild(el('span', 'key', r.key));
+      row.appendChild(bar(max > 0 ? r.costUsd / max : 0));
+      row.appendChild(el('span', 'num', usd(r.costUsd) + ' · ' + r.requests + ' req'));
+      root.appendChild(row);
+    });
+  }
+
+  function budgetRow(root, label, spent, limit) {
+    var row = el('div', 'row budget');
+    row.appendChild(el('span', 'key', label));
+    row.appendChild(bar(limit > 0 ? spent / limit : 1, spent >= limit));
+    row.appendChild(el('span', 'num', usd(spent) + ' of ' + usd(limit)));
+    root.appendChild(row);
+  }
+
+  function renderSummary() {
+    var s = state.summary;
+    var spend = byId('spend');
+    spend.replaceChildren();
+    if (!s.spend) spend.appendChild(el('p', 'muted', 'No spend ledger.'));
+    else {
+      var sp = s.spend;
+      spend.appendChild(el('p', 'total', usd(sp.totalUsd) + ' today (' + sp.day + ', UTC) · ' + usd(sp.monthUsd) + ' this month'));
+      if (sp.budgets.dailyUsd !== undefined) budgetRow(spend, 'daily budget', sp.totalUsd, sp.budgets.dailyUsd);
+      if (sp.budgets.monthlyUsd !== undefined) budgetRow(spend, 'monthly budget', sp.monthUsd, sp.budgets.monthlyUsd);
+      sp.tenants.forEach(function (t) { budgetRow(spend, 'tenant ' + t.tenant, t.costUsd, t.budgetUsd); });
+      var max = 0;
+      sp.byProvider.concat(sp.byModel).forEach(function (r) { max = Math.max(max, r.costUsd); });
+      if (sp.byProvider.length > 0) { spend.appendChild(el('h3', '', 'by provider')); rows(spend, sp.byProvider, max); }
+      if (sp.byModel.length > 0) { spend.appendChild(el('h3', '', 'by model')); rows(spend, sp.byModel, max); }
+    }
+    var cache = byId('cache');
+    cache.replaceChildren();
+    if (!s.cache) cache.appendChild(el('p', 'muted', 'Cache off.'));
+    else {
+      var c = s.cache;
+      cache.appendChild(el('p', 'total', 'hit ratio ' + pct(c.hitRatio)));
+      cache.appendChild(bar(c.hitRatio || 0));
+      cache.appendChild(el('p', 'muted', c.hits + ' hits · ' + c.misses + ' misses · ' + c.stale + ' stale · ' + c.coalesced + ' coalesced' + (c.entries !== null ? ' · ' + c.entries + ' entries' : '')));
+    }
+    var queues = byId('queues');
+    queues.replaceChildren();
+    if (!s.queues) queues.appendChild(el('p', 'muted', 'No rate limit.'));
+    else {
+      queues.appendChild(el('p', 'total', s.queues.total + ' waiting'));
+      Object.keys(s.queues.byKey).forEach(function (k) { queues.appendChild(el('p', 'muted', k + ': ' + s.queues.byKey[k])); });
+    }
+    queues.appendChild(el('p', 'muted', s.inflight + ' in flight'));
+    var store = byId('store');
+    store.replaceChildren();
+    var st = s.store;
+    var line = el('p', 'total', st.kind === 'memory' ? 'memory (this process)' : 'Redis: ' + st.state);
+    line.dataset.state = st.kind === 'memory' ? 'ready' : st.state;
+    store.appendChild(line);
+    if (st.kind === 'redis') store.appendChild(el('p', 'muted', st.url + ' · prefix ' + st.prefix + ' · ' + st.reconnects + ' reconnects · ' + st.timeouts + ' timeouts'));
+  }
+
+  function renderAll() {
+    byId('authoff').hidden = !state.authOff;
+    renderRoutes();
+    var list = byId('timeline');
+    list.replaceChildren();
+    state.timeline.forEach(addTimeline);
+    byId('timeline-empty').hidden = state.timeline.length > 0;
+    renderSummary();
+  }
+
+  function tick() {
+    if (!state) return;
+    document.querySelectorAll('article.target').forEach(function (card) {
+      var t = state.targets[card.dataset.target];
+      if (t && t.breaker.state === 'open') card.querySelector('.breaker').textContent = breakerText(t.breaker);
+    });
+    var up = Math.floor((serverNow() - state.startedAt) / 1000);
+    byId('uptime').textContent = 'up ' + (up >= 3600 ? Math.floor(up / 3600) + ' h ' : '') + Math.floor((up % 3600) / 60) + ' min ' + (up % 60) + ' s';
+  }
+
+  function connection(text, s) {
+    var c = byId('conn');
+    c.textContent = text;
+    c.dataset.state = s;
+  }
+
+  var source = new EventSource(location.pathname.replace(/\/?$/, '/events'));
+  source.addEventListener('snapshot', function (e) {
+    state = JSON.parse(e.data);
+    skew = state.at - Date.now();
+    renderAll();
+    tick();
+    document.body.dataset.ready = 'true';
+  });
+  source.addEventListener('target', function (e) { if (state) updateTarget(JSON.parse(e.data)); });
+  source.addEventListener('summary', function (e) { if (state) { state.summary = JSON.parse(e.data); renderSummary(); } });
+  source.addEventListener('timeline', function (e) {
+    if (!state) return;
+    var ev = JSON.parse(e.data);
+    state.timeline.push(ev);
+    if (state.timeline.length > 100) state.timeline.shift();
+    addTimeline(ev);
+  });
+  source.onopen = function () { connection('live', 'live'); };
+  source.onerror = function () {
+    if (source.readyState === EventSource.CLOSED) connection('disconnected: reload the page', 'closed');
+    else connection('reconnecting…', 'connecting');
+  };
+  setInterval(tick, 1000);
+})();
+`;
