@@ -28,7 +28,10 @@ export const STATUS_SCRIPT = String.raw`
   var clock = function (ms) { return new Date(ms - skew).toLocaleTimeString([], { hour12: false }); };
   var pct = function (v) { return v === null || v === undefined ? '–' : (Math.round(v * 1000) / 10) + '%'; };
   var ms = function (v) { return v >= 10000 ? (v / 1000).toFixed(1) + ' s' : Math.round(v) + ' ms'; };
-  var pair = function (p) { return p ? ms(p.p50) + ' / ' + ms(p.p95) : '–'; };
+  var pair = function (p) {
+    if (!p) return '–';
+    return p.p95 < 10000 ? Math.round(p.p50) + ' / ' + Math.round(p.p95) + ' ms' : ms(p.p50) + ' / ' + ms(p.p95);
+  };
   var usd = function (v) { return v === 0 ? '$0' : '$' + (v < 0.01 ? v.toPrecision(3) : v.toFixed(2)); };
 
   function bar(fraction, over) {
@@ -98,7 +101,7 @@ export const STATUS_SCRIPT = String.raw`
     root.replaceChildren();
     state.routes.forEach(function (r) {
       var box = el('section', 'route');
-      box.appendChild(el('h3', '', r.pattern + (r.strategy !== 'ordered' ? ' · ' + r.strategy : '')));
+      box.appendChild(el('h3', '', (r.pattern === '*' ? 'every model' : 'models matching ' + r.pattern) + ' · ' + (r.strategy === 'ordered' ? 'in order' : r.strategy)));
       var list = el('div', 'targets');
       r.targets.forEach(function (name) { if (state.targets[name]) list.appendChild(targetCard(state.targets[name])); });
       box.appendChild(list);

@@ -47,7 +47,7 @@ svg.bar .track { fill: var(--line); } svg.bar .fill { fill: var(--accent); } svg
 #timeline li[data-kind="breaker"] .kind { background: var(--warn); color: #fff; }
 #timeline li[data-kind="failed"] .kind, #timeline li[data-kind="degraded"] .kind { background: var(--err); color: #fff; }
 #timeline .text { overflow-wrap: anywhere; }
-.row { display: grid; grid-template-columns: minmax(6rem, 1fr) 2fr auto; gap: .6rem; align-items: center; font-size: .88rem; padding: .15rem 0; }
+.row { display: grid; grid-template-columns: minmax(6rem, 14rem) 1fr 12rem; gap: .6rem; align-items: center; font-size: .88rem; padding: .15rem 0; }
 .row .key { overflow-wrap: anywhere; }
 .row .num { font-variant-numeric: tabular-nums; color: var(--muted); }
 .total { margin: .2rem 0 .4rem; font-weight: 600; }
