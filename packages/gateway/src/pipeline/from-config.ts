@@ -139,7 +139,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
         key,
         state: s.state,
         failures: s.failures,
-        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now) }),
+        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now), nextProbeAt: s.nextProbeAt }),
       }));
     },
     cache() {

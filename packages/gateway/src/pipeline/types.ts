@@ -28,6 +28,8 @@ export interface BreakerStatus {
   failures?: number;
   /** When open: ms until the next probe is allowed. */
   retryAfterMs?: number;
+  /** When open: epoch ms of the next probe (0 ms `retryAfterMs` once it is due). */
+  nextProbeAt?: number;
 }
 
 /** Cache figures for `/api/health` and `/metrics`. */

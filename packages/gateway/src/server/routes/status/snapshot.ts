@@ -46,7 +46,7 @@ function breakerOf(name: string, all: readonly BreakerStatus[], now: number): Ta
   const own = all.filter((b) => b.key === name || b.key.startsWith(`${name}/`));
   const keys = own
     .filter((b) => b.state !== 'closed')
-    .map((b) => ({ key: b.key, state: b.state, until: b.state === 'open' && b.retryAfterMs !== undefined ? now + b.retryAfterMs : null }));
+    .map((b) => ({ key: b.key, state: b.state, until: b.state !== 'open' ? null : (b.nextProbeAt ?? (b.retryAfterMs === undefined ? null : now + b.retryAfterMs)) }));
   const state = own.reduce<BreakerView>((worst, b) => (RANK[b.state] > RANK[worst] ? b.state : worst), 'closed');
   const untils = keys.filter((k) => k.state === 'open' && k.until !== null).map((k) => k.until!);
   return { state, until: state === 'open' && untils.length > 0 ? Math.min(...untils) : null, keys };
