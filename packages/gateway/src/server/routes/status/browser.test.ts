@@ -81,7 +81,7 @@ describe.runIf(CHROMIUM)('the status page in headless Chromium, during the demo'
 
       // Readable on a phone: nothing wider than the screen.
       await page.setViewportSize({ width: 375, height: 740 });
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
 
       // Neither the upstream key nor any question asked is on the page.
       const shown = await page.content();
