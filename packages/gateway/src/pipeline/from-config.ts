@@ -156,7 +156,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     spend: () => ledger.snapshot(),
     tenantSpend: (tenant) => ledger.snapshot({ tenant }),
     spendToday: () => spendToday(ledger, config, options.clock?.now() ?? Date.now()),
-    rateLimitQueues: () => limiter?.queued() ?? {},
+    ...(limiter && { rateLimitQueues: limiter.queued }),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to, at: c.at, ...(c.breakMs !== undefined && { breakMs: c.breakMs }) })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),

@@ -1,5 +1,6 @@
 /**
- * Per-provider health figures for `GET /api/health`, from each call's attempt log.
+ * Per-provider health figures for `GET /api/health` (and, in `recent`, the status page's per-target
+ * five-minute window), from each call's attempt log.
  * @module
  */
 import { redactSecrets, type AttemptRecord } from '@lifeline/core';
