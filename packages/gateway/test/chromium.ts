@@ -24,9 +24,15 @@ export function warnNoChromium(suite: string): void {
 }
 
 /** A browser on a fresh profile (`--user-data-dir` in a new temp directory); `close()` removes the profile. */
-export async function launchChromium(viewport = { width: 1100, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(options: { viewport?: { width: number; height: number }; httpCredentials?: { username: string; password: string } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'lifeline-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM!, headless: true, args: CHROMIUM_ARGS, viewport });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM!,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: options.viewport ?? { width: 1100, height: 900 },
+    ...(options.httpCredentials && { httpCredentials: options.httpCredentials }),
+  });
   return {
     context,
     async close() {

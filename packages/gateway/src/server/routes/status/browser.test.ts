@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, launchChromium, NO_CHROMIUM, warnNoChromium } from '../../../../test/chromium.js';
+import { startMockProvider } from '@lifeline/testing';
 import { DEMO_MODEL, driveDemo } from '../../../demo/drive.js';
 import { startDemo } from '../../../demo/start-demo.js';
+import { startConfigGateway } from '../../../../test/config-gateway.js';
 
 const SCREENSHOT = process.env.LIFELINE_STATUS_SCREENSHOT ? resolve(process.env.LIFELINE_STATUS_SCREENSHOT) : join(tmpdir(), `lifeline-status-${process.pid}.png`);
 
@@ -93,6 +95,37 @@ describe.runIf(CHROMIUM)('the status page in headless Chromium, during the demo'
     } finally {
       await browser.close();
       await demo.close();
+    }
+  }, 60_000);
+
+  it('with auth on: the browser answers the Basic challenge with the admin key, and the event stream goes live', async () => {
+    const ADMIN = 'gw-admin-key-for-the-browser';
+    const upstream = await startMockProvider({ apiKey: 'upstream-key-123456' });
+    const gw = await startConfigGateway({
+      auth: { keys: [{ key: ADMIN, name: 'ops' }] },
+      providers: { primary: { kind: 'openai', baseURL: upstream.url, apiKey: 'upstream-key-123456' } },
+      routes: [{ model: '*', targets: ['primary'] }],
+    });
+    const anonymous = await launchChromium();
+    const operator = await launchChromium({ httpCredentials: { username: 'ops', password: ADMIN } });
+    try {
+      // Without credentials, the Basic challenge makes the browser ask for them (headless: it gives up).
+      await expect((await anonymous.context.newPage()).goto(`${gw.url}/status`)).rejects.toThrow(/net::ERR_INVALID_AUTH_CREDENTIALS/);
+      const page = await operator.context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`${m.type()}: ${m.text()}`));
+      const answer = await page.goto(`${gw.url}/status`);
+      expect(answer!.status()).toBe(200);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 5_000 });
+      await expect.poll(() => page.locator('#conn').textContent(), { timeout: 5_000 }).toBe('live');
+      expect(await page.locator('#authoff').isHidden()).toBe(true);
+      expect(await page.locator('article.target').evaluateAll((cards) => cards.map((c) => (c as unknown as { dataset: { target: string } }).dataset.target))).toEqual(['primary']);
+      expect(await page.content()).not.toContain(ADMIN);
+      expect(problems).toEqual([]);
+    } finally {
+      await Promise.all([anonymous.close(), operator.close()]);
+      await gw.close();
+      await upstream.close();
     }
   }, 60_000);
 });
