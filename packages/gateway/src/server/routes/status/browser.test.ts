@@ -31,7 +31,7 @@ if (!CHROMIUM && process.env.CI) {
   warnNoChromium('the status page browser test');
 }
 
-describe.runIf(CHROMIUM)('the status page in headless Chromium, during the demo', () => {
+describe.runIf(CHROMIUM)('the status page in headless Chromium', () => {
   it("shows the relay's breaker open and the failover while it fails, then closed once it recovers; loopback only, no console error", async () => {
     const demo = await startDemo({ port: 0, drive: false, out: () => {} });
     const browser = await launchChromium();
