@@ -26,11 +26,15 @@ export const EVENT_STREAM_HEADERS = {
  * gateway closes. A watcher is not a call in flight: it neither counts in the in-flight gauge nor
  * holds shutdown up (the feed ends every stream when the gateway closes).
  *
- * @throws {@link HttpError} 503 `too_many_watchers` past {@link MAX_WATCHERS}
+ * @throws {@link HttpError} 503 `too_many_watchers` past {@link MAX_WATCHERS}; 503 `status_unavailable` when
+ *   the state could never be read (the pipeline's breakers do not answer)
  */
 export async function streamStatus(ctx: ServerContext, feed: StatusFeed, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (feed.watching >= MAX_WATCHERS) {
     throw new HttpError(503, `The status page is open ${MAX_WATCHERS} times already; close one and retry`, 'service_unavailable', null, 'too_many_watchers', { 'retry-after': '5' });
+  }
+  if (!(await feed.prepare())) {
+    throw new HttpError(503, 'The status cannot be read right now: the state store does not answer; retry in a moment', 'service_unavailable', null, 'status_unavailable', { 'retry-after': '2' });
   }
   ctx.inflight.delete(requestState(ctx, req));
   const res = reply.raw;
@@ -48,6 +52,7 @@ export async function streamStatus(ctx: ServerContext, feed: StatusFeed, req: Fa
     closed = true;
     stop?.();
   });
+  // prepare() said true: the feed has a state (it keeps the last one), so watch() does not throw.
   const unsubscribe = await feed.watch({
     write(chunk) {
       if (closed) return;

@@ -98,13 +98,22 @@ export class StatusFeed {
     this.#schedule();
   }
 
+  /** Brings the state up to date; false when it could never be read (the pipeline's breakers did not answer). */
+  async prepare(): Promise<boolean> {
+    await this.refresh();
+    return this.#state !== undefined;
+  }
+
   /**
-   * Adds a watcher: it gets the snapshot (state and timeline) at once, then the changes.
+   * Adds a watcher: it gets the snapshot (state and timeline) at once, then the changes. Call
+   * {@link StatusFeed.prepare} first.
    * @returns the unsubscriber
+   * @throws Error when there is no state yet ({@link StatusFeed.prepare} said false)
    */
   async watch(watcher: StatusWatcher): Promise<() => void> {
     await this.refresh();
-    watcher.write(`retry: 2000\n\n${sseEvent('snapshot', { ...this.#state!, timeline: this.#events })}`);
+    if (!this.#state) throw new Error('StatusFeed.watch: no state yet (prepare() said false)');
+    watcher.write(`retry: 2000\n\n${sseEvent('snapshot', { ...this.#state, timeline: this.#events })}`);
     this.#watchers.add(watcher);
     this.#tick ??= setInterval(() => this.#onTick(), this.#tickMs).unref();
     return () => {
@@ -143,7 +152,7 @@ export class StatusFeed {
   async #refreshOnce(): Promise<void> {
     let next: StatusState;
     try {
-      next = await buildStatusState(this.#ctx, this.#now(), { watchers: this.#watchers.size, authOff: this.#authOff });
+      next = await buildStatusState(this.#ctx, this.#now(), this.#authOff);
     } catch {
       return; // a state store that cannot answer now: keep the last state, try again on the next change or tick
     }

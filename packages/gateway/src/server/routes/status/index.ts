@@ -39,7 +39,7 @@ export function statusRoutes(app: FastifyInstance, ctx: ServerContext, feed: Sta
     const nonce = newNonce();
     return reply.headers({ ...PAGE_HEADERS, 'content-security-policy': statusPolicy(nonce) }).send(statusPage(nonce));
   });
-  app.get('/status/events', options, (req, reply) => streamStatus(ctx, feed, req, reply));
+  app.get('/status/events', { ...options, exposeHeadRoute: false }, (req, reply) => streamStatus(ctx, feed, req, reply));
   // Streams never end by themselves: end them before the server waits for its connections.
   app.addHook('preClose', (done) => {
     feed.close();

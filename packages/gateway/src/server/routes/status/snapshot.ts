@@ -24,7 +24,7 @@ export interface StatusSummary {
   cache: { hits: number; misses: number; stale: number; coalesced: number; hitRatio: number | null; entries: number | null; bytes: number | null } | null;
   queues: { total: number; byKey: Record<string, number> } | null;
   store: StoreStatus;
-  /** Calls being served. */
+  /** Requests being served (status streams are not counted). */
   inflight: number;
 }
 
@@ -52,7 +52,7 @@ function breakerOf(name: string, all: readonly BreakerStatus[], now: number): Ta
   return { state, until: state === 'open' && untils.length > 0 ? Math.min(...untils) : null, keys };
 }
 
-function summaryOf(ctx: ServerContext, watchers: number): StatusSummary {
+function summaryOf(ctx: ServerContext): StatusSummary {
   const p = ctx.pipeline;
   const c = p.cache?.();
   const looked = c ? (c.hits ?? 0) + (c.misses ?? 0) + (typeof c.coalesced === 'number' ? c.coalesced : 0) : 0;
@@ -72,7 +72,7 @@ function summaryOf(ctx: ServerContext, watchers: number): StatusSummary {
       : null,
     queues: queues ? { total: Object.values(queues).reduce((s, v) => s + v, 0), byKey: queues } : null,
     store: p.store?.() ?? { kind: 'memory' },
-    inflight: Math.max(0, ctx.inflight.size - watchers),
+    inflight: ctx.inflight.size,
   };
 }
 
@@ -81,15 +81,14 @@ function summaryOf(ctx: ServerContext, watchers: number): StatusSummary {
  *
  * @param ctx - the server's shared state
  * @param now - epoch ms
- * @param options - `watchers`: status streams open (not counted as calls in flight); `authOff`: the gateway has no keys
+ * @param authOff - the gateway has no keys
  * @returns the state
  */
-export async function buildStatusState(ctx: ServerContext, now: number, options: { watchers?: number; authOff?: boolean } = {}): Promise<StatusState> {
-  const { watchers = 0, authOff = false } = options;
+export async function buildStatusState(ctx: ServerContext, now: number, authOff = false): Promise<StatusState> {
   const routes = (ctx.pipeline.routes?.() ?? []).map((r) => ({ pattern: r.pattern, strategy: r.strategy ?? 'ordered', targets: [...r.targets] }));
   const breakers = (await ctx.pipeline.breakers?.()) ?? [];
   const names = new Set([...routes.flatMap((r) => r.targets), ...ctx.stats.recent.targets()]);
   const targets: Record<string, TargetStatus> = {};
   for (const name of names) targets[name] = { name, breaker: breakerOf(name, breakers, now), ...ctx.stats.recent.figures(name, now) };
-  return { at: now, startedAt: ctx.state.startedAt, authOff, routes, targets, summary: summaryOf(ctx, watchers) };
+  return { at: now, startedAt: ctx.state.startedAt, authOff, routes, targets, summary: summaryOf(ctx) };
 }

@@ -1,8 +1,11 @@
+import type { LifelineClient } from '@lifeline/core';
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from '../../../config/check.js';
 import type { GatewayConfigInput } from '../../../config/types.js';
 import { validateConfig } from '../../../config/validate.js';
+import { createPipeline } from '../../../pipeline/create-pipeline.js';
+import { createGateway } from '../../create-gateway.js';
 import { closeAfterEach, startConfigGateway } from '../../../../test/config-gateway.js';
 import { BASIC_CHALLENGE } from './auth.js';
 import { MAX_WATCHERS } from './events.js';
@@ -149,7 +152,8 @@ describe('GET /status/events', () => {
     );
     expect([got.status, got.type]).toEqual([200, 'text/event-stream; charset=utf-8']);
     expect(got.text.startsWith('retry: 2000\n\nevent: snapshot\ndata: {')).toBe(true);
-    const snapshot = JSON.parse(/^event: snapshot\ndata: (.*)$/m.exec(got.text)![1]!) as { routes: unknown; authOff: boolean; targets: Record<string, { breaker: { state: string } }> };
+    const snapshot = JSON.parse(/^event: snapshot\ndata: (.*)$/m.exec(got.text)![1]!) as { routes: unknown; authOff: boolean; targets: Record<string, { breaker: { state: string } }>; summary: { inflight: number } };
+    expect(snapshot.summary.inflight).toBe(0); // a status stream is no call in flight
     expect(snapshot.routes).toEqual([{ pattern: '*', strategy: 'ordered', targets: ['primary', 'backup'] }]);
     expect(snapshot.authOff).toBe(false);
     expect(snapshot.targets.primary!.breaker.state).toBe('closed');
@@ -176,6 +180,16 @@ describe('GET /status/events', () => {
     } finally {
       await primary.close();
     }
+  });
+
+  it('answers 503 status_unavailable while the breakers cannot be read, and has no HEAD route', async () => {
+    const gateway = track(createGateway({ pipeline: createPipeline({ routes: [{ model: '*', client: {} as LifelineClient, targets: ['a'] }], breakers: () => Promise.reject(new Error('store down')) }), server: { logLevel: 'silent' } }));
+    const url = await gateway.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${url}/status/events`);
+    expect([res.status, res.headers.get('retry-after')]).toEqual([503, '2']);
+    expect(await res.json()).toEqual({ error: { message: 'The status cannot be read right now: the state store does not answer; retry in a moment', type: 'service_unavailable', param: null, code: 'status_unavailable' } });
+    expect((await fetch(`${url}/status/events`, { method: 'HEAD' })).status).toBe(404);
+    expect((await fetch(`${url}/status`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it(`answers 503 too_many_watchers past ${MAX_WATCHERS} open streams`, async () => {
