@@ -39,7 +39,7 @@ export interface RecentFigures {
   latencyMs: { p50: number; p95: number } | null;
   /** Time to first token of successful streamed attempts, in ms. */
   ttftMs: { p50: number; p95: number } | null;
-  /** Successes and failures per bucket, oldest first ({@link BUCKETS} each). */
+  /** Successes and failures per 10 s bucket, oldest first (30 each: five minutes). */
   series: { ok: number[]; errors: number[] };
   lastError: RecentError | null;
 }
