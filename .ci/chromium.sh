@@ -13,4 +13,5 @@ if [ -z "${LIFELINE_CHROMIUM:-}" ]; then
   LIFELINE_CHROMIUM="$(command -v chromium || command -v chromium-browser)"
   export LIFELINE_CHROMIUM
 fi
+export LIFELINE_REQUIRE_CHROMIUM=1
 echo "ci: chromium at $LIFELINE_CHROMIUM"

@@ -1,8 +1,9 @@
 /**
  * Headless Chromium for the browser tests (Debian's `chromium`, driven by `playwright-core`).
  *
- * - `LIFELINE_CHROMIUM` set: that binary; else `/usr/bin/chromium` (or `chromium-browser`) when present.
- * - none: the browser tests are skipped with one loud line — unless `CI` is set, where they fail.
+ * - `LIFELINE_CHROMIUM` set: that binary (if it exists); else `/usr/bin/chromium` (or `chromium-browser`) when present.
+ * - none: the browser tests are skipped with one loud line — unless `CI` (or
+ *   `LIFELINE_REQUIRE_CHROMIUM=1`, which `.ci/run` sets and turbo passes on) is set: then they fail.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,10 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 /** The Chromium binary, or `undefined` when there is none. */
-export const CHROMIUM = [process.env.LIFELINE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
+export const CHROMIUM = (process.env.LIFELINE_CHROMIUM ? [process.env.LIFELINE_CHROMIUM] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
+
+/** True when a missing Chromium must fail the run (CI). */
+export const CHROMIUM_REQUIRED = !!process.env.CI || process.env.LIFELINE_REQUIRE_CHROMIUM === '1';
 
 /** What a run without Chromium says (and, with `CI` set, fails with). */
 export const NO_CHROMIUM = 'no Chromium: install it (apt-get install chromium) or set LIFELINE_CHROMIUM=/path/to/chromium, then rerun';

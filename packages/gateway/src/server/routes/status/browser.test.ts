@@ -6,7 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM, launchChromium, NO_CHROMIUM, warnNoChromium } from '../../../../test/chromium.js';
+import { CHROMIUM, CHROMIUM_REQUIRED, launchChromium, NO_CHROMIUM, warnNoChromium } from '../../../../test/chromium.js';
 import { startMockProvider } from '@lifeline/testing';
 import { DEMO_MODEL, driveDemo } from '../../../demo/drive.js';
 import { startDemo } from '../../../demo/start-demo.js';
@@ -21,10 +21,10 @@ function loopback(url: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
-if (!CHROMIUM && process.env.CI) {
+if (!CHROMIUM && CHROMIUM_REQUIRED) {
   describe('the status page in Chromium', () => {
     it('runs in CI', () => {
-      throw new Error(`CI is set but there is ${NO_CHROMIUM}`);
+      throw new Error(`CI needs the browser test, but there is ${NO_CHROMIUM}`);
     });
   });
 } else {
