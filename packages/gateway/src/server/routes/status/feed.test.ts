@@ -61,7 +61,7 @@ describe('StatusFeed', () => {
     expect(snapshot.targets.a.requests).toBe(0); // the stats are the server's: record() only adds the timeline
 
     s.stats.record(failover(1).attemptLog);
-    s.feed.record(failover(1), 200, 'm');
+    s.feed.record(failover(1), 200, 'm2');
     s.setBreakers([{ key: 'a/m', state: 'open', retryAfterMs: 4_000, nextProbeAt: T0 + 4_000 }]);
     s.change({ key: 'a/m', from: 'closed', to: 'open', at: T0, breakMs: 4_000 });
     expect(events(s.received.slice(1))).toEqual(['event: timeline', 'event: timeline']);
@@ -78,9 +78,22 @@ describe('StatusFeed', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('counts the same entry again within a minute instead of adding one, and sends it again with the next refresh', async () => {
+    const s = setup();
+    await s.feed.watch(s.watcher);
+    for (let i = 0; i < 4; i++) s.feed.record(failover(i), 200, 'm');
+    expect(s.feed.timeline()).toEqual([{ id: 1, at: T0, model: 'm', kind: 'failover', target: 'b', from: 'a', to: 'b', text: 'a → b (a 1× server)', count: 4 }]);
+    expect(events(s.received.slice(1))).toEqual(['event: timeline']);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(s.received.slice(2).filter((c) => c.startsWith('event: timeline'))).toEqual([`event: timeline\ndata: ${JSON.stringify(s.feed.timeline()[0])}\n\n`]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    s.feed.record(failover(5), 200, 'm');
+    expect(s.feed.timeline().map((e) => [e.id, e.count])).toEqual([[1, 4], [2, undefined]]);
+  });
+
   it('keeps the last maxEvents entries, and ends every stream at close()', async () => {
     const s = setup();
-    for (let i = 0; i < 5; i++) s.feed.record(failover(i), 200, 'm');
+    for (let i = 0; i < 5; i++) s.feed.record(failover(i), 200, `m${i}`);
     expect(s.feed.timeline().map((e) => e.id)).toEqual([3, 4, 5]);
     await s.feed.watch(s.watcher);
     s.feed.close();

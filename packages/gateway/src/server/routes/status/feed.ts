@@ -28,6 +28,9 @@ export interface StatusWatcher {
   end(): void;
 }
 
+/** The same entry again within this many ms adds to its count instead of a new entry. */
+const REPEAT_WINDOW_MS = 60_000;
+
 /** An SSE event. */
 export function sseEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -53,6 +56,8 @@ export class StatusFeed {
   readonly #events: TimelineEvent[] = [];
   readonly #watchers = new Set<StatusWatcher>();
   readonly #offBreaker: () => void;
+  /** Entries whose count went up since the last refresh. */
+  readonly #repeated = new Set<TimelineEvent>();
   #nextId = 1;
   #state: StatusState | undefined;
   #pending: ReturnType<typeof setTimeout> | undefined;
@@ -150,6 +155,8 @@ export class StatusFeed {
   }
 
   async #refreshOnce(): Promise<void> {
+    for (const e of this.#repeated) if (this.#events.includes(e)) this.#broadcast(sseEvent('timeline', e));
+    this.#repeated.clear();
     let next: StatusState;
     try {
       next = await buildStatusState(this.#ctx, this.#now(), this.#authOff);
@@ -166,6 +173,15 @@ export class StatusFeed {
   }
 
   #push(event: NewTimelineEvent): void {
+    // A storm of the same failover is one entry with a count (sent again with the next refresh), not one per call.
+    const last = this.#events.at(-1);
+    if (last && last.kind === event.kind && last.text === event.text && last.model === event.model && event.at - last.at < REPEAT_WINDOW_MS) {
+      last.count = (last.count ?? 1) + 1;
+      last.at = event.at;
+      this.#repeated.add(last);
+      this.#schedule();
+      return;
+    }
     const entry: TimelineEvent = { id: this.#nextId++, ...event };
     this.#events.push(entry);
     if (this.#events.length > this.#maxEvents) this.#events.shift();

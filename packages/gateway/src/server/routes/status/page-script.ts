@@ -31,14 +31,19 @@ const MAIN_SCRIPT = String.raw`
   function timelineItem(ev) {
     var li = el('li');
     li.dataset.kind = ev.kind;
+    li.dataset.id = String(ev.id);
     li.appendChild(el('time', '', clock(ev.at)));
     li.appendChild(el('span', 'kind', ev.kind));
-    li.appendChild(el('span', 'text', ev.text));
+    var text = el('span', 'text', ev.text);
+    li.appendChild(text);
+    if (ev.count > 1) li.appendChild(el('span', 'count', '×' + ev.count));
     return li;
   }
 
   function addTimeline(ev) {
     var list = byId('timeline');
+    var seen = list.querySelector('li[data-id="' + Number(ev.id) + '"]');
+    if (seen) return void seen.replaceWith(timelineItem(ev));
     list.insertBefore(timelineItem(ev), list.firstChild);
     while (list.children.length > 100) list.removeChild(list.lastChild);
     byId('timeline-empty').hidden = true;
@@ -143,7 +148,9 @@ const MAIN_SCRIPT = String.raw`
   source.addEventListener('timeline', function (e) {
     if (!state) return;
     var ev = JSON.parse(e.data);
-    state.timeline.push(ev);
+    var at = state.timeline.findIndex(function (x) { return x.id === ev.id; });
+    if (at !== -1) state.timeline[at] = ev;
+    else state.timeline.push(ev);
     if (state.timeline.length > 100) state.timeline.shift();
     addTimeline(ev);
   });

@@ -40,13 +40,14 @@ svg .ok { fill: var(--ok); } svg .err { fill: var(--err); }
 svg.bar { width: 100%; height: 8px; display: block; }
 svg.bar .track { fill: var(--line); } svg.bar .fill { fill: var(--accent); } svg.bar.over .fill { fill: var(--err); }
 #timeline { list-style: none; margin: 0; padding: 0; max-height: 22rem; overflow-y: auto; }
-#timeline li { display: grid; grid-template-columns: auto auto 1fr; gap: .6rem; padding: .25rem 0; border-bottom: 1px solid var(--line); font-size: .88rem; align-items: baseline; }
+#timeline li { display: grid; grid-template-columns: auto auto 1fr auto; gap: .6rem; padding: .25rem 0; border-bottom: 1px solid var(--line); font-size: .88rem; align-items: baseline; }
 #timeline time { color: var(--muted); font-variant-numeric: tabular-nums; }
 #timeline .kind { font-size: .75rem; padding: 0 .4rem; border-radius: 4px; background: var(--line); }
 #timeline li[data-kind="failover"] .kind { background: var(--accent); color: #fff; }
 #timeline li[data-kind="breaker"] .kind { background: var(--warn); color: #fff; }
 #timeline li[data-kind="failed"] .kind, #timeline li[data-kind="degraded"] .kind { background: var(--err); color: #fff; }
 #timeline .text { overflow-wrap: anywhere; }
+#timeline .count { font-size: .8rem; color: var(--muted); font-variant-numeric: tabular-nums; }
 .row { display: grid; grid-template-columns: minmax(6rem, 14rem) 1fr 12rem; gap: .6rem; align-items: center; font-size: .88rem; padding: .15rem 0; }
 .row .key { overflow-wrap: anywhere; }
 .row .num { font-variant-numeric: tabular-nums; color: var(--muted); }

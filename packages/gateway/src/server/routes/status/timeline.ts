@@ -31,6 +31,8 @@ export interface TimelineEvent {
   until?: number;
   /** The model asked for. */
   model?: string;
+  /** The same entry this many times in a row (`at`: the latest); absent for once. */
+  count?: number;
 }
 
 /** An event before it gets its id. */
