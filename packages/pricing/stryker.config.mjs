@@ -1,3 +1,6 @@
 import { strykerConfig } from '../../stryker.shared.mjs';
 
-export default strykerConfig('pricing');
+const base = strykerConfig('pricing');
+
+// The catalog tests load the seed catalogs under examples/catalogs: copy those into the sandbox too.
+export default { ...base, ignorePatterns: [...base.ignorePatterns, '!/examples', '/examples/*', '!/examples/catalogs'] };
