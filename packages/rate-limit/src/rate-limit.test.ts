@@ -207,8 +207,16 @@ describe('rateLimit: options', () => {
     [{ rpm: 1, defaultMaxTokens: 0 }, 'rateLimit: defaultMaxTokens must be a positive integer, got 0'],
     [{ rpm: 1, key: 'x' }, 'rateLimit: key must be a function (ctx) => string, got string'],
     [{ adaptive: false }, 'rateLimit: give rpm, tpm, or leave adaptive on'],
+    [{ rpm: Number.POSITIVE_INFINITY }, 'rateLimit: rpm must be a positive number, got Infinity'],
+    [{ rpm: 1, maxHoldMs: 0 }, 'rateLimit: maxHoldMs must be a positive number, got 0'],
   ])('rejects %j', (options, message) => {
     expect(() => rateLimit(options as never)).toThrow(ConfigurationError);
     expect(() => rateLimit(options as never)).toThrow(message);
+  });
+
+  it('accepts a zero maxWaitMs and maxQueue, and adaptive alone', () => {
+    expect(() => rateLimit({ rpm: 1, maxWaitMs: 0, maxQueue: 0 })).not.toThrow();
+    expect(() => rateLimit({ tpm: 1_000, adaptive: false })).not.toThrow();
+    expect(() => rateLimit({})).not.toThrow();
   });
 });
