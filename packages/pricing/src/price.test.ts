@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type PriceEntry, pricesFor } from './price.js';
 
+const about = { model: 'm', currency: 'USD', source: 'test', effectiveDate: '2026-01-01' } as const;
 const entry: PriceEntry = {
+  ...about,
   inputPerMTok: 3,
   outputPerMTok: 15,
   cachedInputPerMTok: 0.3,
@@ -19,6 +21,6 @@ describe('pricesFor', () => {
   });
 
   it('an entry without optional prices gives none', () => {
-    expect(pricesFor({ inputPerMTok: 1, outputPerMTok: 2 }, 10)).toStrictEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+    expect(pricesFor({ ...about, inputPerMTok: 1, outputPerMTok: 2 }, 10)).toStrictEqual({ inputPerMTok: 1, outputPerMTok: 2 });
   });
 });
