@@ -56,9 +56,8 @@ describe('createCatalog', () => {
     expect(c.get('alias-m')?.model).toBe('m');
     expect(c.get('')).toBeUndefined();
     expect(c.get(5 as never)).toBeUndefined();
-    const models = c.models();
-    models.push('mutated');
-    expect(c.models()).toEqual(['m', 'n']);
+    (c.models!() as string[]).push('mutated'); // a copy: the catalog's own list is untouched
+    expect(c.models!()).toEqual(['m', 'n']);
   });
 
   it('converts another currency to USD and says so in the source', () => {
