@@ -231,12 +231,13 @@ describe('createTerminal(): embed attempts', () => {
 
   it('records latency and usage, names the model answered, and publishes the attempt', async () => {
     const clock = manualClock();
-    const embedder = fakeEmbedder({ name: 'emb' });
-    const inner = embedder.embed.bind(embedder);
-    embedder.embed = async (r, call) => {
-      clock.advance(12);
-      return { ...(await inner(r, call)), model: '' };
-    };
+    const embedder = fakeEmbedder({
+      name: 'emb',
+      onEmbed: (r) => {
+        clock.advance(12);
+        return { object: 'list', model: '', data: [0, 1].map((index) => ({ object: 'embedding' as const, index, embedding: [index] })), usage: { prompt_tokens: 4, total_tokens: 4 } };
+      },
+    });
     const ctx = embedCtx(clock);
     await createTerminal(embedder)(ctx);
     const record = ctx.meta.attemptLog[0]!;
