@@ -176,7 +176,8 @@ describe('compose(): details', () => {
 
   it('ends the onion with a resolved promise when no terminal is given', async () => {
     const inner: Middleware = (_ctx, next) => next();
-    await expect(compose([inner])({} as Context)).resolves.toBeUndefined();
+    const composed = compose([inner]) as unknown as (ctx: Context) => Promise<void>;
+    await expect(composed({} as Context)).resolves.toBeUndefined();
   });
 });
 
