@@ -4,12 +4,13 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { ServerError, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import { ServerError, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
 import { exchange, readJson } from '../http/exchange.js';
+import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
 import { readGeminiEvents } from './reader.js';
@@ -53,30 +54,34 @@ function modelPath(model: string): string {
  * const { response } = await client.chat({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] });
  * ```
  */
-export function gemini(options: GeminiOptions): Adapter {
+export function gemini(options: GeminiOptions): KeyedAdapter {
   const o = resolveGeminiOptions(options);
   const name = o.name;
   const label = providerLabel('gemini', name);
   const pool = new HttpPool(options, name);
-  const secrets = [o.apiKey];
+  const keys = adapterKeys({ vendor: 'gemini', name, label, keys: o.apiKeys, keyPool: options.keyPool });
+  const secrets = keys.secrets;
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
-  headers['x-goog-api-key'] = o.apiKey;
   const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
 
-  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
+  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const body = jsonBody(toGeminiRequest(request, name));
     const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
-    return exchange(pool, {
-      url: `${o.baseURL}/${o.apiVersion}/${modelPath(request.model)}:${method}`,
-      headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
-      body,
-      call,
-      provider: name,
-      label,
-      secrets,
-      toError: (res) => geminiError({ provider: name, label, secrets, ...res }),
-    });
+    const url = `${o.baseURL}/${o.apiVersion}/${modelPath(request.model)}:${method}`;
+    const accept = stream ? 'text/event-stream' : 'application/json';
+    return keys.send(call, (key, keyCall) =>
+      exchange(pool, {
+        url,
+        headers: { ...headers, 'x-goog-api-key': key!, accept },
+        body,
+        call: keyCall,
+        provider: name,
+        label,
+        secrets,
+        toError: (res) => geminiError({ provider: name, label, secrets, ...res }),
+      }),
+    );
   }
 
   async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
@@ -98,8 +103,9 @@ export function gemini(options: GeminiOptions): Adapter {
     name,
     kind: 'gemini',
     capabilities: { prefill: false },
+    keyPool: keys.pool,
     async chat(request, call): Promise<ChatResponse> {
-      const res = await open(request, call, false);
+      const { value: res, settle } = await open(request, call, false);
       const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
       if (typeof body === 'object' && body !== null && 'error' in body) {
         throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
@@ -107,21 +113,24 @@ export function gemini(options: GeminiOptions): Adapter {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new ServerError(`${label}: ${res.status} response is not a GenerateContentResponse`, { provider: name, status: res.status, requestId: res.requestId });
       }
-      return fromGeminiResponse(body as GeminiResponse, context(request));
+      const response = fromGeminiResponse(body as GeminiResponse, context(request));
+      settle(response.usage);
+      return response;
     },
     async stream(request, call) {
-      const res = await open(request, call, true);
+      const { value: res, settle } = await open(request, call, true);
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
         const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
         const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
         const chunks = [...translator.push(JSON.stringify(body)), ...translator.end()];
+        settle(chunks.findLast((c) => c.usage)?.usage);
         return (async function* replay() {
           yield* chunks;
         })();
       }
-      return guardBody(events(request, res, call), res.body, call.signal);
+      return guardBody(keys.pool ? settleChunks(events(request, res, call), settle) : events(request, res, call), res.body, call.signal);
     },
     close: () => pool.close(),
   };
