@@ -144,10 +144,11 @@ export type ResolvedKeyPoolOptions = Required<Omit<KeyPoolOptions, 'store' | 'cl
  * @throws {@link ConfigurationError} naming the field and the value
  */
 export function resolveKeyPoolOptions(vendor: string, name: string, options: KeyPoolOptions = {}): ResolvedKeyPoolOptions {
-  const fail = (field: string, expected: string, got: unknown): never => {
-    throw new ConfigurationError(`${vendor}: keyPool.${field} must be ${expected}, got ${typeof got === 'string' ? JSON.stringify(got) : String(got)}`);
+  const shown = (got: unknown) => (typeof got === 'string' ? JSON.stringify(got) : String(got));
+  const fail = (field: string, expected: string, got: unknown, show: (got: unknown) => string = shown): never => {
+    throw new ConfigurationError(`${vendor}: keyPool${field ? `.${field}` : ''} must be ${expected}, got ${show(got)}`);
   };
-  if (typeof options !== 'object' || options === null) fail('(options)', 'an object', options);
+  if (typeof options !== 'object' || options === null) fail('', 'an object', options);
   const o = { ...KEY_POOL_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as ResolvedKeyPoolOptions;
   if (!STRATEGIES.includes(o.strategy)) fail('strategy', `one of ${STRATEGIES.join(', ')}`, o.strategy);
   if (!isPositive(o.windowMs) || !Number.isInteger(o.windowMs)) fail('windowMs', 'a positive integer', o.windowMs);
@@ -157,8 +158,8 @@ export function resolveKeyPoolOptions(vendor: string, name: string, options: Key
   const id = options.id ?? name;
   if (typeof id !== 'string' || id === '') fail('id', 'a non-empty string', id);
   const store = options.store;
-  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.read !== 'function' || typeof store.set !== 'function')) fail('store', 'a KeyPoolStore (read, set, claim, clear)', typeof store);
+  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.read !== 'function' || typeof store.set !== 'function')) fail('store', 'a KeyPoolStore (read, set, claim, clear)', store, kindOf);
   const clock = options.clock;
-  if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function')) fail('clock', 'a Clock (now, setTimeout, clearTimeout)', typeof clock);
+  if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function')) fail('clock', 'a Clock (now, setTimeout, clearTimeout)', clock, kindOf);
   return { ...o, id };
 }
