@@ -93,5 +93,14 @@ function checkSecretsAreReferences(raw: unknown, issues: Issues): void {
     if (apiKey !== undefined && apiKey !== null && !isEnvReference(apiKey)) {
       issues.add(at(at('providers', name), 'apiKey'), 'upstream keys are read from the environment, not written in the file: use apiKey: "${MY_KEY_VAR}" or apiKeyFile: /run/secrets/key');
     }
+    const apiKeys = (p as { apiKeys?: unknown } | null)?.apiKeys;
+    if (!Array.isArray(apiKeys)) continue;
+    apiKeys.forEach((item: unknown, i) => {
+      const inline = typeof item === 'object' && item !== null && !Array.isArray(item);
+      const value = inline ? (item as { key?: unknown }).key : item;
+      if (value === undefined || value === null || isEnvReference(value)) return;
+      const path = at(at(at('providers', name), 'apiKeys'), i);
+      issues.add(inline ? at(path, 'key') : path, 'upstream keys are read from the environment, not written in the file: use apiKeys: ["${KEY_1}", "${KEY_2}"] or apiKeyFile: [/run/secrets/key-1, /run/secrets/key-2]');
+    });
   }
 }

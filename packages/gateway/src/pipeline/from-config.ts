@@ -8,7 +8,6 @@ import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
 import { PrefillMemory } from '@lifeline/failover';
 import { budget, Ledger, meter } from '@lifeline/pricing';
-import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import { allRateLimited } from '../server/errors.js';
@@ -18,7 +17,9 @@ import { createRouter, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
 import { createStores } from './stores.js';
+import { targetRateLimit } from './target-limits.js';
 import { tenantLimits } from './tenant-limits.js';
+import { keyPoolsOf } from './key-pools.js';
 
 /** Options of {@link buildPipeline}. */
 export interface BuildPipelineOptions {
@@ -37,11 +38,12 @@ interface Route extends GatewayRoute {
 /**
  * Builds the pipeline of a validated config. Per route, outermost first:
  * `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
- * `failover(targets)` → per-target `rateLimit` → `retry` → `circuitBreaker` → `timeout`.
+ * `failover(targets)` → per-target `rateLimit` (a provider's key shares, else `rateLimit:`) → `retry` →
+ * `circuitBreaker` → `timeout`.
  * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
  * adapters (and their pools) are one per provider. With `store.redis`, the cache, breakers, rate
- * limits and budgets keep their state in Redis (shared with every gateway on it), and Redis's
- * cross-process single-flight sits right outside `cache`.
+ * limits, budgets and key pools' cool-downs and quarantines keep their state in Redis (shared
+ * with every gateway on it), and Redis's cross-process single-flight sits right outside `cache`.
  *
  * @param config - from `loadConfig` / `validateConfig`
  * @param options - injected adapters, catalogs, clock
@@ -55,23 +57,22 @@ interface Route extends GatewayRoute {
  */
 export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptions = {}): GatewayPipeline {
   const pricing = loadPricing(config, options.pricing);
+  const stores = createStores(config);
   const adapters = new Map<string, Adapter>();
   const built: Adapter[] = [];
-  for (const [name, p] of Object.entries(config.providers)) {
-    const given = options.adapters?.[name];
-    const adapter = given ?? createAdapter(name, p);
-    if (!given) built.push(adapter);
-    adapters.set(name, adapter);
+  try {
+    for (const [name, p] of Object.entries(config.providers)) {
+      const given = options.adapters?.[name];
+      const adapter = given ?? createAdapter(name, p, { keyPoolStore: stores.keyPool, clock: options.clock });
+      if (!given) built.push(adapter);
+      adapters.set(name, adapter);
+    }
+  } catch (error) {
+    void Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
+    throw error;
   }
   const ledger = new Ledger();
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
-  let stores: ReturnType<typeof createStores>;
-  try {
-    stores = createStores(config);
-  } catch (error) {
-    void Promise.allSettled(built.map((a) => a.close?.()));
-    throw error;
-  }
   const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
   const budgetStore = stores.budget && { store: stores.budget };
@@ -89,10 +90,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced, ...budgetStore }));
   shared.push(meter({ ...priced, ledger }));
   const perAttempt: Middleware[] = [];
-  if (config.rateLimit !== false) {
-    const { rpm, tpm, maxQueue, maxWaitMs } = config.rateLimit;
-    perAttempt.push(rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default', ...(stores.rateLimit && { store: stores.rateLimit }) }));
-  }
+  const limits = targetRateLimit(config, stores.rateLimit);
+  if (limits) perAttempt.push(limits);
   if (config.retry !== false) perAttempt.push(retry(config.retry));
   if (breaker) perAttempt.push(breaker);
   const { attemptMs, firstTokenMs, idleMs } = config.timeouts;
@@ -107,7 +106,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const find = createRouter(routes);
   const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
   const listed = routableModels(routes.map((r) => r.pattern), declared);
-  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...stores.secrets];
+  const upstreamKeys = Object.values(config.providers).flatMap((p) => [...(p.apiKey ? [p.apiKey] : []), ...(p.apiKeys ?? []).map((k) => k.key)]);
+  const secrets = [...new Set(upstreamKeys), ...stores.secrets];
 
   return {
     route: find,
@@ -135,6 +135,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
       return compareCost(pricing, model, route?.config.targets[0]);
     },
     spend: () => ledger.snapshot(),
+    keyPools: keyPoolsOf(adapters),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),

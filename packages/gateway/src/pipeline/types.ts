@@ -3,6 +3,7 @@
  * builds one from a config file; `createPipeline({ routes })` wraps clients you built yourself.
  * @module
  */
+import type { KeyPoolSnapshot } from '@lifeline/adapters';
 import type { LifelineClient } from '@lifeline/core';
 import type { ResponseStore } from './response-store.js';
 
@@ -120,6 +121,11 @@ export interface GatewayPipeline {
   cost?(model: string): CostComparison | undefined;
   /** Spend so far (e.g. a `Ledger` snapshot), for `GET /api/spend`. */
   spend?(): unknown;
+  /**
+   * The state of each provider's key pool (providers with several keys): each key, by
+   * fingerprint, healthy / cooling / quarantined. For `/api/health` and `/metrics`.
+   */
+  keyPools?(): Promise<readonly KeyPoolSnapshot[]>;
   /** Subscribes to breaker transitions; returns the unsubscriber. */
   onBreakerChange?(listener: (change: BreakerChange) => void): () => void;
   /** Exact secrets (upstream keys) to scrub from anything the server returns or logs. */

@@ -6,6 +6,7 @@ import type { Meta } from '@lifeline/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { providerOf } from './stats.js';
+import { registerKeyMetrics } from './key-metrics.js';
 import { registerStoreMetrics } from './store-metrics.js';
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
@@ -32,8 +33,9 @@ export interface GatewayMetrics {
 
 /**
  * Creates the metrics: requests, upstream attempts, failovers, breaker state, cache results,
- * cost, tokens, latency and time-to-first-token histograms per provider and model; with a Redis
- * state store, its connection state and per-store call counters.
+ * cost, tokens, latency and time-to-first-token histograms per provider and model; key pools'
+ * key states and set-aside keys; with a Redis state store, its connection state and per-store
+ * call counters.
  *
  * @param pipeline - read at scrape time for breaker states and cache size
  * @param inflight - requests being served, read at scrape time
@@ -98,6 +100,7 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
     },
   });
   registerStoreMetrics(registry, pipeline);
+  const observeKeys = registerKeyMetrics(registry, pipeline);
 
   function observe(o: RequestObservation): void {
     const meta = o.meta;
@@ -106,6 +109,7 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
     const tenant = o.tenant ?? '';
     requests.inc({ endpoint: o.endpoint, status: String(o.status), stream: String(o.stream), provider, model: m, tenant });
     if (!meta) return;
+    observeKeys(meta);
     for (const a of meta.attemptLog) {
       if (a.outcome === 'pending') continue;
       const labels = { provider: providerOf(a.target), target: a.target, model: model(a.model), outcome: a.outcome, code: a.errorCode ?? '' };
