@@ -6,7 +6,7 @@
  * @module
  */
 import { AuthenticationError, RateLimitError, systemClock, type AdapterCall, type Clock, type ResponseInfo, type Usage } from '@lifeline/core';
-import { publishKeyEvent } from './events.js';
+import { publishKeyEvent, type KeyEvent } from './events.js';
 import { poolExhausted } from './exhausted.js';
 import { keyFingerprint } from './fingerprint.js';
 import { MirroredKeyPoolStore } from './mirrored-store.js';
@@ -48,6 +48,7 @@ export class KeyPool {
   readonly #store: KeyPoolStore;
   readonly #clock: Clock;
   readonly #readings: KeyReadings;
+  readonly #listeners = new Set<(event: KeyEvent) => void>();
   #cursor = 0;
 
   /**
@@ -85,6 +86,16 @@ export class KeyPool {
     const rpm = sum('rpm');
     const tpm = sum('tpm');
     return { ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }) };
+  }
+
+  /**
+   * Calls `listener` each time this pool sets a key aside or takes one back (the events also go to
+   * the `lifeline:key` channel, for every pool of the process).
+   * @returns the unsubscriber
+   */
+  onChange(listener: (event: KeyEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Each key's state (healthy, cooling, quarantined) and use over the window, by fingerprint. */
@@ -181,12 +192,25 @@ export class KeyPool {
     }
     const state = reason === 'rate_limit' ? 'cooling' : 'quarantined';
     await this.#store.set(this.id, key.fingerprint, { state, until, since: now, reason, status: error.status }, now);
-    publishKeyEvent(() => ({ state, provider: this.#target.provider, pool: this.id, key: key.fingerprint, reason, status: error.status, until, durationMs: until - now, error }));
+    this.#emit(() => ({ state, provider: this.#target.provider, pool: this.id, key: key.fingerprint, reason, status: error.status, until, durationMs: until - now, error }));
   }
 
   async #recovered(key: PoolKey): Promise<void> {
     await this.#store.clear(this.id, key.fingerprint);
-    publishKeyEvent(() => ({ state: 'healthy', provider: this.#target.provider, pool: this.id, key: key.fingerprint }));
+    this.#emit(() => ({ state: 'healthy', provider: this.#target.provider, pool: this.id, key: key.fingerprint }));
+  }
+
+  #emit(event: () => KeyEvent): void {
+    publishKeyEvent(event);
+    if (this.#listeners.size === 0) return;
+    const e = event();
+    for (const listener of this.#listeners) {
+      try {
+        listener(e);
+      } catch {
+        // A listener's failure is not the call's.
+      }
+    }
   }
 }
 

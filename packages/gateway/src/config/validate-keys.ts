@@ -60,8 +60,9 @@ export function readProviderKeys(issues: Issues, path: string, p: Record<string,
 }
 
 function readKeyList(issues: Issues, path: string, raw: unknown): UpstreamKey[] | undefined {
-  const list = readArray(issues, path, raw);
-  if (!list) return undefined;
+  // Never quote the value: a single `${KEY}` given instead of a list is a key.
+  if (!Array.isArray(raw)) return issues.add(path, `expected a list of keys (apiKeys: ["\${KEY_1}", "\${KEY_2}"]), got ${raw === null ? 'null' : `a ${typeof raw}`}`);
+  const list: unknown[] = raw;
   if (list.length === 0) issues.add(path, 'list at least one key (e.g. apiKeys: ["${KEY_1}", "${KEY_2}"])');
   const keys = list.flatMap((item, i): UpstreamKey[] => {
     const where = at(path, i);

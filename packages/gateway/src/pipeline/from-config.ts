@@ -19,7 +19,7 @@ import { routeFailover } from './route-failover.js';
 import { createStores } from './stores.js';
 import { targetRateLimit } from './target-limits.js';
 import { tenantLimits } from './tenant-limits.js';
-import { keyPoolsOf } from './key-pools.js';
+import { keyPoolsOf, onPoolChange, snapshotPools } from './key-pools.js';
 
 /** Options of {@link buildPipeline}. */
 export interface BuildPipelineOptions {
@@ -71,6 +71,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     void Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
     throw error;
   }
+  const pools = keyPoolsOf(adapters);
   const ledger = new Ledger();
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
   const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
@@ -135,7 +136,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
       return compareCost(pricing, model, route?.config.targets[0]);
     },
     spend: () => ledger.snapshot(),
-    keyPools: keyPoolsOf(adapters),
+    keyPools: () => snapshotPools(pools),
+    onKeyChange: (listener) => onPoolChange(pools, listener),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),

@@ -3,7 +3,7 @@
  * builds one from a config file; `createPipeline({ routes })` wraps clients you built yourself.
  * @module
  */
-import type { KeyPoolSnapshot } from '@lifeline/adapters';
+import type { KeyEvent, KeyPoolSnapshot } from '@lifeline/adapters';
 import type { LifelineClient } from '@lifeline/core';
 import type { ResponseStore } from './response-store.js';
 
@@ -126,6 +126,8 @@ export interface GatewayPipeline {
    * fingerprint, healthy / cooling / quarantined. For `/api/health` and `/metrics`.
    */
   keyPools?(): Promise<readonly KeyPoolSnapshot[]>;
+  /** Subscribes to key pools' changes (a key cooling down, quarantined, back); returns the unsubscriber. */
+  onKeyChange?(listener: (event: KeyEvent) => void): () => void;
   /** Subscribes to breaker transitions; returns the unsubscriber. */
   onBreakerChange?(listener: (change: BreakerChange) => void): () => void;
   /** Exact secrets (upstream keys) to scrub from anything the server returns or logs. */

@@ -19,6 +19,7 @@ import type { RequestState, ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { ProviderStats } from './stats.js';
 import { awaitStore, logStore, watchStore } from './store-log.js';
+import { logKeyChanges } from './key-log.js';
 
 /** `createGateway({ pipeline })`: serve your own pipeline. */
 export interface PipelineGatewayOptions {
@@ -129,6 +130,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
   const app = buildApp(ctx, runtime.logger ? { instance: runtime.logger } : { level: runtime.logLevel ?? server.logLevel });
   if (keys.length === 0) app.log.warn('auth is off: no gateway keys configured (auth.keys), every request is accepted');
   logStore(pipeline, app.log);
+  const unlogKeys = logKeyChanges(pipeline, app.log);
   let unwatch: (() => void) | undefined;
 
   let url: string | undefined;
@@ -156,6 +158,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     closing ??= (async () => {
       ctx.state.draining = true;
       unwatch?.();
+      unlogKeys();
       const deadline = setTimeout(() => {
         for (const s of inflight) s.controller.abort(new AbortError('The gateway is shutting down'));
         setImmediate(() => app.server.closeAllConnections());
