@@ -67,6 +67,8 @@ if (!quick && !reportOnly) {
     ['adapters: createClient({ adapter }) vs raw undici vs the SDK (adapter.bench.ts)', 'adapter.bench.ts', []],
     ['retry + circuit breaker vs cockatiel (resilience.bench.ts)', 'resilience.bench.ts', []],
     ['cache (cache.bench.ts)', 'cache.bench.ts', ['--expose-gc']],
+    ['OpenTelemetry: otel() without and with an SDK (otel.bench.ts)', 'otel.bench.ts', []],
+    ['embeddings: library and gateway vs raw undici (embeddings.bench.ts)', 'embeddings.bench.ts', []],
   ]) {
     if (!existsSync(join(here, file))) continue;
     const r = await runBench(file, { json: false, nodeArgs, timeoutMs: 150_000 });

@@ -110,6 +110,22 @@ describe('cross-vendor equivalence', () => {
     expect(essence(response)).toEqual(EXPECTED);
   });
 
+  it.each(['openai', 'anthropic', 'gemini'] as const)('%s sends the per-attempt headers (trace context) but keeps its own credentials, and exposes its baseURL', async (flavor) => {
+    const adapter = adapters.get(flavor)!;
+    const mock = mocks.get(flavor)!;
+    const from = mock.requests.length;
+    const headers = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', authorization: 'Bearer not-the-key', 'x-api-key': 'not-the-key', 'x-goog-api-key': 'not-the-key' };
+    const call = { signal: new AbortController().signal, metadata: {}, headers };
+    await adapter.chat(REQUEST, call);
+    const stream = await adapter.stream(REQUEST, call);
+    for await (const chunk of stream) void chunk;
+    const seen = mock.requests.slice(from);
+    expect(seen.map((r) => r.headers.traceparent)).toEqual([headers.traceparent, headers.traceparent]);
+    // The mock rejects a wrong key with 401: both calls answered, so the adapter's own key was sent.
+    expect(seen).toHaveLength(2);
+    expect(adapter.baseURL).toBe(mock.url);
+  });
+
   it('each vendor received the conversation in its own wire format', () => {
     const body = (flavor: Flavor) => mocks.get(flavor)!.requests[0]!.body as Record<string, unknown>;
     expect(body('openai').messages).toEqual(REQUEST.messages);

@@ -1,5 +1,6 @@
 /**
  * Property-based fuzzing of the gateway's input with fast-check: random and malformed JSON bodies,
+ * model names outside printable ASCII, deeply nested JSON,
  * mutated chat requests, odd headers and oversized bodies, sent over real HTTP to the gateway in
  * its child process. Property: never a 5xx, never a dropped connection; every 4xx is an
  * OpenAI-shaped error; input that cannot be a valid request always gets a 4xx.
@@ -75,6 +76,18 @@ const oversized = fc.integer({ min: FUZZ_BODY_LIMIT + 1, max: FUZZ_BODY_LIMIT * 
   label: 'oversized',
 }));
 
+/** Model names outside printable ASCII (non-Latin-1, emoji, CR/LF, lone surrogates), JSON and streamed: answered normally. */
+const oddModel: fc.Arbitrary<{ body: string; invalid: boolean; label: string }> = fc
+  .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }), fc.boolean())
+  .map(([model, stream]) => ({ body: JSON.stringify({ ...valid, model, stream }), invalid: false, label: `odd-model${stream ? ':stream' : ''}` }));
+
+/** JSON nested past the gateway's bound (128 levels): always refused with a 4xx. */
+const deep = fc.integer({ min: 129, max: 7_000 }).map((depth) => ({
+  body: `{"model":"m","messages":[{"role":"user","content":"hi"}],"x":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+  invalid: true,
+  label: `deep:${depth}`,
+}));
+
 function isJsonObject(s: string): boolean {
   try {
     const v: unknown = JSON.parse(s);
@@ -86,7 +99,7 @@ function isJsonObject(s: string): boolean {
 
 /** Every generated input. */
 export const fuzzInputs: fc.Arbitrary<FuzzInput> = fc
-  .tuple(fc.oneof(mutated, malformed, oversized), auth, contentType, extraHeaders)
+  .tuple(fc.oneof(mutated, malformed, oversized, oddModel, deep), auth, contentType, extraHeaders)
   .map(([b, a, ct, extra]) => {
     const authorized = a.authorization === `Bearer ${FUZZ_KEY}`;
     const jsonType = /^application\/json(;|$)/i.test(ct);

@@ -5,12 +5,15 @@ import {
   CircuitOpenError,
   ConfigurationError,
   createClient,
+  errorMeta,
+  type Meta,
   RateLimitError,
   ServerError,
   TimeoutError,
 } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AdapterStep, fakeClock, scriptedAdapter } from '@lifeline/testing';
+import type { BreakerAttemptRecord } from './attempt-record.js';
 import { circuitBreaker } from './circuit-breaker.js';
 import { failureRate } from './failure-rate.js';
 import type { CircuitBreakerOptions } from './options.js';
@@ -48,6 +51,24 @@ describe('circuitBreaker: transitions', () => {
     expect((await breaker.snapshot())['primary/gpt-4.1']).toEqual({
       state: 'open', since: 0, opens: 1, failures: 0, successes: 0, nextProbeAt: 30_000, reason: 'consecutive-failures', lastErrorCode: 'server',
     });
+  });
+
+  it('notes its key and state on each attempt it lets through, and names itself in the CircuitOpenError', async () => {
+    const { client, clock } = setup([unavailable(), unavailable(), 'ok'], { failureThreshold: 2, breakDurationMs: 1_000 });
+    const metas: Array<Meta | undefined> = [];
+    const record = (p: Promise<{ meta: Meta }>) => p.then((r) => metas.push(r.meta), (e: unknown) => (e instanceof CircuitOpenError ? e : metas.push(errorMeta(e))));
+    await record(client.chat(req));
+    await record(client.chat(req));
+    const refused = await record(client.chat(req));
+    await clock.advanceAsync(1_000);
+    await record(client.chat(req));
+    expect(metas.map((m) => m?.attemptLog.map((a) => [(a as BreakerAttemptRecord).breakerKey, (a as BreakerAttemptRecord).breakerState]))).toEqual([
+      [['primary/gpt-4.1', 'closed']],
+      [['primary/gpt-4.1', 'closed']],
+      [['primary/gpt-4.1', 'half-open']],
+    ]);
+    expect(refused).toBeInstanceOf(CircuitOpenError);
+    expect([(refused as CircuitOpenError).breakerKey, (refused as CircuitOpenError).breakerState]).toEqual(['primary/gpt-4.1', 'open']);
   });
 
   it('probes after the break; a successful probe closes it (closed → open → half-open → closed)', async () => {

@@ -15,6 +15,7 @@ import {
   publish,
   systemClock,
 } from '@lifeline/core';
+import { noteAttempt } from './attempt-record.js';
 import { BreakerEngine, isPromiseLike } from './engine.js';
 import { type BreakerKeySnapshot, initialRecord, type Outcome, type Permit, type Rejection } from './machine.js';
 import { type CircuitBreakerOptions, resolveBreakerOptions } from './options.js';
@@ -99,10 +100,18 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     const gate = isPromiseLike(acquired) ? await acquired : acquired;
     if ('rejected' in gate) throw openError(key, gate, ctx);
     let permit: Permit | undefined = gate;
+    const from = ctx.meta.attemptLog.length;
+    const probe = gate.probe;
     try {
-      await next();
+      const run = next();
+      // The terminal logs the attempt synchronously when nothing in between awaits: note it now
+      // so `lifeline:attempt` observers see it; otherwise once the attempt settled.
+      const noted = noteAttempt(ctx, from, key, probe);
+      await run;
+      if (!noted) noteAttempt(ctx, from, key, probe);
       if (ctx.streaming && ctx.stream) ctx.stream = await primeStream(ctx.stream);
     } catch (error) {
+      noteAttempt(ctx, from, key, probe);
       const done = engine.settle(key, permit, classify(error, ctx), clock);
       if (isPromiseLike(done)) await done;
       throw error;
@@ -161,7 +170,7 @@ function openError(key: string, gate: Rejection, ctx: Context): CircuitOpenError
   if (gate.state === 'isolated') message = `Circuit breaker "${key}" is isolated; call reset("${key}") to allow calls again`;
   else if (gate.state === 'half-open') message = `Circuit breaker "${key}" is half-open with ${gate.probesInFlight} probe(s) in flight; next probe in ${wait} ms`;
   else message = `Circuit breaker "${key}" is open; next probe in ${wait} ms`;
-  return new CircuitOpenError(message, { provider, retryAfterMs: wait });
+  return new CircuitOpenError(message, { provider, retryAfterMs: wait, breakerKey: key, breakerState: gate.state });
 }
 
 /** Marks a stream the consumer stopped reading (neither success nor failure). */

@@ -4,6 +4,7 @@
  * @module
  */
 export { circuitBreaker, type CircuitBreaker } from './circuit-breaker.js';
+export type { BreakerAttemptRecord } from './attempt-record.js';
 export { BREAKER_DEFAULTS, type CircuitBreakerOptions } from './options.js';
 export { consecutiveFailures, type BreakerPolicy, type ConsecutiveFailuresOptions, type PolicyCounts } from './policy.js';
 export { failureRate, type FailureRateOptions, type FailureRateState, type RateBucket } from './failure-rate.js';

@@ -1,5 +1,6 @@
 /** @module */
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
+import type { EmbeddingRequest, EmbeddingResponse } from './embedding-types.js';
 import type { RateLimitInfo } from './meta.js';
 
 /** What an adapter learnt from the HTTP response head, reported through {@link AdapterCall.onResponse}. */
@@ -21,6 +22,12 @@ export interface AdapterCall {
   metadata: Readonly<Record<string, unknown>>;
   /** Reports the response head as soon as it arrives. */
   onResponse?: ((info: ResponseInfo) => void) | undefined;
+  /**
+   * Extra request headers for this attempt, e.g. `traceparent` added by an observer of
+   * `lifeline:attempt:start` (such as `@lifeline/otel`). Adapters send them alongside their own
+   * headers; their own (authorization, content type, configured headers) win on a clash.
+   */
+  headers?: Record<string, string> | undefined;
 }
 
 /** What an adapter can do beyond the basics. */
@@ -40,8 +47,16 @@ export interface Adapter {
   /** Vendor kind (`openai`, `anthropic`, `gemini`, or your own). */
   readonly kind: string;
   readonly capabilities?: AdapterCapabilities;
+  /** The endpoint it calls (no credentials), for telemetry (`server.address`, `server.port`). */
+  readonly baseURL?: string;
   chat(request: ChatRequest, call: AdapterCall): Promise<ChatResponse>;
   stream(request: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>>;
+  /**
+   * Embeds `request.input` (one vector per item, in order, in `request.encoding_format`). Absent
+   * when the provider has no embeddings API (Anthropic): an `embed` call to it fails with a
+   * `ConfigurationError`, and failover skips it for embedding calls.
+   */
+  embed?(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse>;
   /** Releases pooled connections. */
   close?(): Promise<void>;
 }

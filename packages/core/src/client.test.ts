@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chunk, fakeAdapter, textChunks } from '../test/fake-adapter.js';
 import { createClient, DEADLINE_GRACE_MS } from './client.js';
 import { AbortError, BadRequestError, ConfigurationError, ServerError, StreamInterruptedError, TimeoutError } from './errors.js';
+import type { AttemptStartEvent } from './events.js';
 import type { Middleware } from './middleware.js';
 import type { ChatRequest } from './types.js';
 
@@ -168,6 +169,30 @@ describe('createClient().chat', () => {
       unsubscribe('lifeline:attempt', onAttempt);
     }
     expect(events).toEqual(['request:start', 'attempt:ok', 'request:end']);
+  });
+
+  it('publishes lifeline:attempt:start before the adapter is called; headers a subscriber adds are the attempt\'s call.headers', async () => {
+    const seen: Array<{ outcome: string; calls: number }> = [];
+    const adapter = fakeAdapter();
+    const onStart = (m: unknown) => {
+      const e = m as AttemptStartEvent;
+      seen.push({ outcome: e.attempt.outcome, calls: adapter.calls.length });
+      e.headers.traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    };
+    subscribe('lifeline:attempt:start', onStart);
+    try {
+      await createClient({ adapter }).chat(req);
+    } finally {
+      unsubscribe('lifeline:attempt:start', onStart);
+    }
+    expect(seen).toEqual([{ outcome: 'pending', calls: 0 }]);
+    expect(adapter.calls[0]?.call.headers).toEqual({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+  });
+
+  it('sends no extra headers object when nobody listens to lifeline:attempt:start', async () => {
+    const adapter = fakeAdapter();
+    await createClient({ adapter }).chat(req);
+    expect(adapter.calls[0]?.call.headers).toBeUndefined();
   });
 });
 

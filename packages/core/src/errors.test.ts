@@ -79,6 +79,12 @@ describe('errors', () => {
     expect(isRetryable(new TypeError('bug'))).toBe(false);
   });
 
+  it('CircuitOpenError carries the key and state of the breaker that refused the call', () => {
+    const err = new CircuitOpenError('Circuit breaker "primary/gpt-4.1" is open; next probe in 5000 ms', { provider: 'primary', retryAfterMs: 5_000, breakerKey: 'primary/gpt-4.1', breakerState: 'open' });
+    expect([err.breakerKey, err.breakerState, err.retryAfterMs, err.code]).toEqual(['primary/gpt-4.1', 'open', 5_000, 'circuit_open']);
+    expect(new CircuitOpenError('x').breakerKey).toBeUndefined();
+  });
+
   it('FailoverError lists every attempt error', () => {
     const a = new ServerError('a down', { provider: 'a', status: 503 });
     const b = new TimeoutError('b slow', { provider: 'b' });

@@ -195,6 +195,15 @@ export class AbortError extends LifelineError {
 /** A circuit breaker is open for the target; `retryAfterMs` says when the next probe is allowed. */
 export class CircuitOpenError extends LifelineError {
   static override readonly code: LifelineErrorCode = 'circuit_open';
+  /** Key of the breaker that refused the call (`primary/gpt-4.1`), when the breaker said. */
+  readonly breakerKey: string | undefined;
+  /** State of that breaker: `open`, `half-open` (probes already in flight) or `isolated`. */
+  readonly breakerState: 'open' | 'half-open' | 'isolated' | undefined;
+  constructor(message: string, options: LifelineErrorOptions & { breakerKey?: string; breakerState?: 'open' | 'half-open' | 'isolated' } = {}) {
+    super(message, options);
+    this.breakerKey = options.breakerKey;
+    this.breakerState = options.breakerState;
+  }
 }
 
 /** A budget would be exceeded by this call. */

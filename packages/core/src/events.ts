@@ -9,6 +9,7 @@
  * | channel | published when | payload |
  * |---|---|---|
  * | `lifeline:request` | a call starts and ends | {@link RequestEvent} |
+ * | `lifeline:attempt:start` | an upstream request is about to be sent | {@link AttemptStartEvent} |
  * | `lifeline:attempt` | an upstream request ends | {@link AttemptEvent} |
  * | `lifeline:retry` | retry schedules another attempt | `{ ctx, attempt, delayMs, error }` |
  * | `lifeline:breaker` | a breaker changes state | `{ key, from, to, reason }` |
@@ -28,6 +29,7 @@ import type { AttemptRecord } from './meta.js';
 /** Names of the channels Lifeline publishes on. */
 export type LifelineChannelName =
   | 'lifeline:request'
+  | 'lifeline:attempt:start'
   | 'lifeline:attempt'
   | 'lifeline:retry'
   | 'lifeline:breaker'
@@ -42,6 +44,18 @@ export interface RequestEvent {
   phase: 'start' | 'end';
   ctx: Context;
   error?: unknown;
+}
+
+/**
+ * Payload of `lifeline:attempt:start`, published synchronously just before the adapter is called.
+ * `headers` is the attempt's own object of extra request headers (`AdapterCall.headers`): a
+ * subscriber may add to it, e.g. `traceparent` for the attempt's span. `attempt` is the record
+ * that `lifeline:attempt` reports again once the request ended.
+ */
+export interface AttemptStartEvent {
+  ctx: Context;
+  attempt: AttemptRecord;
+  headers: Record<string, string>;
 }
 
 /** Payload of `lifeline:attempt`. */

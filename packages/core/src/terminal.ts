@@ -1,5 +1,6 @@
 /**
- * The innermost step: sends `ctx.request` to `ctx.target` and records the attempt.
+ * The innermost step: sends `ctx.request` to `ctx.target` (`chat`, `stream`, or `embed` on
+ * embedding calls) and records the attempt.
  * @module
  */
 import { abortReason } from './abort.js';
@@ -8,10 +9,14 @@ import type { Adapter, AdapterCall, ResponseInfo } from './adapter.js';
 import { isContentChunk } from './assemble.js';
 import type { Context } from './context.js';
 import { ConfigurationError, LifelineError } from './errors.js';
-import { publish } from './events.js';
+import { type AttemptStartEvent, lifelineChannel, publish } from './events.js';
 import type { AttemptRecord } from './meta.js';
 import type { Next } from './middleware.js';
 import type { ChatChunk } from './types.js';
+import { embedAttempt, noEmbeddingsApi } from './terminal-embed.js';
+
+/** `lifeline:attempt:start`, looked up once. */
+const starting = lifelineChannel('lifeline:attempt:start');
 
 /** Builds the terminal `next` that calls `ctx.target ?? fallbackAdapter`. */
 export function createTerminal(fallbackAdapter?: Adapter): Next {
@@ -24,6 +29,8 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
       );
     }
     if (ctx.aborted) throw abortReason(ctx, target.name);
+    const embedding = ctx.operation === 'embed';
+    if (embedding && typeof target.embed !== 'function') throw noEmbeddingsApi(target);
     const clock = ctx.clock;
     const startedAt = clock.now();
     const record: AttemptRecord = { target: target.name, model: ctx.request.model, startedAt, outcome: 'pending' };
@@ -45,11 +52,19 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
         if (info.rateLimit !== undefined) ctx.meta.rateLimit = info.rateLimit;
       },
     };
+    if (starting.hasSubscribers) {
+      const headers: Record<string, string> = {};
+      call.headers = headers;
+      starting.publish({ ctx, attempt: record, headers } satisfies AttemptStartEvent);
+    }
     try {
       if (ctx.streaming) {
         const stream = await raceContext(target.stream(ctx.request, call), ctx);
         ctx.stream = trackStream(stream, ctx, record);
         ctx.response = undefined;
+      } else if (embedding) {
+        await embedAttempt(ctx, target, call, record);
+        publish('lifeline:attempt', () => ({ ctx, attempt: record }));
       } else {
         const response = await raceContext(target.chat(ctx.request, call), ctx);
         record.outcome = 'ok';

@@ -37,6 +37,8 @@ export interface LaunchInput {
   failurePenaltyMs: number;
   /** Wraps the attempt's stream before it is primed (a regeneration passes on only what follows the delivered text). */
   wrap?: ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
+  /** Checks the answer once the rest of the onion returned; a throw fails the attempt. */
+  verify?: ((child: Context, target: ResolvedTarget) => void) | undefined;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface LaunchInput {
  * Records its latency (a penalty when it fails on its own), marks a hedge's attempt records
  * `hedge: true`, and disposes the fork unless it won.
  */
-export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap }: LaunchInput): Attempt {
+export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap, verify }: LaunchInput): Attempt {
   const clock = ctx.clock;
   const child = ctx.fork();
   child.target = target.target;
@@ -55,9 +57,12 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
   const log = ctx.meta.attemptLog;
   const from = log.length;
   const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = { target, child, hedge, startedAt: clock.now(), lost: false, done: undefined as never };
+  const markHedge = () => {
+    for (let i = from; i < log.length; i++) if (log[i]!.target === target.name) log[i]!.hedge = true;
+  };
   const settle = (ok: boolean, error?: unknown) => {
     const now = clock.now();
-    if (hedge) for (let i = from; i < log.length; i++) if (log[i]!.target === target.name) log[i]!.hedge = true;
+    if (hedge) markHedge();
     if (ok) stats.record(target.name, now - attempt.startedAt, now, true);
     else if (!attempt.lost && !(error instanceof AbortError) && !ctx.aborted) {
       stats.record(target.name, Math.max(now - attempt.startedAt, failurePenaltyMs), now, false);
@@ -65,7 +70,12 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
     if (!ok || attempt.lost) child.dispose();
   };
   attempt.done = (async () => {
-    await next(child);
+    const run = next(child);
+    // The terminal logs the attempt synchronously when nothing in between awaits: mark it now so
+    // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
+    if (hedge) markHedge();
+    await run;
+    if (verify) verify(child, target);
     if (child.stream) child.stream = await primeStream(wrap ? wrap(child.stream) : child.stream);
   })().then(
     (): Outcome => {

@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { AbortError, ServerError, createClient } from '@lifeline/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { drain, fake, request } from '../test/fake-adapter.js';
@@ -31,6 +32,28 @@ describe('failover() — hedged requests', () => {
     ]);
     expect((meta.attemptLog[0]?.errorMessage)).toBe('Lost a hedged race to backup');
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('marks the hedge on its attempt record before lifeline:attempt reports the attempt', async () => {
+    const primary = fake({ name: 'primary', script: { delayMs: 5_000 } });
+    const backup = fake({ name: 'backup', script: { delayMs: 300 } });
+    const seen: Array<[string, boolean | undefined]> = [];
+    const onAttempt = (m: unknown) => {
+      const { attempt } = m as { attempt: { target: string; hedge?: boolean } };
+      seen.push([attempt.target, attempt.hedge]);
+    };
+    subscribe('lifeline:attempt', onAttempt);
+    try {
+      const p = createClient({ use: [failover([primary, backup], { hedgeAfterMs: 1_000 })] }).chat(request());
+      await vi.advanceTimersByTimeAsync(1_300);
+      await p;
+    } finally {
+      unsubscribe('lifeline:attempt', onAttempt);
+    }
+    expect(seen).toEqual([
+      ['backup', true],
+      ['primary', undefined],
+    ]);
   });
 
   it('does not hedge when the first attempt answers in time', async () => {

@@ -27,6 +27,14 @@ describe('resolveTargets()', () => {
     expect(targets.map((t) => [t.name, t.prefill])).toEqual([['relay', true], ['anthropic:claude-sonnet-4-6', false], ['anthropic', true]]);
   });
 
+  it('a renamed target keeps its adapter\'s baseURL (for telemetry), and has none when the adapter has none', () => {
+    const claude = { ...fake({ name: 'anthropic' }), baseURL: 'https://api.anthropic.com' };
+    const [withUrl] = resolveTargets([{ adapter: claude, model: 'claude-sonnet-4.5' }]);
+    const [without] = resolveTargets([{ adapter: fake({ name: 'relay' }), model: 'gpt-4.1' }]);
+    expect(withUrl?.target.baseURL).toBe('https://api.anthropic.com');
+    expect(without?.target).not.toHaveProperty('baseURL');
+  });
+
   it('a renamed target puts its name in the errors of its adapter: on chat, on stream open and mid-stream', async () => {
     const fail = (n: number) => (n === 0 ? { error: new ServerError('down', { status: 503, provider: 'anthropic' }) } : n === 1 ? { error: new ServerError('down', { status: 503 }) } : { afterChunks: 1, error: new ServerError('in-band', { provider: 'anthropic' }) });
     const [t] = resolveTargets([{ adapter: fake({ name: 'anthropic', script: (_, _c, n) => fail(n) }), model: 'claude' }]);

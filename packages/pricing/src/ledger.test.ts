@@ -25,6 +25,21 @@ describe('Ledger', () => {
     expect(snap.byProvider.map((t) => t.key)).toEqual(['relay', 'openai']);
   });
 
+  it("narrows totals and snapshots to one tenant's calls", () => {
+    const ledger = new Ledger();
+    ledger.record({ at: T, provider: 'relay', model: 'gpt-4.1', tenant: 'acme', costUsd: 0.3, usage });
+    ledger.record({ at: T, provider: 'relay', model: 'claude-sonnet-4.5', tenant: 'globex', costUsd: 0.5, usage });
+    ledger.record({ at: T + DAY, provider: 'backup', model: 'gpt-4.1', tenant: 'acme', costUsd: 0.1, usage });
+    ledger.record({ at: T, provider: 'relay', model: 'gpt-4.1', costUsd: 0.7, usage });
+    expect(ledger.totals({ by: 'model', tenant: 'acme' }).map((t) => [t.key, t.costUsd, t.requests])).toEqual([['gpt-4.1', 0.4, 2]]);
+    const acme = ledger.snapshot({ tenant: 'acme' });
+    expect(acme.total).toMatchObject({ costUsd: 0.4, requests: 2 });
+    expect([acme.byTenant.map((t) => t.key), acme.byProvider.map((t) => t.key), acme.byDay.map((t) => t.key)]).toEqual([['acme'], ['relay', 'backup'], ['2026-11-24', '2026-11-25']]);
+    expect(ledger.snapshot({ tenant: '(none)' }).total.costUsd).toBe(0.7);
+    expect(ledger.snapshot({ tenant: 'nobody' }).total.requests).toBe(0);
+    expect(ledger.snapshot().total.costUsd).toBe(1.6);
+  });
+
   it('keeps maxDays of history', () => {
     const ledger = new Ledger({ maxDays: 2 });
     ledger.record({ at: T, provider: 'p', model: 'm', costUsd: 1 });

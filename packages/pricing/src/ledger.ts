@@ -132,15 +132,16 @@ export class Ledger {
   /**
    * Totals grouped by one dimension, most expensive first.
    *
-   * @param options - `by`: the dimension; `since`/`until`: inclusive `YYYY-MM-DD` day bounds
+   * @param options - `by`: the dimension; `since`/`until`: inclusive `YYYY-MM-DD` day bounds;
+   *   `tenant`: only that tenant's calls (`(none)` for calls without one)
    * @returns one total per group
    */
-  totals(options: { by: LedgerDimension; since?: string; until?: string }): LedgerTotal[] {
-    const { by, since, until } = options;
+  totals(options: { by: LedgerDimension; since?: string; until?: string; tenant?: string }): LedgerTotal[] {
+    const { by, since, until, tenant } = options;
     if (!['provider', 'model', 'tenant', 'day'].includes(by)) throw new ConfigurationError(`Ledger.totals: by must be provider, model, tenant or day, got ${String(by)}`);
     const out = new Map<string, LedgerTotal>();
     for (const g of this.#groups.values()) {
-      if ((since && g.day < since) || (until && g.day > until)) continue;
+      if ((since && g.day < since) || (until && g.day > until) || (tenant !== undefined && g.tenant !== tenant)) continue;
       const key = g[by];
       let total = out.get(key);
       if (!total) out.set(key, (total = { key, ...empty() }));
@@ -151,18 +152,23 @@ export class Ledger {
     return by === 'day' ? rows.sort((a, b) => a.key.localeCompare(b.key)) : rows.sort((a, b) => b.costUsd - a.costUsd || a.key.localeCompare(b.key));
   }
 
-  /** The grand total and every grouping at once (for a cost endpoint). */
-  snapshot(): LedgerSnapshot {
+  /**
+   * The grand total and every grouping at once (for a cost endpoint).
+   *
+   * @param options - `tenant`: only that tenant's calls (what a tenant may see of the spend)
+   */
+  snapshot(options: { tenant?: string } = {}): LedgerSnapshot {
+    const { tenant } = options;
     const total: LedgerTotal = { key: 'total', ...empty() };
-    for (const g of this.#groups.values()) add(total, g);
+    for (const g of this.#groups.values()) if (tenant === undefined || g.tenant === tenant) add(total, g);
     total.costUsd = roundUsd(total.costUsd);
     total.savedUsd = roundUsd(total.savedUsd);
     return {
       total,
-      byProvider: this.totals({ by: 'provider' }),
-      byModel: this.totals({ by: 'model' }),
-      byTenant: this.totals({ by: 'tenant' }),
-      byDay: this.totals({ by: 'day' }),
+      byProvider: this.totals({ by: 'provider', tenant }),
+      byModel: this.totals({ by: 'model', tenant }),
+      byTenant: this.totals({ by: 'tenant', tenant }),
+      byDay: this.totals({ by: 'day', tenant }),
     };
   }
 

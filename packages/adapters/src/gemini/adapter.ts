@@ -4,13 +4,14 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { ServerError, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import { ServerError, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
 import { exchange, readJson } from '../http/exchange.js';
 import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
+import { geminiVectors, planGeminiEmbed, reportedTokens, toEmbeddingResponse } from './embed.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
 import { readGeminiEvents } from './reader.js';
@@ -39,7 +40,8 @@ function modelPath(model: string): string {
  * `functionDeclarations`, and tool results `functionResponse` parts named after the call they
  * answer. Tool calls get generated ids when Gemini sends none. A blocked prompt or answer (HTTP
  * 200) throws `ContentFilterError`; a stream that ends without a `finishReason` throws
- * `StreamInterruptedError`.
+ * `StreamInterruptedError`. `embed` maps OpenAI-shaped embedding requests to `embedContent` (one
+ * text) or `batchEmbedContents` (several, 100 per request), `dimensions` to `outputDimensionality`.
  *
  * @param options - API key, base URL, name, API version, pool settings
  * @returns the adapter; call `close()` to release its connections
@@ -65,11 +67,13 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
   const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
 
-  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
-    const body = jsonBody(toGeminiRequest(request, name));
-    const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
-    const url = `${o.baseURL}/${o.apiVersion}/${modelPath(request.model)}:${method}`;
-    const accept = stream ? 'text/event-stream' : 'application/json';
+  /**
+   * POSTs `payload` to `models/{model}:{method}` with a key (of the pool, when there is one);
+   * resolves with the unread 2xx response and how to report its usage.
+   */
+  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: string): Promise<{ value: SendResponse; settle: SettleUsage }> {
+    const url = `${o.baseURL}/${o.apiVersion}/${modelPath(model)}:${method}`;
+    const body = jsonBody(payload);
     return keys.send(call, (key, keyCall) =>
       exchange(pool, {
         url,
@@ -79,9 +83,19 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
         provider: name,
         label,
         secrets,
-        toError: (res) => geminiError({ provider: name, label, secrets, ...res }),
+        toError: (r) => geminiError({ provider: name, label, secrets, ...r }),
       }),
     );
+  }
+
+  /** {@link send}, then the parsed JSON answer (an error envelope in a 200 throws). */
+  async function post(model: string, method: string, payload: unknown, call: AdapterCall): Promise<{ res: SendResponse; body: unknown; settle: SettleUsage }> {
+    const { value: res, settle } = await send(model, method, payload, call, 'application/json');
+    const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+    if (typeof body === 'object' && body !== null && 'error' in body) {
+      throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
+    }
+    return { res, body, settle };
   }
 
   async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
@@ -102,14 +116,11 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
   return {
     name,
     kind: 'gemini',
+    baseURL: o.baseURL,
     capabilities: { prefill: false },
     keyPool: keys.pool,
     async chat(request, call): Promise<ChatResponse> {
-      const { value: res, settle } = await open(request, call, false);
-      const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
-      if (typeof body === 'object' && body !== null && 'error' in body) {
-        throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
-      }
+      const { res, body, settle } = await post(request.model, 'generateContent', toGeminiRequest(request, name), call);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new ServerError(`${label}: ${res.status} response is not a GenerateContentResponse`, { provider: name, status: res.status, requestId: res.requestId });
       }
@@ -118,7 +129,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
       return response;
     },
     async stream(request, call) {
-      const { value: res, settle } = await open(request, call, true);
+      const { value: res, settle } = await send(request.model, 'streamGenerateContent?alt=sse', toGeminiRequest(request, name), call, 'text/event-stream');
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
@@ -131,6 +142,18 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
         })();
       }
       return guardBody(keys.pool ? settleChunks(events(request, res, call), settle) : events(request, res, call), res.body, call.signal);
+    },
+    async embed(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
+      const vectors: number[][] = [];
+      let tokens: number | undefined = 0;
+      for (const plan of planGeminiEmbed(request, name, label)) {
+        const { res, body, settle } = await post(request.model, plan.method, plan.body, call);
+        vectors.push(...geminiVectors(body, plan, { provider: name, label, status: res.status, requestId: res.requestId }));
+        const reported = reportedTokens(body);
+        settle(reported === undefined ? undefined : { prompt_tokens: reported });
+        tokens = reported === undefined || tokens === undefined ? undefined : tokens + reported;
+      }
+      return toEmbeddingResponse(request, vectors, tokens);
     },
     close: () => pool.close(),
   };

@@ -26,8 +26,11 @@ interface PoolKey {
   strikes: number;
 }
 
+/** Token counts of an answer (a chat completion's or an embedding's usage). */
+export type UsageCounts = Pick<Usage, 'prompt_tokens'> & Partial<Pick<Usage, 'completion_tokens' | 'total_tokens'>>;
+
 /** What a call that got a key reports back once its answer is read: the usage, for the key's token count. */
-export type SettleUsage = (usage: Usage | null | undefined) => void;
+export type SettleUsage = (usage: UsageCounts | null | undefined) => void;
 
 /** The adapter this pool serves, for errors and events. */
 export interface KeyPoolTarget {
@@ -129,7 +132,7 @@ export class KeyPool {
         const value = await attempt(key.key, this.#forward(call, key, records));
         key.strikes = 0;
         if (probe) await this.#recovered(key);
-        return { value, settle: (usage) => usage && key.usage.tokens.add(this.#clock.now(), usage.total_tokens || usage.prompt_tokens + usage.completion_tokens) };
+        return { value, settle: (usage) => usage && key.usage.tokens.add(this.#clock.now(), usage.total_tokens || usage.prompt_tokens + (usage.completion_tokens ?? 0)) };
       } catch (error) {
         const reason = setAsideFor(error);
         if (reason === undefined || call.signal.aborted) throw error;

@@ -3,7 +3,17 @@
  * v1, DeepSeek, OpenRouter, Groq, Together, Fireworks, vLLM, Ollama, LiteLLM and other relays).
  * @module
  */
-import { ResponseAssembler, responseToChunks, type AdapterCall, type AdapterCapabilities, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import {
+  ResponseAssembler,
+  responseToChunks,
+  type AdapterCall,
+  type AdapterCapabilities,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResponse,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
+} from '@lifeline/core';
 import {
   HttpPool,
   headerValue,
@@ -11,6 +21,7 @@ import {
   providerLabel,
   readText,
   exchange,
+  jsonBody,
   type OriginStats,
   type SendResponse,
 } from '../http/index.js';
@@ -19,6 +30,7 @@ import { resolveOpenAIOptions, type OpenAIOptions } from './options.js';
 import { buildBody } from './request.js';
 import { parseCompletion, readCompletion } from './response.js';
 import { readChunks } from './stream.js';
+import { readEmbeddings } from './embeddings.js';
 
 /** The adapter {@link openai} returns. */
 export interface OpenAIAdapter extends KeyedAdapter {
@@ -28,6 +40,8 @@ export interface OpenAIAdapter extends KeyedAdapter {
   readonly baseURL: string;
   /** Socket counts of the endpoint's pool (`undefined` before the first request). */
   stats(): OriginStats | undefined;
+  /** Embeds `request.input` at `baseURL` + `embeddingsPath` (`/embeddings`). */
+  embed(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse>;
   /** Closes the pooled connections; idle sockets at once, in-flight ones after `closeTimeoutMs`. */
   close(): Promise<void>;
 }
@@ -37,7 +51,8 @@ export interface OpenAIAdapter extends KeyedAdapter {
  *
  * `chat` resolves with the completion. `stream` resolves once the response head arrived with a
  * 2xx status (so HTTP errors reject it) and yields the chunks; `stream_options.include_usage` is
- * added so the last chunk carries usage. Errors are core's classes with `provider` set to `name`,
+ * added so the last chunk carries usage. `embed` posts the request as is to `/embeddings` (any
+ * OpenAI-compatible embeddings endpoint) and returns the vectors in input order. Errors are core's classes with `provider` set to `name`,
  * `retryable`, `retryAfterMs`, `requestId` and `providerCode`; the API key never appears in them.
  *
  * @param options - base URL, key, name, headers, connection settings
@@ -111,6 +126,16 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
       }
       const chunks = readChunks(res.body, ctx);
       return keys.pool ? settleChunks(chunks, settle) : chunks;
+    },
+
+    async embed(req: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
+      const body = jsonBody(req);
+      const { value: res, settle } = await keys.send(call, (key, keyCall) =>
+        exchange(pool, { ...base, url: o.embeddingsUrl, headers: headersOf.get(key)!.json, body, call: keyCall, toError: (r) => httpError({ ...base, ...r }) }),
+      );
+      const response = await readEmbeddings(res.body, req, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+      settle(response.usage);
+      return response;
     },
 
     stats: () => pool.stats(o.url.origin),

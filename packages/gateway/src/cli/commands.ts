@@ -75,6 +75,7 @@ function describeConfig(config: GatewayConfig): string {
     config.auth.keys.length === 0 ? 'auth OFF (no auth.keys)' : `${config.auth.keys.length} gateway key${config.auth.keys.length === 1 ? '' : 's'}`,
     config.cache === false ? 'no cache' : 'cache on',
     config.circuitBreaker === false ? 'no breaker' : 'breaker on',
+    ...(config.telemetry ? [`telemetry → ${config.telemetry.otlp.endpoint} (OTLP ${config.telemetry.otlp.protocol})`] : []),
   ];
   return parts.join(', ');
 }

@@ -48,6 +48,20 @@ describe('lifeline CLI', () => {
     ]);
   });
 
+  it('check: names the telemetry endpoint, never its headers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const file = join(dir, 'otel.yaml');
+    writeFileSync(file, [
+      'providers: { main: { kind: openai, apiKey: "${KEY}" } }',
+      'routes: [{ model: "*", targets: [main] }]',
+      'telemetry: { otlp: { endpoint: "http://127.0.0.1:4318", headers: { authorization: "Bearer ${OTLP_TOKEN}" } } }',
+    ].join('\n'));
+    const a = io({ KEY: 'sk-main-1', OTLP_TOKEN: 'otlp-token-123' });
+    expect(await runCli(['check', '--config', file], a.io)).toBe(0);
+    expect(a.out[0]).toBe(`${file} is valid: 1 provider, 1 route, auth OFF (no auth.keys), cache on, breaker on, telemetry → http://127.0.0.1:4318 (OTLP http/protobuf)`);
+    expect(a.out.join('\n')).not.toContain('otlp-token-123');
+  });
+
   it('check: names every problem and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
     const file = join(dir, 'bad.yaml');

@@ -7,6 +7,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ConfigValidationError, Issues, at } from './check.js';
 import { interpolate, isEnvReference } from './interpolate.js';
+import { checkSecretReferences } from './secret-references.js';
 import { checkRedisUrlIsReference } from './validate-store.js';
 import type { GatewayConfig } from './types.js';
 import { validateConfig } from './validate.js';
@@ -24,7 +25,8 @@ export interface LoadOptions {
 /**
  * Parses config text (YAML, of which JSON is a subset), interpolates `${VAR}` and validates it.
  * Upstream `apiKey`s must be `${VAR}` references (or `apiKeyFile`): a key written in the file is refused,
- * and so is a password written into `store.redis.url`.
+ * and so is a password written into `store.redis.url`, a credential header (`Authorization`,
+ * `x-api-key`, …) written in `providers.*.headers`, and a secret given as the default of a `${VAR:-default}`.
  *
  * @param text - file contents
  * @param options - env, base directory, source name
@@ -52,6 +54,7 @@ export function parseConfig(text: string, options: LoadOptions = {}): GatewayCon
   const issues = new Issues();
   checkSecretsAreReferences(raw, issues);
   checkRedisUrlIsReference(raw, issues);
+  checkSecretReferences(raw, issues);
   const interpolated = interpolate(raw, options.env ?? process.env, issues);
   if (issues.list.length > 0) throw new ConfigValidationError(issues.list, source);
   return validateConfig(interpolated, { baseDir: options.baseDir ?? process.cwd(), source });
@@ -98,9 +101,14 @@ function checkSecretsAreReferences(raw: unknown, issues: Issues): void {
     apiKeys.forEach((item: unknown, i) => {
       const inline = typeof item === 'object' && item !== null && !Array.isArray(item);
       const value = inline ? (item as { key?: unknown }).key : item;
-      if (value === undefined || value === null || isEnvReference(value)) return;
-      const path = at(at(at('providers', name), 'apiKeys'), i);
-      issues.add(inline ? at(path, 'key') : path, 'upstream keys are read from the environment, not written in the file: use apiKeys: ["${KEY_1}", "${KEY_2}"] or apiKeyFile: [/run/secrets/key-1, /run/secrets/key-2]');
+      if (value === undefined || value === null) return;
+      const path = inline ? at(at(at(at('providers', name), 'apiKeys'), i), 'key') : at(at(at('providers', name), 'apiKeys'), i);
+      const withDefault = typeof value === 'string' ? /^\s*\$\{([A-Za-z_][A-Za-z0-9_]*):-[^}]+\}\s*$/.exec(value) : null;
+      if (withDefault) {
+        issues.add(path, `upstream keys must come from the environment, but the default in \${${withDefault[1]}:-…} writes one in the file: use \${${withDefault[1]}} with no default`);
+      } else if (!isEnvReference(value)) {
+        issues.add(path, 'upstream keys are read from the environment, not written in the file: use apiKeys: ["${KEY_1}", "${KEY_2}"] or apiKeyFile: [/run/secrets/key-1, /run/secrets/key-2]');
+      }
     });
   }
 }

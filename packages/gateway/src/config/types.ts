@@ -3,6 +3,9 @@
  * defaults applied. {@link GatewayConfigInput} is the looser shape a file (or a caller) may give.
  * @module
  */
+import type { TelemetryConfig, TelemetryConfigInput } from './telemetry.js';
+
+export type { OtlpConfig, OtlpProtocol, TelemetryConfig, TelemetryConfigInput } from './telemetry.js';
 
 /** The provider wire formats the gateway speaks. */
 export type ProviderKind = 'openai' | 'anthropic' | 'gemini';
@@ -84,6 +87,13 @@ export interface TargetConfig {
   weight?: number | undefined;
   /** Whether this target (provider and model) continues an assistant prefill. @defaultValue the provider's `prefill` */
   prefill?: boolean | undefined;
+  /**
+   * Embedding calls: targets of one family are interchangeable even when their model names differ
+   * (the same model as an Azure deployment). @defaultValue the model the target sends
+   */
+  embeddingFamily?: string | undefined;
+  /** Embedding calls: the width of this target's vectors, checked within a family and on every answer. */
+  dimensions?: number | undefined;
 }
 
 /**
@@ -112,7 +122,20 @@ export interface RouteConfig {
   hedgeAfterMs?: number | undefined;
   /** This route's mid-stream policy. @defaultValue the top-level `midStream` */
   midStream?: MidStreamPolicy | undefined;
+  /**
+   * Allow-list: the route serves only these models (each must match `model`); any other model
+   * passes to the next route, else gets 404 `model_not_found` without reaching an upstream.
+   * @defaultValue every model the glob matches
+   */
+  models?: string[] | undefined;
 }
+
+/**
+ * What a gateway key may do. `admin`: everything, the operator endpoints (`/api/health`,
+ * `/metrics`, every tenant's `/api/spend`) included. `tenant`: the API (chat, models, prices) and
+ * its own tenant's rows of `/api/spend`; 403 on the operator endpoints.
+ */
+export type KeyRole = 'admin' | 'tenant';
 
 /** A gateway API key, stored as its SHA-256 only. */
 export interface GatewayKey {
@@ -126,6 +149,8 @@ export interface GatewayKey {
   budgetUsdPerDay?: number | undefined;
   /** Requests per minute allowed for the tenant. */
   rpm?: number | undefined;
+  /** @defaultValue `'tenant'` for a key bound to a tenant, else `'admin'` */
+  role?: KeyRole | undefined;
 }
 
 /** `server:` */
@@ -140,6 +165,13 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests and streams, in ms. @defaultValue 10000 */
   shutdownTimeoutMs: number;
+  /**
+   * Longest time to receive a whole request (head and body), in ms; a client still sending past
+   * it gets 408 `request_timeout` and its connection closed (slow-body clients cannot hold sockets).
+   * Never limits the response: a long stream keeps flowing. 0 turns it off (only behind a proxy
+   * that enforces its own). @defaultValue 30000
+   */
+  requestTimeoutMs: number;
   /** Model used by `POST /api/chat` when the body names none. */
   defaultModel?: string | undefined;
 }
@@ -292,15 +324,17 @@ export interface GatewayConfig {
   responses: ResponsesConfig | false;
   /** Mid-stream policy of every route that sets none. @defaultValue 'continue' */
   midStream: MidStreamPolicy;
+  /** OpenTelemetry traces and metrics over OTLP; absent = off. */
+  telemetry?: TelemetryConfig | undefined;
 }
 
 /** A gateway key as written in a file: the key itself, or an object. */
 export type GatewayKeyInput =
   | string
-  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number };
+  | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number; role?: KeyRole };
 
 /** A target as written in a file: a provider name, or an object. */
-export type TargetInput = string | { provider: string; model?: string; weight?: number; prefill?: boolean };
+export type TargetInput = string | { provider: string; model?: string; weight?: number; prefill?: boolean; embeddingFamily?: string; dimensions?: number };
 
 /** What a config file (or a caller of `createGateway`) may give; validated by `validateConfig`. */
 export interface GatewayConfigInput {
@@ -315,7 +349,7 @@ export interface GatewayConfigInput {
       apiKeys?: Array<string | UpstreamKey>;
     }
   >;
-  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; midStream?: MidStreamPolicy }>;
+  routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; midStream?: MidStreamPolicy; models?: string[] }>;
   retry?: Partial<RetryConfig> | false;
   circuitBreaker?: Partial<BreakerConfig> | false;
   timeouts?: Partial<TimeoutsConfig>;
@@ -327,4 +361,5 @@ export interface GatewayConfigInput {
   store?: { redis?: Partial<RedisStoreConfig> & ({ url: string } | { cluster: { rootNodes: string[] } }) };
   responses?: Partial<ResponsesConfig> | false;
   midStream?: MidStreamPolicy;
+  telemetry?: TelemetryConfigInput | false;
 }

@@ -3,12 +3,13 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { Issues, at, readArray, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
-import type { GatewayKey } from './types.js';
+import { Issues, at, readArray, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
+import type { GatewayKey, KeyRole } from './types.js';
 
 /** Shortest gateway key accepted, in characters. */
 export const MIN_KEY_LENGTH = 16;
-const KEY_FIELDS = ['key', 'sha256', 'name', 'tenant', 'budgetUsdPerDay', 'rpm'] as const;
+const KEY_FIELDS = ['key', 'sha256', 'name', 'tenant', 'budgetUsdPerDay', 'rpm', 'role'] as const;
+const ROLES: readonly KeyRole[] = ['admin', 'tenant'];
 const HEX64 = /^[0-9a-f]{64}$/i;
 const TENANT = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -51,7 +52,7 @@ function readKey(issues: Issues, path: string, entry: unknown, index: number): G
   const name = `key-${index + 1}`;
   if (typeof entry === 'string') {
     const sha256 = plaintext(issues, path, entry);
-    return sha256 ? { sha256, name } : undefined;
+    return sha256 ? { sha256, name, role: 'admin' } : undefined;
   }
   const obj = readObject(issues, path, entry, false);
   if (!obj) return undefined;
@@ -70,8 +71,10 @@ function readKey(issues: Issues, path: string, entry: unknown, index: number): G
   if ((budgetUsdPerDay !== undefined || rpm !== undefined) && tenant === undefined && obj.tenant === undefined) {
     issues.add(path, 'budgetUsdPerDay and rpm apply to a tenant: set tenant too');
   }
+  const role = readEnum(issues, at(path, 'role'), obj.role, ROLES) ?? (obj.tenant === undefined ? 'admin' : 'tenant');
+  if (role === 'tenant' && obj.tenant === undefined) issues.add(path, 'role tenant needs a tenant (tenant: <name>)');
   if (!sha256) return undefined;
-  return { sha256, name: label ?? tenant ?? name, tenant, budgetUsdPerDay, rpm };
+  return { sha256, name: label ?? tenant ?? name, tenant, budgetUsdPerDay, rpm, role };
 }
 
 function plaintext(issues: Issues, path: string, value: unknown): string | undefined {

@@ -47,6 +47,11 @@ describe('providers.<name>.apiKeys, apiKeyFile lists and keyPool', () => {
     expect(issues).toEqual([`providers.p.apiKeys[1]: ${hint}`, `providers.p.apiKeys[2].key: ${hint}`]);
   });
 
+  it('refuses a key given as the default of ${VAR:-…}', () => {
+    const issues = issuesOf(() => parseConfig(`providers: { p: { kind: openai, apiKeys: ["\${KEY_1}", "\${KEY_3:-${K1}}"] } }${routes}`, { env }));
+    expect(issues).toEqual(['providers.p.apiKeys[1]: upstream keys must come from the environment, but the default in ${KEY_3:-…} writes one in the file: use ${KEY_3} with no default']);
+  });
+
   it('reads a list of apiKeyFiles (each trimmed) as a pool, and names the file that cannot be read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-keys-'));
     writeFileSync(join(dir, 'k1'), `  ${K1}\n`);

@@ -6,12 +6,13 @@ import { DEFAULT_BASE_URLS } from './defaults.js';
 import { Issues, at, closest, readArray, readBoolean, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
 import { readProviderKeys } from './validate-keys.js';
 import { MID_STREAM_POLICIES, PROVIDER_KINDS, type ProviderConfig, type RouteConfig, type RouteStrategy, type TargetConfig } from './types.js';
+import { readRouteModels } from './validate-route-models.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
 const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeys', 'apiKeyFile', 'keyPool', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
-const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream'] as const;
-const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill'] as const;
+const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream', 'models'] as const;
+const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill', 'embeddingFamily', 'dimensions'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
 
 /** Reads `providers:`; `readSecret` loads an `apiKeyFile` (trimmed), or throws; `resolvePath` makes `catalog` absolute. */
@@ -100,6 +101,7 @@ export function readRoutes(issues: Issues, raw: unknown, declared: readonly stri
     const strategy = readEnum(issues, at(path, 'strategy'), r.strategy, STRATEGIES) ?? 'ordered';
     const hedgeAfterMs = readNumber(issues, at(path, 'hedgeAfterMs'), r.hedgeAfterMs, { min: 1 });
     const midStream = readEnum(issues, at(path, 'midStream'), r.midStream, MID_STREAM_POLICIES);
+    const models = readRouteModels(issues, at(path, 'models'), r.models, model);
     const targetList = readArray(issues, at(path, 'targets'), r.targets, false);
     if (targetList && targetList.length === 0) issues.add(at(path, 'targets'), 'list at least one target');
     const targets: TargetConfig[] = [];
@@ -107,7 +109,7 @@ export function readRoutes(issues: Issues, raw: unknown, declared: readonly stri
       const target = readTarget(issues, at(at(path, 'targets'), j), t, declared);
       if (target) targets.push(target);
     });
-    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs, ...(midStream !== undefined && { midStream }) });
+    if (model !== undefined && targets.length > 0) out.push({ model, targets, strategy, hedgeAfterMs, ...(midStream !== undefined && { midStream }), ...(models !== undefined && { models }) });
   });
   return out;
 }
@@ -117,6 +119,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
   let model: string | undefined;
   let weight: number | undefined;
   let prefill: boolean | undefined;
+  let embeddingFamily: string | undefined;
+  let dimensions: number | undefined;
   let providerPath = path;
   if (typeof raw === 'string') {
     provider = raw;
@@ -129,6 +133,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     model = readString(issues, at(path, 'model'), t.model, { optional: true });
     weight = readNumber(issues, at(path, 'weight'), t.weight, { min: 0, allowZero: true });
     prefill = readBoolean(issues, at(path, 'prefill'), t.prefill);
+    embeddingFamily = readString(issues, at(path, 'embeddingFamily'), t.embeddingFamily, { optional: true });
+    dimensions = readNumber(issues, at(path, 'dimensions'), t.dimensions, { integer: true, min: 1 });
   }
   if (provider === undefined) return undefined;
   if (!declared.includes(provider)) {
@@ -136,5 +142,9 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     issues.add(providerPath, `unknown provider ${JSON.stringify(provider)}${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${declared.join(', ') || 'none'}`);
     return undefined;
   }
-  return { provider, model, weight, ...(prefill !== undefined && { prefill }) };
+  const target: TargetConfig = { provider, model, weight };
+  if (prefill !== undefined) target.prefill = prefill;
+  if (embeddingFamily !== undefined) target.embeddingFamily = embeddingFamily;
+  if (dimensions !== undefined) target.dimensions = dimensions;
+  return target;
 }

@@ -26,7 +26,7 @@ function issuesOf(input: unknown): readonly string[] {
 describe('validateConfig', () => {
   it('applies every default to a minimal config', () => {
     const config = validateConfig(minimal());
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, bodyLimitBytes: 1_048_576, logLevel: 'info', shutdownTimeoutMs: 10_000, defaultModel: undefined });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, bodyLimitBytes: 1_048_576, logLevel: 'info', shutdownTimeoutMs: 10_000, defaultModel: undefined, requestTimeoutMs: 30_000 });
     expect(config.retry).toEqual({ maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 10_000 });
     expect(config.circuitBreaker).toEqual({ failureThreshold: 5, breakDurationMs: 30_000, maxBreakDurationMs: 30_000, halfOpenMaxProbes: 1 });
     expect(config.timeouts).toEqual({ totalMs: 60_000, attemptMs: 30_000, firstTokenMs: 15_000, idleMs: 20_000 });
@@ -73,7 +73,7 @@ describe('validateConfig', () => {
     expect(error).toBeInstanceOf(ConfigValidationError);
     const issues = (error as ConfigValidationError).issues;
     expect(issues).toEqual([
-      'server.prot: unknown key (did you mean "port"?); expected one of host, port, bodyLimitBytes, logLevel, shutdownTimeoutMs, defaultModel',
+      'server.prot: unknown key (did you mean "port"?); expected one of host, port, bodyLimitBytes, logLevel, shutdownTimeoutMs, defaultModel, requestTimeoutMs',
       'server.port: expected an integer between 0 and 65535, got 70000',
       'providers.p.baseURL: expected an http:// or https:// URL, got "ftp://x"',
       'routes[0].targets[0]: unknown provider "q"; defined: p',
@@ -97,8 +97,8 @@ describe('validateConfig', () => {
   it('hashes gateway keys and never keeps the plaintext', () => {
     const config = validateConfig({ ...minimal(), auth: { keys: ['k'.repeat(20), { key: 'z'.repeat(24), tenant: 'acme', budgetUsdPerDay: 5, rpm: 60 }] } });
     expect(config.auth.keys).toEqual([
-      { sha256: hashKey('k'.repeat(20)), name: 'key-1', tenant: undefined, budgetUsdPerDay: undefined, rpm: undefined },
-      { sha256: hashKey('z'.repeat(24)), name: 'acme', tenant: 'acme', budgetUsdPerDay: 5, rpm: 60 },
+      { sha256: hashKey('k'.repeat(20)), name: 'key-1', tenant: undefined, budgetUsdPerDay: undefined, rpm: undefined, role: 'admin' },
+      { sha256: hashKey('z'.repeat(24)), name: 'acme', tenant: 'acme', budgetUsdPerDay: 5, rpm: 60, role: 'tenant' },
     ]);
     expect(JSON.stringify(config)).not.toContain('kkkkkkkk');
   });

@@ -10,9 +10,10 @@ import { ConfigValidationError, Issues, readBoolean, readEnum, readNumber, readO
 import { readAuth } from './validate-auth.js';
 import { readProviders, readRoutes } from './validate-upstreams.js';
 import { readStore } from './validate-store.js';
+import { readTelemetry } from './telemetry.js';
 import { type GatewayConfig, type LogLevel, MID_STREAM_POLICIES } from './types.js';
 
-const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses', 'midStream'] as const;
+const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses', 'midStream', 'telemetry'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Options of {@link validateConfig}. */
@@ -104,6 +105,8 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
   if (config.cache && config.cache.ttlMs === 0 && config.cache.staleIfErrorMs === 0) {
     issues.add('cache', 'ttlMs 0 (no fresh hits) with staleIfErrorMs 0 keeps nothing: set ttlMs for fresh hits, staleIfErrorMs for stale answers, or cache: false');
   }
+  const telemetry = readTelemetry(issues, root.telemetry);
+  if (telemetry) config.telemetry = telemetry;
   if (issues.list.length > 0) throw new ConfigValidationError(issues.list, options.source);
   return config;
 }
@@ -143,7 +146,7 @@ function path(file: string | undefined, baseDir: string): string | undefined {
 function readServer(issues: Issues, raw: unknown): GatewayConfig['server'] {
   const d = CONFIG_DEFAULTS.server;
   const o = readObject(issues, 'server', raw) ?? {};
-  rejectUnknownKeys(issues, 'server', o, ['host', 'port', 'bodyLimitBytes', 'logLevel', 'shutdownTimeoutMs', 'defaultModel']);
+  rejectUnknownKeys(issues, 'server', o, ['host', 'port', 'bodyLimitBytes', 'logLevel', 'shutdownTimeoutMs', 'defaultModel', 'requestTimeoutMs']);
   return {
     host: readString(issues, 'server.host', o.host, { optional: true }) ?? d.host,
     port: readNumber(issues, 'server.port', o.port, { min: 0, max: 65535, integer: true }) ?? d.port,
@@ -151,5 +154,6 @@ function readServer(issues: Issues, raw: unknown): GatewayConfig['server'] {
     logLevel: readEnum(issues, 'server.logLevel', o.logLevel, LOG_LEVELS) ?? d.logLevel,
     shutdownTimeoutMs: readNumber(issues, 'server.shutdownTimeoutMs', o.shutdownTimeoutMs, { min: 0 }) ?? d.shutdownTimeoutMs,
     defaultModel: readString(issues, 'server.defaultModel', o.defaultModel, { optional: true }),
+    requestTimeoutMs: readNumber(issues, 'server.requestTimeoutMs', o.requestTimeoutMs, { min: 0, max: 2_147_483_647, integer: true }) ?? d.requestTimeoutMs,
   };
 }

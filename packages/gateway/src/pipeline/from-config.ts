@@ -7,19 +7,23 @@ import { cache } from '@lifeline/cache';
 import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
 import { PrefillMemory } from '@lifeline/failover';
-import { budget, Ledger, meter } from '@lifeline/pricing';
+import { budget, meter } from '@lifeline/pricing';
 import { retry } from '@lifeline/retry';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
+import { credentialHeaderSecrets } from '../config/secret-references.js';
 import { allRateLimited } from '../server/errors.js';
 import { createAdapter } from './adapters.js';
 import { compareCost, loadPricing, type GatewayPricing } from './pricing.js';
-import { createRouter, routableModels } from './router.js';
+import { boundedBreakerKey, FoldingLedger } from './bounded-state.js';
+import { ModelSlots } from './model-slots.js';
+import { createRouter, isGlob, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
 import { createStores } from './stores.js';
 import { targetRateLimit } from './target-limits.js';
 import { tenantLimits } from './tenant-limits.js';
 import { keyPoolsOf, onPoolChange, snapshotPools } from './key-pools.js';
+import { startTelemetry } from '../telemetry/start-telemetry.js';
 
 /** Options of {@link buildPipeline}. */
 export interface BuildPipelineOptions {
@@ -33,11 +37,20 @@ export interface BuildPipelineOptions {
 
 interface Route extends GatewayRoute {
   config: RouteConfig;
+  models: readonly string[] | undefined;
+}
+
+/** Every model the config names: routes without a wildcard, allow-lists, target models, provider models. */
+function configuredModels(config: GatewayConfig): string[] {
+  return [
+    ...config.routes.flatMap((r) => [...(isGlob(r.model) ? [] : [r.model]), ...(r.models ?? []), ...r.targets.flatMap((t) => (t.model === undefined ? [] : [t.model]))]),
+    ...Object.values(config.providers).flatMap((p) => p.models ?? []),
+  ];
 }
 
 /**
  * Builds the pipeline of a validated config. Per route, outermost first:
- * `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
+ * `otel` (with `telemetry:`) → `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
  * `failover(targets)` → per-target `rateLimit` (a provider's key shares, else `rateLimit:`) → `retry` →
  * `circuitBreaker` → `timeout`.
  * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
@@ -72,13 +85,16 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     throw error;
   }
   const pools = keyPoolsOf(adapters);
-  const ledger = new Ledger();
+  // Model names come from clients and upstreams: breaker keys and spend rows fold them per target.
+  const slots = new ModelSlots({ known: configuredModels(config) });
+  const ledger = new FoldingLedger(slots);
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
-  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
+  const telemetry = config.telemetry ? startTelemetry(config.telemetry) : undefined;
+  const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, key: boundedBreakerKey(slots), ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
   const budgetStore = stores.budget && { store: stores.budget };
   const fallback = config.fallback;
-  const shared: Middleware[] = [];
+  const shared: Middleware[] = telemetry ? [telemetry.middleware] : [];
   if (fallback.enabled) {
     shared.push(fallbackResponse({ ...(fallback.content !== undefined && { content: fallback.content }), when: (error) => isOutage(error) && (fallback.onRateLimit || !allRateLimited(error)) }));
   }
@@ -102,13 +118,13 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const routes: Route[] = config.routes.map((r) => {
     const route = routeFailover(r, config, adapters, prefillMemory);
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
-    return { pattern: r.model, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
+    return { pattern: r.model, models: r.models, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
   });
   const find = createRouter(routes);
-  const declared = Object.values(config.providers).flatMap((p) => p.models ?? []);
-  const listed = routableModels(routes.map((r) => r.pattern), declared);
+  const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
+  const listed = routableModels(routes.map((r) => r.pattern), declared).filter((m) => find(m) !== undefined);
   const upstreamKeys = Object.values(config.providers).flatMap((p) => [...(p.apiKey ? [p.apiKey] : []), ...(p.apiKeys ?? []).map((k) => k.key)]);
-  const secrets = [...new Set(upstreamKeys), ...stores.secrets];
+  const secrets = [...new Set(upstreamKeys), ...credentialHeaderSecrets(config.providers), ...stores.secrets, ...(telemetry?.secrets ?? [])];
 
   return {
     route: find,
@@ -136,6 +152,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
       return compareCost(pricing, model, route?.config.targets[0]);
     },
     spend: () => ledger.snapshot(),
+    tenantSpend: (tenant) => ledger.snapshot({ tenant }),
     keyPools: () => snapshotPools(pools),
     onKeyChange: (listener) => onPoolChange(pools, listener),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
@@ -144,7 +161,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     responseStore: () => stores.responses,
     ready: () => stores.ready(),
     async close() {
-      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
+      await Promise.allSettled([...built.map((a) => a.close?.()), stores.close(), telemetry?.shutdown()]);
     },
   };
 }

@@ -26,9 +26,10 @@ export function isGlob(pattern: string): boolean {
 }
 
 /**
- * A first-match router over `entries`.
+ * A first-match router over `entries`. An entry with `models` (an allow-list) matches only those
+ * of the models its pattern matches.
  *
- * @param entries - routes in priority order, each with a `pattern`
+ * @param entries - routes in priority order, each with a `pattern` and optional `models`
  * @returns a lookup from model to entry
  * @example
  * ```ts
@@ -36,9 +37,9 @@ export function isGlob(pattern: string): boolean {
  * find('gpt-4.1'); // the first entry
  * ```
  */
-export function createRouter<T extends { pattern: string }>(entries: readonly T[]): (model: string) => T | undefined {
-  const compiled = entries.map((entry) => ({ entry, re: globToRegExp(entry.pattern) }));
-  return (model) => compiled.find((c) => c.re.test(model))?.entry;
+export function createRouter<T extends { pattern: string; models?: readonly string[] | undefined }>(entries: readonly T[]): (model: string) => T | undefined {
+  const compiled = entries.map((entry) => ({ entry, re: globToRegExp(entry.pattern), allow: entry.models && new Set(entry.models) }));
+  return (model) => compiled.find((c) => c.re.test(model) && (c.allow === undefined || c.allow.has(model)))?.entry;
 }
 
 /**

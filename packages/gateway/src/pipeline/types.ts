@@ -119,8 +119,13 @@ export interface GatewayPipeline {
   cache?(): CacheStatus | undefined;
   /** Price comparison for `GET /api/cost/:model`; `undefined` when the model has no price. */
   cost?(model: string): CostComparison | undefined;
-  /** Spend so far (e.g. a `Ledger` snapshot), for `GET /api/spend`. */
+  /** Spend so far (e.g. a `Ledger` snapshot), for `GET /api/spend` with an admin key. */
   spend?(): unknown;
+  /**
+   * One tenant's spend (e.g. `ledger.snapshot({ tenant })`), for `GET /api/spend` with that
+   * tenant's key. Without it, tenant keys get 403 there (never another tenant's rows).
+   */
+  tenantSpend?(tenant: string): unknown;
   /**
    * The state of each provider's key pool (providers with several keys): each key, by
    * fingerprint, healthy / cooling / quarantined. For `/api/health` and `/metrics`.

@@ -7,11 +7,18 @@ import type { Socket } from 'node:net';
 import { AbortError, redactSecrets } from '@lifeline/core';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { requestState, type ServerContext } from './context.js';
+import { errorDialectOf } from './error-dialect.js';
 import { HttpError, toErrorResponse, type ErrorResponse } from './errors.js';
 import { batchedDestination } from './log-destination.js';
+import { answerFrameworkError, MAX_PARAM_LENGTH, shuttingDown } from './framework-errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { checkOperatorAccess } from './operator-auth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
+import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
+import { embeddingsRoutes } from './routes/embeddings/index.js';
 import { infoRoutes } from './routes/info.js';
+import { messagesRoutes } from './routes/messages/index.js';
 import { responsesRoutes } from './routes/responses/index.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
@@ -42,10 +49,15 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
       : { logger: { level: logger.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(destination && { stream: destination }) } }),
     bodyLimit: ctx.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),
-    clientErrorHandler: answerClientError,
+    clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket) {
+      answerClientError.call(this, error, socket, ctx.receiveTimeoutMs);
+    },
+    ...requestTimeoutOptions(ctx.receiveTimeoutMs),
+    frameworkErrors: answerFrameworkError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, useDefaults: false } },
   }) as unknown as FastifyInstance;
 
@@ -53,6 +65,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(new HttpError(400, 'The request body is empty: send a JSON object', 'invalid_request_error', null, 'invalid_json'), undefined);
+    if (nestsDeeperThan(text)) return done(new HttpError(400, `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels`, 'invalid_request_error', null, 'json_too_deep'), undefined);
     try {
       done(null, PROTO_KEY.test(text) ? JSON.parse(text, dropProto) : JSON.parse(text));
     } catch (err) {
@@ -70,10 +83,15 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
       if (ctx.state.draining) setImmediate(() => app.server.closeIdleConnections());
     });
     void reply.header('x-request-id', req.id);
-    const config = req.routeOptions.config as { public?: boolean } | undefined;
+    const config = req.routeOptions.config as { public?: boolean; operator?: boolean } | undefined;
+    if (ctx.state.draining && config?.public !== true) {
+      done(shuttingDown());
+      return;
+    }
     if (config?.public !== true) {
       try {
-        state.key = ctx.authenticate(req.headers.authorization);
+        state.key = ctx.authenticate(req.headers.authorization, req.headers['x-api-key']);
+        checkOperatorAccess(config, state.key);
       } catch (error) {
         done(error as Error);
         return;
@@ -93,15 +111,19 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     const mapped = frameworkError(error, ctx) ?? toErrorResponse(error, ctx.secrets());
     if (mapped.internal) req.log.error({ err: { message: redactSecrets(error.message, ctx.secrets()), stack: error.stack } }, 'internal error');
     if (reply.sent || reply.raw.headersSent) return;
-    void reply.code(mapped.status).headers(mapped.headers).send(mapped.body);
+    const dialect = errorDialectOf(req);
+    const answer = dialect ? dialect(mapped, String(req.id)) : mapped;
+    void reply.code(answer.status).headers(answer.headers).send(answer.body);
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
   });
 
   chatRoutes(app, ctx);
   responsesRoutes(app, ctx);
+  messagesRoutes(app, ctx);
+  embeddingsRoutes(app, ctx);
   infoRoutes(app, ctx);
   return app;
 }
@@ -110,7 +132,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
  * A request Node's HTTP parser rejects (bad request line or header, headers too large, timeout)
  * never reaches a route: answer it in the OpenAI error shape and close the socket.
  */
-function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket, requestTimeoutMs?: number): void {
   // A reset connection has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   this.log.debug({ code: error.code, reason: (error as { reason?: string }).reason }, 'malformed HTTP request');
@@ -120,7 +142,7 @@ function answerClientError(this: FastifyInstance, error: Error & { code?: string
     socket.destroy();
     return;
   }
-  socket.end(malformedRequestAnswer(error), () => socket.destroy());
+  socket.end(malformedRequestAnswer(error, { requestTimeoutMs }), () => socket.destroy());
 }
 
 /** Fastify's own errors (schema, body size, media type) in the OpenAI shape; `undefined` for the rest. */

@@ -30,11 +30,21 @@ describe('createAuthenticator', () => {
     expect(check(`bearer   ${KEY} `)?.name).toBe('a');
   });
 
+  it('takes x-api-key when there is no Authorization header (Anthropic clients)', () => {
+    const check = createAuthenticator([{ sha256: hashKey(TENANT_KEY), name: 'acme', tenant: 'acme' }]);
+    expect(check(undefined, ` ${TENANT_KEY} `)?.tenant).toBe('acme');
+    expect(check(`Bearer ${TENANT_KEY}`, 'ignored-when-bearer-is-sent')?.tenant).toBe('acme');
+    const wrong = (() => { try { check(undefined, 'nope-nope-nope'); } catch (e) { return e; } })() as HttpError;
+    expect([wrong.status, wrong.code]).toEqual([401, 'invalid_api_key']);
+    const empty = (() => { try { check(undefined, ''); } catch (e) { return e; } })() as HttpError;
+    expect([empty.status, empty.code]).toEqual([401, 'missing_api_key']);
+  });
+
   it('throws 401s that say what to send', () => {
     const check = createAuthenticator([{ sha256: hashKey(KEY), name: 'a' }]);
     const missing = (() => { try { check(undefined); } catch (e) { return e; } })() as HttpError;
     expect(missing).toBeInstanceOf(HttpError);
-    expect([missing.status, missing.code, missing.message]).toEqual([401, 'missing_api_key', "Missing API key: send Authorization: Bearer <key> with a key configured in the gateway's auth.keys"]);
+    expect([missing.status, missing.code, missing.message]).toEqual([401, 'missing_api_key', "Missing API key: send Authorization: Bearer <key> (or x-api-key: <key>) with a key configured in the gateway's auth.keys"]);
     const malformed = (() => { try { check(`Token ${KEY}`); } catch (e) { return e; } })() as HttpError;
     expect(malformed.message).toBe('Missing API key: the Authorization header must be "Bearer <key>" with a key configured in the gateway\'s auth.keys');
     const wrong = (() => { try { check('Bearer nope-nope-nope'); } catch (e) { return e; } })() as HttpError;

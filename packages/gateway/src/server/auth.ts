@@ -1,14 +1,17 @@
 /**
- * Gateway API keys: `Authorization: Bearer <key>`, checked against stored SHA-256 hashes in
- * constant time.
+ * Gateway API keys: `Authorization: Bearer <key>` (or `x-api-key: <key>`, as Anthropic's clients
+ * send it), checked against stored SHA-256 hashes in constant time.
  * @module
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { GatewayKey } from '../config/types.js';
 import { HttpError } from './errors.js';
 
-/** Checks a request's `Authorization` header; resolves to the matching key or throws a 401. */
-export type Authenticator = (authorization: string | undefined) => GatewayKey | undefined;
+/**
+ * Checks a request's `Authorization: Bearer` header, else its `x-api-key` header (Anthropic's
+ * clients); resolves to the matching key or throws a 401.
+ */
+export type Authenticator = (authorization: string | undefined, xApiKey?: string | string[] | undefined) => GatewayKey | undefined;
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="lifeline"' };
 
@@ -27,14 +30,15 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="lifeline"' };
  */
 export function createAuthenticator(keys: readonly GatewayKey[]): Authenticator {
   const stored = keys.map((key) => ({ key, digest: Buffer.from(key.sha256, 'hex') }));
-  return (authorization) => {
+  return (authorization, xApiKey) => {
     if (stored.length === 0) return undefined;
-    const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    if (!match) {
-      const hint = authorization ? 'the Authorization header must be "Bearer <key>"' : 'send Authorization: Bearer <key>';
+    const apiKey = typeof xApiKey === 'string' && xApiKey.trim() !== '' ? xApiKey.trim() : undefined;
+    const given = authorization === undefined ? apiKey : /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (given === undefined) {
+      const hint = authorization ? 'the Authorization header must be "Bearer <key>"' : 'send Authorization: Bearer <key> (or x-api-key: <key>)';
       throw new HttpError(401, `Missing API key: ${hint} with a key configured in the gateway's auth.keys`, 'invalid_request_error', null, 'missing_api_key', CHALLENGE);
     }
-    const digest = createHash('sha256').update(match[1]!, 'utf8').digest();
+    const digest = createHash('sha256').update(given, 'utf8').digest();
     let found: GatewayKey | undefined;
     for (const s of stored) {
       if (timingSafeEqual(digest, s.digest) && found === undefined) found = s.key;

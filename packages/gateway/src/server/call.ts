@@ -10,6 +10,7 @@ import { HttpError, toErrorResponse } from './errors.js';
 import { metaHeaders } from './meta.js';
 import { writeEventStream, type StreamOutcome } from './sse.js';
 import { traced, type Trace } from './trace.js';
+import { incomingTraceContext, TRACE_CONTEXT } from '../telemetry/incoming.js';
 
 /** Finds the route of `model`, or throws the 404 `model_not_found`. */
 export function routeFor(ctx: ServerContext, model: string): GatewayRoute {
@@ -28,7 +29,8 @@ export function cacheControlOf(header: string | string[] | undefined): string | 
   return kept.length > 0 ? kept.join(', ') : undefined;
 }
 
-function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> }; trace: Trace; tenant: string | undefined } {
+/** Per-call options of a request: its signal, the gateway deadline, and metadata (tenant, key, request id, cache directives) with a trace. */
+export function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> }; trace: Trace; tenant: string | undefined } {
   const state = requestState(ctx, req);
   const tenant = state.key?.tenant;
   const cacheControl = cacheControlOf(req.headers['cache-control']);
@@ -37,10 +39,17 @@ function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { sign
     ...(tenant !== undefined && { tenant }),
     ...(state.key && { keyName: state.key.name }),
     ...(cacheControl !== undefined && { cacheControl }),
+    ...traceContext(req),
   });
   const options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> } = { signal: state.controller.signal, metadata };
   if (ctx.requestTimeoutMs !== undefined) options.timeoutMs = ctx.requestTimeoutMs;
   return { options, trace, tenant };
+}
+
+/** The caller's trace context (`traceparent`), under a symbol key, when it sent one. */
+function traceContext(req: FastifyRequest): Record<symbol, unknown> {
+  const carrier = incomingTraceContext(req.headers);
+  return carrier ? { [TRACE_CONTEXT]: carrier } : {};
 }
 
 /** Records a finished call in stats, metrics and the log. */

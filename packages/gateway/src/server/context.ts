@@ -32,6 +32,8 @@ export interface ServerContext {
   bodyLimitBytes: number;
   /** Where `POST /v1/responses` keeps answers; `undefined`: nothing is kept. */
   responses: ResponseStore | undefined;
+  /** `server.requestTimeoutMs`: longest time to receive a whole request (0: no limit). */
+  receiveTimeoutMs?: number;
   /** Secrets to scrub from responses and logs. */
   secrets(): readonly string[];
   /** Lifecycle flags. */

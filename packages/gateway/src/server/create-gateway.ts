@@ -15,6 +15,7 @@ import { memoryResponseStore } from '../pipeline/response-store.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
+import { operatorKeyWarning } from './operator-auth.js';
 import type { RequestState, ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { ProviderStats } from './stats.js';
@@ -121,6 +122,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     defaultModel: server.defaultModel,
     bodyLimitBytes: server.bodyLimitBytes,
     responses: pipeline.responseStore ? pipeline.responseStore() : memoryResponseStore(),
+    receiveTimeoutMs: server.requestTimeoutMs,
     secrets: () => pipeline.secrets?.() ?? [],
     state: { listening: false, draining: false, startedAt: Date.now() },
     requests: new WeakMap(),
@@ -129,6 +131,8 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
   for (const p of pipeline.providers?.() ?? []) ctx.stats.declare(p.name);
   const app = buildApp(ctx, runtime.logger ? { instance: runtime.logger } : { level: runtime.logLevel ?? server.logLevel });
   if (keys.length === 0) app.log.warn('auth is off: no gateway keys configured (auth.keys), every request is accepted');
+  const noOperator = operatorKeyWarning(keys);
+  if (noOperator) app.log.warn(noOperator);
   logStore(pipeline, app.log);
   const unlogKeys = logKeyChanges(pipeline, app.log);
   let unwatch: (() => void) | undefined;

@@ -19,6 +19,7 @@ import {
   redactSecrets,
 } from '@lifeline/core';
 import { BudgetUnavailableError, RedisUnavailableError } from '@lifeline/redis';
+import { scrubSecrets } from './scrub.js';
 
 /** OpenAI's error body. */
 export interface OpenAIErrorBody {
@@ -93,8 +94,11 @@ export function allRateLimited(err: unknown): boolean {
  * | upstream 5xx, connection, upstream auth, other failover | 502 |
  * | anything else | 500, with no internals in the message |
  *
+ * Every string of the body (message, type, param, code) is scrubbed of `secrets` and of anything
+ * shaped like a key, whatever the upstream echoed into it.
+ *
  * @param err - what was thrown
- * @param secrets - exact strings to scrub from the message
+ * @param secrets - exact strings to scrub from every field of the body
  * @example
  * ```ts
  * const { status, headers, body } = toErrorResponse(err, [upstreamKey]);
@@ -102,6 +106,11 @@ export function allRateLimited(err: unknown): boolean {
  * ```
  */
 export function toErrorResponse(err: unknown, secrets: readonly string[] = []): ErrorResponse {
+  const mapped = mapError(err, secrets);
+  return { ...mapped, body: scrubSecrets(mapped.body, secrets) };
+}
+
+function mapError(err: unknown, secrets: readonly string[]): ErrorResponse {
   const clean = (m: string) => redactSecrets(m, secrets);
   if (err instanceof HttpError) return response(err.status, clean(err.message), err.type, err.param, err.code, err.headers);
   if (!(err instanceof LifelineError)) return response(500, 'Internal error in the Lifeline gateway; see its logs', 'server_error', null, 'internal_error', {}, true);

@@ -5,9 +5,10 @@
 import type { OpenAIErrorBody } from './errors.js';
 
 /** Status, reason phrase, message and `code` of a parser error. */
-function classify(error: Error & { code?: string; reason?: string }): { status: number; phrase: string; message: string; code: string } {
+function classify(error: Error & { code?: string; reason?: string }, requestTimeoutMs: number | undefined): { status: number; phrase: string; message: string; code: string } {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return { status: 408, phrase: 'Request Timeout', message: 'The request was not received in time', code: 'request_timeout' };
+    const within = requestTimeoutMs ? ` within ${requestTimeoutMs} ms (server.requestTimeoutMs)` : ' in time';
+    return { status: 408, phrase: 'Request Timeout', message: `The request was not received${within}`, code: 'request_timeout' };
   }
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     return { status: 431, phrase: 'Request Header Fields Too Large', message: "The request's headers are larger than this gateway accepts", code: 'headers_too_large' };
@@ -22,6 +23,7 @@ function classify(error: Error & { code?: string; reason?: string }): { status: 
  * `request_timeout`, with the OpenAI error body.
  *
  * @param error - the `clientError` error (`code` like `HPE_INVALID_METHOD`, `reason` from llhttp)
+ * @param options - `requestTimeoutMs`, named in the 408's message
  * @returns the bytes to write to the socket
  * @example
  * ```ts
@@ -29,8 +31,8 @@ function classify(error: Error & { code?: string; reason?: string }): { status: 
  * // HTTP/1.1 400 Bad Request … {"error":{"message":"Malformed HTTP request: Invalid method encountered (HPE_INVALID_METHOD)","type":"invalid_request_error","param":null,"code":"bad_http_request"}}
  * ```
  */
-export function malformedRequestAnswer(error: Error & { code?: string; reason?: string }): string {
-  const { status, phrase, message, code } = classify(error);
+export function malformedRequestAnswer(error: Error & { code?: string; reason?: string }, options: { requestTimeoutMs?: number | undefined } = {}): string {
+  const { status, phrase, message, code } = classify(error, options.requestTimeoutMs);
   const body: OpenAIErrorBody = { error: { message, type: 'invalid_request_error', param: null, code } };
   const json = JSON.stringify(body);
   return `HTTP/1.1 ${status} ${phrase}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`;

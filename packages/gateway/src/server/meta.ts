@@ -3,6 +3,7 @@
  * @module
  */
 import type { Meta } from '@lifeline/core';
+import { safeHeaders } from './header-value.js';
 
 /** The `lifeline` field of JSON responses and of the final `: lifeline` SSE comment. */
 export interface LifelineSummary {
@@ -68,7 +69,8 @@ export function summarize(meta: Meta): LifelineSummary {
 
 /**
  * `x-lifeline-*` headers. `final: false` (a stream's first chunk) leaves out what is not known
- * yet: cost.
+ * yet: cost. Values are safe to send whatever the names hold (see `headerValue`): a model or
+ * target name outside printable ASCII arrives percent-encoded.
  * @example
  * ```ts
  * reply.headers(metaHeaders(meta)); // x-lifeline-provider, -attempts, -cache, -degraded, -model, -cost-usd, -latency-ms
@@ -86,5 +88,5 @@ export function metaHeaders(meta: Meta, final = true): Record<string, string> {
     if (meta.costUsd !== undefined) h['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
     if (meta.latencyMs !== undefined) h['x-lifeline-latency-ms'] = String(Math.round(meta.latencyMs));
   }
-  return h;
+  return safeHeaders(h);
 }

@@ -4,6 +4,7 @@
  */
 import type { Meta } from '@lifeline/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ModelSlots } from '../pipeline/model-slots.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { providerOf } from './stats.js';
 import { registerKeyMetrics } from './key-metrics.js';
@@ -12,8 +13,6 @@ import { registerStoreMetrics } from './store-metrics.js';
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
 const TTFT_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20];
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
-/** Distinct model label values kept before new ones are reported as `other`. */
-const MAX_MODELS = 200;
 
 /** What one finished request reports. */
 export interface RequestObservation {
@@ -35,7 +34,8 @@ export interface GatewayMetrics {
  * Creates the metrics: requests, upstream attempts, failovers, breaker state, cache results,
  * cost, tokens, latency and time-to-first-token histograms per provider and model; key pools'
  * key states and set-aside keys; with a Redis state store, its connection state and per-store
- * call counters.
+ * call counters. The `model` label takes at most 50 values per target besides the models
+ * `pipeline.models()` lists; later ones count as `other`.
  *
  * @param pipeline - read at scrape time for breaker states and cache size
  * @param inflight - requests being served, read at scrape time
@@ -44,14 +44,9 @@ export interface GatewayMetrics {
 export function createMetrics(pipeline: GatewayPipeline, inflight: () => number = () => 0): GatewayMetrics {
   const registry = new Registry();
   const registers = [registry];
-  const models = new Set<string>();
-  const model = (m: string | undefined) => {
-    if (!m) return 'unknown';
-    if (models.has(m)) return m;
-    if (models.size >= MAX_MODELS) return 'other';
-    models.add(m);
-    return m;
-  };
+  // Per target, at most MODELS_PER_TARGET model label values (beyond the listed models); the rest are `other`.
+  const slots = new ModelSlots({ known: pipeline.models(), other: 'other' });
+  const model = (target: string, m: string | undefined) => (m ? slots.label(target, m) : 'unknown');
   const requests = new Counter({ name: 'lifeline_requests_total', help: 'Requests answered by the gateway', labelNames: ['endpoint', 'status', 'stream', 'provider', 'model', 'tenant'], registers });
   const attempts = new Counter({ name: 'lifeline_upstream_attempts_total', help: 'Upstream requests, by outcome', labelNames: ['provider', 'target', 'model', 'outcome', 'code'], registers });
   const failovers = new Counter({ name: 'lifeline_failovers_total', help: 'Requests answered by another target than the first one tried', labelNames: ['from', 'to'], registers });
@@ -105,14 +100,14 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
   function observe(o: RequestObservation): void {
     const meta = o.meta;
     const provider = meta?.provider ?? 'none';
-    const m = model(meta?.model);
+    const m = model(provider, meta?.model);
     const tenant = o.tenant ?? '';
     requests.inc({ endpoint: o.endpoint, status: String(o.status), stream: String(o.stream), provider, model: m, tenant });
     if (!meta) return;
     observeKeys(meta);
     for (const a of meta.attemptLog) {
       if (a.outcome === 'pending') continue;
-      const labels = { provider: providerOf(a.target), target: a.target, model: model(a.model), outcome: a.outcome, code: a.errorCode ?? '' };
+      const labels = { provider: providerOf(a.target), target: a.target, model: model(a.target, a.model), outcome: a.outcome, code: a.errorCode ?? '' };
       attempts.inc(labels);
       if (a.latencyMs !== undefined) attemptLatency.observe({ provider: labels.provider, model: labels.model, outcome: a.outcome }, a.latencyMs / 1000);
     }

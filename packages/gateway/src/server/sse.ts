@@ -13,7 +13,9 @@ import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
 import { AbortError } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
+import { safeHeaders } from './header-value.js';
 import { contributorsOf, formatUsd, summarize } from './meta.js';
+import { writeStreamHead as writeHead } from './stream-head.js';
 
 /** Options of {@link writeEventStream}. */
 export interface EventStreamOptions {
@@ -68,7 +70,8 @@ export async function writeEventStream(
   first: IteratorResult<ChatChunk>,
   options: EventStreamOptions,
 ): Promise<StreamOutcome> {
-  res.writeHead(200, { ...SSE_HEAD, ...options.headers });
+  const headFailure = writeStreamHead(res, options.headers);
+  if (headFailure) return releaseAfterHeadFailure(it, stream, headFailure);
   // No flushHeaders(): the head goes out with the first event, in one write.
   const out = new EventWriter(res);
   let last: ChatChunk | undefined;
@@ -100,14 +103,37 @@ export async function writeEventStream(
     out.end(tail, trailersOf(meta));
     return { ok: true, meta };
   } catch (error) {
-    void Promise.resolve(it.return?.()).catch(() => {});
-    const meta = stream.meta;
-    if (!res.destroyed && !res.writableEnded) {
-      const { body } = toErrorResponse(error, options.secrets);
-      out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\ndata: ${JSON.stringify(body)}\n\n`, trailersOf(meta));
-    }
-    return { ok: false, error, meta };
+    return endBroken(res, out, it, stream, error, () => `data: ${JSON.stringify(toErrorResponse(error, options.secrets).body)}\n\n`);
   }
+}
+
+/**
+ * Writes the head of an event stream: status 200, SSE headers, the trailers it will end with, and
+ * `headers`. When Node refuses a header, the client gets a 500 (or a closed connection) instead of
+ * a hang, and the error is returned.
+ */
+export function writeStreamHead(res: ServerResponse, headers: Record<string, string>): Error | undefined {
+  return writeHead(res, { ...SSE_HEAD, ...headers });
+}
+
+/**
+ * After {@link writeStreamHead} failed (the client already got a 500 or a closed connection):
+ * releases the upstream and reports the stream as failed.
+ */
+export function releaseAfterHeadFailure(it: AsyncIterator<ChatChunk>, stream: LifelineStream, error: Error): StreamOutcome {
+  void Promise.resolve(it.return?.()).catch(() => {});
+  return { ok: false, error, meta: stream.meta };
+}
+
+/**
+ * Ends a stream that broke: releases the upstream and, when the client is still there, writes
+ * the `: lifeline` summary, then the dialect's error event (`errorEvent()`), then the trailers.
+ */
+export function endBroken(res: ServerResponse, out: EventWriter, it: AsyncIterator<ChatChunk>, stream: LifelineStream, error: unknown, errorEvent: () => string): StreamOutcome {
+  void Promise.resolve(it.return?.()).catch(() => {});
+  const meta = stream.meta;
+  if (!res.destroyed && !res.writableEnded) out.end(`: lifeline ${JSON.stringify(summarize(meta))}\n\n${errorEvent()}`, trailersOf(meta));
+  return { ok: false, error, meta };
 }
 
 /** The final `x-lifeline-*` values, sent as HTTP trailers at the end of a stream. */
@@ -118,5 +144,5 @@ export function trailersOf(meta: Meta): Record<string, string> {
     'x-lifeline-providers': contributorsOf(meta).join(', ') || 'none',
   };
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
-  return trailers;
+  return safeHeaders(trailers);
 }

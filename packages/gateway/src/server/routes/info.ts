@@ -3,8 +3,9 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify';
-import type { ServerContext } from '../context.js';
+import { requestState, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
+import { OPERATOR_ROUTE, spendFor } from '../operator-auth.js';
 import type { ProviderHealth } from '../stats.js';
 import type { KeyPoolSnapshot, KeyStatus } from '@lifeline/adapters';
 import type { StoreStatus } from '../../pipeline/types.js';
@@ -57,7 +58,7 @@ export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return { object: 'list', data: ctx.pipeline.models().map((id) => ({ id, object: 'model', created, owned_by: 'lifeline' })) };
   });
 
-  app.get('/api/health', async (): Promise<ApiHealth> => {
+  app.get('/api/health', OPERATOR_ROUTE, async (): Promise<ApiHealth> => {
     const stats = ctx.stats.snapshot();
     const breakers = (await ctx.pipeline.breakers?.()) ?? [];
     const pools = new Map(((await ctx.pipeline.keyPools?.()) ?? []).map((p) => [p.provider, p]));
@@ -92,13 +93,13 @@ export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
     return report;
   });
 
-  app.get('/api/spend', async () => {
-    const spend = ctx.pipeline.spend?.();
+  app.get('/api/spend', async (req) => {
+    const spend = spendFor(ctx.pipeline, requestState(ctx, req).key);
     if (spend === undefined) throw new HttpError(404, 'This gateway keeps no spend ledger', 'invalid_request_error', null, 'not_found');
     return spend;
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', OPERATOR_ROUTE, async (_req, reply) => {
     void reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });

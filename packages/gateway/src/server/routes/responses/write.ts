@@ -11,7 +11,7 @@ import { AbortError } from '@lifeline/core';
 import type { OpenedStream } from '../../call.js';
 import { EventWriter } from '../../event-writer.js';
 import { summarize } from '../../meta.js';
-import { SSE_HEAD, trailersOf, type StreamOutcome } from '../../sse.js';
+import { releaseAfterHeadFailure, trailersOf, writeStreamHead, type StreamOutcome } from '../../sse.js';
 import { streamFailure } from './errors.js';
 import type { ResponseStreamEvents } from './stream-events.js';
 import type { ResponseEvent, ResponseObject } from './types.js';
@@ -41,7 +41,8 @@ function frames(events: readonly ResponseEvent[]): string {
  */
 export async function writeResponseStream(res: ServerResponse, opened: OpenedStream, events: ResponseStreamEvents, options: ResponseStreamOptions): Promise<StreamOutcome> {
   const { stream, it } = opened;
-  res.writeHead(200, { ...SSE_HEAD, ...opened.headers });
+  const headFailure = writeStreamHead(res, opened.headers);
+  if (headFailure) return releaseAfterHeadFailure(it, stream, headFailure);
   const out = new EventWriter(res);
   try {
     await out.write(frames(events.start()));
