@@ -56,6 +56,21 @@ describe('key pools of the Anthropic and Gemini adapters', () => {
   });
 });
 
+describe('embeddings through a key pool', () => {
+  it.each(['openai', 'gemini'] as const)('%s: a 429 on key 1 is re-sent with key 2; reported tokens count against the key', async (flavor) => {
+    const mock = await mockOf({ flavor, apiKey: KEYS, keys: { [KEYS[0]!]: [{ preset: 'rate_limit', retryAfter: 20 }] } });
+    const adapter = track(flavor === 'openai' ? openai({ baseURL: mock.url, apiKey: KEYS }) : gemini({ baseURL: mock.url, apiKey: KEYS }));
+    const { response, meta } = await createClient({ adapter }).embed({ model: flavor === 'openai' ? 'text-embedding-3-small' : 'gemini-embedding-001', input: ['alpha', 'beta'] });
+    expect(response.data).toHaveLength(2);
+    expect(meta.attemptLog[0]).toMatchObject({ key: FP[1], keysTried: [{ key: FP[0], status: 429 }] });
+    expect(mock.requests.map((r) => r.keyIndex)).toEqual([0, 1]);
+    const keys = (await adapter.keyPool!.snapshot()).keys;
+    expect(keys[0]).toMatchObject({ state: 'cooling', requests: 1, tokens: 0 });
+    // OpenAI reports the tokens; Gemini's embedding API does not (its usage is an estimate): nothing to count.
+    expect(keys[1]!.tokens).toBe(flavor === 'openai' ? response.usage.total_tokens : 0);
+  });
+});
+
 describe('choosing a key', () => {
   it('least-used sends each attempt with the key that used the smallest part of its share over the window', async () => {
     const clock = fakeClock(Date.now());
