@@ -41,3 +41,28 @@ export interface KeyEvent {
 export function publishKeyEvent(event: () => KeyEvent): void {
   publish(KEY_CHANNEL, event);
 }
+
+/** A pool's own listeners (`keyPool.onChange`), next to the process-wide channel. */
+export class KeyEvents {
+  readonly #listeners = new Set<(event: KeyEvent) => void>();
+
+  /** Adds `listener`; returns the unsubscriber. */
+  on(listener: (event: KeyEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Publishes `event` on `lifeline:key` and to the listeners (built once, only if anyone listens; a listener's failure is ignored). */
+  emit(event: () => KeyEvent): void {
+    publishKeyEvent(event);
+    if (this.#listeners.size === 0) return;
+    const e = event();
+    for (const listener of this.#listeners) {
+      try {
+        listener(e);
+      } catch {
+        // A listener's failure is not the call's.
+      }
+    }
+  }
+}

@@ -5,14 +5,15 @@
  * provider, and an error only when no key is left.
  * @module
  */
-import { AuthenticationError, RateLimitError, systemClock, type AdapterCall, type Clock, type ResponseInfo, type Usage } from '@lifeline/core';
-import { publishKeyEvent, type KeyEvent } from './events.js';
+import { systemClock, type AdapterCall, type Clock, type LifelineError, type ResponseInfo, type Usage } from '@lifeline/core';
+import { KeyEvents, type KeyEvent } from './events.js';
 import { poolExhausted } from './exhausted.js';
 import { keyFingerprint } from './fingerprint.js';
 import { MirroredKeyPoolStore } from './mirrored-store.js';
 import type { ApiKeySpec, KeyPoolStrategy, ResolvedKeyPoolOptions } from './options.js';
 import { KeyReadings } from './readings.js';
 import { selectKey, type Candidate } from './select.js';
+import { setAsideFor, setAsideMs } from './set-aside.js';
 import { MemoryKeyPoolStore, type KeyPoolStore, type KeyReason, type KeyRecord } from './store.js';
 import { KeyUsage } from './usage.js';
 import { describeKeys, type KeyPoolSnapshot } from './snapshot.js';
@@ -51,7 +52,7 @@ export class KeyPool {
   readonly #store: KeyPoolStore;
   readonly #clock: Clock;
   readonly #readings: KeyReadings;
-  readonly #listeners = new Set<(event: KeyEvent) => void>();
+  readonly #events = new KeyEvents();
   #cursor = 0;
 
   /**
@@ -97,8 +98,7 @@ export class KeyPool {
    * @returns the unsubscriber
    */
   onChange(listener: (event: KeyEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#events.on(listener);
   }
 
   /** Each key's state (healthy, cooling, quarantined) and use over the window, by fingerprint. */
@@ -137,7 +137,7 @@ export class KeyPool {
         const reason = setAsideFor(error);
         if (reason === undefined || call.signal.aborted) throw error;
         last = error;
-        await this.#setAside(key, reason, error as RateLimitError | AuthenticationError, probe);
+        await this.#setAside(key, reason, error as LifelineError, probe);
       }
     }
   }
@@ -180,46 +180,21 @@ export class KeyPool {
     };
   }
 
-  async #setAside(key: PoolKey, reason: KeyReason, error: RateLimitError | AuthenticationError, probe: boolean): Promise<void> {
+  async #setAside(key: PoolKey, reason: KeyReason, error: LifelineError, probe: boolean): Promise<void> {
     const now = this.#clock.now();
-    const o = this.#options;
-    let until: number;
+    const until = now + setAsideMs(reason, error, key.strikes, this.#options);
     if (reason === 'rate_limit') {
-      const backoff = Math.min(o.maxCoolDownMs, o.coolDownMs * 2 ** Math.min(key.strikes, 30));
-      until = now + Math.max(1, Math.min(error.retryAfterMs ?? backoff, o.maxCoolDownMs));
       key.strikes++;
       // A quarantined key that answers its re-check with a 429 is valid again, only busy.
       if (probe) await this.#store.clear(this.id, key.fingerprint);
-    } else {
-      until = now + o.quarantineMs;
     }
     const state = reason === 'rate_limit' ? 'cooling' : 'quarantined';
     await this.#store.set(this.id, key.fingerprint, { state, until, since: now, reason, status: error.status }, now);
-    this.#emit(() => ({ state, provider: this.#target.provider, pool: this.id, key: key.fingerprint, reason, status: error.status, until, durationMs: until - now, error }));
+    this.#events.emit(() => ({ state, provider: this.#target.provider, pool: this.id, key: key.fingerprint, reason, status: error.status, until, durationMs: until - now, error }));
   }
 
   async #recovered(key: PoolKey): Promise<void> {
     await this.#store.clear(this.id, key.fingerprint);
-    this.#emit(() => ({ state: 'healthy', provider: this.#target.provider, pool: this.id, key: key.fingerprint }));
+    this.#events.emit(() => ({ state: 'healthy', provider: this.#target.provider, pool: this.id, key: key.fingerprint }));
   }
-
-  #emit(event: () => KeyEvent): void {
-    publishKeyEvent(event);
-    if (this.#listeners.size === 0) return;
-    const e = event();
-    for (const listener of this.#listeners) {
-      try {
-        listener(e);
-      } catch {
-        // A listener's failure is not the call's.
-      }
-    }
-  }
-}
-
-/** Why an attempt's error sets its key aside: a 429 cools it; a 401/403 or an exhausted quota quarantines it; anything else is not the key's doing. */
-export function setAsideFor(error: unknown): KeyReason | undefined {
-  if (error instanceof RateLimitError) return error.retryable ? 'rate_limit' : 'quota';
-  if (error instanceof AuthenticationError) return 'auth';
-  return undefined;
 }

@@ -153,6 +153,21 @@ describe('key pool rotation over real HTTP', () => {
     expect(events.at(-1)).toMatchObject({ key: FP1, durationMs: 2_000 });
   });
 
+  it('keyPool.onChange gets each change until unsubscribed; a listener that throws does not fail the call', async () => {
+    const { client, clock, adapter: pooled } = await setup({ keys: { [KEYS[0]!]: { preset: 'rate_limit', retryAfter: 30 } } });
+    const seen: string[] = [];
+    const off = pooled.keyPool!.onChange((e) => seen.push(`${e.key} ${e.state}`));
+    pooled.keyPool!.onChange(() => {
+      throw new Error('listener bug');
+    });
+    expect((await client.chat(REQ)).meta.attemptLog[0]!.key).toBe(FP2);
+    off();
+    clock.advance(30_000);
+    for (let i = 0; i < 3; i++) await client.chat(REQ); // key 1 is tried (and cooled) again
+    expect(events.filter((e) => e.key === FP1)).toHaveLength(2);
+    expect(seen).toEqual([`${FP1} cooling`]);
+  });
+
   it('streams rotate the same way: the 429 comes before the head, the stream comes from the next key', async () => {
     const { client } = await setup({ keys: { [KEYS[0]]: { preset: 'rate_limit', retryAfter: 30 } } });
     const stream = client.stream(REQ);
