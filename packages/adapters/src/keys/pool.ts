@@ -47,6 +47,9 @@ export class KeyPool {
   readonly id: string;
   readonly strategy: KeyPoolStrategy;
   readonly #keys: PoolKey[];
+  readonly #fingerprints: readonly string[];
+  /** Every key has an `rpm` or `tpm` share: `least-used` compares shares' fractions, else request counts. */
+  readonly #shared: boolean;
   readonly #options: ResolvedKeyPoolOptions;
   readonly #target: KeyPoolTarget;
   readonly #store: KeyPoolStore;
@@ -69,6 +72,8 @@ export class KeyPool {
     this.#clock = options.clock ?? systemClock;
     this.#readings = new KeyReadings(keys.length);
     this.#keys = keys.map((k, index) => ({ index, key: k.key, fingerprint: keyFingerprint(k.key), usage: new KeyUsage(options.windowMs, k.rpm, k.tpm), strikes: 0 }));
+    this.#fingerprints = this.#keys.map((k) => k.fingerprint);
+    this.#shared = keys.every((k) => k.rpm !== undefined || k.tpm !== undefined);
   }
 
   /** Keys in the pool. */
@@ -78,7 +83,7 @@ export class KeyPool {
 
   /** The keys' fingerprints, in pool order. */
   get fingerprints(): string[] {
-    return this.#keys.map((k) => k.fingerprint);
+    return [...this.#fingerprints];
   }
 
   /**
@@ -104,7 +109,7 @@ export class KeyPool {
   /** Each key's state (healthy, cooling, quarantined) and use over the window, by fingerprint. */
   async snapshot(): Promise<KeyPoolSnapshot> {
     const now = this.#clock.now();
-    const records = await this.#store.read(this.id, this.fingerprints, now);
+    const records = await this.#store.read(this.id, this.#fingerprints, now);
     return { id: this.id, provider: this.#target.provider, strategy: this.strategy, keys: describeKeys(this.#keys, records, now) };
   }
 
@@ -122,7 +127,7 @@ export class KeyPool {
     let last: unknown;
     for (;;) {
       const now = this.#clock.now();
-      const records = await this.#store.read(this.id, this.fingerprints, now);
+      const records = await this.#store.read(this.id, this.#fingerprints, now);
       const pick = await this.#pick(records, tried, now);
       if (!pick) throw poolExhausted({ ...this.#target, size: this.size, records, now, last });
       const { key, probe } = pick;
@@ -152,7 +157,8 @@ export class KeyPool {
         if (await this.#store.claim(this.id, key.fingerprint, now, now + this.#options.quarantineMs)) return { key, probe: true };
       }
       if (record) continue;
-      ready.push({ index: key.index, load: this.#load(key, now), saturated: key.usage.saturated(now) || this.#readings.spent(key.index, now) });
+      const load = this.strategy === 'least-used' ? this.#load(key, now) : 0;
+      ready.push({ index: key.index, load, saturated: key.usage.saturated(now) || this.#readings.spent(key.index, now) });
     }
     const chosen = selectKey(ready, this.strategy, this.#cursor, this.size);
     if (!chosen) return undefined;
@@ -162,8 +168,7 @@ export class KeyPool {
 
   /** A key's load as `least-used` compares it: its share's fraction when every key has a share, else its requests. */
   #load(key: PoolKey, now: number): number {
-    const shared = this.#keys.every((k) => k.usage.rpm !== undefined || k.usage.tpm !== undefined);
-    return shared ? key.usage.load(now) : key.usage.requests.total(now);
+    return this.#shared ? key.usage.load(now) : key.usage.requests.total(now);
   }
 
   /** The call `attempt` gets: its `onResponse` carries the key's fingerprint and the pool's allowance. */
