@@ -177,10 +177,15 @@ export class KeyPool {
       ...call,
       onResponse: (info: ResponseInfo) => {
         this.#readings.record(key.index, info.rateLimit);
-        const inRotation = this.#keys.filter((k) => records.get(k.fingerprint)?.state !== 'quarantined').map((k) => k.index);
-        const rateLimit = this.#readings.aggregate(inRotation, this.#clock.now());
-        const { rateLimit: _own, ...rest } = info;
-        call.onResponse?.({ ...rest, ...(rateLimit && { rateLimit }), key: key.fingerprint });
+        const out: ResponseInfo = { ...info, key: key.fingerprint };
+        delete out.rateLimit;
+        if (this.#readings.heard) {
+          const inRotation: number[] = [];
+          for (const k of this.#keys) if (records.get(k.fingerprint)?.state !== 'quarantined') inRotation.push(k.index);
+          const rateLimit = this.#readings.aggregate(inRotation, this.#clock.now());
+          if (rateLimit) out.rateLimit = rateLimit;
+        }
+        call.onResponse?.(out);
       },
     };
   }

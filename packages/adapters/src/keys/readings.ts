@@ -6,7 +6,21 @@
  */
 import type { RateLimitInfo } from '@lifeline/core';
 
-type Dimension = 'Requests' | 'Tokens';
+/** How to read one dimension (requests or tokens) of a reading. */
+interface Dimension {
+  limit(r: RateLimitInfo): number | undefined;
+  remaining(r: RateLimitInfo): number | undefined;
+  reset(r: RateLimitInfo): number | undefined;
+}
+const REQUESTS: Dimension = { limit: (r) => r.limitRequests, remaining: (r) => r.remainingRequests, reset: (r) => r.resetRequestsAt };
+const TOKENS: Dimension = { limit: (r) => r.limitTokens, remaining: (r) => r.remainingTokens, reset: (r) => r.resetTokensAt };
+
+/** A dimension summed over the keys, or `undefined` when a key's reading is missing. */
+interface Sum {
+  remaining: number;
+  limit: number | undefined;
+  reset: number | undefined;
+}
 
 /** The last rate-limit headers each key's responses carried. */
 export class KeyReadings {
@@ -17,9 +31,15 @@ export class KeyReadings {
     this.#readings = new Array<RateLimitInfo | undefined>(size);
   }
 
+  /** True once any key's response carried rate-limit headers. */
+  heard = false;
+
   /** Keeps what a response of key `index` said (nothing when it sent no headers). */
   record(index: number, info: RateLimitInfo | undefined): void {
-    if (info) this.#readings[index] = { ...this.#readings[index], ...info };
+    if (!info) return;
+    const before = this.#readings[index];
+    this.#readings[index] = before ? { ...before, ...info } : info;
+    this.heard = true;
   }
 
   /** True when key `index`'s own headers say its requests or tokens are spent until a reset still ahead. */
@@ -40,30 +60,39 @@ export class KeyReadings {
    * @returns the pool's allowance, or `undefined` when nothing is known of it
    */
   aggregate(indices: readonly number[], now: number): RateLimitInfo | undefined {
+    if (indices.length === 0) return undefined;
+    const requests = this.#sum(REQUESTS, indices, now);
+    const tokens = this.#sum(TOKENS, indices, now);
+    if (!requests && !tokens) return undefined;
     const out: RateLimitInfo = {};
-    for (const dim of ['Requests', 'Tokens'] as const) Object.assign(out, this.#sum(dim, indices, now));
-    return Object.keys(out).length > 0 ? out : undefined;
+    if (requests) {
+      out.remainingRequests = requests.remaining;
+      if (requests.limit !== undefined) out.limitRequests = requests.limit;
+      if (requests.reset !== undefined) out.resetRequestsAt = requests.reset;
+    }
+    if (tokens) {
+      out.remainingTokens = tokens.remaining;
+      if (tokens.limit !== undefined) out.limitTokens = tokens.limit;
+      if (tokens.reset !== undefined) out.resetTokensAt = tokens.reset;
+    }
+    return out;
   }
 
-  #sum(dim: Dimension, indices: readonly number[], now: number): RateLimitInfo {
+  #sum(dim: Dimension, indices: readonly number[], now: number): Sum | undefined {
     let remaining = 0;
     let limit: number | undefined = 0;
     let reset: number | undefined;
     for (const i of indices) {
       const r = this.#readings[i];
-      const lim = r?.[`limit${dim}`];
-      const at = r?.[`reset${dim}At`];
-      const left = at !== undefined && at <= now ? lim : r?.[`remaining${dim}`];
-      if (left === undefined) return {};
+      if (!r) return undefined;
+      const lim = dim.limit(r);
+      const at = dim.reset(r);
+      const left = at !== undefined && at <= now ? lim : dim.remaining(r);
+      if (left === undefined) return undefined;
       remaining += left;
       limit = limit === undefined || lim === undefined ? undefined : limit + lim;
       if (at !== undefined && at > now) reset = reset === undefined ? at : Math.min(reset, at);
     }
-    if (indices.length === 0) return {};
-    return {
-      [`remaining${dim}`]: remaining,
-      ...(limit !== undefined && { [`limit${dim}`]: limit }),
-      ...(reset !== undefined && { [`reset${dim}At`]: reset }),
-    };
+    return { remaining, limit, reset };
   }
 }
