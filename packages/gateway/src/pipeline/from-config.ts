@@ -19,6 +19,7 @@ import { ModelSlots } from './model-slots.js';
 import { createRouter, isGlob, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
+import { spendToday } from './spend-today.js';
 import { createStores } from './stores.js';
 import { targetRateLimit } from './target-limits.js';
 import { tenantLimits } from './tenant-limits.js';
@@ -107,8 +108,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced, ...budgetStore }));
   shared.push(meter({ ...priced, ledger }));
   const perAttempt: Middleware[] = [];
-  const limits = targetRateLimit(config, stores.rateLimit);
-  if (limits) perAttempt.push(limits);
+  const limiter = targetRateLimit(config, stores.rateLimit);
+  if (limiter) perAttempt.push(limiter);
   if (config.retry !== false) perAttempt.push(retry(config.retry));
   if (breaker) perAttempt.push(breaker);
   const { attemptMs, firstTokenMs, idleMs } = config.timeouts;
@@ -118,7 +119,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const routes: Route[] = config.routes.map((r) => {
     const route = routeFailover(r, config, adapters, prefillMemory);
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
-    return { pattern: r.model, models: r.models, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
+    return { pattern: r.model, models: r.models, strategy: r.strategy, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
   });
   const find = createRouter(routes);
   const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
@@ -128,6 +129,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
 
   return {
     route: find,
+    routes: () => routes,
     models: () => listed,
     providers: () => Object.entries(config.providers).map(([name, p]) => ({ name, kind: p.kind, baseURL: p.baseURL })),
     async breakers(): Promise<BreakerStatus[]> {
@@ -137,7 +139,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
         key,
         state: s.state,
         failures: s.failures,
-        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now) }),
+        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now), nextProbeAt: s.nextProbeAt }),
       }));
     },
     cache() {
@@ -153,9 +155,11 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     },
     spend: () => ledger.snapshot(),
     tenantSpend: (tenant) => ledger.snapshot({ tenant }),
+    spendToday: () => spendToday(ledger, config, options.clock?.now() ?? Date.now()),
+    ...(limiter && { rateLimitQueues: limiter.queued }),
     keyPools: () => snapshotPools(pools),
     onKeyChange: (listener) => onPoolChange(pools, listener),
-    onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
+    onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to, at: c.at, ...(c.breakMs !== undefined && { breakMs: c.breakMs }) })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),
     responseStore: () => stores.responses,
