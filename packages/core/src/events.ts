@@ -17,6 +17,7 @@
  * | `lifeline:cache` | a cache lookup settles | `{ ctx, key, status }` |
  * | `lifeline:cost` | a call's cost is known | `{ ctx, provider, model, costUsd, usage }` |
  * | `lifeline:failover` | failover moves to another target | `{ ctx, from, to, error }` |
+ * | `lifeline:key` | a key of an adapter's key pool is set aside or back | `{ provider, pool, key, state, … }` (`key` is a fingerprint) |
  *
  * Payloads never contain API keys. Publishing costs nothing when nobody subscribes.
  * @module
@@ -35,7 +36,8 @@ export type LifelineChannelName =
   | 'lifeline:fallback'
   | 'lifeline:cache'
   | 'lifeline:cost'
-  | 'lifeline:failover';
+  | 'lifeline:failover'
+  | 'lifeline:key';
 
 /** Payload of `lifeline:request`. */
 export interface RequestEvent {
