@@ -51,6 +51,9 @@ const bare = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'),
 const bareFastify = await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes] });
 // Default stack, default log level (info: one line per request, to /dev/null here).
 const lifeline = await startLifeline(lifelineConfig());
+// `--baseline=<dir>`: also Lifeline's gateway from another checkout (built), for before/after in one run.
+const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11);
+const lifelineBaseline = baselineDir ? await startServerProcess({ script: join(baselineDir, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(lifelineConfig())] }) : undefined;
 const lifelineQuiet = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' } }));
 // Fallback on every request: one attempt per target and a breaker that never opens, as Portkey's fallback does.
 const lifelineFallback = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' }, retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1_000_000_000 } }));
@@ -79,11 +82,12 @@ const systems: System[] = [
   { name: 'bare node:http + undici proxy', url: `${bare.url}/v1/chat/completions`, server: bare, modes: ['json', 'stream', 'fallback'] },
   { name: 'bare Fastify + undici proxy', url: `${bareFastify.url}/v1/chat/completions`, server: bareFastify, modes: ['json', 'stream', 'fallback'] },
   { name: 'lifeline gateway (default stack)', url: `${lifeline.url}/v1/chat/completions`, server: lifeline, modes: ['json', 'stream', 'fallback'] },
+  ...(lifelineBaseline ? [{ name: 'lifeline gateway (default stack, baseline build)', url: `${lifelineBaseline.url}/v1/chat/completions`, server: lifelineBaseline, modes: ['json', 'stream', 'fallback'] as Mode[] }] : []),
   { name: 'lifeline gateway (logLevel warn)', url: `${lifelineQuiet.url}/v1/chat/completions`, server: lifelineQuiet, modes: ['json', 'stream'] },
   { name: 'lifeline gateway (no retry, breaker never opens)', url: `${lifelineFallback.url}/v1/chat/completions`, server: lifelineFallback, modes: ['fallback'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeySingle, modes: ['json', 'stream'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeyFallback, modes: ['fallback'] },
-].filter((s) => !lean || s.name.startsWith('bare') || s.name === 'lifeline gateway (default stack)');
+].filter((s) => !lean || s.name.startsWith('bare') || s.name.startsWith('lifeline gateway (default stack'));
 
 const bodyOf = (mode: Mode, model = mode === 'fallback' ? 'bench-fallback' : 'gpt-4.1-mini') =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello, request [<id>]' }], max_tokens: 64, ...(mode === 'stream' && { stream: true }) });
@@ -158,7 +162,7 @@ if (profile) {
   }
 }
 
-await Promise.all([bare, bareFastify, lifeline, lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
+await Promise.all([bare, bareFastify, lifeline, ...(lifelineBaseline ? [lifelineBaseline] : []), lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
 await Promise.all([mock.close(), dead.close()]);
 
 const us = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0));

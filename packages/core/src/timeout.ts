@@ -2,6 +2,7 @@
  * `timeout()`: per-attempt deadlines, and for streams a first-token and an idle limit.
  * @module
  */
+import { tapStream } from './tap.js';
 import { raceContext } from './race.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
@@ -117,25 +118,30 @@ export function timeout(options: TimeoutOptions): Middleware {
   };
 }
 
-async function* guard(
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** Passes `stream` through, each read raced against the child's abort (its timers); `release` at the end. */
+function guard(
   stream: AsyncIterable<ChatChunk>,
   child: Context,
   hooks: { onChunk(chunk: ChatChunk): void; release(): void },
-): AsyncGenerator<ChatChunk> {
-  const it = stream[Symbol.asyncIterator]();
-  let done = false;
-  try {
-    for (;;) {
-      const r = await raceContext(it.next(), child);
-      if (r.done) {
-        done = true;
-        return;
-      }
-      hooks.onChunk(r.value);
-      yield r.value;
-    }
-  } finally {
-    hooks.release();
-    if (!done) void Promise.resolve(it.return?.()).catch(() => {});
-  }
+): AsyncIterable<ChatChunk> {
+  let it: AsyncIterator<ChatChunk> | undefined;
+  // The source as the tap reads it: each next() raced against the child; return() is the tap's `finally`.
+  const raced: AsyncIterable<ChatChunk> = {
+    [Symbol.asyncIterator]: () => {
+      it = stream[Symbol.asyncIterator]();
+      const source = it;
+      return { next: () => raceContext(source.next(), child), return: () => Promise.resolve(DONE) };
+    },
+  };
+  return tapStream(raced, {
+    chunk(chunk) {
+      hooks.onChunk(chunk);
+    },
+    finally(how) {
+      hooks.release();
+      if (how !== 'done' && it) void Promise.resolve(it.return?.()).catch(() => {});
+    },
+  });
 }
