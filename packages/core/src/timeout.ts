@@ -83,6 +83,23 @@ export function timeout(options: TimeoutOptions): Middleware {
         timers.delete(kind);
       }
     };
+    // The idle limit: one timer per silence, not one per chunk. A chunk only records when it came;
+    // when the timer fires early (chunks came since), it is set again for what is left.
+    let lastChunkAt = 0;
+    const idleCheck = () => {
+      const silentMs = clock.now() - lastChunkAt;
+      if (idleMs === undefined) return;
+      if (silentMs >= idleMs) {
+        timers.delete('idle');
+        fire('idle', idleMs)();
+      } else {
+        timers.set('idle', clock.setTimeout(idleCheck, idleMs - silentMs));
+      }
+    };
+    const touchIdle = () => {
+      lastChunkAt = clock.now();
+      if (idleMs !== undefined && !timers.has('idle')) timers.set('idle', clock.setTimeout(idleCheck, idleMs));
+    };
     const release = () => {
       for (const t of timers.values()) clock.clearTimeout(t);
       timers.clear();
@@ -107,11 +124,15 @@ export function timeout(options: TimeoutOptions): Middleware {
       release();
       return;
     }
-    if (idleMs !== undefined) arm('idle', idleMs);
+    touchIdle();
+    let awaitingContent = firstTokenMs !== undefined;
     ctx.stream = guard(child.stream, child, {
       onChunk(chunk) {
-        if (isContentChunk(chunk)) disarm('firstToken');
-        if (idleMs !== undefined) arm('idle', idleMs);
+        if (awaitingContent && isContentChunk(chunk)) {
+          awaitingContent = false;
+          disarm('firstToken');
+        }
+        if (idleMs !== undefined) touchIdle();
       },
       release,
     });
