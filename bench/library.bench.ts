@@ -9,17 +9,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { openai } from '@lifeline/adapters';
-import { cache } from '@lifeline/cache';
-import { circuitBreaker } from '@lifeline/circuit-breaker';
-import { createClient, fallbackResponse, timeout } from '@lifeline/core';
-import { failover } from '@lifeline/failover';
-import { meter } from '@lifeline/pricing';
-import { rateLimit } from '@lifeline/rate-limit';
-import { retry } from '@lifeline/retry';
+import { createClient } from '@lifeline/core';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import { compare, table } from './lib/load.ts';
 import { startMockProcess } from './lib/mock-process.ts';
+import { recommendedStack } from './lib/stack.ts';
 import { profileInProcess, type ProfileSummary } from './lib/profile.ts';
 
 const quick = process.argv.includes('--quick');
@@ -49,18 +44,7 @@ async function raw() {
 
 const primary = openai({ baseURL: mock.url, apiKey, name: 'primary', connections: concurrency });
 const backup = openai({ baseURL: mock.url, apiKey, name: 'backup', connections: concurrency });
-const full = createClient({
-  use: [
-    fallbackResponse(),
-    cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 }),
-    meter(),
-    rateLimit({ rpm: 10_000_000 }),
-    failover([primary, backup]),
-    retry({ maxAttempts: 3 }),
-    circuitBreaker(),
-    timeout({ ms: 30_000 }),
-  ],
-});
+const full = createClient({ use: recommendedStack(primary, backup) });
 const bare = createClient({ adapter: primary });
 const sdk = new OpenAI({ baseURL: mock.url, apiKey, maxRetries: 0 });
 

@@ -68,6 +68,7 @@ if (!quick && !reportOnly) {
     ['retry + circuit breaker vs cockatiel (resilience.bench.ts)', 'resilience.bench.ts', []],
     ['cache (cache.bench.ts)', 'cache.bench.ts', ['--expose-gc']],
     ['OpenTelemetry: otel() without and with an SDK (otel.bench.ts)', 'otel.bench.ts', []],
+    ['embeddings: library and gateway vs raw undici (embeddings.bench.ts)', 'embeddings.bench.ts', []],
   ]) {
     if (!existsSync(join(here, file))) continue;
     const r = await runBench(file, { json: false, nodeArgs, timeoutMs: 150_000 });

@@ -38,7 +38,7 @@ const claudeMock = await startMockProvider({
   apiKey: 'anthropic-key',
   text: 'Claude here: the backup answered this one.',
   // Continues a partial answer sent as a prefill (midStream: 'continue'), as Claude would.
-  script: (req) => (lastRole(req) === 'assistant' ? { reply: { text: ' chat answering while a provider is down.' } } : undefined),
+  script: (req) => (lastRole(req) === 'assistant' ? { reply: { text: 'Failover keeps your chat answering while a provider is down.' } } : undefined),
 });
 
 const relay = openai({ name: 'relay', baseURL: relayMock.url, apiKey: 'relay-key' });

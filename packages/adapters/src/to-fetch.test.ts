@@ -144,10 +144,22 @@ describe('toFetch with the official openai SDK', () => {
     expect(seen).toEqual(['acme']);
   });
 
+  it('serves embeddings.create (float and the SDK default, base64) through client.embed()', async () => {
+    const sdk = await sdkOver({ embeddingDimensions: 6 });
+    const { data, response } = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'] }).withResponse();
+    expect(data.data.map((d) => d.embedding.length)).toEqual([6, 6]);
+    expect(response.headers.get('x-lifeline-provider')).toBe('primary');
+    expect(mock!.requests[0]!.body).toMatchObject({ encoding_format: 'base64' });
+    const floats = await sdk.embeddings.create({ model: 'text-embedding-3-small', input: 'a', encoding_format: 'float', dimensions: 3 });
+    expect(floats.data[0]!.embedding).toHaveLength(3);
+    expect(mock!.requests[1]!.body).toEqual({ model: 'text-embedding-3-small', input: 'a', encoding_format: 'float', dimensions: 3 });
+  });
+
   it('answers other routes with 404 and bad bodies with 400', async () => {
     const sdk = await sdkOver();
     const err = await sdk.models.list().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((err as Error).message).toBe('404 Lifeline toFetch serves POST /chat/completions and POST /embeddings only, not /v1/models');
     const fetch = toFetch(createClient({ adapter: adapter! }));
     const res = await fetch('http://lifeline.local/v1/chat/completions', { method: 'POST', body: '{nope' });
     expect(res.status).toBe(400);

@@ -1,9 +1,9 @@
 /**
- * `toFetch(client)`: a `fetch` that serves `POST …/chat/completions` from a Lifeline client, so an
+ * `toFetch(client)`: a `fetch` that serves `POST …/chat/completions` (and `…/embeddings`) from a Lifeline client, so an
  * app keeps its official-SDK calls and gets Lifeline's pipeline underneath.
  * @module
  */
-import type { CallOptions, ChatChunk, ChatRequest, LifelineClient, Meta } from '@lifeline/core';
+import type { CallOptions, ChatChunk, ChatRequest, EmbeddingRequest, LifelineClient, Meta } from '@lifeline/core';
 import { toOpenAIError } from './openai/error-json.js';
 
 /** The `fetch` signature the official SDKs accept. */
@@ -52,7 +52,8 @@ function withoutUsage(chunk: ChatChunk): ChatChunk | undefined {
 /**
  * A `fetch` for the official `openai` SDK (or anything that speaks Chat Completions over fetch)
  * that runs every `POST …/chat/completions` through `client`: JSON and SSE streams
- * (re-encoded from chunks, ending with `data: [DONE]`). Errors become OpenAI-shaped error responses
+ * (re-encoded from chunks, ending with `data: [DONE]`), and every `POST …/embeddings` through
+ * `client.embed()` (the SDK's `embeddings.create`, float and base64). Errors become OpenAI-shaped error responses
  * with the right status and `retry-after`, so the SDK raises the matching `APIError` subclass
  * (`RateLimitError`, `AuthenticationError`, …); an error after the stream started arrives as an
  * in-band `data: {"error":…}` event, which the SDK raises too. The SDK's `AbortSignal` aborts the call.
@@ -89,7 +90,8 @@ export function toFetch(client: LifelineClient, options: ToFetchOptions = {}): F
     const method = (init?.method ?? req?.method ?? 'GET').toUpperCase();
     const signal = init?.signal ?? req?.signal ?? undefined;
     signal?.throwIfAborted();
-    if (!/\/chat\/completions\/?$/.test(url.pathname)) return refuse(404, `Lifeline toFetch serves POST /chat/completions only, not ${url.pathname}`);
+    const embeddings = /\/embeddings\/?$/.test(url.pathname);
+    if (!embeddings && !/\/chat\/completions\/?$/.test(url.pathname)) return refuse(404, `Lifeline toFetch serves POST /chat/completions and POST /embeddings only, not ${url.pathname}`);
     if (method !== 'POST') return refuse(405, `Lifeline toFetch: ${method} is not allowed on ${url.pathname}; use POST`);
     const raw = init?.body;
     const text = typeof raw === 'string' ? raw : raw != null ? await new Response(raw).text() : req ? await req.text() : '';
@@ -105,6 +107,10 @@ export function toFetch(client: LifelineClient, options: ToFetchOptions = {}): F
     if (signal) call.signal = signal;
 
     try {
+      if (embeddings) {
+        const { response, meta } = await client.embed(body as unknown as EmbeddingRequest, call);
+        return new Response(JSON.stringify(response), { status: 200, headers: { 'content-type': 'application/json', ...metaHeaders(meta) } });
+      }
       if (body.stream !== true) {
         const { response, meta } = await client.chat(body, call);
         return new Response(JSON.stringify(response), { status: 200, headers: { 'content-type': 'application/json', ...metaHeaders(meta) } });

@@ -5,6 +5,7 @@
 import { type Context, isOutage, type Middleware, type Next, publish } from '@lifeline/core';
 import { readDirectives } from './cache-control.js';
 import { type CacheEntry, isCacheEntry } from './entry.js';
+import { embeddingPath } from './embedding-path.js';
 import { cacheKey, hashKey } from './key.js';
 import { memoryStore } from './memory-store.js';
 import { type Counters, missPath, type MissRuntime } from './miss.js';
@@ -27,7 +28,7 @@ export interface CacheStats extends Counters {
 
 /** The middleware returned by {@link cache}, with its stats and store. */
 export interface CacheMiddleware extends Middleware {
-  /** Size and counters: `{ entries, bytes, hits, misses, stale, coalesced, bypassed, stored, storeErrors, inFlight, waiting }`. */
+  /** Size and counters: `{ entries, bytes, hits, misses, stale, coalesced, bypassed, stored, storeErrors, itemHits, itemMisses, inFlight, waiting }`. */
   stats(): CacheStats;
   /** The store in use (e.g. to `delete(cacheKey(request, scope))`). */
   readonly store: CacheStore;
@@ -41,6 +42,10 @@ export interface CacheMiddleware extends Middleware {
  * (`meta.costUsd = 0`) and says what it saved (`meta.savedUsd`). Never stored: errors, partial
  * streams, degraded answers, truncated answers (unless `cacheTruncated`). Place it outside
  * `meter()` and inside `fallbackResponse()`.
+ *
+ * Embedding calls are cached per input item (key: model, `dimensions`, `encoding_format`, the
+ * item, the scope): a batch whose items are partly cached goes upstream with the misses only and
+ * is reassembled in input order; `meta.cacheItems` says how many items were hits.
  *
  * @param options - TTLs, store, key, scope and policy
  * @returns the middleware, with `stats()` and `store`
@@ -60,7 +65,7 @@ export function cache(options: CacheOptions): CacheMiddleware {
   const keyOf = options.key;
   const scopeOf = options.scope ?? DEFAULTS.scope;
   const when = options.when ?? DEFAULTS.when;
-  const counters: Counters = { hits: 0, misses: 0, stale: 0, coalesced: 0, bypassed: 0, stored: 0, storeErrors: 0 };
+  const counters: Counters = { hits: 0, misses: 0, stale: 0, coalesced: 0, bypassed: 0, stored: 0, storeErrors: 0, itemHits: 0, itemMisses: 0 };
   const coalesce = options.coalesce ?? DEFAULTS.coalesce;
   const rt: MissRuntime = {
     store,
@@ -72,9 +77,9 @@ export function cache(options: CacheOptions): CacheMiddleware {
     clock: options.clock,
   };
 
-  async function read(ctx: Context, key: string): Promise<CacheEntry | undefined> {
+  async function read(ctx: Context, key: string, peek = false): Promise<CacheEntry | undefined> {
     try {
-      const entry = await store.get(key);
+      const entry = await (peek && store.peek ? store.peek(key) : store.get(key));
       return isCacheEntry(entry) ? entry : undefined;
     } catch (error) {
       counters.storeErrors++;
@@ -82,6 +87,8 @@ export function cache(options: CacheOptions): CacheMiddleware {
       return undefined;
     }
   }
+
+  const peekItem = (ctx: Context, key: string) => read(ctx, key, true);
 
   const middleware = async function cache(ctx: Context, next: Next): Promise<void> {
     const directives = readDirectives(ctx.metadata);
@@ -91,9 +98,11 @@ export function cache(options: CacheOptions): CacheMiddleware {
       return next();
     }
     const scope = scopeOf(ctx);
+    if (ctx.operation === 'embed') return embeddingPath(rt, ctx, next, scope, directives, peekItem);
     const key = keyOf === undefined ? cacheKey(ctx.request, scope) : hashKey(keyOf(ctx.request, ctx), scope);
     const clock = rt.clock ?? ctx.clock;
-    let entry = await read(ctx, key);
+    const found = await read(ctx, key);
+    let entry = found?.kind === 'embedding' ? undefined : found;
     const now = clock.now();
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
     // ttlMs 0: never fresh on its own; a caller's max-age alone decides.

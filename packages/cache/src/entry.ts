@@ -38,10 +38,30 @@ export interface ChunksEntry extends EntryBase {
 }
 
 /**
+ * One embedding vector, cached per input item: a batch whose items are partly cached goes
+ * upstream for the misses only. `costUsd` is the item's share of its call's cost.
+ */
+export interface EmbeddingEntry extends EntryBase {
+  kind: 'embedding';
+  /**
+   * The vector: the base64 string as served (`format: 'base64'`), or a float vector as base64 of
+   * its float64 bytes (`format: 'f64'`: exact, and about half the size of JSON numbers, which also
+   * cost more to write than to read).
+   */
+  vector: string;
+  format: 'base64' | 'f64';
+  /** The item's input tokens (its share of the call's usage). */
+  tokens: number;
+}
+
+/** A cached chat answer (JSON or stream). */
+export type ChatCacheEntry = ResponseEntry | ChunksEntry;
+
+/**
  * One cached answer. Plain JSON (no `undefined`-only semantics, no class instances), so any
  * store can serialise it with `JSON.stringify` and read it back with `JSON.parse`.
  */
-export type CacheEntry = ResponseEntry | ChunksEntry;
+export type CacheEntry = ResponseEntry | ChunksEntry | EmbeddingEntry;
 
 /**
  * True when `value` is an entry this version understands (anything else reads as a miss). For
@@ -57,10 +77,11 @@ export type CacheEntry = ResponseEntry | ChunksEntry;
  */
 export function isCacheEntry(value: unknown): value is CacheEntry {
   if (typeof value !== 'object' || value === null) return false;
-  const e = value as { v?: unknown; kind?: unknown; createdAt?: unknown; expiresAt?: unknown; staleUntil?: unknown; response?: { choices?: unknown } | null; chunks?: unknown };
+  const e = value as { v?: unknown; kind?: unknown; createdAt?: unknown; expiresAt?: unknown; staleUntil?: unknown; response?: { choices?: unknown } | null; chunks?: unknown; vector?: unknown; format?: unknown; tokens?: unknown };
   if (e.v !== ENTRY_VERSION || typeof e.expiresAt !== 'number' || typeof e.staleUntil !== 'number' || typeof e.createdAt !== 'number') return false;
   if (e.kind === 'response') return typeof e.response === 'object' && e.response !== null && Array.isArray(e.response.choices);
   if (e.kind === 'chunks') return Array.isArray(e.chunks);
+  if (e.kind === 'embedding') return typeof e.vector === 'string' && (e.format === 'base64' || e.format === 'f64') && typeof e.tokens === 'number';
   return false;
 }
 

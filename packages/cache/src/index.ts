@@ -12,3 +12,5 @@ export type { CacheStore, StoreStats } from './store.js';
 export { ENTRY_VERSION, isCacheEntry, type CacheEntry, type ResponseEntry, type ChunksEntry } from './entry.js';
 export { readDirectives, type CacheDirectives } from './cache-control.js';
 export type { Counters } from './miss.js';
+export { embeddingKeys, embeddingKeyMaterial, embeddingItemKey } from './embedding-key.js';
+export type { EmbeddingEntry, ChatCacheEntry } from './entry.js';

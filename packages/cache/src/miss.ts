@@ -3,7 +3,7 @@
  * @module
  */
 import { type ChatResponse, type Clock, type Context, type Next, primeStream, publish } from '@lifeline/core';
-import { type CacheEntry, parseFrozen, responseFinishes, unstorableReason } from './entry.js';
+import { type ChatCacheEntry, parseFrozen, responseFinishes, unstorableReason } from './entry.js';
 import { type EntryTail, pendingChunks, pendingResponse, type PendingEntry } from './pending.js';
 import { recordStream, type RecordingEnd } from './replay.js';
 import { serveEntry } from './serve.js';
@@ -19,6 +19,10 @@ export interface Counters {
   bypassed: number;
   stored: number;
   storeErrors: number;
+  /** Embedding calls: input items answered from the cache. */
+  itemHits: number;
+  /** Embedding calls: input items not in the cache (sent upstream). */
+  itemMisses: number;
 }
 
 /** What the miss path needs from the middleware instance. */
@@ -151,9 +155,9 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
 }
 
 /** The entry in `json`, parsed on the first call into one frozen object every later call shares. */
-function shared(json: string): () => CacheEntry {
-  let entry: CacheEntry | undefined;
-  return () => (entry ??= parseFrozen(json));
+function shared(json: string): () => ChatCacheEntry {
+  let entry: ChatCacheEntry | undefined;
+  return () => (entry ??= parseFrozen(json) as ChatCacheEntry);
 }
 
 async function write(rt: MissRuntime, ctx: Context, key: string, pending: PendingEntry, json: string | undefined): Promise<void> {

@@ -3,7 +3,7 @@
  * @module
  */
 import { ResponseAssembler, responseToChunks, tapStream, type ChatChunk, type ChatResponse, type FinishReason } from '@lifeline/core';
-import { type CacheEntry, deepFreeze } from './entry.js';
+import { type ChatCacheEntry, deepFreeze } from './entry.js';
 
 /**
  * A stream as it was recorded: each chunk's JSON captured before the consumer saw it, plus what
@@ -81,10 +81,10 @@ export function replay(chunks: readonly ChatChunk[]): AsyncIterable<ChatChunk> {
 }
 
 /** Memoised other form of each entry: the assembled response of a chunks entry, the chunks of a response entry. */
-const derived = new WeakMap<CacheEntry, ChatResponse | ChatChunk[]>();
+const derived = new WeakMap<ChatCacheEntry, ChatResponse | ChatChunk[]>();
 
 /** The entry as a complete response (assembled once per entry object for a recorded stream). */
-export function entryResponse(entry: CacheEntry): ChatResponse {
+export function entryResponse(entry: ChatCacheEntry): ChatResponse {
   if (entry.kind === 'response') return entry.response;
   let response = derived.get(entry) as ChatResponse | undefined;
   if (response === undefined) {
@@ -97,7 +97,7 @@ export function entryResponse(entry: CacheEntry): ChatResponse {
 }
 
 /** The entry as chunks (through `responseToChunks`, once per entry object, for a JSON answer). */
-export function entryChunks(entry: CacheEntry): readonly ChatChunk[] {
+export function entryChunks(entry: ChatCacheEntry): readonly ChatChunk[] {
   if (entry.kind === 'chunks') return entry.chunks;
   let chunks = derived.get(entry) as ChatChunk[] | undefined;
   if (chunks === undefined) {

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Context } from '@lifeline/core';
-import type { CacheEntry } from './entry.js';
+import type { ChatCacheEntry } from './entry.js';
 import { entryChunks, entryResponse, replay } from './replay.js';
 
 /** How an answer from the cache was obtained (`meta.cache`). */
@@ -17,7 +17,7 @@ export type ServedStatus = 'hit' | 'stale' | 'coalesced';
  * for this answer; for a stale answer, whatever the failed attempts cost), `savedUsd` (the
  * original call's cost, when it was metered).
  */
-export function serveEntry(ctx: Context, entry: CacheEntry, status: ServedStatus, degraded = false): void {
+export function serveEntry(ctx: Context, entry: ChatCacheEntry, status: ServedStatus, degraded = false): void {
   if (ctx.streaming) {
     ctx.stream = replay(entryChunks(entry));
     ctx.response = undefined;

@@ -3,7 +3,7 @@
  * @module
  */
 import { abortReason } from '@lifeline/core';
-import type { CacheEntry } from './entry.js';
+import type { ChatCacheEntry } from './entry.js';
 
 /**
  * How a leader's call ended, as its followers see it:
@@ -14,7 +14,7 @@ import type { CacheEntry } from './entry.js';
  *   stream): that is no verdict on the request, so the followers start over and one of them leads.
  */
 export type FlightOutcome =
-  | { kind: 'ok'; entry: () => CacheEntry; degraded: boolean }
+  | { kind: 'ok'; entry: () => ChatCacheEntry; degraded: boolean }
   | { kind: 'error'; error: unknown }
   | { kind: 'abandoned' };
 

@@ -45,6 +45,13 @@ export interface CacheStore {
    * instead of `set`; `get` must then return that entry (parsed), like after `set`.
    */
   setSerialized?(key: string, json: string, ttlMs: number): Promise<void>;
+  /**
+   * Optional: the entry under `key`, without taking part in any single-flight of the store (no
+   * lock taken, no wait for another reader's answer). The cache reads embedding items with it: a
+   * batch reads many keys at once, and waiting on some while leading others could stall two
+   * batches on each other. Without it, `get` is used.
+   */
+  peek?(key: string): Promise<CacheEntry | undefined>;
   /** Removes the entry under `key`, if any. */
   delete(key: string): Promise<void>;
   /** Current size, when the store can tell cheaply and synchronously. */

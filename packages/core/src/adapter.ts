@@ -1,5 +1,6 @@
 /** @module */
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
+import type { EmbeddingRequest, EmbeddingResponse } from './embedding-types.js';
 import type { RateLimitInfo } from './meta.js';
 
 /** What an adapter learnt from the HTTP response head, reported through {@link AdapterCall.onResponse}. */
@@ -48,6 +49,12 @@ export interface Adapter {
   readonly baseURL?: string;
   chat(request: ChatRequest, call: AdapterCall): Promise<ChatResponse>;
   stream(request: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>>;
+  /**
+   * Embeds `request.input` (one vector per item, in order, in `request.encoding_format`). Absent
+   * when the provider has no embeddings API (Anthropic): an `embed` call to it fails with a
+   * `ConfigurationError`, and failover skips it for embedding calls.
+   */
+  embed?(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse>;
   /** Releases pooled connections. */
   close?(): Promise<void>;
 }

@@ -18,6 +18,9 @@ import { tapStream } from './tap.js';
 import { createTerminal } from './terminal.js';
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
 import { validateRequest } from './validate.js';
+import { validateEmbeddingRequest } from './validate-embedding.js';
+import { embedCall, type EmbeddingResult } from './client-embed.js';
+import type { EmbeddingRequest } from './embedding-types.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -61,6 +64,12 @@ export interface LifelineClient {
   chat(request: ChatRequest, options?: CallOptions): Promise<ChatResult>;
   /** Streams a request through the pipeline; see {@link LifelineStream}. */
   stream(request: ChatRequest, options?: CallOptions): LifelineStream;
+  /**
+   * Sends an embedding request through the same pipeline (`ctx.operation === 'embed'`) and
+   * resolves with the vectors, one per input item, in order.
+   * @throws {@link BadRequestError} naming the invalid field, before any network call
+   */
+  embed(request: EmbeddingRequest, options?: CallOptions): Promise<EmbeddingResult>;
 }
 
 const noop = () => {};
@@ -103,6 +112,7 @@ export const DEADLINE_GRACE_MS = 250;
  * ```ts
  * const client = createClient({ adapter: openai({ baseURL, apiKey }), use: [retry(), timeout({ ms: 30_000 })] });
  * const { response, meta } = await client.chat({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hi' }] });
+ * const { response: vectors } = await client.embed({ model: 'text-embedding-3-small', input: ['a', 'b'] });
  * for await (const chunk of client.stream({ model, messages })) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
  * ```
  */
@@ -111,8 +121,9 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
   const terminal: Next = createTerminal(options.adapter);
   const clock = options.clock ?? systemClock;
 
-  function open(request: ChatRequest, streaming: boolean, call: CallOptions): { ctx: Context; cleanup: () => void } {
-    validateRequest(request);
+  function open(request: ChatRequest, streaming: boolean, call: CallOptions, operation?: 'embed'): { ctx: Context; cleanup: () => void } {
+    if (operation === undefined) validateRequest(request);
+    else validateEmbeddingRequest(request);
     const { timeoutMs } = call;
     if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !(timeoutMs > 0))) {
       throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
@@ -125,6 +136,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
       metadata: call.metadata,
       target: options.adapter,
       clock,
+      operation,
     });
     let timer: unknown;
     if (timeoutMs !== undefined) {
@@ -271,7 +283,14 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     };
   }
 
-  return { chat, stream };
+  const embed = embedCall({
+    open: (request, call) => open(request as unknown as ChatRequest, false, call, 'embed'),
+    run: (ctx, call) => (call.signal || call.timeoutMs !== undefined ? raceContext(pipeline(ctx, terminal), ctx, DEADLINE_GRACE_MS) : pipeline(ctx, terminal)),
+    failure,
+    clock,
+  });
+
+  return { chat, stream, embed };
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

@@ -8,10 +8,20 @@ import { systemClock } from './clock.js';
 import { AbortError } from './errors.js';
 import { createMeta, type Meta } from './meta.js';
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
+import type { EmbeddingRequest, EmbeddingResponse } from './embedding-types.js';
+
+/**
+ * Which call a context serves: `chat` (`client.chat()` and `client.stream()`) or `embed`
+ * (`client.embed()`). A middleware with nothing to do for an operation passes it through.
+ */
+export type Operation = 'chat' | 'embed';
 
 /** Inputs of a {@link Context}. */
 export interface ContextInit {
+  /** The request: a `ChatRequest`, or on `embed` calls the `EmbeddingRequest` (see {@link Context.request}). */
   request: ChatRequest;
+  /** Which call this is. @defaultValue 'chat' */
+  operation?: Operation;
   /** True for `client.stream()` calls: the terminal sets `ctx.stream` instead of `ctx.response`. */
   streaming?: boolean;
   /** The caller's signal; aborting it aborts the context. */
@@ -29,8 +39,16 @@ export interface ContextInit {
  * that the caller gets back.
  */
 export class Context {
-  /** The request to send. Middleware may replace it (e.g. failover swaps the model). */
+  /**
+   * The request to send. Middleware may replace it (e.g. failover swaps the model). On `embed`
+   * calls it holds the {@link EmbeddingRequest} (read it typed as {@link Context.embeddingRequest}):
+   * `model` and a spread copy (`{ ...ctx.request, model }`) mean the same for both operations.
+   */
   request: ChatRequest;
+  /** Which call this is: `chat` (chat and stream) or `embed`. */
+  readonly operation: Operation;
+  /** Set by the terminal on `embed` calls (or by a cache hit); `response` and `stream` stay unset. */
+  embeddingResponse: EmbeddingResponse | undefined;
   /** True for streaming calls. */
   readonly streaming: boolean;
   /** Set by the terminal on `chat` calls (or by a cache hit, a fallback). */
@@ -63,6 +81,8 @@ export class Context {
 
   constructor(init: ContextInit, parent?: Context) {
     this.request = init.request;
+    this.operation = init.operation ?? 'chat';
+    this.embeddingResponse = undefined;
     this.streaming = init.streaming ?? false;
     this.response = undefined;
     this.stream = undefined;
@@ -87,6 +107,16 @@ export class Context {
         upstream.addEventListener('abort', this.#onUpstreamAbort, { once: true });
       }
     }
+  }
+
+  /** The request of an `embed` call, typed; `undefined` on chat calls. */
+  get embeddingRequest(): EmbeddingRequest | undefined {
+    return this.operation === 'embed' ? (this.request as unknown as EmbeddingRequest) : undefined;
+  }
+
+  /** Replaces the request of an `embed` call (e.g. with only the items a cache did not have). */
+  set embeddingRequest(request: EmbeddingRequest) {
+    this.request = request as unknown as ChatRequest;
   }
 
   /**
@@ -173,6 +203,7 @@ export class Context {
     return new Context(
       {
         request: this.request,
+        operation: this.operation,
         streaming: this.streaming,
         deadline: this.deadline,
         metadata: this.metadata as Record<string, unknown>,
@@ -183,10 +214,11 @@ export class Context {
     );
   }
 
-  /** Copies a child's outcome (response, stream, target, meta) into this context. */
+  /** Copies a child's outcome (response, stream, embedding response, target, meta) into this context. */
   adopt(child: Context): void {
     this.response = child.response;
     this.stream = child.stream;
+    this.embeddingResponse = child.embeddingResponse;
     this.target = child.target;
     const meta = this.meta;
     for (const key of Object.keys(child.meta)) {

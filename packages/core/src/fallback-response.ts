@@ -52,7 +52,8 @@ export function isOutage(error: unknown): boolean {
  * Last resort: when the rest of the pipeline fails with an outage, answer with an assistant
  * message flagged `meta.degraded = true` (never passed off as a model's answer). Place it
  * outermost. A stream that fails before its first content token degrades too; one that breaks
- * after content keeps its error (a truncated answer cannot be repaired here).
+ * after content keeps its error (a truncated answer cannot be repaired here). Embedding calls
+ * pass through untouched: a made-up vector would be worse than the error.
  *
  * @param options - content and the errors that degrade
  * @example
@@ -64,6 +65,7 @@ export function fallbackResponse(options: FallbackResponseOptions = {}): Middlew
   const content = options.content ?? DEFAULT_FALLBACK_CONTENT;
   const when = options.when ?? isOutage;
   return async function fallbackResponse(ctx, next) {
+    if (ctx.operation !== 'chat') return next();
     try {
       await next();
       if (ctx.stream) ctx.stream = await primeStream(ctx.stream);

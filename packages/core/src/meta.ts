@@ -55,6 +55,8 @@ export interface Meta {
   /** Time to first content chunk (streams), in ms. */
   timeToFirstTokenMs?: number;
   cache?: 'hit' | 'miss' | 'stale' | 'coalesced';
+  /** Embedding calls through a cache: input items answered from it (`hits`) and sent upstream (`misses`). */
+  cacheItems?: { hits: number; misses: number };
   /** Cost of the call in USD; `undefined` when the model has no price. */
   costUsd?: number;
   /** What a cache hit saved, in USD. */

@@ -1,5 +1,6 @@
 /**
- * The innermost step: sends `ctx.request` to `ctx.target` and records the attempt.
+ * The innermost step: sends `ctx.request` to `ctx.target` (`chat`, `stream`, or `embed` on
+ * embedding calls) and records the attempt.
  * @module
  */
 import { abortReason } from './abort.js';
@@ -13,6 +14,7 @@ import type { AttemptRecord } from './meta.js';
 import type { Next } from './middleware.js';
 import { tapStream } from './tap.js';
 import type { ChatChunk } from './types.js';
+import { embedAttempt, noEmbeddingsApi } from './terminal-embed.js';
 
 /** `lifeline:attempt:start`, looked up once. */
 const starting = lifelineChannel('lifeline:attempt:start');
@@ -28,6 +30,8 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
       );
     }
     if (ctx.aborted) throw abortReason(ctx, target.name);
+    const embedding = ctx.operation === 'embed';
+    if (embedding && typeof target.embed !== 'function') throw noEmbeddingsApi(target);
     const clock = ctx.clock;
     const startedAt = clock.now();
     const record: AttemptRecord = { target: target.name, model: ctx.request.model, startedAt, outcome: 'pending' };
@@ -54,6 +58,9 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
         const stream = await raceContext(target.stream(ctx.request, call), ctx);
         ctx.stream = trackStream(stream, ctx, record);
         ctx.response = undefined;
+      } else if (embedding) {
+        await embedAttempt(ctx, target, call, record);
+        publish('lifeline:attempt', () => ({ ctx, attempt: record }));
       } else {
         const response = await raceContext(target.chat(ctx.request, call), ctx);
         record.outcome = 'ok';

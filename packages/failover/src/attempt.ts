@@ -37,6 +37,8 @@ export interface LaunchInput {
   failurePenaltyMs: number;
   /** Wraps the attempt's stream before it is primed (a regeneration passes on only what follows the delivered text). */
   wrap?: ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
+  /** Checks the answer once the rest of the onion returned; a throw fails the attempt. */
+  verify?: ((child: Context, target: ResolvedTarget) => void) | undefined;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface LaunchInput {
  * Records its latency (a penalty when it fails on its own), marks a hedge's attempt records
  * `hedge: true`, and disposes the fork unless it won.
  */
-export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap }: LaunchInput): Attempt {
+export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap, verify }: LaunchInput): Attempt {
   const clock = ctx.clock;
   const child = ctx.fork();
   child.target = target.target;
@@ -73,6 +75,7 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
     // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
     if (hedge) markHedge();
     await run;
+    if (verify) verify(child, target);
     if (child.stream) child.stream = await primeStream(wrap ? wrap(child.stream) : child.stream);
   })().then(
     (): Outcome => {

@@ -3,7 +3,8 @@
  * knows who served it.
  * @module
  */
-import type { Middleware } from '@lifeline/core';
+import type { EmbeddingRequest, Middleware } from '@lifeline/core';
+import { checkEmbeddingFamilies, embeddingRoute } from './embedding-targets.js';
 import { LatencyStats } from './latency.js';
 import { guardStream } from './mid-stream.js';
 import { type FailoverOptions, resolveOptions } from './options.js';
@@ -22,11 +23,15 @@ import { FailoverCall } from './walk.js';
  * new fork (`next(ctx.fork())`) after this middleware returned, while the caller reads the stream. Streams are primed, so any failure before the first content
  * token fails over and the caller sees one clean stream; after content, `midStream` decides.
  *
+ * Embedding calls (`ctx.operation === 'embed'`) go only to targets whose vectors are comparable:
+ * the same model as the first target with an embeddings API, or the same declared
+ * `embeddingFamily` (with matching `dimensions`); targets without an embeddings API are skipped.
+ *
  * On the way out: `meta.provider` / `meta.model` name who served, `meta.attemptLog` lists every
  * upstream request, `meta.failovers` counts moves to another target, `meta.hedges` (with
  * `hedgeAfterMs`) counts hedged attempts and `meta.midStream` describes a mid-stream break.
  *
- * @param targets - adapters, or `{ adapter, model?, weight?, maxContextTokens?, name? }`
+ * @param targets - adapters, or `{ adapter, model?, weight?, maxContextTokens?, name?, embeddingFamily?, dimensions? }`
  * @param options - strategy, failover predicate, mid-stream policy, hedging
  * @returns the middleware
  * @throws {@link ConfigurationError} at setup for an empty target list, duplicate names or an invalid option
@@ -49,6 +54,7 @@ import { FailoverCall } from './walk.js';
  */
 export function failover(targets: readonly FailoverTarget[], options: FailoverOptions = {}): Middleware {
   const resolved = resolveTargets(targets);
+  checkEmbeddingFamilies(resolved);
   const o = resolveOptions(options);
   const stats = new LatencyStats(o.latencyAlpha);
   const strategy = createStrategy(o.strategy, { random: o.random, stats, staleMs: o.latencyStaleMs });
@@ -56,10 +62,12 @@ export function failover(targets: readonly FailoverTarget[], options: FailoverOp
 
   return async function failover(ctx, next) {
     const original = ctx.request;
+    const request = (t: (typeof resolved)[number]) => requestFor(t, original);
+    const embedding = ctx.operation === 'embed' ? embeddingRoute(resolved, original as unknown as EmbeddingRequest) : undefined;
     const call = new FailoverCall(ctx, next, strategy.order(resolved, ctx.clock.now()), o, stats);
     let winner;
     try {
-      winner = await call.walk({ request: (t) => requestFor(t, original), hedging });
+      winner = await call.walk(embedding ? { request, hedging, accept: embedding.accept, verify: embedding.verify } : { request, hedging });
     } finally {
       ctx.meta.failovers = call.failovers;
       if (hedging) ctx.meta.hedges = call.hedges;

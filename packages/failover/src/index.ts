@@ -12,3 +12,4 @@ export { type MidStreamInfo, type RestartMarker } from './mid-stream.js';
 export { PrefillMemory, type PrefillMemoryOptions, isPrefillRejection } from './prefill-memory.js';
 export { type ContinuationMode } from './continuation.js';
 export { type FailoverEvent, FAILOVER_CHANNEL } from './events.js';
+export { embeddingFamilyOf } from './embedding-targets.js';

@@ -3,7 +3,7 @@
  * adapter that makes `meta.provider` and every error's `provider` carry the target's name.
  * @module
  */
-import { type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, ConfigurationError, LifelineError, tapStream } from '@lifeline/core';
+import { type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, ConfigurationError, type EmbeddingRequest, LifelineError, tapStream } from '@lifeline/core';
 
 /** A target given as an object: an adapter, optionally with another model, a weight and a context size. */
 export interface FailoverTargetConfig {
@@ -25,6 +25,20 @@ export interface FailoverTargetConfig {
    * @defaultValue the adapter's `capabilities.prefill` (`anthropic()`: true; `openai()`, `gemini()`: false)
    */
   prefill?: boolean;
+  /**
+   * Embedding calls: the vector space this target's embeddings live in. Targets of one family are
+   * interchangeable for embedding calls even when their model names differ (the same model as an
+   * Azure deployment, a self-hosted copy). Without it, a target joins an embedding call only when it
+   * sends the same model as the call's first embedding-capable target.
+   * @defaultValue the model the target sends
+   */
+  embeddingFamily?: string;
+  /**
+   * Embedding calls: the width of the vectors this target returns when the request sets no
+   * `dimensions`. Checked within a family, and against every answer.
+   * @defaultValue undefined (not checked)
+   */
+  dimensions?: number;
 }
 
 /**
@@ -48,6 +62,10 @@ export interface TargetInfo {
   readonly model: string | undefined;
   readonly weight: number;
   readonly maxContextTokens: number | undefined;
+  /** Declared embedding family, if any. */
+  readonly embeddingFamily: string | undefined;
+  /** Declared width of its vectors, if any. */
+  readonly dimensions: number | undefined;
 }
 
 /** A target ready to run: `adapter` is what `ctx.target` is set to (named after the target). */
@@ -81,7 +99,7 @@ export function resolveTargets(targets: readonly FailoverTarget[]): ResolvedTarg
     if (typeof config !== 'object' || config === null || !isAdapter(config.adapter)) {
       throw new ConfigurationError(`failover: ${field} must be an adapter or { adapter, … } with an adapter (name, chat, stream), got ${show(isAdapter(entry) ? entry : (config as { adapter?: unknown } | null)?.adapter ?? config)}`);
     }
-    const { adapter, model, weight = 1, maxContextTokens, name, prefill } = config;
+    const { adapter, model, weight = 1, maxContextTokens, name, prefill, embeddingFamily, dimensions } = config;
     if (model !== undefined && (typeof model !== 'string' || model === '')) throw new ConfigurationError(`failover: ${field}.model must be a non-empty string, got ${show(model)}`);
     if (name !== undefined && (typeof name !== 'string' || name === '')) throw new ConfigurationError(`failover: ${field}.name must be a non-empty string, got ${show(name)}`);
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new ConfigurationError(`failover: ${field}.weight must be a non-negative number, got ${show(weight)}`);
@@ -89,6 +107,12 @@ export function resolveTargets(targets: readonly FailoverTarget[]): ResolvedTarg
       throw new ConfigurationError(`failover: ${field}.maxContextTokens must be a positive integer, got ${show(maxContextTokens)}`);
     }
     if (prefill !== undefined && typeof prefill !== 'boolean') throw new ConfigurationError(`failover: ${field}.prefill must be a boolean, got ${show(prefill)}`);
+    if (embeddingFamily !== undefined && (typeof embeddingFamily !== 'string' || embeddingFamily === '')) {
+      throw new ConfigurationError(`failover: ${field}.embeddingFamily must be a non-empty string, got ${show(embeddingFamily)}`);
+    }
+    if (dimensions !== undefined && (!Number.isInteger(dimensions) || dimensions <= 0)) {
+      throw new ConfigurationError(`failover: ${field}.dimensions must be a positive integer, got ${show(dimensions)}`);
+    }
     const targetName = name ?? (model === undefined ? adapter.name : `${adapter.name}:${model}`);
     const twin = seen.get(targetName);
     if (twin !== undefined) {
@@ -102,13 +126,15 @@ export function resolveTargets(targets: readonly FailoverTarget[]): ResolvedTarg
       model,
       weight,
       maxContextTokens,
+      embeddingFamily,
+      dimensions,
       target: targetName === adapter.name ? adapter : renamed(adapter, targetName),
       prefill: prefill ?? adapter.capabilities?.prefill === true,
     };
   });
 }
 
-/** The request a target receives: the caller's, with the target's model swapped in (a copy, never a mutation). */
+/** The request a target receives: the caller's, with the target's model swapped in (a copy, never a mutation). Embedding requests too. */
 export function requestFor(target: TargetInfo, request: ChatRequest): ChatRequest {
   return target.model === undefined || target.model === request.model ? request : { ...request, model: target.model };
 }
@@ -134,6 +160,7 @@ function renamed(adapter: Adapter, name: string): Adapter {
         throw rename(err);
       }
     },
+    ...(adapter.embed ? { embed: (request: EmbeddingRequest, call: AdapterCall) => adapter.embed!(request, call).catch((err: unknown) => Promise.reject(rename(err))) } : {}),
     ...(adapter.close ? { close: () => adapter.close!() } : {}),
   };
   return wrapper;

@@ -26,6 +26,8 @@ export interface WalkOptions {
   wrap?: (target: ResolvedTarget) => ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
   /** After a failure that moves on: true to try the same target once more next (its `request` says how). */
   again?: (target: ResolvedTarget, error: unknown) => boolean;
+  /** Checks a successful attempt's answer; a throw fails the attempt (e.g. embedding vectors of the wrong width). */
+  verify?: (child: Context, target: ResolvedTarget) => void;
 }
 
 /** The state of one call across its walks (the first one, and mid-stream recoveries). */
@@ -67,7 +69,7 @@ export class FailoverCall {
       const { stats, next } = this;
       const alternatives = this.#alternatives(w.accept);
       const request = w.request(target);
-      running.push(launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, wrap: w.wrap?.(target) }));
+      running.push(launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, wrap: w.wrap?.(target), verify: w.verify }));
       return true;
     };
     if (!start(false)) throw this.#exhausted(undefined);

@@ -196,11 +196,7 @@ describe('otel(): sampling, operations, options', () => {
   it('names an embedding call `embeddings {model}` (ctx.operation === "embed")', async () => {
     const { sdk, middleware } = sdkFor();
     const { adapter } = await mockAdapter('primary');
-    const embed: Middleware = async function embed(ctx, next) {
-      (ctx as unknown as { operation: string }).operation = 'embed';
-      await next();
-    };
-    await createClient({ adapter, use: [embed, middleware] }).chat({ ...req, model: 'text-embedding-3-small' });
+    await createClient({ adapter, use: [middleware] }).embed({ model: 'text-embedding-3-small', input: ['a', 'b'] });
     const [tree] = sdk.trees(0) as [SpanNode];
     expect([tree.name, tree.attributes['gen_ai.operation.name']]).toEqual(['embeddings text-embedding-3-small', 'embeddings']);
   });

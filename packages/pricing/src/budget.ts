@@ -9,6 +9,7 @@ import { budgetWindowEnd, budgetWindowKey, validateWindow, type BudgetWindow } f
 import type { Catalog } from './catalog.js';
 import { roundUsd } from './cost.js';
 import { defaultCatalog } from './default-catalog.js';
+import { maxEmbeddingCost } from './embedding-cost.js';
 import { chunkChars, estimatePromptTokens, responseChars } from './estimate.js';
 import { pricesFor, type PriceEntry } from './price.js';
 import { watchStream } from './stream-end.js';
@@ -62,7 +63,7 @@ export function maxCallCost(request: ChatRequest, entry: PriceEntry, defaultMaxT
 
 /**
  * Enforces a spending limit per scope and window. Before each call it RESERVES the call's
- * upper-bound cost ({@link maxCallCost}) atomically in the store, failing with
+ * upper-bound cost ({@link maxCallCost}; for embedding calls {@link maxEmbeddingCost}) atomically in the store, failing with
  * {@link BudgetExceededError} when the reservation does not fit; after the call (at the end of a
  * stream) it SETTLES: the reservation is released and the real cost is added — `meta.costUsd`
  * when a `meter()` runs inside, else the attempts' usage priced here; when the real cost is
@@ -107,7 +108,8 @@ export function budget(options: BudgetOptions): Middleware {
         { scope: name, provider: ctx.target?.name },
       );
     }
-    const reserved = entry ? maxCallCost(ctx.request, entry, defaultMaxTokens) : 0;
+    const embedding = ctx.embeddingRequest;
+    const reserved = entry ? (embedding ? maxEmbeddingCost(embedding, entry) : maxCallCost(ctx.request, entry, defaultMaxTokens)) : 0;
     const result = await store.reserve(name, reserved, limitUsd, windowKey);
     if (!result.ok) {
       const remainingUsd = Math.max(0, result.remaining);

@@ -36,6 +36,20 @@ interface Resolved {
 
 type Tiered = { base: number; tiers: Array<{ start: number; price: number }> };
 
+/**
+ * Providers for model names the data's provider matchers miss (OpenAI's matches `gpt-*` and
+ * `o1`–`o4` only, so `text-embedding-3-small` is found only with a provider).
+ */
+const PROVIDER_HINTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^text-embedding-(3|ada)/, 'openai'],
+  [/^embed-(v|english|multilingual)/, 'cohere'],
+];
+
+/** Embedding models by name (`text-embedding-3-small`, `gemini-embedding-001`, `embed-v4.0`, `amazon.titan-embed-text-v1`). */
+function isEmbeddingModel(id: string): boolean {
+  return /embed/i.test(id);
+}
+
 function toEntry(resolved: Resolved, prices: ModelPrice): PriceEntry | undefined {
   const flat: Partial<TokenPrices> = {};
   const tiers = new Map<number, PriceTier>();
@@ -53,8 +67,11 @@ function toEntry(resolved: Resolved, prices: ModelPrice): PriceEntry | undefined
       tiers.set(t.start, tier);
     }
   }
-  if (flat.inputPerMTok === undefined || flat.outputPerMTok === undefined) return undefined;
   const { provider, model } = resolved;
+  // Embedding models are priced on input only: the data lists no output price for them.
+  const embedding = flat.outputPerMTok === undefined && isEmbeddingModel(model.id);
+  if (embedding) flat.outputPerMTok = 0;
+  if (flat.inputPerMTok === undefined || flat.outputPerMTok === undefined) return undefined;
   const dated = Array.isArray(model.prices) ? model.prices.find((p) => p.prices === prices)?.constraint : undefined;
   const effectiveDate = dated?.type === 'start_date' ? dated.start_date : GENAI_PRICES_DATE;
   const url = provider.pricing_urls?.[0];
@@ -69,7 +86,8 @@ function toEntry(resolved: Resolved, prices: ModelPrice): PriceEntry | undefined
   };
   for (const [, key] of KEYS) if (flat[key] !== undefined) entry[key] = flat[key];
   if (tiers.size > 0) entry.tiers = [...tiers.values()].sort((a, b) => a.aboveInputTokens - b.aboveInputTokens);
-  if (dated?.type === 'time_of_date') entry.note = `time-of-day price (${dated.start_time}–${dated.end_time} UTC)`;
+  if (embedding) entry.note = 'embedding model: input tokens only';
+  else if (dated?.type === 'time_of_date') entry.note = `time-of-day price (${dated.start_time}–${dated.end_time} UTC)`;
   else if (Array.isArray(model.prices) && model.prices.some((p) => p.constraint?.type === 'time_of_date')) entry.note = 'off-peak/peak prices vary by time of day';
   // Entries are cached and shared by every caller: frozen, so that no caller can alter another's price.
   if (entry.tiers) for (const tier of entry.tiers) Object.freeze(tier);
@@ -149,6 +167,10 @@ export function genaiPricesCatalog(options: GenaiPricesCatalogOptions = {}): Cat
       if (hit) break;
     }
     if (!hit && !pinned && prefix !== undefined && !prefixIsProvider) hit = lookup(model.trim().toLowerCase(), undefined);
+    if (!hit && providerId === undefined) {
+      const hint = PROVIDER_HINTS.find(([re]) => re.test(id))?.[1];
+      if (hint) hit = lookup(id, hint);
+    }
     if (resolved.size >= max) resolved.delete(resolved.keys().next().value as string);
     resolved.set(model, hit ?? null);
     return hit;

@@ -4,7 +4,7 @@
  * token for English text — because no tokenizer fits every vendor; results are flagged `estimated`.
  * @module
  */
-import type { ChatChunk, ChatRequest, ChatResponse, Usage } from '@lifeline/core';
+import { estimateEmbeddingTokens, isEmbeddingRequest, type ChatChunk, type ChatRequest, type ChatResponse, type Usage } from '@lifeline/core';
 
 /** Characters per token assumed by the estimator. */
 export const CHARS_PER_TOKEN = 4;
@@ -39,7 +39,7 @@ function contentChars(content: unknown): { chars: number; images: number } {
 
 /**
  * Estimated prompt tokens of a request: message text (and tool calls, tool definitions) at
- * 4 characters per token, 4 tokens per message, 85 per image.
+ * 4 characters per token, 4 tokens per message, 85 per image; for an embedding request, its input.
  *
  * @param request - the request
  * @returns the estimate (an integer)
@@ -49,6 +49,7 @@ function contentChars(content: unknown): { chars: number; images: number } {
  * ```
  */
 export function estimatePromptTokens(request: ChatRequest): number {
+  if (isEmbeddingRequest(request)) return estimateEmbeddingTokens(request.input);
   let chars = 0;
   let tokens = 0;
   for (const message of request.messages ?? []) {

@@ -17,6 +17,7 @@ export { priceAttempts, catalogFor, type AttemptCost, type CallCost, type Pricin
 export { meter, type MeterOptions, type CostEvent } from './meter.js';
 export { Ledger, type LedgerOptions, type LedgerDimension, type LedgerTotal, type LedgerRecord, type LedgerSnapshot } from './ledger.js';
 export { budget, maxCallCost, type BudgetOptions } from './budget.js';
+export { maxEmbeddingCost } from './embedding-cost.js';
 export { MemoryBudgetStore, type BudgetStore, type BudgetUsage, type ReserveResult, type MemoryBudgetStoreOptions } from './budget-store.js';
 export { budgetWindowKey, budgetWindowEnd, type BudgetWindow } from './budget-window.js';
 export { savingsReport, type SavingsReport, type SavingsReportOptions, type SavingsRow, type ReportedPrice, type MonthlyProjection } from './savings.js';

@@ -2,7 +2,7 @@
  * The token estimate a call is pre-debited with before the real usage is known.
  * @module
  */
-import type { ChatRequest } from '@lifeline/core';
+import { estimateEmbeddingTokens, isEmbeddingRequest, type ChatRequest } from '@lifeline/core';
 
 function chars(content: unknown): number {
   if (typeof content === 'string') return content.length;
@@ -15,7 +15,7 @@ function chars(content: unknown): number {
 /**
  * `ceil(prompt characters / 4)` plus the output allowance: `max_completion_tokens ?? max_tokens
  * ?? defaultMaxTokens`. Providers count the output allowance against tokens-per-minute at
- * admission the same way.
+ * admission the same way. An embedding request counts its input tokens only (no output).
  *
  * @param request - the request
  * @param defaultMaxTokens - output tokens assumed when the request sets no maximum
@@ -26,6 +26,7 @@ function chars(content: unknown): number {
  * ```
  */
 export function estimateRequestTokens(request: ChatRequest, defaultMaxTokens: number): number {
+  if (isEmbeddingRequest(request)) return estimateEmbeddingTokens(request.input);
   let n = 0;
   for (const m of request.messages ?? []) {
     n += chars((m as { content?: unknown }).content);

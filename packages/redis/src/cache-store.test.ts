@@ -119,6 +119,18 @@ describe('RedisCacheStore', () => {
     expect(adapter.calls).toBeLessThanOrEqual(3);
   });
 
+  it('peek() neither waits on nor takes a lock: crossed embedding batches cannot stall each other', async () => {
+    const s = await store(uniquePrefix('cache-peek'), { lockTtlMs: 10_000 });
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock('held'), 'other-process', 'PX', '10000']);
+    // A get() here would wait on the other process for up to maxWaitMs (30 s): peek() answers at once.
+    expect(await s.peek('held')).toBeUndefined();
+    expect(await s.peek('free')).toBeUndefined();
+    expect(await s.connection.call('cache', 'test', ['EXISTS', s.keys.cacheLock('free')])).toBe(0);
+    expect(s.redisStats()).toMatchObject({ led: 0, followed: 0 });
+    await s.set('free', entry('x'), 1000);
+    expect(await s.peek('free')).toMatchObject({ kind: 'response' });
+  });
+
   it("a crashed leader's lock expires and a waiting process takes over as leader", async () => {
     const s = await store(uniquePrefix('cache-crash'));
     await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock('k'), 'dead-process', 'PX', '150']);

@@ -75,6 +75,11 @@ export class RedisCacheStore implements CacheStore {
     return this.#guard.attempt('get', () => this.#get(key, this.#o.coalesce), (f) => this.#unavailable('get', f, () => this.fallback.get(key)));
   }
 
+  /** The entry under `key`, without taking or waiting on a single-flight lock (the cache reads embedding items with it). */
+  async peek(key: string): Promise<CacheEntry | undefined> {
+    return this.#guard.attempt('get', () => this.#get(key, false), (f) => this.#unavailable('get', f, () => this.fallback.get(key)));
+  }
+
   async set(key: string, entry: CacheEntry, ttlMs: number): Promise<void> {
     const lockKey = this.keys.cacheLock(key);
     try {

@@ -41,8 +41,13 @@ describe('exponentialBackoff', () => {
     [{ multiplier: 0.5 }, 'exponentialBackoff: multiplier must be a number ≥ 1, got 0.5'],
     [{ initialDelayMs: 1000, maxDelayMs: 10 }, 'exponentialBackoff: maxDelayMs (10) must be ≥ initialDelayMs (1000)'],
     [{ jitter: 'half' as never }, "exponentialBackoff: jitter must be 'full', 'equal' or 'none', got half"],
+    [{ initialDelayMs: '250' as never }, 'exponentialBackoff: initialDelayMs must be a non-negative number, got 250'],
   ])('rejects %o', (options, message) => {
     expect(() => exponentialBackoff(options)).toThrow(ConfigurationError);
     expect(() => exponentialBackoff(options)).toThrow(message);
+  });
+
+  it('accepts a constant delay (maxDelayMs equal to initialDelayMs)', () => {
+    expect(delays(exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 1000, jitter: 'none' }), Math.random, 3)).toEqual([1000, 1000, 1000]);
   });
 });

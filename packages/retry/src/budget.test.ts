@@ -58,6 +58,30 @@ describe('RetryBudget', () => {
     expect(budget.snapshot('k')).toEqual({ requests: 1, retries: 0, available: 1 });
   });
 
+  it('stays bounded: once 1 024 keys are kept, a new key drops the keys idle for a whole window, and only those', async () => {
+    const clock = fakeClock(0);
+    const budget = new RetryBudget({ windowMs: 10_000, buckets: 10, clock });
+    for (let i = 0; i < 1_000; i++) budget.recordRequest(`idle-${i}`);
+    await clock.advance(5_000);
+    for (let i = 0; i < 24; i++) budget.recordRequest(`recent-${i}`);
+    expect(budget.size).toBe(1_024);
+    await clock.advance(5_000); // the idle keys' last request is now exactly one window old
+    budget.recordRequest('new');
+    expect(budget.size).toBe(25);
+    expect(budget.snapshot('recent-0')).toMatchObject({ requests: 1 });
+    budget.recordRequest('recent-0'); // the last-used key's cached window was forgotten with the sweep
+    expect(budget.snapshot('recent-0')).toMatchObject({ requests: 2 });
+  });
+
+  it('keeps growing below 1 024 keys without dropping any, idle or not', async () => {
+    const clock = fakeClock(0);
+    const budget = new RetryBudget({ windowMs: 10_000, clock });
+    for (let i = 0; i < 1_023; i++) budget.recordRequest(`k-${i}`);
+    await clock.advance(60_000);
+    budget.recordRequest('one-more');
+    expect(budget.size).toBe(1_024);
+  });
+
   it('keeps one window per key', () => {
     const budget = new RetryBudget({ minRetriesPerSecond: 0.3, windowMs: 10_000, clock: fakeClock(1_000_000) }); // floor 3
     expect(spend(budget, 'primary')).toBe(3);

@@ -115,6 +115,11 @@ export class RetryBudget {
     return true;
   }
 
+  /** Keys with a window kept now. Bounded: once 1 024 are kept, keys idle for a whole window are dropped as new ones arrive. */
+  get size(): number {
+    return this.#windows.size;
+  }
+
   /** Current counts of `key` (for tests and health endpoints). */
   snapshot(key = 'default'): RetryBudgetSnapshot {
     const w = this.#windows.get(key);

@@ -118,7 +118,7 @@ describe('gemini flavour: wire format', () => {
 
   it('answers unknown paths and missing contents with Google envelopes', async () => {
     mock = await startMockProvider({ flavor: 'gemini' });
-    const nf = await fetch(`${mock.url}/v1beta/models/g:embedContent`, { method: 'POST', headers: { 'x-goog-api-key': 'test-key' } });
+    const nf = await fetch(`${mock.url}/v1beta/models/g:countTokens`, { method: 'POST', headers: { 'x-goog-api-key': 'test-key' } });
     expect(nf.status).toBe(404);
     expect((await jsonOf(nf)).error).toMatchObject({ code: 404, status: 'NOT_FOUND' });
     const bad = await chat(mock, { body: {} });

@@ -2,7 +2,9 @@
  * `@lifeline/testing`: a fault-injecting mock LLM provider. It is a real HTTP server on
  * 127.0.0.1 that speaks the OpenAI, Anthropic and Gemini wire formats and answers each request
  * with the step a script gives: a normal reply, a vendor error with its real body and headers,
- * a delay, a hang, a TCP reset, malformed JSON, or a stream that is cut, stalls or errors.
+ * a delay, a hang, a TCP reset, malformed JSON, or a stream that is cut, stalls or errors. The
+ * OpenAI and Gemini flavours also serve embeddings (deterministic vectors per model and input,
+ * `dimensions` honoured, base64 as the official SDKs decode it), with the same faults.
  *
  * For unit tests of middleware it also has a fake clock with timers (`fakeClock`) and an
  * in-process scripted adapter (`scriptedAdapter`); neither imports `@lifeline/core` at runtime.
@@ -12,6 +14,7 @@
 export { startMockProvider } from './server.js';
 export { fakeClock, type FakeClock, type FakeClockOptions } from './fake-clock.js';
 export { flush } from './flush.js';
+export { mockEmbedding, float32Base64, DEFAULT_EMBEDDING_DIMENSIONS } from './embeddings.js';
 export { scriptedAdapter, type RecordedCall, type ScriptedAdapter, type ScriptedAdapterOptions } from './scripted-adapter.js';
 export type { AdapterScript, AdapterScriptFn, AdapterStep, AdapterStepSpec } from './scripted-step.js';
 export type { AbortErrorFn, ScriptClock } from './scripted-wait.js';

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { retryMs } from './durations.js';
 import type { ErrorPreset, FlavorImpl, RenderContext, WireResponse } from './flavors/flavor.js';
+import { resolveEmbeddings } from './embeddings.js';
 import { resolveReply } from './reply.js';
 import type { ConcreteStep } from './script.js';
 import { writeStream } from './sse.js';
@@ -27,6 +28,8 @@ export interface Runtime {
   chunks: number | undefined;
   /** Rate-limit headers for every reply. */
   rateLimit: RateLimitSpec | undefined;
+  /** Width of embedding vectors when the request sets none. */
+  embeddingDimensions: number;
 }
 
 /** Writes a complete answer. */
@@ -67,6 +70,15 @@ function errorResponse(
 }
 
 function reply(rt: Runtime, res: ServerResponse, step: ReplyStep, ctx: RenderContext, stream: boolean): void {
+  if (ctx.embedding && rt.flavor.embeddings) {
+    const { call, match } = ctx.embedding;
+    const resolved = resolveEmbeddings(call, step.reply, { model: ctx.model, defaultDimensions: rt.embeddingDimensions });
+    const headers = baseHeaders(rt, ctx, 'application/json', step.rateLimit ?? rt.rateLimit);
+    if (step.headers) Object.assign(headers, step.headers);
+    const lead = step.leadingBlankLines ? '\n'.repeat(step.leadingBlankLines) : '';
+    send(res, { status: 200, headers, body: lead + rt.flavor.embeddings.json(resolved, match, ctx) });
+    return;
+  }
   const resolved = resolveReply(step.reply, {
     defaultText: rt.text,
     model: ctx.model,

@@ -15,6 +15,7 @@ import { endsWithPrefill, prefillOf, prefillRefusal, refusesPrefill } from './pr
 import { execute, type Runtime, send } from './respond.js';
 import { ScriptEngine } from './script.js';
 import { Timers } from './timers.js';
+import { DEFAULT_EMBEDDING_DIMENSIONS, itemTokens } from './embeddings.js';
 import { promptTokensFor } from './tokens.js';
 import type { Flavor, MockProvider, MockProviderOptions, RecordedRequest } from './types.js';
 
@@ -67,6 +68,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     chunkSize: options.chunkSize,
     chunks: options.chunks,
     rateLimit: options.rateLimit,
+    embeddingDimensions: options.embeddingDimensions ?? DEFAULT_EMBEDDING_DIMENSIONS,
   };
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -122,11 +124,19 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       sse: query?.get('alt') === 'sse',
       prefill: match?.op === 'chat' ? prefillOf(flavor.name, body) : undefined,
     };
+    let invalid: ReturnType<FlavorImpl['notFound']> | undefined;
+    if (match?.op === 'embed' && flavor.embeddings) {
+      const parsed = flavor.embeddings.parse(body, match, ctx, validate);
+      if ('items' in parsed) {
+        ctx.embedding = { call: parsed, match };
+        for (const item of parsed.items) ctx.promptTokens += itemTokens(item);
+      } else invalid = parsed;
+    }
     const early =
       match === undefined
         ? flavor.notFound(method, path, ctx)
         : (flavor.authenticate(req.headers, query, apiKey, ctx) ??
-          (match.op === 'chat' && validate ? flavor.validate(body, match, ctx) : undefined) ??
+          (match.op === 'chat' && validate ? flavor.validate(body, match, ctx) : invalid) ??
           (match.op === 'chat' && refusesPrefill(options.rejectPrefill, model) && endsWithPrefill(flavor.name, body) ? prefillRefusal(flavor, ctx) : undefined));
     if (early) {
       if (flavor.requestIdHeader) early.headers[flavor.requestIdHeader] ??= ctx.requestId;

@@ -66,6 +66,11 @@ export interface ReplySpec {
   /** Model name reported in the reply. Defaults to the requested model. */
   model?: string;
   /**
+   * Embeddings: the width of the vectors sent, whatever the request asked (a model that ignores
+   * `dimensions`, or a backup whose vectors are another size).
+   */
+  dimensions?: number;
+  /**
    * Gemini only: answer as a blocked prompt — no `candidates`, `promptFeedback.blockReason` set
    * (e.g. `'SAFETY'`). Ignored by the other flavours.
    */
@@ -329,6 +334,8 @@ export interface MockProviderOptions {
    * requests are recorded but do not consume a script step. Default: prefills are answered.
    */
   rejectPrefill?: boolean | readonly string[];
+  /** Width of embedding vectors when the request sets no `dimensions` / `outputDimensionality`. Default 1536. */
+  embeddingDimensions?: number;
   /** Keep at most this many recorded requests (oldest dropped first). Default 10 000. */
   maxRecorded?: number;
 }

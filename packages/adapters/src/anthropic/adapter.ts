@@ -26,7 +26,9 @@ const RESERVED_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-typ
  * System and developer messages become the top-level `system`; tool calls and results become
  * `tool_use` / `tool_result` blocks; a final assistant message is a prefill. `max_tokens` is
  * required by Anthropic: the request's `max_completion_tokens ?? max_tokens`, else
- * `defaultMaxTokens`, else a `BadRequestError` before anything is sent.
+ * `defaultMaxTokens`, else a `BadRequestError` before anything is sent. Anthropic has no embeddings
+ * API, so the adapter has no `embed`: `client.embed()` on it fails with a `ConfigurationError`,
+ * and `failover()` skips it for embedding calls.
  *
  * @param options - API key, base URL, name, API version, default max tokens, pool settings
  * @returns the adapter; call `close()` to release its connections

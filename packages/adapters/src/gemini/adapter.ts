@@ -4,12 +4,13 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { ServerError, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import { ServerError, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
 import { exchange, readJson } from '../http/exchange.js';
+import { geminiVectors, planGeminiEmbed, reportedTokens, toEmbeddingResponse } from './embed.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
 import { readGeminiEvents } from './reader.js';
@@ -38,7 +39,8 @@ function modelPath(model: string): string {
  * `functionDeclarations`, and tool results `functionResponse` parts named after the call they
  * answer. Tool calls get generated ids when Gemini sends none. A blocked prompt or answer (HTTP
  * 200) throws `ContentFilterError`; a stream that ends without a `finishReason` throws
- * `StreamInterruptedError`.
+ * `StreamInterruptedError`. `embed` maps OpenAI-shaped embedding requests to `embedContent` (one
+ * text) or `batchEmbedContents` (several, 100 per request), `dimensions` to `outputDimensionality`.
  *
  * @param options - API key, base URL, name, API version, pool settings
  * @returns the adapter; call `close()` to release its connections
@@ -64,19 +66,28 @@ export function gemini(options: GeminiOptions): Adapter {
   headers['x-goog-api-key'] = o.apiKey;
   const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
 
-  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
-    const body = jsonBody(toGeminiRequest(request, name));
-    const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+  /** POSTs `payload` to `models/{model}:{method}`; resolves with the unread 2xx response. */
+  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: string): Promise<SendResponse> {
     return exchange(pool, {
-      url: `${o.baseURL}/${o.apiVersion}/${modelPath(request.model)}:${method}`,
-      headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
-      body,
+      url: `${o.baseURL}/${o.apiVersion}/${modelPath(model)}:${method}`,
+      headers: { ...headers, accept },
+      body: jsonBody(payload),
       call,
       provider: name,
       label,
       secrets,
-      toError: (res) => geminiError({ provider: name, label, secrets, ...res }),
+      toError: (r) => geminiError({ provider: name, label, secrets, ...r }),
     });
+  }
+
+  /** {@link send}, then the parsed JSON answer (an error envelope in a 200 throws). */
+  async function post(model: string, method: string, payload: unknown, call: AdapterCall): Promise<{ res: SendResponse; body: unknown }> {
+    const res = await send(model, method, payload, call, 'application/json');
+    const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+    if (typeof body === 'object' && body !== null && 'error' in body) {
+      throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
+    }
+    return { res, body };
   }
 
   async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
@@ -100,18 +111,14 @@ export function gemini(options: GeminiOptions): Adapter {
     baseURL: o.baseURL,
     capabilities: { prefill: false },
     async chat(request, call): Promise<ChatResponse> {
-      const res = await open(request, call, false);
-      const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
-      if (typeof body === 'object' && body !== null && 'error' in body) {
-        throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
-      }
+      const { res, body } = await post(request.model, 'generateContent', toGeminiRequest(request, name), call);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new ServerError(`${label}: ${res.status} response is not a GenerateContentResponse`, { provider: name, status: res.status, requestId: res.requestId });
       }
       return fromGeminiResponse(body as GeminiResponse, context(request));
     },
     async stream(request, call) {
-      const res = await open(request, call, true);
+      const res = await send(request.model, 'streamGenerateContent?alt=sse', toGeminiRequest(request, name), call, 'text/event-stream');
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
@@ -123,6 +130,17 @@ export function gemini(options: GeminiOptions): Adapter {
         })();
       }
       return guardBody(events(request, res, call), res.body, call.signal);
+    },
+    async embed(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
+      const vectors: number[][] = [];
+      let tokens: number | undefined = 0;
+      for (const plan of planGeminiEmbed(request, name, label)) {
+        const { res, body } = await post(request.model, plan.method, plan.body, call);
+        vectors.push(...geminiVectors(body, plan, { provider: name, label, status: res.status, requestId: res.requestId }));
+        const reported = reportedTokens(body);
+        tokens = reported === undefined || tokens === undefined ? undefined : tokens + reported;
+      }
+      return toEmbeddingResponse(request, vectors, tokens);
     },
     close: () => pool.close(),
   };

@@ -3,7 +3,18 @@
  * v1, DeepSeek, OpenRouter, Groq, Together, Fireworks, vLLM, Ollama, LiteLLM and other relays).
  * @module
  */
-import { ResponseAssembler, responseToChunks, type Adapter, type AdapterCall, type AdapterCapabilities, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import {
+  ResponseAssembler,
+  responseToChunks,
+  type Adapter,
+  type AdapterCall,
+  type AdapterCapabilities,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResponse,
+  type EmbeddingRequest,
+  type EmbeddingResponse,
+} from '@lifeline/core';
 import {
   HttpPool,
   headerValue,
@@ -11,6 +22,7 @@ import {
   providerLabel,
   readText,
   exchange,
+  jsonBody,
   type OriginStats,
   type SendResponse,
 } from '../http/index.js';
@@ -18,6 +30,7 @@ import { resolveOpenAIOptions, type OpenAIOptions } from './options.js';
 import { buildBody } from './request.js';
 import { parseCompletion, readCompletion } from './response.js';
 import { readChunks } from './stream.js';
+import { readEmbeddings } from './embeddings.js';
 
 /** Largest error body read (the rest is discarded): 64 KiB. */
 
@@ -29,6 +42,8 @@ export interface OpenAIAdapter extends Adapter {
   readonly baseURL: string;
   /** Socket counts of the endpoint's pool (`undefined` before the first request). */
   stats(): OriginStats | undefined;
+  /** Embeds `request.input` at `baseURL` + `embeddingsPath` (`/embeddings`). */
+  embed(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse>;
   /** Closes the pooled connections; idle sockets at once, in-flight ones after `closeTimeoutMs`. */
   close(): Promise<void>;
 }
@@ -38,7 +53,8 @@ export interface OpenAIAdapter extends Adapter {
  *
  * `chat` resolves with the completion. `stream` resolves once the response head arrived with a
  * 2xx status (so HTTP errors reject it) and yields the chunks; `stream_options.include_usage` is
- * added so the last chunk carries usage. Errors are core's classes with `provider` set to `name`,
+ * added so the last chunk carries usage. `embed` posts the request as is to `/embeddings` (any
+ * OpenAI-compatible embeddings endpoint) and returns the vectors in input order. Errors are core's classes with `provider` set to `name`,
  * `retryable`, `retryAfterMs`, `requestId` and `providerCode`; the API key never appears in them.
  *
  * @param options - base URL, key, name, headers, connection settings
@@ -102,6 +118,11 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
         return replay(responseToChunks(parseCompletion(text, { ...ctx, status: res.status })));
       }
       return readChunks(res.body, ctx);
+    },
+
+    async embed(req: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
+      const res = await exchange(pool, { ...base, url: o.embeddingsUrl, headers, body: jsonBody(req), call, toError: (r) => httpError({ ...base, ...r }) });
+      return readEmbeddings(res.body, req, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
     },
 
     stats: () => pool.stats(o.url.origin),

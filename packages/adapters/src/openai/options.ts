@@ -50,6 +50,11 @@ export interface OpenAIOptions extends HttpPoolOptions {
    */
   path?: string;
   /**
+   * Path of the embeddings endpoint, appended to `baseURL` (`embed()` calls).
+   * @defaultValue '/embeddings'
+   */
+  embeddingsPath?: string;
+  /**
    * Largest non-streamed response body read, in bytes; a larger one fails with a `ServerError`.
    * @defaultValue 33_554_432 (32 MiB)
    */
@@ -59,6 +64,8 @@ export interface OpenAIOptions extends HttpPoolOptions {
 /** {@link OpenAIOptions} after validation, defaults filled in. */
 export interface ResolvedOpenAIOptions {
   url: URL;
+  /** The embeddings endpoint. */
+  embeddingsUrl: URL;
   baseURL: string;
   apiKey: string | undefined;
   name: string;
@@ -83,6 +90,7 @@ export const OPENAI_DEFAULTS = {
   includeUsage: true,
   capabilities: { prefill: false },
   path: '/chat/completions',
+  embeddingsPath: '/embeddings',
   maxResponseBytes: 32 * 1024 * 1024,
 } as const satisfies Required<Omit<OpenAIOptions, 'baseURL' | 'apiKey' | keyof HttpPoolOptions>>;
 
@@ -115,11 +123,15 @@ export function resolveOpenAIOptions(options: OpenAIOptions): ResolvedOpenAIOpti
   for (const [k, v] of Object.entries(headers)) if (typeof v !== 'string') fail(`headers[${JSON.stringify(k)}]`, 'a string', v);
   if (typeof includeUsage !== 'boolean') fail('includeUsage', 'a boolean', includeUsage);
   if (typeof path !== 'string' || !path.startsWith('/')) fail('path', 'a path starting with "/"', path);
+  const embeddingsPath = options.embeddingsPath ?? OPENAI_DEFAULTS.embeddingsPath;
+  if (typeof embeddingsPath !== 'string' || !embeddingsPath.startsWith('/')) fail('embeddingsPath', 'a path starting with "/"', embeddingsPath);
   const maxResponseBytes = options.maxResponseBytes ?? OPENAI_DEFAULTS.maxResponseBytes;
   if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) fail('maxResponseBytes', 'a positive integer', maxResponseBytes);
 
   const endpoint = new URL(url!.href);
   endpoint.pathname = endpoint.pathname.replace(/\/+$/, '') + path;
+  const embeddingsUrl = new URL(url!.href);
+  embeddingsUrl.pathname = embeddingsUrl.pathname.replace(/\/+$/, '') + embeddingsPath;
   const secrets = apiKey ? [apiKey] : [];
   for (const [k, v] of Object.entries(headers)) {
     if (!AUTH_HEADERS.has(k.toLowerCase())) continue;
@@ -129,6 +141,7 @@ export function resolveOpenAIOptions(options: OpenAIOptions): ResolvedOpenAIOpti
   }
   return {
     url: endpoint,
+    embeddingsUrl,
     baseURL: url!.href.replace(/\/+$/, ''),
     apiKey,
     name,

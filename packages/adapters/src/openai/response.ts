@@ -22,18 +22,29 @@ export interface CompletionContext extends TransportErrorContext {
  * retryable when it exceeds `maxBytes`
  */
 export async function readCompletion(body: ResponseBody, ctx: CompletionContext): Promise<ChatResponse> {
+  return parseCompletion(await readAnswerText(body, ctx), ctx);
+}
+
+/**
+ * Reads the whole body of a 2xx answer, up to `maxBytes`.
+ * @throws {@link ServerError} (not retryable) when it is larger
+ */
+export function readAnswerText(body: ResponseBody, ctx: CompletionContext): Promise<string> {
   const { provider, label, requestId, status } = ctx;
-  const text = await readText(body, {
+  return readText(body, {
     ...ctx,
     maxBytes: ctx.maxBytes,
     overflow: 'error',
     onTooLarge: (max) => new ServerError(`${label}: ${status} response larger than ${max} bytes (maxResponseBytes)`, { provider, status, requestId, retryable: false }),
   });
-  return parseCompletion(text, ctx);
 }
 
-/** The synchronous half of {@link readCompletion}, for a body already read. */
-export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxBytes'>): ChatResponse {
+/**
+ * The JSON of a 2xx answer (blank lines around it tolerated).
+ * @throws {@link ServerError} (retryable) when it is empty or not JSON
+ * @throws the mapped error class when it is an error envelope (OpenRouter's 200 with `{"error":…}`)
+ */
+export function parseAnswer(text: string, ctx: Omit<CompletionContext, 'maxBytes'>): unknown {
   const { provider, label, requestId, status } = ctx;
   let json: unknown;
   try {
@@ -44,6 +55,13 @@ export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxB
   }
   const info = extractProviderError(json);
   if (info) throw classifyError({ provider, label, status, info, source: 'body', requestId, secrets: ctx.secrets });
+  return json;
+}
+
+/** The synchronous half of {@link readCompletion}, for a body already read. */
+export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxBytes'>): ChatResponse {
+  const { provider, label, requestId, status } = ctx;
+  const json = parseAnswer(text, ctx);
   const response = typeof json === 'object' && json !== null && !Array.isArray(json) ? normalizeCompletion(json as Record<string, unknown>) : undefined;
   if (!response) {
     throw new ServerError(`${label}: ${status} with a body that is not a chat completion (no choices array)`, { provider, status, requestId, retryable: true });

@@ -51,7 +51,8 @@ describe('createLifeline — failover', () => {
 
   it("streamText: the primary's stream is cut mid-answer; midStream 'continue' finishes it on the backup from a prefill", async () => {
     const primary = await mock({ text: 'Failover keeps answers flowing to users.', script: [{ stream: { cutAfter: 3 } }] });
-    const backup = await mock({ flavor: 'anthropic', text: ' flowing to users.' });
+    // The Anthropic mock continues a prefill as Claude does: the words of its answer after the prefill's.
+    const backup = await mock({ flavor: 'anthropic', text: 'Failover keeps answers flowing to users.' });
     const lifeline = createLifeline(createClient({ use: [failover([relay('primary', primary), claude('backup', backup)], { midStream: 'continue' })] }));
     const result = streamText({ model: lifeline('claude-sonnet-4-5'), prompt: 'Why failover?' });
     const deltas: string[] = [];

@@ -55,6 +55,13 @@ export interface TargetConfig {
   weight?: number | undefined;
   /** Whether this target (provider and model) continues an assistant prefill. @defaultValue the provider's `prefill` */
   prefill?: boolean | undefined;
+  /**
+   * Embedding calls: targets of one family are interchangeable even when their model names differ
+   * (the same model as an Azure deployment). @defaultValue the model the target sends
+   */
+  embeddingFamily?: string | undefined;
+  /** Embedding calls: the width of this target's vectors, checked within a family and on every answer. */
+  dimensions?: number | undefined;
 }
 
 /**
@@ -295,7 +302,7 @@ export type GatewayKeyInput =
   | { key?: string; sha256?: string; name?: string; tenant?: string; budgetUsdPerDay?: number; rpm?: number; role?: KeyRole };
 
 /** A target as written in a file: a provider name, or an object. */
-export type TargetInput = string | { provider: string; model?: string; weight?: number; prefill?: boolean };
+export type TargetInput = string | { provider: string; model?: string; weight?: number; prefill?: boolean; embeddingFamily?: string; dimensions?: number };
 
 /** What a config file (or a caller of `createGateway`) may give; validated by `validateConfig`. */
 export interface GatewayConfigInput {

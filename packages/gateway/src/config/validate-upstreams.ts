@@ -11,7 +11,7 @@ const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
 const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
 const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream', 'models'] as const;
-const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill'] as const;
+const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill', 'embeddingFamily', 'dimensions'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
 
 /** Reads `providers:`; `readSecret` loads an `apiKeyFile` (trimmed), or throws; `resolvePath` makes `catalog` absolute. */
@@ -127,6 +127,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
   let model: string | undefined;
   let weight: number | undefined;
   let prefill: boolean | undefined;
+  let embeddingFamily: string | undefined;
+  let dimensions: number | undefined;
   let providerPath = path;
   if (typeof raw === 'string') {
     provider = raw;
@@ -139,6 +141,8 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     model = readString(issues, at(path, 'model'), t.model, { optional: true });
     weight = readNumber(issues, at(path, 'weight'), t.weight, { min: 0, allowZero: true });
     prefill = readBoolean(issues, at(path, 'prefill'), t.prefill);
+    embeddingFamily = readString(issues, at(path, 'embeddingFamily'), t.embeddingFamily, { optional: true });
+    dimensions = readNumber(issues, at(path, 'dimensions'), t.dimensions, { integer: true, min: 1 });
   }
   if (provider === undefined) return undefined;
   if (!declared.includes(provider)) {
@@ -146,5 +150,9 @@ function readTarget(issues: Issues, path: string, raw: unknown, declared: readon
     issues.add(providerPath, `unknown provider ${JSON.stringify(provider)}${hint ? ` (did you mean "${hint}"?)` : ''}; defined: ${declared.join(', ') || 'none'}`);
     return undefined;
   }
-  return { provider, model, weight, ...(prefill !== undefined && { prefill }) };
+  const target: TargetConfig = { provider, model, weight };
+  if (prefill !== undefined) target.prefill = prefill;
+  if (embeddingFamily !== undefined) target.embeddingFamily = embeddingFamily;
+  if (dimensions !== undefined) target.dimensions = dimensions;
+  return target;
 }

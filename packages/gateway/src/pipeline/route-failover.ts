@@ -26,6 +26,8 @@ export function routeFailover(route: RouteConfig, config: GatewayConfig, adapter
       ...(t.model !== undefined && { model: t.model }),
       ...(t.weight !== undefined && { weight: t.weight }),
       ...(prefill !== undefined && { prefill }),
+      ...(t.embeddingFamily !== undefined && { embeddingFamily: t.embeddingFamily }),
+      ...(t.dimensions !== undefined && { dimensions: t.dimensions }),
     };
   });
   return failover(targets, {

@@ -16,6 +16,7 @@ import { checkOperatorAccess } from './operator-auth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
 import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
+import { embeddingsRoutes } from './routes/embeddings/index.js';
 import { infoRoutes } from './routes/info.js';
 import { messagesRoutes } from './routes/messages/index.js';
 import { responsesRoutes } from './routes/responses/index.js';
@@ -116,12 +117,13 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
+    void reply.code(404).send({ error: { message: `Unknown endpoint: ${req.method} ${req.url.split('?')[0]}. This gateway serves POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, POST /v1/messages, POST /v1/messages/count_tokens, POST /v1/embeddings, GET /v1/models, GET /health, GET /ready, GET /api/health, POST /api/chat, GET /api/cost/:model and GET /metrics.`, type: 'invalid_request_error', param: null, code: 'unknown_url' } });
   });
 
   chatRoutes(app, ctx);
   responsesRoutes(app, ctx);
   messagesRoutes(app, ctx);
+  embeddingsRoutes(app, ctx);
   infoRoutes(app, ctx);
   return app;
 }

@@ -29,7 +29,8 @@ export function cacheControlOf(header: string | string[] | undefined): string | 
   return kept.length > 0 ? kept.join(', ') : undefined;
 }
 
-function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> }; trace: Trace; tenant: string | undefined } {
+/** Per-call options of a request: its signal, the gateway deadline, and metadata (tenant, key, request id, cache directives) with a trace. */
+export function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> }; trace: Trace; tenant: string | undefined } {
   const state = requestState(ctx, req);
   const tenant = state.key?.tenant;
   const cacheControl = cacheControlOf(req.headers['cache-control']);

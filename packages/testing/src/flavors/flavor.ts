@@ -4,17 +4,31 @@
  *
  * @module
  */
+import type { EmbeddingCall, ResolvedEmbeddings } from '../embeddings.js';
 import type { ResolvedReply } from '../reply.js';
 import type { ErrorDetails, Flavor, PresetName, RateLimitSpec, ReplySpec, StreamFaults } from '../types.js';
 
 /** Which operation a request path names. */
 export interface RouteMatch {
-  /** `chat` for a completion request, `models` for a model listing. */
-  op: 'chat' | 'models';
+  /** `chat` for a completion request, `models` for a model listing, `embed` for an embeddings request. */
+  op: 'chat' | 'models' | 'embed';
   /** Model named in the path (Gemini). */
   model?: string;
   /** The path itself asks for a stream (Gemini `streamGenerateContent`). */
   stream?: boolean;
+  /** The path is a batch of embeddings (Gemini `batchEmbedContents`). */
+  batch?: boolean;
+}
+
+/** A flavour's embeddings endpoint. */
+export interface EmbeddingsFlavor {
+  /**
+   * Reads an embeddings request: what to embed, or (with `validate`) the vendor's 400 for a
+   * request the real API rejects.
+   */
+  parse(body: unknown, match: RouteMatch, ctx: RenderContext, validate: boolean): EmbeddingCall | WireResponse;
+  /** The JSON reply body. */
+  json(reply: ResolvedEmbeddings, match: RouteMatch, ctx: RenderContext): string;
 }
 
 /** A complete non-streaming HTTP answer. */
@@ -79,6 +93,8 @@ export interface RenderContext {
   sse: boolean;
   /** Anthropic: the text of the request's final assistant turn, which the reply continues. */
   prefill?: string | undefined;
+  /** Embeddings requests: what to embed, and the route matched. */
+  embedding?: { call: EmbeddingCall; match: RouteMatch };
 }
 
 /** A preset that answers with an error status. */
@@ -114,6 +130,8 @@ export interface FlavorImpl {
   readonly retryInBody: boolean;
   /** Tool-call id prefix. */
   readonly idPrefix: string;
+  /** The embeddings endpoint, for vendors that have one (OpenAI, Gemini). */
+  readonly embeddings?: EmbeddingsFlavor;
   /** Matches a method and path (no query). */
   route(method: string, path: string): RouteMatch | undefined;
   /** The answer to an unknown path. */

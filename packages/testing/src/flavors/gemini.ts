@@ -24,6 +24,7 @@ import {
   type StreamRender,
   type WireResponse,
 } from './flavor.js';
+import { geminiEmbedRoute, geminiEmbeddings } from './gemini-embeddings.js';
 
 const PATH = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const LIST = /^\/(v1beta|v1|v1alpha)\/models$/;
@@ -126,8 +127,11 @@ export const gemini: FlavorImpl = {
   requestIdHeader: undefined,
   retryInBody: true,
   idPrefix: 'call_',
+  embeddings: geminiEmbeddings,
 
   route(method, path): RouteMatch | undefined {
+    const embed = geminiEmbedRoute(method, path);
+    if (embed) return embed;
     if (method === 'POST') {
       const m = PATH.exec(path);
       if (m) return { op: 'chat', model: decodeURIComponent(m[2]!), stream: m[3] === 'streamGenerateContent' };

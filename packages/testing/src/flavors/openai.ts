@@ -24,6 +24,7 @@ import {
   type StreamRender,
   type WireResponse,
 } from './flavor.js';
+import { openaiEmbeddings } from './openai-embeddings.js';
 
 interface OpenAIError {
   message: string;
@@ -124,9 +125,11 @@ export const openai: FlavorImpl = {
   requestIdHeader: 'x-request-id',
   retryInBody: false,
   idPrefix: 'call_',
+  embeddings: openaiEmbeddings,
 
   route(method: string, path: string): RouteMatch | undefined {
     if (method === 'POST' && path === '/v1/chat/completions') return { op: 'chat' };
+    if (method === 'POST' && path === '/v1/embeddings') return { op: 'embed' };
     if (method === 'GET' && path === '/v1/models') return { op: 'models' };
     return undefined;
   },
