@@ -59,7 +59,10 @@ async function main(): Promise<void> {
   // Upstream connections: one per in-flight stream (the gateway's config allows up to 10,000).
   const connections = { connections: 10_000 };
   const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey, connections: 10_000 } }, routes: [{ model: '*', targets: ['ok'] }] };
+  // `--baseline=<dir>`: also the gateway of another checkout (built), for before/after in one run.
+  const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11);
   const systems = {
+    baseline: () => startServerProcess({ script: join(baselineDir ?? here, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),
     lifeline: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
   };
@@ -117,7 +120,7 @@ async function main(): Promise<void> {
       const cpuS = ((await server.cpuUs()) - cpu0) / 1e6;
       const { maxRss } = await server.mem();
       return {
-        system: name === 'bare' ? 'bare node:http + undici proxy' : 'lifeline gateway (default config)',
+        system: name === 'bare' ? 'bare node:http + undici proxy' : name === 'baseline' ? 'lifeline gateway (default config, baseline build)' : 'lifeline gateway (default config)',
         streams: n,
         completed,
         wallS,
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
 
   const runs: PacedRun[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ['bare', 'lifeline'] as const) {
+    for (const name of baselineDir ? (['bare', 'lifeline', 'baseline'] as const) : (['bare', 'lifeline'] as const)) {
       const r = await measure(name, STREAMS, 1_000);
       runs.push(r);
       console.error(`paced: round ${round + 1} ${r.system}: ${r.completed}/${r.streams} in ${r.wallS.toFixed(1)} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`);
@@ -145,7 +148,7 @@ async function main(): Promise<void> {
   await agent.close();
   await mock.close();
 
-  const of = (system: string) => runs.filter((r) => r.system.startsWith(system));
+  const of = (system: string) => runs.filter((r) => r.system === system);
   const summary = (rs: PacedRun[]) => ({
     system: rs[0]!.system,
     completed: `${Math.min(...rs.map((r) => r.completed))}/${rs[0]!.streams}`,
@@ -154,14 +157,16 @@ async function main(): Promise<void> {
     idleRssMB: rs.map((r) => r.idleRssMB),
     peakRssMB: rs.map((r) => r.peakRssMB),
   });
-  const bare = summary(of('bare'));
-  const lifeline = summary(of('lifeline'));
+  const bare = summary(of('bare node:http + undici proxy'));
+  const lifeline = summary(of('lifeline gateway (default config)'));
+  const baseline = baselineDir ? summary(of('lifeline gateway (default config, baseline build)')) : undefined;
   const cpuRatio = median(lifeline.cpuS) / median(bare.cpuS);
   const memRatio = median(lifeline.kbPerStream) / median(bare.kbPerStream);
   const range = (xs: number[], d = 1) => (xs.length > 1 ? `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}` : xs[0]!.toFixed(d));
   console.log(`\nPaced streams: ${STREAMS} concurrent × ${CHUNKS} chunks ${INTERVAL_MS} ms apart, ${ROUNDS} round(s); load average ${load0.map((l) => l.toFixed(2)).join(' / ')}; ulimit -n ${fdLimit}`);
   console.log('| system | completed | CPU s (range) | idle RSS MB | peak RSS MB | KB per in-flight stream |');
-  for (const s of [bare, lifeline]) console.log(`| ${s.system} | ${s.completed} | ${range(s.cpuS, 2)} | ${range(s.idleRssMB, 0)} | ${range(s.peakRssMB, 0)} | ${range(s.kbPerStream, 0)} |`);
+  for (const s of [bare, lifeline, ...(baseline ? [baseline] : [])]) console.log(`| ${s.system} | ${s.completed} | ${range(s.cpuS, 2)} | ${range(s.idleRssMB, 0)} | ${range(s.peakRssMB, 0)} | ${range(s.kbPerStream, 0)} |`);
+  if (baseline) console.log(`baseline build vs bare: CPU ${(median(baseline.cpuS) / median(bare.cpuS)).toFixed(2)}×, memory per in-flight stream ${(median(baseline.kbPerStream) / median(bare.kbPerStream)).toFixed(2)}×`);
   console.log(`gateway vs bare: CPU ${cpuRatio.toFixed(2)}× (target ≤ 1.3×), memory per in-flight stream ${memRatio.toFixed(2)}× (target ≤ 1.3×)`);
   if (max) console.log(`${MAX} concurrent streams through one gateway process: ${max.completed}/${MAX} completed (${MAX - max.completed} lost), ${max.wallS.toFixed(1)} s, CPU ${max.cpuS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB`);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ streams: STREAMS, chunks: CHUNKS, intervalMs: INTERVAL_MS, rounds: ROUNDS, loadavg: load0, fdLimit, runs, max, cpuRatio, memRatio }));
