@@ -51,8 +51,8 @@ const bare = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'),
 const bareFastify = await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes] });
 // Default stack, default log level (info: one line per request, to /dev/null here).
 const lifeline = await startLifeline(lifelineConfig());
-// `--baseline=<dir>`: also Lifeline's gateway from another checkout (built), for before/after in one run.
-const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11);
+// `--baseline=<dir>` (or `BENCH_BASELINE=<dir>`): also Lifeline's gateway from another checkout (built), for before/after in one run.
+const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
 const lifelineBaseline = baselineDir ? await startServerProcess({ script: join(baselineDir, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(lifelineConfig())] }) : undefined;
 const lifelineQuiet = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' } }));
 // Fallback on every request: one attempt per target and a breaker that never opens, as Portkey's fallback does.
@@ -77,7 +77,7 @@ interface System {
   headers?: Record<string, string>;
   modes: Mode[];
 }
-const systems: System[] = [
+const allSystems: System[] = [
   { name: 'mock directly', url: `${mock.url}/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, modes: ['json', 'stream'] },
   { name: 'bare node:http + undici proxy', url: `${bare.url}/v1/chat/completions`, server: bare, modes: ['json', 'stream', 'fallback'] },
   { name: 'bare Fastify + undici proxy', url: `${bareFastify.url}/v1/chat/completions`, server: bareFastify, modes: ['json', 'stream', 'fallback'] },
@@ -87,7 +87,8 @@ const systems: System[] = [
   { name: 'lifeline gateway (no retry, breaker never opens)', url: `${lifelineFallback.url}/v1/chat/completions`, server: lifelineFallback, modes: ['fallback'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeySingle, modes: ['json', 'stream'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeyFallback, modes: ['fallback'] },
-].filter((s) => !lean || s.name.startsWith('bare') || s.name.startsWith('lifeline gateway (default stack'));
+];
+const systems = allSystems.filter((s) => !lean || s.name.startsWith('bare') || s.name.startsWith('lifeline gateway (default stack'));
 
 const bodyOf = (mode: Mode, model = mode === 'fallback' ? 'bench-fallback' : 'gpt-4.1-mini') =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello, request [<id>]' }], max_tokens: 64, ...(mode === 'stream' && { stream: true }) });

@@ -42,7 +42,7 @@ if (process.env.BENCH_FD_RAISED !== '1') {
 async function main(): Promise<void> {
   const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
   const quick = process.argv.includes('--quick');
-  const STREAMS = arg('streams', quick ? 1000 : 2000);
+  const STREAMS = arg('streams', 2000);
   const fdLimit = Number(spawnSync('/bin/sh', ['-c', 'ulimit -n']).stdout.toString().trim());
   const wanted = arg('max', 10_000);
   // Each stream holds two sockets in the proxy (client and upstream), plus a few dozen other descriptors.
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const connections = { connections: 10_000 };
   const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey, connections: 10_000 } }, routes: [{ model: '*', targets: ['ok'] }] };
   // `--baseline=<dir>`: also the gateway of another checkout (built), for before/after in one run.
-  const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11);
+  const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
   const systems = {
     baseline: () => startServerProcess({ script: join(baselineDir ?? here, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),
@@ -169,6 +169,6 @@ async function main(): Promise<void> {
   if (baseline) console.log(`baseline build vs bare: CPU ${(median(baseline.cpuS) / median(bare.cpuS)).toFixed(2)}×, memory per in-flight stream ${(median(baseline.kbPerStream) / median(bare.kbPerStream)).toFixed(2)}×`);
   console.log(`gateway vs bare: CPU ${cpuRatio.toFixed(2)}× (target ≤ 1.3×), memory per in-flight stream ${memRatio.toFixed(2)}× (target ≤ 1.3×)`);
   if (max) console.log(`${MAX} concurrent streams through one gateway process: ${max.completed}/${MAX} completed (${MAX - max.completed} lost), ${max.wallS.toFixed(1)} s, CPU ${max.cpuS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB`);
-  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ streams: STREAMS, chunks: CHUNKS, intervalMs: INTERVAL_MS, rounds: ROUNDS, loadavg: load0, fdLimit, runs, max, cpuRatio, memRatio }));
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ streams: STREAMS, chunks: CHUNKS, intervalMs: INTERVAL_MS, rounds: ROUNDS, loadavg: load0, fdLimit, runs, max, maxWanted: wanted, cpuRatio, memRatio }));
   if (max && max.completed < MAX) process.exitCode = 1;
 }
