@@ -1,7 +1,7 @@
 /**
  * Paced streams — the shape real LLM traffic has: many concurrent streams whose chunks arrive
  * spaced in time. N streams of `CHUNKS` chunks sent `INTERVAL_MS` apart by the mock (its own
- * process), opened within a ramp of a second or two, through the bare node:http proxy (the floor)
+ * process), opened within a ramp of 2 s (8 s for the 10,000), through the bare node:http proxy (the floor)
  * and Lifeline's gateway (default config), side by side in one run, rounds interleaved. Reports each
  * proxy process's CPU time per stream and its memory per in-flight stream: (peak RSS − RSS after
  * warm-up) / N, with the peak read from the process itself (`process.resourceUsage().maxRSS`; every
@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { startMockProcess } from './lib/mock-process.ts';
+import type { PacedRun } from './lib/report.ts';
 import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { median } from './lib/stats.ts';
 
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
     bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),
     lifeline: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
   };
-  const agent = new Agent({ connections: null, keepAliveTimeout: 60_000, headersTimeout: 120_000, bodyTimeout: 120_000 });
+  // Generous client limits: on a loaded machine, thousands of connects in a second can take a while.
+  const agent = new Agent({ connections: null, keepAliveTimeout: 60_000, headersTimeout: 120_000, bodyTimeout: 120_000, connect: { timeout: 60_000 } });
 
   /** One stream; resolves with true when it ended with `[DONE]`. */
   async function oneStream(url: string, i: number, model: string): Promise<boolean> {
@@ -79,11 +81,17 @@ async function main(): Promise<void> {
       });
       let tail = '';
       for await (const part of res.body) tail = (tail + part.toString()).slice(-64);
-      return res.statusCode === 200 && tail.includes('data: [DONE]');
-    } catch {
+      const ok = res.statusCode === 200 && tail.includes('data: [DONE]');
+      if (!ok) failures.set(`status ${res.statusCode}`, (failures.get(`status ${res.statusCode}`) ?? 0) + 1);
+      return ok;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? (err as Error).name;
+      failures.set(code, (failures.get(code) ?? 0) + 1);
       return false;
     }
   }
+  /** Why streams failed, by error code or status (printed with each run). */
+  const failures = new Map<string, number>();
 
   /** `n` streams opened within `rampMs`; resolves with how many completed. */
   async function streams(url: string, n: number, rampMs: number, model = 'bench-paced'): Promise<number> {
@@ -95,17 +103,6 @@ async function main(): Promise<void> {
     return (await Promise.all(all)).filter(Boolean).length;
   }
 
-  interface PacedRun {
-    system: string;
-    streams: number;
-    completed: number;
-    wallS: number;
-    cpuS: number;
-    cpuUsPerChunk: number;
-    idleRssMB: number;
-    peakRssMB: number;
-    kbPerStream: number;
-  }
 
   async function measure(name: keyof typeof systems, n: number, rampMs: number): Promise<PacedRun> {
     const server: ServerProcess = await systems[name]();
@@ -138,13 +135,14 @@ async function main(): Promise<void> {
   const runs: PacedRun[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of baselineDir ? (['bare', 'lifeline', 'baseline'] as const) : (['bare', 'lifeline'] as const)) {
-      const r = await measure(name, STREAMS, 1_000);
+      const r = await measure(name, STREAMS, 2_000);
       runs.push(r);
-      console.error(`paced: round ${round + 1} ${r.system}: ${r.completed}/${r.streams} in ${r.wallS.toFixed(1)} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+      console.error(`paced: round ${round + 1} ${r.system}: ${r.completed}/${r.streams} in ${r.wallS.toFixed(1)} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB${failures.size ? `; failed: ${JSON.stringify(Object.fromEntries(failures))}` : ''}`);
+      failures.clear();
     }
   }
-  const max = MAX > 0 ? await measure('lifeline', MAX, 3_000) : undefined;
-  if (max) console.error(`paced: ${MAX} streams through one gateway: ${max.completed} completed in ${max.wallS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB`);
+  const max = MAX > 0 ? await measure('lifeline', MAX, 8_000) : undefined;
+  if (max) console.error(`paced: ${MAX} streams through one gateway: ${max.completed} completed in ${max.wallS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB${failures.size ? `; failed: ${JSON.stringify(Object.fromEntries(failures))}` : ''}`);
   await agent.close();
   await mock.close();
 

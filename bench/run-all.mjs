@@ -59,7 +59,7 @@ function runBench(file, { json = true, args = [], nodeArgs = [], timeoutMs = 480
 const flags = quick ? ['--quick'] : [];
 const library = await runBench('library.bench.ts', { args: flags });
 const failover = await runBench('failover.bench.ts', { args: flags });
-const gateway = await runBench('gateway.bench.ts', { args: flags });
+const gateway = await runBench('gateway.bench.ts', { args: flags, timeoutMs: 900_000 });
 const paced = await runBench('paced.bench.ts', { args: flags, timeoutMs: 600_000 });
 const extras = [];
 if (!quick && !reportOnly) {
@@ -80,7 +80,9 @@ if (!quick && !reportOnly) {
 }
 
 machine.seconds = (performance.now() - started) / 1000;
-writeFileSync(join(here, 'RESULTS.md'), renderResults(machine, library.data, failover.data, gateway.data, extras, paced.data));
+// Analysis that outlives a run (where the time goes, what was tried) lives in NOTES.md and is appended.
+const notes = existsSync(join(here, 'NOTES.md')) ? `\n${readFileSync(join(here, 'NOTES.md'), 'utf8').trim()}\n` : '';
+writeFileSync(join(here, 'RESULTS.md'), renderResults(machine, library.data, failover.data, gateway.data, extras, paced.data) + notes);
 if (gateway.data) {
   writeFileSync(join(here, 'latency.svg'), latencySvg(panelsOf(gateway.data), `Gateway latency per request — ${machine.date}, ${machine.cpu}, Node ${machine.node}`));
 }
