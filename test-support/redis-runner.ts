@@ -9,7 +9,8 @@ import { TestRunner } from 'vitest';
 
 type Suite = Parameters<TestRunner['onBeforeRunSuite']>[0];
 
-const NEEDS_REDIS = /\b(?:redisUrl|redisTarget|startRedisServer|redisForTests)\(/;
+/** What a test file that needs Redis calls. */
+export const NEEDS_REDIS = /\b(?:redisUrl|redisTarget|startRedisServer|redisForTests)\(/;
 
 export default class RedisSuitesRunner extends TestRunner {
   override async onBeforeRunSuite(suite: Suite): Promise<void> {

@@ -11,8 +11,10 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Reporter, TestModule } from 'vitest/node';
+import { NEEDS_REDIS } from './redis-runner.js';
 
 /** How this run gets its Redis. */
 export type RedisSource = { kind: 'url'; url: string } | { kind: 'binary'; bin: string } | { kind: 'none' };
@@ -42,7 +44,8 @@ class RedisSkipReporter implements Reporter {
   constructor(private readonly packageName: string) {}
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     let skipped = 0;
-    for (const module of modules) if (module.state() === 'skipped') skipped += [...module.children.allTests()].length;
+    // Only the files skipped for want of Redis (others may skip for their own reasons, e.g. no browser).
+    for (const module of modules) if (module.state() === 'skipped' && NEEDS_REDIS.test(readFileSync(module.moduleId, 'utf8'))) skipped += [...module.children.allTests()].length;
     if (skipped > 0) console.warn(`\n⚠ ${this.packageName}: ${skipped} tests SKIPPED because no Redis is available — ${HOW_TO_RUN}.\n`);
   }
 }

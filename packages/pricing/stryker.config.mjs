@@ -1,3 +1,4 @@
 import { strykerConfig } from '../../stryker.shared.mjs';
 
-export default strykerConfig('pricing');
+// The catalog tests load the example catalogs.
+export default strykerConfig('pricing', {}, { alsoCopy: ['examples/catalogs'] });

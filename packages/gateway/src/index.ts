@@ -24,6 +24,8 @@ export { scrubSecrets } from './server/scrub.js';
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './server/json-depth.js';
 export type { ProviderHealth } from './server/stats.js';
 export type { ApiHealth } from './server/routes/info.js';
+export type { StatusState, StatusSummary, TargetStatus, TimelineEvent, TimelineKind } from './server/routes/status/index.js';
+export type { RecentError, RecentFigures } from './server/recent-window.js';
 export type { ApiChatResponse } from './server/routes/chat.js';
 export { buildPipeline, type BuildPipelineOptions } from './pipeline/from-config.js';
 export { loadPricing, compareCost, readCatalogFile, type GatewayPricing } from './pipeline/pricing.js';

@@ -70,6 +70,13 @@ export class Admission {
     return this.#queues.get(key)?.waiters.length ?? 0;
   }
 
+  /** Calls waiting, per key that has any (keys with an empty queue are left out). */
+  depths(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [key, q] of this.#queues) if (q.waiters.length > 0) out[key] = q.waiters.length;
+    return out;
+  }
+
   /**
    * Resolves when the call may go (after its cost was taken), in FIFO order per key.
    *

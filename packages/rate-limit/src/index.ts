@@ -4,7 +4,7 @@
  * headers, over a pluggable atomic store.
  * @module
  */
-export { rateLimit, defaultRateLimitKey, type RateLimitOptions } from './rate-limit.js';
+export { rateLimit, defaultRateLimitKey, type RateLimitMiddleware, type RateLimitOptions } from './rate-limit.js';
 export type { RateLimitStore, RateCost, RateLimits, TakeRequest, TakeResult, ProviderWindow } from './store.js';
 export { MemoryRateLimitStore, type MemoryRateLimitStoreOptions } from './memory-store.js';
 export { Admission, type AdmitOptions } from './admission.js';

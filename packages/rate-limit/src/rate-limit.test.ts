@@ -104,6 +104,22 @@ describe('rateLimit: bounded queue and abort', () => {
     await Promise.all([first, second]);
   });
 
+  it('reports the calls waiting per key with queued(), and forgets a queue once it is empty', async () => {
+    const clock = fakeClock(0);
+    const limit = rateLimit({ rpm: 1, maxWaitMs: 600_000 });
+    const adapter = scriptedAdapter(async () => ({ responseInfo: { status: 200 } }), { text: 'ok', usage: USAGE });
+    const client = createClient({ adapter, clock, use: [limit] });
+    expect(limit.queued()).toEqual({});
+    const calls = [client.chat(request), client.chat(request), client.chat(request), client.chat(request, { metadata: { tenant: 'a' } })];
+    await flush();
+    expect(limit.queued()).toEqual({ fake: 2 });
+    await clock.advanceAsync(60_000);
+    expect(limit.queued()).toEqual({ fake: 1 });
+    await clock.advanceAsync(60_000);
+    await Promise.all(calls);
+    expect(limit.queued()).toEqual({});
+  });
+
   it('fails at once when the wait would exceed maxWaitMs or the call deadline', async () => {
     const { clock, client } = setup({ rpm: 1, maxWaitMs: 30_000 });
     await client.chat(request);

@@ -34,6 +34,12 @@ export interface RateLimitOptions {
   defaultMaxTokens?: number;
 }
 
+/** The middleware returned by {@link rateLimit}, with its queues' depths. */
+export interface RateLimitMiddleware extends Middleware {
+  /** Calls waiting in the queue right now, per key that has any (`{}` when nobody waits). */
+  queued(): Record<string, number>;
+}
+
 const DEFAULTS = { maxQueue: 1000, maxWaitMs: 60_000, adaptive: true, maxHoldMs: 60_000, defaultMaxTokens: 1024 } as const;
 
 function positive(name: string, value: unknown, integer: boolean, allowZero = false): void {
@@ -58,13 +64,16 @@ export function defaultRateLimitKey(ctx: Context): string {
  * time, and a 429's Retry-After holds them too — before the provider starts refusing.
  *
  * @param options - limits, key, queue bounds, store
+ * @returns the middleware, with `queued()`: the calls waiting per key
  * @throws {@link ConfigurationError} for an invalid option
  * @example
  * ```ts
- * createClient({ adapter, use: [rateLimit({ rpm: 500, tpm: 200_000, maxWaitMs: 10_000 })] });
+ * const limit = rateLimit({ rpm: 500, tpm: 200_000, maxWaitMs: 10_000 });
+ * createClient({ adapter, use: [limit] });
+ * limit.queued(); // { openai: 3 } while three calls wait for openai's bucket
  * ```
  */
-export function rateLimit(options: RateLimitOptions = {}): Middleware {
+export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
   positive('rpm', options.rpm, false);
   positive('tpm', options.tpm, false);
   positive('maxQueue', options.maxQueue, true, true);
@@ -79,7 +88,7 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
   const store = options.store ?? new MemoryRateLimitStore();
   const admission = new Admission(store);
 
-  return async function rateLimit(ctx, next) {
+  const middleware: Middleware = async function rateLimit(ctx, next) {
     const clock = options.clock ?? ctx.clock;
     const key = keyOf(ctx);
     const providerKey = ctx.target?.name ?? 'default';
@@ -135,4 +144,5 @@ export function rateLimit(options: RateLimitOptions = {}): Middleware {
     }
     await correct().catch(() => {});
   };
+  return Object.assign(middleware, { queued: () => admission.depths() });
 }

@@ -30,7 +30,7 @@ export async function serve(io: CliIO, opts: { config: string; host?: string; po
 
 /** `lifeline demo`. */
 export async function demo(io: CliIO, opts: { port?: number; host?: string; drive: boolean; once: boolean }): Promise<number> {
-  const d = await startDemo({ out: io.out, drive: opts.drive, announceServing: !opts.once, ...(opts.port !== undefined && { port: opts.port }), ...(opts.host !== undefined && { host: opts.host }) });
+  const d = await startDemo({ out: io.out, drive: opts.drive, announceServing: !opts.once, traffic: opts.drive && !opts.once, ...(opts.port !== undefined && { port: opts.port }), ...(opts.host !== undefined && { host: opts.host }) });
   if (opts.once) {
     await d.driven;
     await d.close();

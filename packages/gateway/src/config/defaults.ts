@@ -10,6 +10,7 @@ import type {
   ResponsesConfig,
   RetryConfig,
   ServerConfig,
+  StatusConfig,
   TimeoutsConfig,
 } from './types.js';
 
@@ -25,6 +26,7 @@ export const CONFIG_DEFAULTS: {
   redis: Omit<RedisStoreConfig, 'url' | 'cluster'>;
   responses: ResponsesConfig;
   midStream: MidStreamPolicy;
+  status: StatusConfig;
 } = {
   server: { host: '127.0.0.1', port: 8787, bodyLimitBytes: 1024 * 1024, logLevel: 'info', shutdownTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
   retry: { maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 },
@@ -36,6 +38,7 @@ export const CONFIG_DEFAULTS: {
   redis: { prefix: 'lifeline', timeoutMs: 50, budgetFailMode: 'closed', rateLimitFallbackShare: 1 },
   responses: { ttlMs: 86_400_000, maxBytes: 32 * 1024 * 1024 },
   midStream: 'continue',
+  status: { enabled: true },
 };
 
 /** The public endpoint of each vendor, in the form its SDK takes as `baseURL`. */

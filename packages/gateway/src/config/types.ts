@@ -273,6 +273,12 @@ export interface StoreConfig {
   redis?: RedisStoreConfig | undefined;
 }
 
+/** `status:` the live status page (`GET /status`, admin keys only). */
+export interface StatusConfig {
+  /** Serve `/status` and `/status/events`; `false` answers them 404. @defaultValue true */
+  enabled: boolean;
+}
+
 /** A validated configuration with every default applied. */
 export interface GatewayConfig {
   server: ServerConfig;
@@ -294,6 +300,8 @@ export interface GatewayConfig {
   midStream: MidStreamPolicy;
   /** OpenTelemetry traces and metrics over OTLP; absent = off. */
   telemetry?: TelemetryConfig | undefined;
+  /** The live status page. */
+  status: StatusConfig;
 }
 
 /** A gateway key as written in a file: the key itself, or an object. */
@@ -322,4 +330,6 @@ export interface GatewayConfigInput {
   responses?: Partial<ResponsesConfig> | false;
   midStream?: MidStreamPolicy;
   telemetry?: TelemetryConfigInput | false;
+  /** `false` is the same as `{ enabled: false }`. */
+  status?: Partial<StatusConfig> | false;
 }

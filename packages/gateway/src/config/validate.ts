@@ -13,7 +13,7 @@ import { readStore } from './validate-store.js';
 import { readTelemetry } from './telemetry.js';
 import { type GatewayConfig, type LogLevel, MID_STREAM_POLICIES } from './types.js';
 
-const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses', 'midStream', 'telemetry'] as const;
+const TOP_KEYS = ['server', 'auth', 'providers', 'routes', 'retry', 'circuitBreaker', 'timeouts', 'cache', 'rateLimit', 'budgets', 'pricing', 'fallback', 'store', 'responses', 'midStream', 'telemetry', 'status'] as const;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Options of {@link validateConfig}. */
@@ -101,6 +101,7 @@ export function validateConfig(input: unknown, options: ValidateOptions = {}): G
       ttlMs: num(issues, p, 'ttlMs', o, CONFIG_DEFAULTS.responses.ttlMs, { min: 1, integer: true }),
       maxBytes: num(issues, p, 'maxBytes', o, CONFIG_DEFAULTS.responses.maxBytes, { min: 1024, integer: true }),
     })),
+    status: section(issues, 'status', root.status, (o, p) => ({ enabled: readBoolean(issues, `${p}.enabled`, o.enabled) ?? CONFIG_DEFAULTS.status.enabled })) || { enabled: false },
   };
   if (config.cache && config.cache.ttlMs === 0 && config.cache.staleIfErrorMs === 0) {
     issues.add('cache', 'ttlMs 0 (no fresh hits) with staleIfErrorMs 0 keeps nothing: set ttlMs for fresh hits, staleIfErrorMs for stale answers, or cache: false');
@@ -121,6 +122,7 @@ const SECTION_KEYS: Record<string, readonly string[]> = {
   pricing: ['catalog', 'reference'],
   fallback: ['enabled', 'content', 'onRateLimit'],
   responses: ['ttlMs', 'maxBytes'],
+  status: ['enabled'],
 };
 
 /** A section that may be `false` (disabled), absent (defaults) or a mapping. */

@@ -20,8 +20,6 @@ type Providers = { relay: MockProvider; backup: MockProvider; claude: MockProvid
 
 const DOWN_503: Script = { status: 503 };
 const OVERLOADED: Script = { preset: 'overloaded' };
-/** After the demo the relay keeps flapping: every third request fails. */
-const FLAPPING: Script = (_req, n) => (n % 3 === 2 ? { status: 503 } : undefined);
 
 interface Step {
   label: string;
@@ -56,11 +54,11 @@ async function ask(url: string, step: Step): Promise<DemoResult> {
 
 /**
  * Runs the scripted outage against the gateway and prints a line per request, breaker changes as
- * they happen, and a summary; then leaves the relay flapping and the others healthy.
+ * they happen, and a summary (then `serving`, when given); then leaves every upstream healthy.
  *
  * @returns the lines printed
  */
-export async function driveDemo(d: { url: string; gateway: Gateway; providers: Providers; out: (line: string) => void; isClosed: () => boolean; announceServing?: boolean }): Promise<string[]> {
+export async function driveDemo(d: { url: string; gateway: Gateway; providers: Providers; out: (line: string) => void; isClosed: () => boolean; serving?: string | undefined }): Promise<string[]> {
   const lines: string[] = [];
   const print = (line: string) => {
     lines.push(line);
@@ -87,11 +85,11 @@ export async function driveDemo(d: { url: string; gateway: Gateway; providers: P
       for (const c of pending.splice(0)) if (c.to === 'open' || c.to === 'closed') print(`        breaker ${c.key}: ${c.from} → ${c.to}`);
     }
     print(`  Spent ${usd(spent)}, saved ${usd(saved)} with the cache, ${failovers} answers by a backup, ${errors} error${errors === 1 ? '' : 's'} seen by the caller.`);
-    if (d.announceServing !== false) print('  Now serving until Ctrl-C (the relay keeps flapping). See /api/health, /metrics, /api/cost/deepseek-v3.2');
+    if (d.serving !== undefined) print(d.serving);
   } finally {
     off();
     if (!d.isClosed()) {
-      d.providers.relay.setScript(FLAPPING);
+      d.providers.relay.setScript(undefined);
       d.providers.backup.setScript(undefined);
       d.providers.claude.setScript(undefined);
     }

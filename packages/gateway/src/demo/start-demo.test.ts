@@ -17,7 +17,8 @@ describe('startDemo', () => {
     const lines: string[] = [];
     const demo = await startDemo({ port: 0, out: (line) => lines.push(line) });
     const progress = await demo.driven;
-    expect(lines[0]).toBe(`Lifeline demo: an OpenAI-compatible gateway on ${demo.url} (no API key needed)`);
+    expect(lines.slice(0, 2)).toEqual([`Lifeline demo: watch it live at ${demo.url}/status (open it in a browser)`, `  an OpenAI-compatible gateway on ${demo.url} (no API key needed)`]);
+    expect(demo.statusUrl).toBe(`${demo.url}/status`);
     expect(lines).toContain(`  try it: ${demo.curl}`);
     expect(demo.curl).toBe(`curl -s ${demo.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"gpt-4.1","messages":[{"role":"user","content":"Hello"}]}'`);
     const answer = await fetch(`${demo.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-4.1","messages":[{"role":"user","content":"Hello"}]}' });
@@ -48,7 +49,7 @@ describe('startDemo on a taken port', () => {
     const demo = await startDemo({ port: taken, drive: false, out: (line) => lines.push(line) });
     try {
       expect(demo.url).not.toBe(`http://127.0.0.1:${taken}`);
-      expect(lines.slice(0, 2)).toEqual([`Lifeline demo: an OpenAI-compatible gateway on ${demo.url} (no API key needed)`, `  (port ${taken} is taken, so a free port was used)`]);
+      expect(lines.slice(0, 3)).toEqual([`Lifeline demo: watch it live at ${demo.url}/status (open it in a browser)`, `  an OpenAI-compatible gateway on ${demo.url} (no API key needed)`, `  (port ${taken} is taken, so a free port was used)`]);
       expect(await demo.driven).toEqual([]);
     } finally {
       await demo.close();
@@ -66,7 +67,7 @@ describe('lifeline demo (the built CLI)', () => {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Lifeline demo: an OpenAI-compatible gateway on http:\/\/127\.0\.0\.1:\d+ \(no API key needed\)\n/);
+    expect(stdout).toMatch(/^Lifeline demo: watch it live at http:\/\/127\.0\.0\.1:(\d+)\/status \(open it in a browser\)\n {2}an OpenAI-compatible gateway on http:\/\/127\.0\.0\.1:\1 \(no API key needed\)\n/);
     expect(stdout).toMatch(/#3 {2}relay fails \(503\) +→ backup \(relay 2× server\)/);
     expect(stdout).toMatch(/#2 {2}same question again +→ cache hit/);
     expect(stdout).not.toContain('Now serving until Ctrl-C');

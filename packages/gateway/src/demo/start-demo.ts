@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import type { GatewayConfigInput, LogLevel } from '../config/types.js';
 import { createGateway, type Gateway } from '../server/create-gateway.js';
 import { driveDemo, DEMO_MODEL, TRY_MODEL } from './drive.js';
+import { startTraffic, type DemoTraffic } from './traffic.js';
 import { seedRelayCatalog } from './relay-catalog.js';
 
 /** Options of {@link startDemo}. */
@@ -24,12 +25,19 @@ export interface DemoOptions {
   logLevel?: LogLevel;
   /** End the live demo with "Now serving until Ctrl-C". @defaultValue true */
   announceServing?: boolean;
+  /**
+   * After the live demo, keep a request a second going while the relay flaps (down 10 s every
+   * 30 s), so that the status page shows its breaker open and close. @defaultValue false
+   */
+  traffic?: boolean;
 }
 
 /** A running demo. */
 export interface Demo {
   /** The gateway's base URL (`http://127.0.0.1:8787`). */
   url: string;
+  /** The live status page (`http://127.0.0.1:8787/status`). */
+  statusUrl: string;
   /** A curl command that asks the gateway a question. */
   curl: string;
   gateway: Gateway;
@@ -94,16 +102,28 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     throw err;
   });
   const curl = `curl -s ${url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"${TRY_MODEL}","messages":[{"role":"user","content":"Hello"}]}'`;
-  out(`Lifeline demo: an OpenAI-compatible gateway on ${url} (no API key needed)`);
+  const statusUrl = `${url}/status`;
+  out(`Lifeline demo: watch it live at ${statusUrl} (open it in a browser)`);
+  out(`  an OpenAI-compatible gateway on ${url} (no API key needed)`);
   if (wanted !== 0 && !url.endsWith(`:${wanted}`)) out(`  (port ${wanted} is taken, so a free port was used)`);
   out('  upstreams (mock servers on loopback): relay (OpenAI-compatible, flaps) → backup relay → claude (Anthropic)');
   out(`  try it: ${curl}`);
   for (const line of early) out(line);
   early = undefined;
   let closed = false;
-  const driven = options.drive === false ? Promise.resolve([]) : driveDemo({ url, gateway, providers, out, isClosed: () => closed, announceServing: options.announceServing ?? true });
+  const serving = options.traffic
+    ? `  Now serving until Ctrl-C. The relay keeps flapping (down 10 s every 30 s, a request a second): watch its breaker open and close at ${statusUrl}. Also /api/health, /metrics, /api/cost/${DEMO_MODEL}`
+    : `  Now serving until Ctrl-C. See ${statusUrl}, /api/health, /metrics, /api/cost/${DEMO_MODEL}`;
+  const driven = options.drive === false ? Promise.resolve([]) : driveDemo({ url, gateway, providers, out, isClosed: () => closed, serving: options.announceServing === false ? undefined : serving });
+  let traffic: DemoTraffic | undefined;
+  if (options.traffic) {
+    void driven.then(() => {
+      if (!closed) traffic = startTraffic({ url, relay });
+    });
+  }
   return {
     url,
+    statusUrl,
     curl,
     gateway,
     providers,
@@ -111,6 +131,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     async close() {
       closed = true;
       await driven.catch(() => {});
+      await traffic?.stop();
       await gateway.close();
       await Promise.all([relay.close(), backup.close(), claude.close()]);
     },

@@ -11,12 +11,14 @@ export interface ClientRoute {
   /** Glob on the requested model. */
   model: string;
   client: LifelineClient;
-  /** Target names, for `/api/health`. @defaultValue [] */
+  /** Target names, for `/api/health` and the status page. @defaultValue [] */
   targets?: readonly string[];
+  /** How the client picks targets (the status page counts a later target answering as a failover only for `ordered`). @defaultValue 'ordered' */
+  strategy?: 'ordered' | 'weighted' | 'least-latency';
 }
 
 /** Options of {@link createPipeline}: the routes, plus any optional part of {@link GatewayPipeline}. */
-export type CreatePipelineOptions = { routes: readonly ClientRoute[]; models?: readonly string[] } & Partial<Omit<GatewayPipeline, 'route' | 'models'>>;
+export type CreatePipelineOptions = { routes: readonly ClientRoute[]; models?: readonly string[] } & Partial<Omit<GatewayPipeline, 'route' | 'routes' | 'models'>>;
 
 /**
  * Wraps your own clients as a pipeline for `createGateway({ pipeline })`.
@@ -31,12 +33,13 @@ export type CreatePipelineOptions = { routes: readonly ClientRoute[]; models?: r
  */
 export function createPipeline(options: CreatePipelineOptions): GatewayPipeline {
   const { routes, models, ...rest } = options;
-  const entries: GatewayRoute[] = routes.map((r) => ({ pattern: r.model, targets: r.targets ?? [], client: r.client }));
+  const entries: GatewayRoute[] = routes.map((r) => ({ pattern: r.model, targets: r.targets ?? [], client: r.client, ...(r.strategy && { strategy: r.strategy }) }));
   const find = createRouter(entries);
   const listed = routableModels(entries.map((e) => e.pattern), models ?? []);
   return {
     ...rest,
     route: find,
+    routes: () => entries,
     models: () => listed,
     close: rest.close ?? (() => Promise.resolve()),
   };

@@ -20,6 +20,7 @@ import { ModelSlots } from './model-slots.js';
 import { createRouter, isGlob, routableModels } from './router.js';
 import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
+import { spendToday } from './spend-today.js';
 import { createStores } from './stores.js';
 import { tenantLimits } from './tenant-limits.js';
 import { startTelemetry } from '../telemetry/start-telemetry.js';
@@ -105,9 +106,10 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced, ...budgetStore }));
   shared.push(meter({ ...priced, ledger }));
   const perAttempt: Middleware[] = [];
+  let limiter: ReturnType<typeof rateLimit> | undefined;
   if (config.rateLimit !== false) {
     const { rpm, tpm, maxQueue, maxWaitMs } = config.rateLimit;
-    perAttempt.push(rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default', ...(stores.rateLimit && { store: stores.rateLimit }) }));
+    perAttempt.push(limiter = rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default', ...(stores.rateLimit && { store: stores.rateLimit }) }));
   }
   if (config.retry !== false) perAttempt.push(retry(config.retry));
   if (breaker) perAttempt.push(breaker);
@@ -118,7 +120,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const routes: Route[] = config.routes.map((r) => {
     const route = routeFailover(r, config, adapters, prefillMemory);
     const client = createClient({ use: [...shared, route, ...perAttempt], ...(options.clock && { clock: options.clock }) });
-    return { pattern: r.model, models: r.models, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
+    return { pattern: r.model, models: r.models, strategy: r.strategy, targets: r.targets.map((t) => (t.model === undefined ? t.provider : `${t.provider}:${t.model}`)), client, config: r };
   });
   const find = createRouter(routes);
   const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
@@ -127,6 +129,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
 
   return {
     route: find,
+    routes: () => routes,
     models: () => listed,
     providers: () => Object.entries(config.providers).map(([name, p]) => ({ name, kind: p.kind, baseURL: p.baseURL })),
     async breakers(): Promise<BreakerStatus[]> {
@@ -136,7 +139,7 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
         key,
         state: s.state,
         failures: s.failures,
-        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now) }),
+        ...(s.nextProbeAt !== undefined && s.state === 'open' && { retryAfterMs: Math.max(0, s.nextProbeAt - now), nextProbeAt: s.nextProbeAt }),
       }));
     },
     cache() {
@@ -152,7 +155,9 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     },
     spend: () => ledger.snapshot(),
     tenantSpend: (tenant) => ledger.snapshot({ tenant }),
-    onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to })) ?? (() => {}),
+    spendToday: () => spendToday(ledger, config, options.clock?.now() ?? Date.now()),
+    ...(limiter && { rateLimitQueues: limiter.queued }),
+    onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to, at: c.at, ...(c.breakMs !== undefined && { breakMs: c.breakMs }) })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),
     responseStore: () => stores.responses,

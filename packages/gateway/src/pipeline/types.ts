@@ -14,6 +14,8 @@ export interface GatewayRoute {
   readonly targets: readonly string[];
   /** The client running the route's middleware. */
   readonly client: LifelineClient;
+  /** How targets are picked: in order (a later target answering means a failover), by weight, by latency. @defaultValue 'ordered' */
+  readonly strategy?: 'ordered' | 'weighted' | 'least-latency';
 }
 
 /** A circuit breaker's state, as `/api/health` and `/metrics` report it. */
@@ -26,6 +28,8 @@ export interface BreakerStatus {
   failures?: number;
   /** When open: ms until the next probe is allowed. */
   retryAfterMs?: number;
+  /** When open: epoch ms of the next probe (0 ms `retryAfterMs` once it is due). */
+  nextProbeAt?: number;
 }
 
 /** Cache figures for `/api/health` and `/metrics`. */
@@ -102,6 +106,33 @@ export interface BreakerChange {
   key: string;
   from: string;
   to: string;
+  /** Epoch ms of the change. */
+  at?: number;
+  /** For `to: 'open'`: how long it stays open, in ms. */
+  breakMs?: number;
+}
+
+/** One row of {@link SpendToday}: a provider (target) or a model. */
+export interface SpendRow {
+  key: string;
+  costUsd: number;
+  /** Upstream requests (attempts). */
+  requests: number;
+}
+
+/** Today's spend (UTC day) against the budgets, for the status page. */
+export interface SpendToday {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
+  totalUsd: number;
+  /** This calendar month so far (UTC). */
+  monthUsd: number;
+  byProvider: SpendRow[];
+  byModel: SpendRow[];
+  /** The gateway's budgets (`budgets.dailyUsd`, `budgets.monthlyUsd`). */
+  budgets: { dailyUsd?: number | undefined; monthlyUsd?: number | undefined };
+  /** Tenants with a daily budget: today's spend against it. */
+  tenants: Array<{ tenant: string; costUsd: number; budgetUsd: number }>;
 }
 
 /** What the server needs from a pipeline. Only `route`, `models` and `close` are required. */
@@ -125,6 +156,12 @@ export interface GatewayPipeline {
    * tenant's key. Without it, tenant keys get 403 there (never another tenant's rows).
    */
   tenantSpend?(tenant: string): unknown;
+  /** The routes, in the order they match (for the status page). */
+  routes?(): readonly GatewayRoute[];
+  /** Today's spend per provider and model against the budgets (for the status page). */
+  spendToday?(): SpendToday | undefined;
+  /** Calls waiting in the rate limiter's queues, per key (for the status page). */
+  rateLimitQueues?(): Record<string, number>;
   /** Subscribes to breaker transitions; returns the unsubscriber. */
   onBreakerChange?(listener: (change: BreakerChange) => void): () => void;
   /** Exact secrets (upstream keys) to scrub from anything the server returns or logs. */

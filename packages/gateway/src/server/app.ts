@@ -20,6 +20,7 @@ import { embeddingsRoutes } from './routes/embeddings/index.js';
 import { infoRoutes } from './routes/info.js';
 import { messagesRoutes } from './routes/messages/index.js';
 import { responsesRoutes } from './routes/responses/index.js';
+import { statusRoutes } from './routes/status/index.js';
 import { explainSchemaIssue, type SchemaIssue } from './schemas.js';
 
 /** Log redaction paths: credentials never reach a log line. */
@@ -125,6 +126,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
   messagesRoutes(app, ctx);
   embeddingsRoutes(app, ctx);
   infoRoutes(app, ctx);
+  if (ctx.status) statusRoutes(app, ctx, ctx.status);
   return app;
 }
 

@@ -52,10 +52,17 @@ function traceContext(req: FastifyRequest): Record<symbol, unknown> {
   return carrier ? { [TRACE_CONTEXT]: carrier } : {};
 }
 
-/** Records a finished call in stats, metrics and the log. */
+/** The `model` of the request body, when it has one. */
+function requestedModel(req: FastifyRequest): string | undefined {
+  const model = (req.body as { model?: unknown } | null | undefined)?.model;
+  return typeof model === 'string' ? model : undefined;
+}
+
+/** Records a finished call in stats, metrics, the status page and the log. */
 export function observe(ctx: ServerContext, req: FastifyRequest, endpoint: string, status: number, stream: boolean, tenant: string | undefined, meta: Meta | undefined, error?: unknown): void {
   if (meta) ctx.stats.record(meta.attemptLog);
   ctx.metrics.observe({ endpoint, status, stream, tenant, meta });
+  if (meta) ctx.status?.record(meta, status, requestedModel(req));
   const fields = {
     endpoint,
     status,

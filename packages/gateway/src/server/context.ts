@@ -9,6 +9,7 @@ import type { GatewayPipeline } from '../pipeline/types.js';
 import type { Authenticator } from './auth.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { ProviderStats } from './stats.js';
+import type { StatusFeed } from './routes/status/feed.js';
 
 /** Per-request state. */
 export interface RequestState {
@@ -42,6 +43,8 @@ export interface ServerContext {
   requests: WeakMap<FastifyRequest, RequestState>;
   /** Requests being served (until their connection closes): the in-flight gauge, and what shutdown aborts. */
   inflight: Set<RequestState>;
+  /** The status page's live feed; `undefined` when the page is off (`status.enabled: false`). */
+  status?: StatusFeed | undefined;
 }
 
 /** The state of `req` (set by the `onRequest` hook). */

@@ -19,6 +19,7 @@ import { operatorKeyWarning } from './operator-auth.js';
 import type { RequestState, ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { ProviderStats } from './stats.js';
+import { StatusFeed } from './routes/status/index.js';
 import { awaitStore, logStore, watchStore } from './store-log.js';
 
 /** `createGateway({ pipeline })`: serve your own pipeline. */
@@ -30,6 +31,8 @@ export interface PipelineGatewayOptions {
   auth?: { keys?: GatewayKeyInput[] };
   /** Overall deadline of each call, in ms. @defaultValue 60000 */
   requestTimeoutMs?: number;
+  /** The live status page (`GET /status`). @defaultValue `{ enabled: true }` */
+  status?: { enabled?: boolean };
 }
 
 /** Runtime options of {@link createGateway}. */
@@ -95,6 +98,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
   let server: ServerConfig;
   let keys: GatewayConfig['auth']['keys'];
   let requestTimeoutMs: number;
+  let statusEnabled: boolean;
   if ('pipeline' in input && input.pipeline) {
     const opts = input as PipelineGatewayOptions;
     pipeline = opts.pipeline;
@@ -103,30 +107,34 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     keys = readAuth(issues, opts.auth ?? {}).keys;
     if (issues.list.length > 0) throw new ConfigValidationError(issues.list);
     requestTimeoutMs = opts.requestTimeoutMs ?? CONFIG_DEFAULTS.timeouts.totalMs;
+    statusEnabled = opts.status?.enabled ?? CONFIG_DEFAULTS.status.enabled;
   } else {
     config = validateConfig(input);
     pipeline = buildPipeline(config, runtime.pipeline);
     server = config.server;
     keys = config.auth.keys;
     requestTimeoutMs = config.timeouts.totalMs;
+    statusEnabled = config.status.enabled;
   }
 
   const inflight = new Set<RequestState>();
+  const startedAt = Date.now();
   const ctx: ServerContext = {
     pipeline,
     authenticate: createAuthenticator(keys),
     metrics: createMetrics(pipeline, () => inflight.size),
-    stats: new ProviderStats(() => pipeline.secrets?.() ?? []),
+    stats: new ProviderStats(() => pipeline.secrets?.() ?? [], startedAt),
     requestTimeoutMs,
     defaultModel: server.defaultModel,
     bodyLimitBytes: server.bodyLimitBytes,
     responses: pipeline.responseStore ? pipeline.responseStore() : memoryResponseStore(),
     receiveTimeoutMs: server.requestTimeoutMs,
     secrets: () => pipeline.secrets?.() ?? [],
-    state: { listening: false, draining: false, startedAt: Date.now() },
+    state: { listening: false, draining: false, startedAt },
     requests: new WeakMap(),
     inflight,
   };
+  if (statusEnabled) ctx.status = new StatusFeed(ctx, { authOff: keys.length === 0 });
   for (const p of pipeline.providers?.() ?? []) ctx.stats.declare(p.name);
   const app = buildApp(ctx, runtime.logger ? { instance: runtime.logger } : { level: runtime.logLevel ?? server.logLevel });
   if (keys.length === 0) app.log.warn('auth is off: no gateway keys configured (auth.keys), every request is accepted');

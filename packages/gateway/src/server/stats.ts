@@ -1,8 +1,10 @@
 /**
- * Per-provider health figures for `GET /api/health`, from each call's attempt log.
+ * Per-provider health figures for `GET /api/health` (and, in `recent`, the status page's per-target
+ * five-minute window), from each call's attempt log.
  * @module
  */
 import { redactSecrets, type AttemptRecord } from '@lifeline/core';
+import { RecentWindow } from './recent-window.js';
 
 /** One provider's figures. */
 export interface ProviderHealth {
@@ -45,14 +47,21 @@ export function providerOf(target: string): string {
 export class ProviderStats {
   readonly #entries = new Map<string, Entry>();
   readonly #secrets: () => readonly string[];
+  /** Per target, the last five minutes (what the status page shows). */
+  readonly recent: RecentWindow;
 
-  /** @param secrets - exact strings (upstream keys) scrubbed from `lastError` */
-  constructor(secrets: () => readonly string[] = () => []) {
+  /**
+   * @param secrets - exact strings (upstream keys) scrubbed from `lastError`
+   * @param since - epoch ms the gateway started
+   */
+  constructor(secrets: () => readonly string[] = () => [], since = Date.now()) {
     this.#secrets = secrets;
+    this.recent = new RecentWindow(secrets, since);
   }
 
   /** Records a call's attempts (attempts still pending are ignored). */
   record(attempts: readonly AttemptRecord[]): void {
+    this.recent.record(attempts);
     for (const a of attempts) {
       if (a.outcome === 'pending' || a.errorCode === 'abort') continue;
       const e = this.#entry(providerOf(a.target));
