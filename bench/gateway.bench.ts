@@ -20,7 +20,10 @@ import { freePort, startServerProcess, type ServerProcess } from './lib/server-p
 import { median, percentile } from './lib/stats.ts';
 
 const quick = process.argv.includes('--quick');
-const profile = !process.argv.includes('--no-profile');
+// `--lean`: only the floors (bare node:http, bare Fastify) and Lifeline's default gateway; no Portkey, no profile.
+const lean = process.argv.includes('--lean');
+const modesArg = process.argv.find((a) => a.startsWith('--modes='))?.slice(8).split(',');
+const profile = !lean && !process.argv.includes('--no-profile');
 const here = dirname(fileURLToPath(import.meta.url));
 const apiKey = 'test-key';
 const TEXT = 'Lifeline keeps your app answering when the provider fails, rate-limits or slows down, and it tells you what every call cost.';
@@ -43,12 +46,14 @@ const lifelineConfig = (extra: Record<string, unknown> = {}) => ({
 const gatewayScript = join(here, 'lib/lifeline-gateway.ts');
 const startLifeline = (config: object, nodeArgs: string[] = []) => startServerProcess({ script: gatewayScript, args: [JSON.stringify(config)], nodeArgs });
 
-const bare = await startServerProcess({
-  script: join(here, 'lib/bare-proxy.ts'),
-  args: [JSON.stringify({ '*': [{ url: mock.url }], 'bench-fallback': [{ url: dead.url }, { url: mock.url }] })],
-});
+const bareRoutes = JSON.stringify({ '*': [{ url: mock.url }], 'bench-fallback': [{ url: dead.url }, { url: mock.url }] });
+const bare = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes] });
+const bareFastify = await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes] });
 // Default stack, default log level (info: one line per request, to /dev/null here).
 const lifeline = await startLifeline(lifelineConfig());
+// `--baseline=<dir>` (or `BENCH_BASELINE=<dir>`): also Lifeline's gateway from another checkout (built), for before/after in one run.
+const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
+const lifelineBaseline = baselineDir ? await startServerProcess({ script: join(baselineDir, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(lifelineConfig())] }) : undefined;
 const lifelineQuiet = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' } }));
 // Fallback on every request: one attempt per target and a breaker that never opens, as Portkey's fallback does.
 const lifelineFallback = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' }, retry: { maxAttempts: 1 }, circuitBreaker: { failureThreshold: 1_000_000_000 } }));
@@ -72,15 +77,18 @@ interface System {
   headers?: Record<string, string>;
   modes: Mode[];
 }
-const systems: System[] = [
+const allSystems: System[] = [
   { name: 'mock directly', url: `${mock.url}/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, modes: ['json', 'stream'] },
   { name: 'bare node:http + undici proxy', url: `${bare.url}/v1/chat/completions`, server: bare, modes: ['json', 'stream', 'fallback'] },
+  { name: 'bare Fastify + undici proxy', url: `${bareFastify.url}/v1/chat/completions`, server: bareFastify, modes: ['json', 'stream', 'fallback'] },
   { name: 'lifeline gateway (default stack)', url: `${lifeline.url}/v1/chat/completions`, server: lifeline, modes: ['json', 'stream', 'fallback'] },
+  ...(lifelineBaseline ? [{ name: 'lifeline gateway (default stack, baseline build)', url: `${lifelineBaseline.url}/v1/chat/completions`, server: lifelineBaseline, modes: ['json', 'stream', 'fallback'] as Mode[] }] : []),
   { name: 'lifeline gateway (logLevel warn)', url: `${lifelineQuiet.url}/v1/chat/completions`, server: lifelineQuiet, modes: ['json', 'stream'] },
   { name: 'lifeline gateway (no retry, breaker never opens)', url: `${lifelineFallback.url}/v1/chat/completions`, server: lifelineFallback, modes: ['fallback'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeySingle, modes: ['json', 'stream'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeyFallback, modes: ['fallback'] },
 ];
+const systems = allSystems.filter((s) => !lean || s.name.startsWith('bare') || s.name.startsWith('lifeline gateway (default stack'));
 
 const bodyOf = (mode: Mode, model = mode === 'fallback' ? 'bench-fallback' : 'gpt-4.1-mini') =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello, request [<id>]' }], max_tokens: 64, ...(mode === 'stream' && { stream: true }) });
@@ -100,7 +108,7 @@ export interface GatewayRow {
 }
 
 const rows: GatewayRow[] = [];
-for (const mode of ['json', 'stream', 'fallback'] as Mode[]) {
+for (const mode of (modesArg ?? ['json', 'stream', 'fallback']) as Mode[]) {
   for (const load of ['sequential', 'concurrent'] as const) {
     const cases = systems.filter((s) => s.modes.includes(mode));
     // Warm up every server's JIT and pools for this mode (the breaker of the default stack opens here in `fallback`).
@@ -155,7 +163,7 @@ if (profile) {
   }
 }
 
-await Promise.all([bare, lifeline, lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
+await Promise.all([bare, bareFastify, lifeline, ...(lifelineBaseline ? [lifelineBaseline] : []), lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
 await Promise.all([mock.close(), dead.close()]);
 
 const us = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0));

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --quick]`: runs the library, failover and gateway benchmarks (and, in a full
+ * `npm run bench [-- --quick]`: runs the library, failover, gateway and paced-stream benchmarks (and, in a full
  * run, the per-package benches), then writes `bench/RESULTS.md` and `bench/latency.svg`.
  * Each bench runs in its own Node process and hands its figures over as JSON (kept in
  * `$TMPDIR/lifeline-bench-last`; `--report-only` re-renders the report from them).
@@ -59,7 +59,8 @@ function runBench(file, { json = true, args = [], nodeArgs = [], timeoutMs = 480
 const flags = quick ? ['--quick'] : [];
 const library = await runBench('library.bench.ts', { args: flags });
 const failover = await runBench('failover.bench.ts', { args: flags });
-const gateway = await runBench('gateway.bench.ts', { args: flags });
+const gateway = await runBench('gateway.bench.ts', { args: flags, timeoutMs: 900_000 });
+const paced = await runBench('paced.bench.ts', { args: flags, timeoutMs: 600_000 });
 const extras = [];
 if (!quick && !reportOnly) {
   for (const [name, file, nodeArgs] of [
@@ -79,10 +80,12 @@ if (!quick && !reportOnly) {
 }
 
 machine.seconds = (performance.now() - started) / 1000;
-writeFileSync(join(here, 'RESULTS.md'), renderResults(machine, library.data, failover.data, gateway.data, extras));
+// Analysis that outlives a run (where the time goes, what was tried) lives in NOTES.md and is appended.
+const notes = existsSync(join(here, 'NOTES.md')) ? `\n${readFileSync(join(here, 'NOTES.md'), 'utf8').trim()}\n` : '';
+writeFileSync(join(here, 'RESULTS.md'), renderResults(machine, library.data, failover.data, gateway.data, extras, paced.data) + notes);
 if (gateway.data) {
   writeFileSync(join(here, 'latency.svg'), latencySvg(panelsOf(gateway.data), `Gateway latency per request — ${machine.date}, ${machine.cpu}, Node ${machine.node}`));
 }
 console.log(`\nWrote bench/RESULTS.md${gateway.data ? ' and bench/latency.svg' : ''} in ${Math.round(machine.seconds)} s.`);
-const failed = [library, failover, gateway].filter((r) => r.code !== 0).length;
+const failed = [library, failover, gateway, paced].filter((r) => r.code !== 0).length;
 process.exit(failed ? 1 : 0);

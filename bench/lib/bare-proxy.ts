@@ -10,10 +10,12 @@ import { Pool } from 'undici';
 type Target = { url: string; model?: string };
 const routes = JSON.parse(process.argv[2] ?? '{}') as Record<string, Target[]>;
 const apiKey = process.env.UPSTREAM_KEY ?? 'test-key';
+// Upstream connections per origin (`BENCH_UPSTREAM_CONNECTIONS`, as the gateway's `providers.<name>.connections`).
+const connections = Number(process.env.BENCH_UPSTREAM_CONNECTIONS ?? 64);
 const pools = new Map<string, Pool>();
 const poolFor = (origin: string) => {
   let pool = pools.get(origin);
-  if (!pool) pools.set(origin, (pool = new Pool(origin, { connections: 64, keepAliveTimeout: 30_000 })));
+  if (!pool) pools.set(origin, (pool = new Pool(origin, { connections, keepAliveTimeout: 30_000 })));
   return pool;
 };
 

@@ -1,7 +1,7 @@
 /**
  * Preloaded (`node --import ./probe.mjs server.js`) into every server process a benchmark starts,
  * so that the benchmark can read the server's own CPU time and heap over IPC:
- * `{ type: 'cpu' }` → `{ type: 'cpu', user, system }` (µs), `{ type: 'heap' }` → `{ type: 'heap', heapUsed }`
+ * `{ type: 'cpu' }` → `{ type: 'cpu', user, system }` (µs), `{ type: 'heap' }` → `{ type: 'heap', heapUsed }`, `{ type: 'mem' }` → `{ type: 'mem', rss, maxRss }` (bytes)
  * (after a full GC when `--expose-gc` is given). With `BENCH_LOOPBACK=1`, a server that would
  * listen on every interface (Portkey's `serve({ port })`) listens on 127.0.0.1 instead.
  */
@@ -33,6 +33,9 @@ if (process.send) {
     if (msg?.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send({ type: 'cpu', id: msg.id, user, system });
+    } else if (msg?.type === 'mem') {
+      // Peak resident set size (kB → bytes) since the process started, and the current one.
+      process.send({ type: 'mem', id: msg.id, rss: process.memoryUsage.rss(), maxRss: process.resourceUsage().maxRSS * 1024 });
     } else if (msg?.type === 'heap') {
       globalThis.gc?.();
       process.send({ type: 'heap', id: msg.id, heapUsed: process.memoryUsage().heapUsed });

@@ -12,6 +12,8 @@ export interface ServerProcess {
   cpuUs(): Promise<number>;
   /** The server's heap after a GC (when started with `--expose-gc`), in bytes. */
   heapUsed(): Promise<number>;
+  /** The server's resident set size now and its peak since it started, in bytes. */
+  mem(): Promise<{ rss: number; maxRss: number }>;
   /** SIGTERM, then SIGKILL after 5 s; resolves when it exited. */
   close(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     child,
     cpuUs: () => ask('cpu', (m) => m.user! + m.system!),
     heapUsed: () => ask('heap', (m) => m.heapUsed!),
+    mem: () => ask('mem', (m) => ({ rss: m.rss!, maxRss: m.maxRss! })),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

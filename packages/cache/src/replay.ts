@@ -2,7 +2,7 @@
  * Recording a stream as it passes, and replaying recorded chunks.
  * @module
  */
-import { ResponseAssembler, responseToChunks, type ChatChunk, type ChatResponse, type FinishReason } from '@lifeline/core';
+import { ResponseAssembler, responseToChunks, tapStream, type ChatChunk, type ChatResponse, type FinishReason } from '@lifeline/core';
 import { type ChatCacheEntry, deepFreeze } from './entry.js';
 
 /**
@@ -50,21 +50,16 @@ export type RecordingEnd = { kind: 'complete'; recording: Recording } | { kind: 
  * stopped by the consumer. Capturing JSON (not references) keeps the recording intact even if
  * the consumer mutates the chunks it receives.
  */
-export async function* recordStream(source: AsyncIterable<ChatChunk>, onEnd: (end: RecordingEnd) => void): AsyncGenerator<ChatChunk> {
+export function recordStream(source: AsyncIterable<ChatChunk>, onEnd: (end: RecordingEnd) => void): AsyncIterable<ChatChunk> {
   const recording = new Recording();
-  let end: RecordingEnd | undefined;
-  try {
-    for await (const chunk of source) {
+  return tapStream(source, {
+    chunk(chunk) {
       recording.push(chunk);
-      yield chunk;
-    }
-    end = { kind: 'complete', recording };
-  } catch (error) {
-    end = { kind: 'error', error };
-    throw error;
-  } finally {
-    onEnd(end ?? { kind: 'stopped' });
-  }
+    },
+    finally(how, error) {
+      onEnd(how === 'done' ? { kind: 'complete', recording } : how === 'error' ? { kind: 'error', error } : { kind: 'stopped' });
+    },
+  });
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

@@ -14,6 +14,7 @@ import {
   primeStream,
   publish,
   systemClock,
+  tapStream,
 } from '@lifeline/core';
 import { noteAttempt } from './attempt-record.js';
 import { BreakerEngine, isPromiseLike } from './engine.js';
@@ -177,15 +178,6 @@ function openError(key: string, gate: Rejection, ctx: Context): CircuitOpenError
 const STOPPED = Symbol('stopped');
 
 /** Passes `stream` through and reports how it ended: `undefined` (completed), the error, or {@link STOPPED}. */
-async function* watch(stream: AsyncIterable<ChatChunk>, onEnd: (error: unknown) => MaybePromise<unknown>): AsyncGenerator<ChatChunk> {
-  let end: unknown = STOPPED;
-  try {
-    for await (const chunk of stream) yield chunk;
-    end = undefined;
-  } catch (error) {
-    end = error;
-    throw error;
-  } finally {
-    await onEnd(end);
-  }
+function watch(stream: AsyncIterable<ChatChunk>, onEnd: (error: unknown) => MaybePromise<unknown>): AsyncIterable<ChatChunk> {
+  return tapStream(stream, { finally: (how, error) => onEnd(how === 'done' ? undefined : how === 'error' ? error : STOPPED) });
 }

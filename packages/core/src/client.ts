@@ -14,6 +14,7 @@ import { AbortError, ConfigurationError, LifelineError, TimeoutError } from './e
 import { publish } from './events.js';
 import type { Meta } from './meta.js';
 import type { Middleware, Next } from './middleware.js';
+import { tapStream } from './tap.js';
 import { createTerminal } from './terminal.js';
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
 import { validateRequest } from './validate.js';
@@ -220,32 +221,51 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
       if (!iterating && !settled) reject(failure(ctx, err));
     });
 
-    async function* run(): AsyncGenerator<ChatChunk> {
+    // The pipeline's stream, opened once the pipeline has run (on the consumer's first next()).
+    const source: AsyncIterable<ChatChunk> = {
+      [Symbol.asyncIterator]: () => {
+        let inner: AsyncIterator<ChatChunk> | undefined;
+        return {
+          next: () =>
+            inner
+              ? inner.next()
+              : started.then(() => {
+                  const from: AsyncIterable<ChatChunk> | Iterable<ChatChunk> | undefined = ctx.stream ?? (ctx.response ? responseToChunks(ctx.response) : undefined);
+                  if (!from) {
+                    throw new ConfigurationError('The pipeline finished without a stream: a middleware returned without calling next() or setting ctx.stream');
+                  }
+                  inner = iteratorOf(from);
+                  return inner.next();
+                }),
+          return: () => (inner?.return ? inner.return() : Promise.resolve(DONE)),
+        };
+      },
+    };
+
+    function run(): AsyncIterator<ChatChunk> {
       const asm = new ResponseAssembler();
-      try {
-        await started;
-        const source: AsyncIterable<ChatChunk> | Iterable<ChatChunk> | undefined = ctx.stream ?? (ctx.response ? responseToChunks(ctx.response) : undefined);
-        if (!source) {
-          throw new ConfigurationError('The pipeline finished without a stream: a middleware returned without calling next() or setting ctx.stream');
-        }
-        for await (const chunk of source) {
+      return tapStream(source, {
+        chunk(chunk) {
           asm.push(chunk);
           if (ctx.meta.timeToFirstTokenMs === undefined && asm.hasContent) ctx.meta.timeToFirstTokenMs = clock.now() - startedAt;
-          yield chunk;
-        }
-        settle(finish(ctx, asm.finish(), startedAt));
-      } catch (err) {
-        if (settled) throw err;
-        const error = failure(ctx, err);
-        reject(error);
-        throw error;
-      } finally {
-        if (!settled) {
-          const error = new AbortError('The stream was stopped before it ended (the consumer broke out or returned)');
-          ctx.abort(error);
-          reject(failure(ctx, error));
-        }
-      }
+        },
+        end() {
+          settle(finish(ctx, asm.finish(), startedAt));
+        },
+        error(err) {
+          if (settled) return err;
+          const error = failure(ctx, err);
+          reject(error);
+          return error;
+        },
+        finally() {
+          if (!settled) {
+            const error = new AbortError('The stream was stopped before it ended (the consumer broke out or returned)');
+            ctx.abort(error);
+            reject(failure(ctx, error));
+          }
+        },
+      });
     }
 
     return {
@@ -271,4 +291,16 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
   });
 
   return { chat, stream, embed };
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** The async iterator of a stream, or of a plain iterable of chunks. */
+function iteratorOf(source: AsyncIterable<ChatChunk> | Iterable<ChatChunk>): AsyncIterator<ChatChunk> {
+  if (Symbol.asyncIterator in source) return source[Symbol.asyncIterator]();
+  const it = source[Symbol.iterator]();
+  return {
+    next: () => Promise.resolve(it.next()),
+    return: () => Promise.resolve(DONE),
+  };
 }

@@ -39,3 +39,4 @@ export { timeout, type TimeoutOptions } from './timeout.js';
 export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';
 export { ALTERNATIVES_LEFT, alternativesLeft } from './state-keys.js';
 export { raceContext } from './race.js';
+export { tapStream, type StreamTap, type TapEnd, type TappedStream } from './tap.js';

@@ -54,19 +54,45 @@ export async function primeStream(stream: AsyncIterable<ChatChunk>): Promise<Pri
   return primed;
 }
 
-async function* replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncGenerator<ChatChunk> {
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** The chunks read ahead, then the rest of `it` (a hand-written iterator: no generator per chunk). */
+function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncIterableIterator<ChatChunk> {
+  let i = 0;
+  let started = false;
   let finished = ended;
-  try {
-    for (const chunk of head) yield chunk;
-    while (!finished) {
-      const r = await it.next();
-      if (r.done) {
-        finished = true;
-        return;
+  let closed = false;
+  const self: AsyncIterableIterator<ChatChunk> = {
+    next(): Promise<IteratorResult<ChatChunk>> {
+      started = true;
+      if (closed) return Promise.resolve(DONE);
+      if (i < head.length) return Promise.resolve({ value: head[i++]!, done: false });
+      if (finished) {
+        closed = true;
+        return Promise.resolve(DONE);
       }
-      yield r.value;
-    }
-  } finally {
-    if (!finished) await it.return?.();
-  }
+      return it.next().then(
+        (r) => {
+          if (r.done) finished = closed = true;
+          return r.done ? DONE : r;
+        },
+        (err: unknown) => {
+          finished = closed = true;
+          throw err;
+        },
+      );
+    },
+    async return(): Promise<IteratorReturnResult<undefined>> {
+      if (closed) return DONE;
+      closed = true;
+      i = head.length;
+      // As the generator this replaces: nothing to release before the first next().
+      if (started && !finished) await it.return?.();
+      return DONE;
+    },
+    [Symbol.asyncIterator]() {
+      return self;
+    },
+  };
+  return self;
 }

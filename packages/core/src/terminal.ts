@@ -12,6 +12,7 @@ import { ConfigurationError, LifelineError } from './errors.js';
 import { type AttemptStartEvent, lifelineChannel, publish } from './events.js';
 import type { AttemptRecord } from './meta.js';
 import type { Next } from './middleware.js';
+import { tapStream } from './tap.js';
 import type { ChatChunk } from './types.js';
 import { embedAttempt, noEmbeddingsApi } from './terminal-embed.js';
 
@@ -99,33 +100,37 @@ function fail(record: AttemptRecord, error: unknown, now: number): void {
   record.errorMessage = error instanceof Error ? error.message : String(error);
 }
 
-async function* trackStream(stream: AsyncIterable<ChatChunk>, ctx: Context, record: AttemptRecord): AsyncGenerator<ChatChunk> {
+/** Passes the attempt's chunks through, recording time to first token, usage, model and how it ended. */
+function trackStream(stream: AsyncIterable<ChatChunk>, ctx: Context, record: AttemptRecord): AsyncIterable<ChatChunk> {
   const clock = ctx.clock;
   let sawContent = false;
-  try {
-    for await (const chunk of stream) {
+  return tapStream(stream, {
+    chunk(chunk) {
       if (!sawContent && isContentChunk(chunk)) {
         sawContent = true;
         record.timeToFirstTokenMs = clock.now() - record.startedAt;
       }
       if (chunk.usage) record.usage = chunk.usage;
       if (chunk.model && ctx.meta.model !== chunk.model) ctx.meta.model = chunk.model;
-      yield chunk;
-    }
-    record.outcome = 'ok';
-    record.latencyMs = clock.now() - record.startedAt;
-    publish('lifeline:attempt', () => ({ ctx, attempt: record }));
-  } catch (err) {
-    const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx, record.target) : err;
-    fail(record, error, clock.now());
-    publish('lifeline:attempt', () => ({ ctx, attempt: record, error }));
-    throw error;
-  } finally {
-    if (record.outcome === 'pending') {
-      // The consumer stopped early.
-      record.outcome = 'error';
-      record.errorCode = 'abort';
+    },
+    end() {
+      record.outcome = 'ok';
       record.latencyMs = clock.now() - record.startedAt;
-    }
-  }
+      publish('lifeline:attempt', () => ({ ctx, attempt: record }));
+    },
+    error(err) {
+      const error = ctx.aborted && !(err instanceof LifelineError) ? abortReason(ctx, record.target) : err;
+      fail(record, error, clock.now());
+      publish('lifeline:attempt', () => ({ ctx, attempt: record, error }));
+      return error;
+    },
+    finally() {
+      if (record.outcome === 'pending') {
+        // The consumer stopped early.
+        record.outcome = 'error';
+        record.errorCode = 'abort';
+        record.latencyMs = clock.now() - record.startedAt;
+      }
+    },
+  });
 }

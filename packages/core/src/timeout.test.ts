@@ -84,6 +84,24 @@ describe('timeout()', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('idleMs counts from the last chunk: chunks closer than the limit keep a stream alive, the silence after the last one fails it on time', async () => {
+    // Chunks 1,500 ms apart under a 2,000 ms idle limit: 6 chunks take 9 s, far past one idle period.
+    const adapter = fakeAdapter({ name: 'p', chunkDelayMs: 1_500, chunks: textChunks(['a', 'b', 'c', 'd', 'e']), stallAfter: 6 });
+    const s = createClient({ adapter, use: [timeout({ idleMs: 2_000 })] }).stream(req);
+    const got: string[] = [];
+    const done = (async () => { for await (const c of s) got.push(c.choices[0]?.delta.content ?? ''); })().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(got).toEqual(['', 'a', 'b', 'c', 'd', 'e']);
+    // The last chunk came at 9,000 ms: the stream fails at 11,000 ms, not a millisecond before.
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(got).toHaveLength(6);
+    await vi.advanceTimersByTimeAsync(1);
+    const err = (await done) as TimeoutError;
+    expect(err.kind).toBe('idle');
+    expect(err.message).toBe('Timeout: stream from p went silent for 2000 ms (timeout({ idleMs }))');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('ms bounds a stream end to end, not just its opening', async () => {
     const adapter = fakeAdapter({ chunkDelayMs: 400, chunks: textChunks(['a', 'b', 'c', 'd']) });
     const s = createClient({ adapter, use: [timeout({ ms: 1_000 })] }).stream(req);

@@ -2,6 +2,7 @@
  * `timeout()`: per-attempt deadlines, and for streams a first-token and an idle limit.
  * @module
  */
+import { tapStream } from './tap.js';
 import { raceContext } from './race.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
@@ -84,6 +85,23 @@ export function timeout(options: TimeoutOptions): Middleware {
         timers.delete(kind);
       }
     };
+    // The idle limit: one timer per silence, not one per chunk. A chunk only records when it came;
+    // when the timer fires early (chunks came since), it is set again for what is left.
+    let lastChunkAt = 0;
+    const idleCheck = () => {
+      const silentMs = clock.now() - lastChunkAt;
+      if (idleMs === undefined) return;
+      if (silentMs >= idleMs) {
+        timers.delete('idle');
+        fire('idle', idleMs)();
+      } else {
+        timers.set('idle', clock.setTimeout(idleCheck, idleMs - silentMs));
+      }
+    };
+    const touchIdle = () => {
+      lastChunkAt = clock.now();
+      if (idleMs !== undefined && !timers.has('idle')) timers.set('idle', clock.setTimeout(idleCheck, idleMs));
+    };
     const release = () => {
       for (const t of timers.values()) clock.clearTimeout(t);
       timers.clear();
@@ -108,39 +126,45 @@ export function timeout(options: TimeoutOptions): Middleware {
       release();
       return;
     }
-    // Stryker disable next-line ConditionalExpression: arm() ignores an undefined limit; the check only skips the call
-    if (idleMs !== undefined) arm('idle', idleMs);
+    touchIdle();
+    let awaitingContent = firstTokenMs !== undefined;
     ctx.stream = guard(child.stream, child, {
       onChunk(chunk) {
-        if (isContentChunk(chunk)) disarm('firstToken');
-        // Stryker disable next-line ConditionalExpression: arm() ignores an undefined limit; the check only skips the call
-        if (idleMs !== undefined) arm('idle', idleMs);
+        if (awaitingContent && isContentChunk(chunk)) {
+          awaitingContent = false;
+          disarm('firstToken');
+        }
+        if (idleMs !== undefined) touchIdle();
       },
       release,
     });
   };
 }
 
-async function* guard(
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/** Passes `stream` through, each read raced against the child's abort (its timers); `release` at the end. */
+function guard(
   stream: AsyncIterable<ChatChunk>,
   child: Context,
   hooks: { onChunk(chunk: ChatChunk): void; release(): void },
-): AsyncGenerator<ChatChunk> {
-  const it = stream[Symbol.asyncIterator]();
-  let done = false;
-  try {
-    for (;;) {
-      const r = await raceContext(it.next(), child);
-      if (r.done) {
-        // Stryker disable next-line BooleanLiteral: return() on an iterator that already finished is a no-op; the flag only skips the call
-        done = true;
-        return;
-      }
-      hooks.onChunk(r.value);
-      yield r.value;
-    }
-  } finally {
-    hooks.release();
-    if (!done) void Promise.resolve(it.return?.()).catch(() => {});
-  }
+): AsyncIterable<ChatChunk> {
+  let it: AsyncIterator<ChatChunk> | undefined;
+  // The source as the tap reads it: each next() raced against the child; return() is the tap's `finally`.
+  const raced: AsyncIterable<ChatChunk> = {
+    [Symbol.asyncIterator]: () => {
+      it = stream[Symbol.asyncIterator]();
+      const source = it;
+      return { next: () => raceContext(source.next(), child), return: () => Promise.resolve(DONE) };
+    },
+  };
+  return tapStream(raced, {
+    chunk(chunk) {
+      hooks.onChunk(chunk);
+    },
+    finally(how) {
+      hooks.release();
+      if (how !== 'done' && it) void Promise.resolve(it.return?.()).catch(() => {});
+    },
+  });
 }

@@ -3,7 +3,7 @@
  * adapter that makes `meta.provider` and every error's `provider` carry the target's name.
  * @module
  */
-import { type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, ConfigurationError, type EmbeddingRequest, LifelineError } from '@lifeline/core';
+import { type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, ConfigurationError, type EmbeddingRequest, LifelineError, tapStream } from '@lifeline/core';
 
 /** A target given as an object: an adapter, optionally with another model, a weight and a context size. */
 export interface FailoverTargetConfig {
@@ -166,10 +166,6 @@ function renamed(adapter: Adapter, name: string): Adapter {
   return wrapper;
 }
 
-async function* renameStream(stream: AsyncIterable<ChatChunk>, rename: (err: unknown) => unknown): AsyncGenerator<ChatChunk> {
-  try {
-    yield* stream;
-  } catch (err) {
-    throw rename(err);
-  }
+function renameStream(stream: AsyncIterable<ChatChunk>, rename: (err: unknown) => unknown): AsyncIterable<ChatChunk> {
+  return tapStream(stream, { error: rename });
 }

@@ -2,7 +2,7 @@
  * Running a callback once when a stream ends, without buffering it.
  * @module
  */
-import type { ChatChunk } from '@lifeline/core';
+import { tapStream, type ChatChunk } from '@lifeline/core';
 
 /**
  * Wraps `stream` so that `onEnd` runs exactly once when the iteration ends — completed, failed,
@@ -12,14 +12,14 @@ import type { ChatChunk } from '@lifeline/core';
  * @param onEnd - called at the end (awaited before the iteration finishes)
  * @returns the wrapped stream
  */
-export async function* watchStream(stream: AsyncIterable<ChatChunk>, onEnd: () => unknown): AsyncGenerator<ChatChunk> {
-  try {
-    yield* stream;
-  } finally {
-    try {
-      await onEnd();
-    } catch {
-      // observers never break the stream
-    }
-  }
+export function watchStream(stream: AsyncIterable<ChatChunk>, onEnd: () => unknown): AsyncIterable<ChatChunk> {
+  return tapStream(stream, {
+    async finally() {
+      try {
+        await onEnd();
+      } catch {
+        // observers never break the stream
+      }
+    },
+  });
 }

@@ -135,10 +135,15 @@ function noop(): void {}
  */
 export function drain(body: ResponseBody, graceMs = 1_000, limitBytes = 65_536): Promise<void> {
   if (body.destroyed || body.readableEnded) return Promise.resolve();
-  const timer = AbortSignal.timeout(graceMs);
   body.on('error', noop);
-  return body.dump({ limit: limitBytes, signal: timer }).then(
-    () => undefined,
-    () => release(body),
+  // A plain timer, cleared when the body ends (an `AbortSignal.timeout` would live on and fire for every stream).
+  const timer = setTimeout(release, graceMs, body);
+  timer.unref();
+  return body.dump({ limit: limitBytes }).then(
+    () => clearTimeout(timer),
+    () => {
+      clearTimeout(timer);
+      release(body);
+    },
   );
 }

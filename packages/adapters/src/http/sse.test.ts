@@ -160,6 +160,26 @@ describe('SseReader', () => {
     await server.socketClosed(0);
   });
 
+  it('pauses the body while the consumer lags behind, and still delivers every event in order', async () => {
+    const n = 2_000;
+    server = await startServer((_q, res) => {
+      res.writeHead(200, SSE_HEAD);
+      res.end(Array.from({ length: n }, (_, i) => `data: ${i}\n\n`).join(''));
+    });
+    pool = new HttpPool({});
+    const sent = await send(pool, { url: `${server.url}/stream`, provider: 'p', body: '{}' });
+    const reader = new SseReader(sent.body, { provider: 'p', label: 'openai p' });
+    const it = reader[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.value?.data).toBe('0');
+    // The consumer stalls: the body stops flowing instead of being parsed all ahead of it.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(sent.body.isPaused()).toBe(true);
+    const seen = [first.value!.data];
+    for (let r = await it.next(); !r.done; r = await it.next()) seen.push(r.value.data);
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+  });
+
   it('can be iterated only once', async () => {
     server = await startServer((_q, res) => res.end());
     const reader = await open();

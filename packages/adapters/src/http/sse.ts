@@ -4,7 +4,7 @@
  * whenever the consumer stops early.
  * @module
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { StreamInterruptedError, abortReason, type LifelineError } from '@lifeline/core';
 import { drain, release, socketReturned } from './body.js';
 import type { ResponseBody } from './send.js';
@@ -77,77 +77,10 @@ export class SseReader implements AsyncIterable<EventSourceMessage> {
     release(this.#body);
   }
 
-  [Symbol.asyncIterator](): AsyncGenerator<EventSourceMessage, void, undefined> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<EventSourceMessage> {
     if (this.#started) throw new TypeError('SseReader can be iterated only once');
     this.#started = true;
-    return this.#events();
-  }
-
-  async *#events(): AsyncGenerator<EventSourceMessage, void, undefined> {
-    const options = this.#options;
-    const body = this.#body;
-    const signal = options.signal;
-    const queue: EventSourceMessage[] = [];
-    let overflow = false;
-    const parser = createParser({
-      onEvent: (event) => queue.push(event),
-      onError: (error) => {
-        if (error.type === 'max-buffer-size-exceeded') overflow = true;
-      },
-      maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
-    });
-    const decoder = new TextDecoder('utf-8');
-    const iterator = body.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    let ended = false;
-    let failed = false;
-    const onAbort = () => release(body);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      for (;;) {
-        if (signal?.aborted) throw abortReason(signal, options.provider);
-        let step: IteratorResult<Buffer>;
-        try {
-          step = await iterator.next();
-        } catch (err) {
-          failed = true;
-          throw this.#broken(err);
-        }
-        if (step.done) {
-          ended = true;
-          // An event the body ended without its blank line is dispatched too (then judged by the caller).
-          parser.feed(`${decoder.decode()}\n\n`);
-        } else {
-          parser.feed(decoder.decode(step.value, { stream: true }));
-        }
-        if (overflow) {
-          failed = true;
-          throw new StreamInterruptedError(`${options.label}: stream event larger than ${options.maxEventSize ?? 16 * 1024 * 1024} characters`, {
-            provider: options.provider, requestId: options.requestId, retryable: true, contentDelivered: options.contentDelivered?.() ?? false,
-          });
-        }
-        while (queue.length > 0) {
-          yield queue.shift()!;
-          if (signal?.aborted) throw abortReason(signal, options.provider);
-        }
-        if (ended) {
-          await socketReturned();
-          return;
-        }
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      if (!ended) {
-        void iterator.return?.();
-        if (this.#completed && !failed && !signal?.aborted) {
-          // The protocol said the stream is over: wait (briefly) for the body's end so the socket
-          // goes back to the pool before the caller's next request.
-          await drain(body, options.drainMs ?? 1_000);
-          if (body.readableEnded) await socketReturned();
-        } else {
-          release(body);
-        }
-      }
-    }
+    return new SseEvents(this.#body, this.#options, () => this.#completed, (err) => this.#broken(err));
   }
 
   #broken(err: unknown): LifelineError {
@@ -163,3 +96,178 @@ export class SseReader implements AsyncIterable<EventSourceMessage> {
     });
   }
 }
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+/** Events parsed ahead of the consumer before the body is paused. */
+const HIGH_WATER_EVENTS = 256;
+
+/**
+ * The events of one body, read with `data` events (no async iterator over the body, no generator
+ * per event): each buffer is parsed at once, its events queued; the body pauses while the consumer
+ * lags {@link HIGH_WATER_EVENTS} behind. Failures surface after the events read before them, an
+ * abort at once.
+ */
+class SseEvents implements AsyncIterableIterator<EventSourceMessage> {
+  readonly #body: ResponseBody;
+  readonly #options: SseReaderOptions;
+  readonly #completed: () => boolean;
+  readonly #broken: (err: unknown) => LifelineError;
+  readonly #queue: EventSourceMessage[] = [];
+  #head = 0;
+  #parser: EventSourceParser | undefined;
+  readonly #decoder = new TextDecoder('utf-8');
+  #overflow = false;
+  #listening = false;
+  #paused = false;
+  /** The body ended (all its events are parsed). */
+  #ended = false;
+  /** The body failed (the error comes after the queued events). */
+  #failure: unknown = undefined;
+  #failed = false;
+  /** The iteration is over: every call resolves `done`. */
+  #finished = false;
+  #wake: (() => void) | undefined;
+  readonly #onData = (chunk: Buffer) => this.#feed(this.#decoder.decode(chunk, { stream: true }));
+  readonly #onEnd = () => {
+    this.#ended = true;
+    // An event the body ended without its blank line is dispatched too (then judged by the caller).
+    this.#feed(`${this.#decoder.decode()}\n\n`);
+  };
+  readonly #onError = (err: unknown) => this.#fail(this.#broken(err));
+  readonly #onAbort = () => release(this.#body);
+
+  constructor(body: ResponseBody, options: SseReaderOptions, completed: () => boolean, broken: (err: unknown) => LifelineError) {
+    this.#body = body;
+    this.#options = options;
+    this.#completed = completed;
+    this.#broken = broken;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<EventSourceMessage>> {
+    if (this.#finished) return Promise.resolve(DONE);
+    const signal = this.#options.signal;
+    if (signal?.aborted) return this.#stop(abortReason(signal, this.#options.provider));
+    if (!this.#listening) this.#listen();
+    const queue = this.#queue;
+    if (this.#head < queue.length) {
+      const event = queue[this.#head++]!;
+      if (this.#head === queue.length) {
+        queue.length = 0;
+        this.#head = 0;
+      }
+      if (this.#paused && queue.length - this.#head < HIGH_WATER_EVENTS / 2) {
+        this.#paused = false;
+        this.#body.resume();
+      }
+      return Promise.resolve({ value: event, done: false });
+    }
+    if (this.#failed) return this.#stop(this.#failure);
+    if (this.#ended) return this.#close().then(() => DONE);
+    return new Promise<void>((resolve) => (this.#wake = resolve)).then(() => this.next());
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    if (this.#finished) return DONE;
+    await this.#close();
+    return DONE;
+  }
+
+  #listen(): void {
+    this.#listening = true;
+    const options = this.#options;
+    this.#parser = createParser({
+      onEvent: (event) => this.#queue.push(event),
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') this.#overflow = true;
+      },
+      maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
+    });
+    const body = this.#body;
+    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (body.readableEnded) {
+      this.#onEnd();
+      return;
+    }
+    if (body.destroyed) {
+      this.#onError(options.signal?.aborted ? options.signal.reason : new Error('the response body was already destroyed'));
+      return;
+    }
+    body.on('data', this.#onData).on('end', this.#onEnd).on('error', this.#onError);
+  }
+
+  #feed(text: string): void {
+    if (this.#failed) return;
+    this.#parser!.feed(text);
+    if (this.#overflow) {
+      const o = this.#options;
+      this.#fail(
+        new StreamInterruptedError(`${o.label}: stream event larger than ${o.maxEventSize ?? 16 * 1024 * 1024} characters`, {
+          provider: o.provider, requestId: o.requestId, retryable: true, contentDelivered: o.contentDelivered?.() ?? false,
+        }),
+      );
+      return;
+    }
+    if (!this.#paused && !this.#ended && this.#queue.length - this.#head >= HIGH_WATER_EVENTS) {
+      this.#paused = true;
+      this.#body.pause();
+    }
+    this.#wakeUp();
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#failure = error;
+    this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    if (wake) {
+      this.#wake = undefined;
+      wake();
+    }
+  }
+
+  /** Ends the iteration with `error` (after releasing the body). */
+  async #stop(error: unknown): Promise<never> {
+    this.#failed = true;
+    await this.#close();
+    throw error;
+  }
+
+  /** Detaches from the body; drains it when the protocol said the stream is over, else destroys it. */
+  async #close(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    const body = this.#body;
+    const signal = this.#options.signal;
+    signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#listening) {
+      // Paused first: what is left of the body waits for drain() instead of flowing to nobody.
+      body.pause();
+      body.off('data', this.#onData).off('end', this.#onEnd).off('error', this.#onError);
+      // undici turns a destroy() into an 'error' event: keep one listener for it.
+      body.on('error', noop);
+    }
+    if (this.#ended) {
+      // The body ended: its socket goes back to the pool on the next turn.
+      await socketReturned();
+      return;
+    }
+    if (this.#completed() && !this.#failed && !signal?.aborted) {
+      // The protocol said the stream is over: wait (briefly) for the body's end so the socket
+      // goes back to the pool before the caller's next request.
+      await drain(body, this.#options.drainMs ?? 1_000);
+      if (body.readableEnded) await socketReturned();
+    } else {
+      release(body);
+    }
+  }
+}
+
+function noop(): void {}
