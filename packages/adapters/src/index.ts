@@ -13,3 +13,4 @@ export * from './gemini/index.js';
 export { toOpenAIError, statusForError, type OpenAIErrorResponse, type ToOpenAIErrorOptions } from './openai/error-json.js';
 export { toFetch, type FetchFunction, type ToFetchOptions } from './to-fetch.js';
 export * from './http/index.js';
+export * from './keys/index.js';

@@ -32,6 +32,7 @@ function shares(total: number, weights: readonly number[]): number[] {
   const out = exact.map(Math.floor);
   let left = total - out.reduce((a, b) => a + b, 0);
   const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the remainders sum to less than the item count, so `left` runs out first
   for (let k = 0; left > 0 && k < order.length; k++, left--) out[order[k]![1]]!++;
   return out;
 }
@@ -74,6 +75,7 @@ export async function embeddingPath(rt: MissRuntime, ctx: Context, next: Next, s
   const missAt: number[] = [];
   for (let i = 0; i < items.length; i++) {
     const f = found[i];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an entry past staleUntil is neither fresh (expiresAt ≤ staleUntil) nor served stale (checked again on the error)
     const e = f?.kind === 'embedding' && now < f.staleUntil ? f : undefined;
     const fresh = e !== undefined && !directives.noCache && now < e.expiresAt && (directives.maxAgeMs === undefined || now - e.createdAt < directives.maxAgeMs);
     if (fresh) usable[i] = e;
@@ -107,6 +109,7 @@ export async function embeddingPath(rt: MissRuntime, ctx: Context, next: Next, s
   counters.misses++;
   ctx.meta.cache = 'miss';
   publish('lifeline:cache', () => ({ ctx, key: keys[0], status: 'miss' }));
+  // Stryker disable next-line ConditionalExpression: when every item is sent, the rebuilt request has the same fields; the check only spares the copy
   ctx.embeddingRequest = sent.length === items.length ? request : requestForItems(request, sent);
   try {
     await next();
@@ -161,6 +164,7 @@ function assemble(
     if (hit) cachedTokens += hit.tokens;
     return { object: 'embedding' as const, index, embedding: hit ? unpackVector(hit) : upstream.data[slot.get(keys[index]!)!]!.embedding };
   });
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: without hits the rebuilt answer has the same content; the check only spares the copy
   if (cachedTokens === 0 && data.length === upstream.data.length) return upstream;
   const usage = { ...upstream.usage, prompt_tokens: upstream.usage.prompt_tokens + cachedTokens, total_tokens: upstream.usage.total_tokens + cachedTokens };
   return { ...upstream, data, usage };

@@ -87,6 +87,7 @@ export function isCacheEntry(value: unknown): value is CacheEntry {
 
 /** Freezes `value` and everything it holds. */
 export function deepFreeze<T>(value: T): T {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: Object.isFrozen() is true for null and every primitive, and entries are JSON (no functions)
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

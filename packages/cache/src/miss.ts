@@ -85,6 +85,7 @@ async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string, flig
 function watchStream(rt: MissRuntime, ctx: Context, key: string, flight: Flight | undefined): void {
   const signal = flight ? ctx.signal : undefined;
   const onAbort = (): void => rt.flights!.end(key, flight!, { kind: 'abandoned' });
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener is removed when the stream ends
   signal?.addEventListener('abort', onAbort, { once: true });
   ctx.stream = recordStream(ctx.stream!, (end: RecordingEnd) => {
     signal?.removeEventListener('abort', onAbort);

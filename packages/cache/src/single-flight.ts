@@ -61,6 +61,7 @@ export class Flight {
         this.#waiters.delete(waiter);
         reject(abortReason(signal));
       };
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener is removed when the outcome comes
       signal.addEventListener('abort', onAbort, { once: true });
       this.#waiters.add(waiter);
     });

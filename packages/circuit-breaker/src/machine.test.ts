@@ -160,3 +160,69 @@ describe('state machine', () => {
     expect(describeRecord(cfg, initialRecord(cfg.policy, 3), 9)).toEqual({ state: 'closed', since: 3, opens: 0, failures: 0, successes: 0 });
   });
 });
+
+describe('state machine: steps that change nothing announce nothing', () => {
+  it('rejections and closed permits carry no changes', () => {
+    const rec = opened();
+    expect(acq(initialRecord(cfg.policy, 0), 0)[2]).toEqual([]);
+    expect(acq(rec, 400)[2]).toEqual([]);
+    const isolated: BreakerRecord = { state: { name: 'isolated', since: 0 }, policy: { failures: 0 }, epoch: 1, opens: 0 };
+    expect(acq(isolated, 5)[2]).toEqual([]);
+    const [half] = acq(rec, 1_000);
+    expect(acq(half, 1_001)[2]).toEqual([]);
+  });
+
+  it('a success with nothing to reset writes nothing; a neutral outcome while closed counts nothing', () => {
+    const rec = initialRecord(cfg.policy, 0);
+    const permit = { probe: false as const, epoch: 0 };
+    expect(settle(cfg, rec, permit, { kind: 'success' }, 1)).toEqual({ result: undefined, changes: [] });
+    const [counted] = set(rec, permit, FAIL, 1);
+    expect(settle(cfg, counted, permit, { kind: 'neutral' }, 2)).toEqual({ result: undefined, changes: [] });
+  });
+});
+
+describe('state machine: several probes', () => {
+  const two = { ...cfg, halfOpenMaxProbes: 2 };
+  /** Half-open with two probes in flight, started at 1000 and 1500. */
+  function probing() {
+    let rec = opened();
+    let first, second, changes;
+    [rec, first] = acq(rec, 1_000, two);
+    [rec, second, changes] = acq(rec, 1_500, two);
+    expect(changes).toEqual([]);
+    return { rec, first: first as Permit, second: second as Permit };
+  }
+
+  it('each probe has its own id: a neutral outcome frees only its own slot, silently', () => {
+    const { rec, first, second } = probing();
+    expect((first as { id: string }).id).not.toBe((second as { id: string }).id);
+    const [after, , changes] = set(rec, first, { kind: 'neutral' }, 1_600, two);
+    expect(after.state).toEqual({ name: 'half-open', since: 1_000, probes: [{ id: (second as { id: string }).id, startedAt: 1_500 }] });
+    expect(changes).toEqual([]);
+    expect(acq(after, 1_700, two)[1]).toMatchObject({ probe: true });
+  });
+
+  it('any one probe’s success closes the breaker', () => {
+    const { rec, first } = probing();
+    const [closed, permit] = set(rec, first, { kind: 'success' }, 1_600, two);
+    expect(closed.state).toEqual({ name: 'closed', since: 1_600 });
+    expect(permit).toEqual({ probe: false, epoch: 3 });
+  });
+
+  it('describes in-flight probes until each is abandoned, and the earliest time a slot frees', () => {
+    const { rec } = probing();
+    expect(describeRecord(two, rec, 9_500)).toMatchObject({ state: 'half-open', probesInFlight: 2, nextProbeAt: 11_000 });
+    expect(describeRecord(two, rec, 11_000)).toMatchObject({ state: 'half-open', probesInFlight: 1, nextProbeAt: 11_000 });
+    expect(describeRecord(two, rec, 11_500)).toMatchObject({ state: 'half-open', probesInFlight: 0, nextProbeAt: 11_500 });
+    const [one] = acq(opened(), 1_000);
+    expect(describeRecord(cfg, one, 9_500)).toMatchObject({ probesInFlight: 1, nextProbeAt: 11_000 });
+  });
+
+  it('an open breaker opened without an error code shows none', () => {
+    let rec = initialRecord(cfg.policy, 0);
+    const permit = { probe: false as const, epoch: 0 };
+    [rec] = set(rec, permit, { kind: 'failure' }, 0);
+    [rec] = set(rec, permit, { kind: 'failure' }, 0);
+    expect(describeRecord(cfg, rec, 500)).toStrictEqual({ state: 'open', since: 0, opens: 1, failures: 0, successes: 0, nextProbeAt: 1_000, reason: 'consecutive-failures' });
+  });
+});

@@ -77,6 +77,7 @@ const keys = new WeakMap<object, Map<string, string>>();
 const MAX_MODELS_PER_TARGET = 1_000;
 let lastTarget: object | undefined;
 let lastModel: string | undefined;
+// Stryker disable next-line StringLiteral: never returned, lastTarget starts undefined
 let lastKey = '';
 
 /** `${target name}/${model}`, e.g. `primary/gpt-4.1` (`default/…` without a target). */
@@ -91,6 +92,7 @@ function defaultKey(ctx: Context): string {
   if (key === undefined) {
     // A failover target that swaps the model is already named `<adapter>:<model>`: don't repeat it.
     key = target.name.endsWith(`:${model}`) ? target.name : `${target.name}/${model}`;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,CallExpression: a bound on a cache of equal strings, unobservable in the key returned
     if (byModel.size < MAX_MODELS_PER_TARGET) byModel.set(model, key);
   }
   lastTarget = target;

@@ -18,6 +18,8 @@ describe('consecutiveFailures', () => {
     const p = consecutiveFailures();
     const s = p.initial(0);
     expect(p.success(s, 0)).toBe(s);
+    const read = { failures: 0 }; // as read back from a store: not the policy's own object
+    expect(p.success(read, 0)).toBe(read);
   });
 
   it('defaults to 5 and validates', () => {
@@ -85,5 +87,12 @@ describe('failureRate', () => {
   ])('rejects %o', (options, message) => {
     expect(() => failureRate(options)).toThrow(ConfigurationError);
     expect(() => failureRate(options)).toThrow(message);
+  });
+
+  it('accepts a threshold of 1 (open only when every call failed)', () => {
+    const all = failureRate({ threshold: 1, minimumThroughput: 2 });
+    const once = all.failure(all.initial(0), 0);
+    expect(once.trip).toBe(false);
+    expect(all.failure(once.state, 1).trip).toBe(true);
   });
 });

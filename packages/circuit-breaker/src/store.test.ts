@@ -62,6 +62,12 @@ describe('MemoryBreakerStore', () => {
   it('validates maxKeys', () => {
     expect(() => new MemoryBreakerStore({ maxKeys: 0 })).toThrow(ConfigurationError);
     expect(() => new MemoryBreakerStore({ maxKeys: 0 })).toThrow('MemoryBreakerStore: maxKeys must be a positive integer, got 0');
+    expect(() => new MemoryBreakerStore({ maxKeys: 1.5 })).toThrow('MemoryBreakerStore: maxKeys must be a positive integer, got 1.5');
+    expect(() => new MemoryBreakerStore({ maxKeys: '5' as never })).toThrow('MemoryBreakerStore: maxKeys must be a positive integer, got 5');
+    const one = new MemoryBreakerStore({ maxKeys: 1 });
+    one.set('a', closed());
+    one.set('b', closed());
+    expect([...one.keys()]).toEqual(['b']);
   });
 });
 

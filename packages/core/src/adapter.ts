@@ -8,6 +8,8 @@ export interface ResponseInfo {
   status: number;
   requestId?: string;
   rateLimit?: RateLimitInfo;
+  /** Fingerprint of the API key the request was sent with (adapters with a key pool; never the key). */
+  key?: string;
 }
 
 /** Per-call inputs an adapter receives from the pipeline. */

@@ -104,6 +104,7 @@ export class Context {
       if (upstream.aborted) this.abort(upstream.reason);
       else {
         this.#onUpstreamAbort = () => this.abort(upstream.reason);
+        // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, so `once` only frees the listener early
         upstream.addEventListener('abort', this.#onUpstreamAbort, { once: true });
       }
     }
@@ -128,6 +129,7 @@ export class Context {
     if (state === undefined) {
       const parent = this.parent;
       const inherited = parent === undefined ? undefined : parent.#state;
+      // Stryker disable next-line ConditionalExpression: spreading undefined gives {} as well; the check only skips the spread
       state = this.#state = inherited === undefined ? {} : { ...inherited };
     }
     return state;
@@ -229,7 +231,9 @@ export class Context {
 
   /** Detaches this context from its caller's signal or its parent. Idempotent. */
   dispose(): void {
+    // Stryker disable next-line ConditionalExpression: removing an undefined listener is a no-op
     if (this.#onUpstreamAbort) {
+      // Stryker disable next-line OptionalChaining: a listener is only ever set together with #upstream
       this.#upstream?.removeEventListener('abort', this.#onUpstreamAbort);
       this.#onUpstreamAbort = undefined;
     }

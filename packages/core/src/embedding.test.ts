@@ -89,6 +89,11 @@ describe('validateEmbeddingRequest()', () => {
     }
   });
 
+  it('accepts token id 0, width 1 and the float encoding', () => {
+    expect(() => validateEmbeddingRequest({ model: 'm', input: [0], dimensions: 1, encoding_format: 'float' })).not.toThrow();
+    expect(() => validateEmbeddingRequest({ model: 'm', input: [[0]] })).not.toThrow();
+  });
+
   it('names the invalid field', () => {
     bad('x', 'request', 'Invalid embedding request: request must be an object, got "x"');
     bad({ input: 'a' }, 'model', 'Invalid embedding request: model must be a non-empty string, got undefined');
@@ -104,6 +109,19 @@ describe('validateEmbeddingRequest()', () => {
     bad({ model: 'm', input: 'a', dimensions: 0 }, 'dimensions', 'Invalid embedding request: dimensions must be a positive integer, got number 0');
     bad({ model: 'm', input: 'a', encoding_format: 'int8' }, 'encoding_format', 'Invalid embedding request: encoding_format must be \'float\' or \'base64\', got "int8"');
     bad({ model: 'm', input: 'a', user: 7 }, 'user', 'Invalid embedding request: user must be a string, got number 7');
+    bad(null, 'request', 'Invalid embedding request: request must be an object, got null');
+    bad(['a'], 'request', 'Invalid embedding request: request must be an object, got an array');
+    bad({ model: ' ', input: 'a' }, 'model', 'Invalid embedding request: model must be a non-empty string, got " "');
+    bad({ model: 'm', input: ['a', 'b', ''] }, 'input[2]', 'Invalid embedding request: input[2] must be a non-empty string, got an empty string');
+    bad({ model: 'm', input: [1, '2'] }, 'input[1]', 'Invalid embedding request: input[1] must be a token id (a non-negative integer), got "2"');
+    bad({ model: 'm', input: [[1], 2] }, 'input[1]', 'Invalid embedding request: input[1] must be an array of token ids, got number 2');
+    bad({ model: 'm', input: [[1], ['2']] }, 'input[1][0]', 'Invalid embedding request: input[1][0] must be a token id (a non-negative integer), got "2"');
+    bad({ model: 'm', input: [null] }, 'input[0]', 'Invalid embedding request: input[0] must be a string, a token id or an array of token ids, got null');
+    bad({ model: 'm', input: ['ok', ['x']] }, 'input[1]', 'Invalid embedding request: input[1] must be a non-empty string, got an array');
+    bad({ model: 'm', input: 'a', dimensions: 1.5 }, 'dimensions', 'Invalid embedding request: dimensions must be a positive integer, got number 1.5');
+    bad({ model: 'm', input: 'a', dimensions: '8' }, 'dimensions', 'Invalid embedding request: dimensions must be a positive integer, got "8"');
+    bad({ model: 'm', input: 'a', encoding_format: 'x'.repeat(41) }, 'encoding_format', `Invalid embedding request: encoding_format must be 'float' or 'base64', got "${'x'.repeat(40)}…"`);
+    bad({ model: 'm', input: 'a', encoding_format: 'y'.repeat(40) }, 'encoding_format', `Invalid embedding request: encoding_format must be 'float' or 'base64', got "${'y'.repeat(40)}"`);
     bad({ model: 'm', input: 'a', messages: [] }, 'messages', 'Invalid embedding request: messages must be absent from an embedding request (send input; chat requests go to chat()), got an empty array');
   });
 });

@@ -38,6 +38,16 @@ export interface AttemptRecord {
   /** Usage reported by this attempt (billed even when it lost a hedge). */
   usage?: Usage;
   requestId?: string;
+  /**
+   * Fingerprint (`…wxyz#1a2b3c4d`, never the key) of the API key this attempt was sent with, when
+   * the adapter has several keys (a key pool).
+   */
+  key?: string;
+  /**
+   * Keys of the pool this attempt was sent with first and that answered `status` (429: set aside
+   * to cool down; 401/403: quarantined) before being re-sent at once with `key` — in order.
+   */
+  keysTried?: Array<{ key: string; status?: number }>;
 }
 
 /** What the caller gets back next to the response: who answered, how, and at what cost. */

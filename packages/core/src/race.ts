@@ -3,7 +3,6 @@ import { abortReason } from './abort.js';
 import type { Context } from './context.js';
 import { AbortError } from './errors.js';
 
-
 /**
  * Settles like `work`, or rejects with the context's abort reason as soon as `ctx` aborts — so a
  * deadline holds even against code that ignores its signal. Uses the context's own abort
@@ -18,34 +17,29 @@ import { AbortError } from './errors.js';
  * @param graceMs - time `work` keeps after a non-caller abort
  */
 export function raceContext<T>(work: Promise<T>, ctx: Context, graceMs = 0): Promise<T> {
+  // A promise settles once: whichever of `work` and the abort comes first decides. The rejection
+  // handler attached below also keeps a late failure of `work` from going unhandled.
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let done = false;
-    const giveUp = () => {
-      if (done) return;
-      done = true;
-      work.catch(() => {});
-      reject(abortReason(ctx));
-    };
+    const giveUp = () => reject(abortReason(ctx));
     const off = ctx.onAbort((reason) => {
       if (graceMs > 0 && !(reason instanceof AbortError)) {
         timer = setTimeout(giveUp, graceMs);
+        // Stryker disable next-line OptionalChaining: Node's timers always have unref(); the `?.` only serves other runtimes
         timer.unref?.();
       } else giveUp();
     });
+    const settled = () => {
+      off();
+      clearTimeout(timer);
+    };
     work.then(
       (v) => {
-        off();
-        if (timer !== undefined) clearTimeout(timer);
-        if (done) return;
-        done = true;
+        settled();
         resolve(v);
       },
       (e: unknown) => {
-        off();
-        if (timer !== undefined) clearTimeout(timer);
-        if (done) return;
-        done = true;
+        settled();
         reject(e);
       },
     );

@@ -43,6 +43,11 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
       deadline: ctx.deadline,
       metadata: ctx.metadata,
       onResponse(info: ResponseInfo) {
+        if (info.key !== undefined) {
+          // A key pool re-sent the attempt with another key: keep the one set aside.
+          if (record.key !== undefined) (record.keysTried ??= []).push({ key: record.key, ...(record.status !== undefined && { status: record.status }) });
+          record.key = info.key;
+        }
         record.status = info.status;
         if (info.requestId !== undefined) record.requestId = info.requestId;
         if (info.rateLimit !== undefined) ctx.meta.rateLimit = info.rateLimit;

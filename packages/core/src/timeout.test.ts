@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeAdapter, textChunks } from '../test/fake-adapter.js';
 import { createClient } from './client.js';
 import { ConfigurationError, TimeoutError } from './errors.js';
+import type { Middleware } from './middleware.js';
 import { timeout } from './timeout.js';
+import type { ChatChunk } from './types.js';
 
 const req = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
 
@@ -119,5 +121,102 @@ describe('timeout()', () => {
     const { meta } = await p;
     expect(meta.attempts).toBe(2);
     expect(meta.attemptLog[0]).toMatchObject({ outcome: 'error', errorCode: 'timeout' });
+  });
+});
+
+describe('timeout(): limits and timers', () => {
+  const hang: Middleware = () => new Promise(() => {});
+
+  it('names the option of a limit that is not a number', () => {
+    expect(() => timeout({ firstTokenMs: '5' as unknown as number })).toThrow(new ConfigurationError('timeout: firstTokenMs must be a positive number of milliseconds, got 5'));
+    expect(() => timeout({ ms: Number.POSITIVE_INFINITY })).toThrow(new ConfigurationError('timeout: ms must be a positive number of milliseconds, got Infinity'));
+  });
+
+  it('says nothing of a provider when no target is set', async () => {
+    const p = createClient({ use: [timeout({ ms: 100 }), hang] }).chat(req).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(((await p) as Error).message).toBe('Timeout: attempt did not finish within 100 ms (timeout({ ms }))');
+    const s = createClient({ use: [timeout({ firstTokenMs: 100 }), hang] }).stream(req);
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(s.result).rejects.toThrow('Timeout: no first token within 100 ms (timeout({ firstTokenMs }))');
+  });
+
+  it('keeps the earlier of the call deadline and its own, and sets none without ms', async () => {
+    vi.setSystemTime(5_000);
+    const adapter = fakeAdapter();
+    await createClient({ adapter, use: [timeout({ ms: 1_000 })] }).chat(req, { timeoutMs: 200 });
+    expect(adapter.calls[0]?.call.deadline).toBe(5_200);
+    await createClient({ adapter, use: [timeout({ idleMs: 100 })] }).chat(req);
+    expect(adapter.calls[1]?.call.deadline).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('applies firstTokenMs and idleMs to streams only', async () => {
+    const adapter = fakeAdapter({ onCall: () => new Promise((resolve) => setTimeout(resolve, 300)) });
+    const p = createClient({ adapter, use: [timeout({ firstTokenMs: 100, idleMs: 100 })] }).chat(req);
+    await vi.advanceTimersByTimeAsync(300);
+    expect((await p).response.choices[0]?.message.content).toBe('Hello world');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('idleMs restarts on every chunk: a steady stream is never cut', async () => {
+    const adapter = fakeAdapter({ chunkDelayMs: 100, chunks: textChunks(['a', 'b', 'c', 'd', 'e', 'f']) });
+    const s = createClient({ adapter, use: [timeout({ idleMs: 250 })] }).stream(req);
+    const done = (async () => {
+      let t = '';
+      for await (const c of s) t += c.choices[0]?.delta.content ?? '';
+      return t;
+    })();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await done).toBe('abcdef');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('idleMs also bounds the wait for the first chunk', async () => {
+    const s = createClient({ adapter: fakeAdapter({ stallAfter: 0 }), use: [timeout({ idleMs: 500 })] }).stream(req);
+    const done = (async () => {
+      for await (const _ of s);
+    })().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(((await done) as TimeoutError).kind).toBe('idle');
+  });
+
+  it('clears its timers when an attempt fails, and when a stream ends', async () => {
+    const failing = fakeAdapter({ onCall: () => Promise.reject(new Error('down')) });
+    await expect(createClient({ adapter: failing, use: [timeout({ ms: 10_000 })] }).chat(req)).rejects.toThrow('down');
+    expect(vi.getTimerCount()).toBe(0);
+    const s = createClient({ adapter: fakeAdapter(), use: [timeout({ ms: 10_000, idleMs: 5_000 })] }).stream(req);
+    for await (const _ of s);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('passes on a JSON answer given to a stream call', async () => {
+    const answer: Middleware = async (ctx) => {
+      ctx.response = { id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'cached' }, finish_reason: 'stop' }] };
+    };
+    const s = createClient({ use: [timeout({ ms: 1_000, idleMs: 100 }), answer] }).stream(req);
+    let text = '';
+    for await (const c of s) text += c.choices[0]?.delta.content ?? '';
+    expect(text).toBe('cached');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('closes the upstream stream when the consumer stops early, even one without return()', async () => {
+    const adapter = fakeAdapter({ chunks: textChunks(['a', 'b', 'c']) });
+    const s = createClient({ adapter, use: [timeout({ ms: 1_000 })] }).stream(req);
+    for await (const _ of s) break;
+    expect(adapter.closed).toBe(1);
+    const bare = {
+      ...fakeAdapter(),
+      stream: async () => {
+        const chunks = textChunks(['a', 'b']);
+        let i = 0;
+        return { [Symbol.asyncIterator]: () => ({ next: async () => (i < chunks.length ? { value: chunks[i++]!, done: false } : { value: undefined, done: true }) }) } as AsyncIterable<ChatChunk>;
+      },
+    };
+    const t = createClient({ adapter: bare, use: [timeout({ ms: 1_000 })] }).stream(req);
+    for await (const _ of t) break;
+    await expect(t.result).rejects.toThrow('The stream was stopped before it ended');
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

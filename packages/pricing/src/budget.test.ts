@@ -126,9 +126,16 @@ describe('budget', () => {
     [{ limitUsd: 1, window: 'day', defaultMaxTokens: 0 }, 'budget: defaultMaxTokens must be a positive integer, got 0'],
     [{ limitUsd: 1, window: 'day', unpriced: 'maybe' }, `budget: unpriced must be 'reject' or 'allow', got maybe`],
     [{ limitUsd: 1, window: 'day', scope: 3 }, 'budget: scope must be a string or a function, got 3'],
+    [{ limitUsd: Number.NaN, window: 'day' }, 'budget: limitUsd must be a non-negative number of USD, got NaN'],
+    [{ limitUsd: Number.POSITIVE_INFINITY, window: 'day' }, 'budget: limitUsd must be a non-negative number of USD, got Infinity'],
+    [{ limitUsd: '5', window: 'day' }, 'budget: limitUsd must be a non-negative number of USD, got 5'],
   ])('validates options (%#)', (options, message) => {
     expect(() => budget(options as never)).toThrow(ConfigurationError);
     expect(() => budget(options as never)).toThrow(message);
+  });
+
+  it('accepts a zero limit and a one-token default allowance', () => {
+    expect(() => budget({ limitUsd: 0, window: 'day', defaultMaxTokens: 1 })).not.toThrow();
   });
 });
 

@@ -41,6 +41,25 @@ describe('createCatalog', () => {
     expect(relay.get('gemini-2.5-flash')).toBeUndefined();
   });
 
+  it('keeps optional fields, sorts tiers, accepts zero prices and null optional ones, and answers nothing for an empty name', () => {
+    const c = createCatalog({
+      name: 'c', source: 's', effectiveDate: '2026-01-01', provider: 'acme', note: 'vendor claim',
+      models: {
+        m: { inputPerMTok: 0, outputPerMTok: 2, cachedInputPerMTok: null, aliases: [' alias-m '], tiers: [{ aboveInputTokens: 500, inputPerMTok: 3 }, { aboveInputTokens: 0, inputPerMTok: 1 }] },
+        n: { inputPerMTok: 1, outputPerMTok: 1 },
+      },
+    } as never);
+    expect(c.get('m')).toStrictEqual({
+      model: 'm', inputPerMTok: 0, outputPerMTok: 2, currency: 'USD', source: 's', effectiveDate: '2026-01-01', provider: 'acme', note: 'vendor claim',
+      tiers: [{ aboveInputTokens: 0, inputPerMTok: 1 }, { aboveInputTokens: 500, inputPerMTok: 3 }],
+    });
+    expect(c.get('alias-m')?.model).toBe('m');
+    expect(c.get('')).toBeUndefined();
+    expect(c.get(5 as never)).toBeUndefined();
+    (c.models!() as string[]).push('mutated'); // a copy: the catalog's own list is untouched
+    expect(c.models!()).toEqual(['m', 'n']);
+  });
+
   it('converts another currency to USD and says so in the source', () => {
     const cny = createCatalog({ currency: 'CNY', usdPerUnit: 0.14, source: 'price list', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 10, outputPerMTok: 20 } } });
     expect(cny.get('m')).toMatchObject({ inputPerMTok: 1.4000000000000001, outputPerMTok: 2.8000000000000003, currency: 'USD', source: 'price list (converted from CNY at 0.14 USD/CNY)' });
@@ -55,6 +74,22 @@ describe('createCatalog', () => {
     [{ name: 'x', models: [] }, 'catalog "x": models must be an object of model id → prices, got '],
     [{ currency: 'EUR', source: 's', effectiveDate: '2026-01-01', models: {} }, 'catalog "custom": usdPerUnit must be a positive number when currency is EUR, got undefined'],
     [{ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2, tiers: [{ aboveInputTokens: -1 }] } } }, 'catalog "custom": models["m"].tiers[0].aboveInputTokens must be a non-negative integer, got -1'],
+    [null, 'createCatalog: data must be an object, got null'],
+    [{ models: null }, 'catalog "custom": models must be an object of model id → prices, got null'],
+    [{ models: 'm' }, 'catalog "custom": models must be an object of model id → prices, got "m"'],
+    [{ currency: 'eur', usdPerUnit: 0, models: {} }, 'catalog "custom": usdPerUnit must be a positive number when currency is EUR, got 0'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: null } }, 'catalog "custom": models["m"] must be an object of prices, got null'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: [1, 2] } }, 'catalog "custom": models["m"] must be an object of prices, got 1,2'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: { outputPerMTok: 2 } } }, 'catalog "custom": models["m"].inputPerMTok must be a non-negative number (USD per million tokens), got undefined'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: Number.POSITIVE_INFINITY, outputPerMTok: 2 } } }, 'catalog "custom": models["m"].inputPerMTok must be a non-negative number (USD per million tokens), got Infinity'],
+    [{ source: '  ', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2 } } }, 'catalog "custom": models["m"].source (or the catalog source) must say where the price came from, got "  "'],
+    [{ source: 's', effectiveDate: '2026-1-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2 } } }, 'catalog "custom": models["m"].effectiveDate (or the catalog effectiveDate) must be a YYYY-MM-DD date, got "2026-1-01"'],
+    [{ source: 's', effectiveDate: 'x2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2 } } }, 'catalog "custom": models["m"].effectiveDate (or the catalog effectiveDate) must be a YYYY-MM-DD date, got "x2026-01-01"'],
+    [{ source: 's', effectiveDate: '2026-01-01x', models: { m: { inputPerMTok: 1, outputPerMTok: 2 } } }, 'catalog "custom": models["m"].effectiveDate (or the catalog effectiveDate) must be a YYYY-MM-DD date, got "2026-01-01x"'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2, tiers: {} } } }, 'catalog "custom": models["m"].tiers must be an array, got [object Object]'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2, tiers: [null] } } }, 'catalog "custom": models["m"].tiers[0] must be an object, got null'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2, tiers: [{ aboveInputTokens: 1.5 }] } } }, 'catalog "custom": models["m"].tiers[0].aboveInputTokens must be a non-negative integer, got 1.5'],
+    [{ source: 's', effectiveDate: '2026-01-01', models: { m: { inputPerMTok: 1, outputPerMTok: 2, tiers: [{ aboveInputTokens: '5' }] } } }, 'catalog "custom": models["m"].tiers[0].aboveInputTokens must be a non-negative integer, got "5"'],
   ])('rejects an invalid catalog (%#)', (data, message) => {
     expect(() => createCatalog(data as never)).toThrow(ConfigurationError);
     expect(() => createCatalog(data as never)).toThrow(message);

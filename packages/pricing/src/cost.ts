@@ -87,7 +87,10 @@ function amounts(usage: Usage, entry: PriceEntry): Amounts {
 /** True when a long-context tier replaces some of the entry's base prices at this prompt size. */
 function tierApplies(entry: PriceEntry, promptTokens: number): boolean {
   const tiers = entry.tiers;
+  // Stryker disable next-line BooleanLiteral: a fast path only, pricesFor() gives the base prices when no tier applies
   if (tiers === undefined) return false;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast path only, pricesFor() applies the same threshold
   for (let i = 0; i < tiers.length; i++) if (promptTokens > tiers[i]!.aboveInputTokens) return true;
+  // Stryker disable next-line BooleanLiteral: a fast path only, pricesFor() gives the base prices when no tier applies
   return false;
 }

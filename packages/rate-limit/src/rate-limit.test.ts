@@ -214,6 +214,53 @@ describe('rateLimit: adaptive to provider headers', () => {
   });
 });
 
+describe('rateLimit: edges', () => {
+  it('a deadline exactly as long as maxWaitMs is reported as maxWaitMs', async () => {
+    const { client } = setup({ rpm: 1, maxWaitMs: 10_000 });
+    await client.chat(request);
+    const err = await client.chat(request, { timeoutMs: 10_000 }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('rateLimit: "fake" would have to wait 60000 ms for 1 request and 1031 tokens, more than maxWaitMs (10000 ms)');
+  });
+
+  it('a call that fails before reaching the provider gives its request back and lets the next waiter go at once', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const failFirst: Middleware = async function failFirst(ctx, next) {
+      if (ctx.metadata.fail) {
+        await gate;
+        throw new Error('local failure');
+      }
+      await next();
+    };
+    const { clock, times, client } = setup({ rpm: 1, maxWaitMs: 600_000 }, {}, [failFirst]);
+    const first = settle(client.chat(request, { metadata: { fail: true } }));
+    await flush();
+    let admitted = false;
+    const second = settle(client.chat(request)).then((r) => ((admitted = true), r));
+    await flush();
+    release();
+    expect(await first).toMatchObject({ ok: false, e: { message: 'local failure' } });
+    await flush();
+    expect(admitted).toBe(true); // without waiting for the bucket's refill (60 s)
+    expect(await second).toMatchObject({ ok: true });
+    expect(times).toEqual([0]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('only a rate-limit error’s Retry-After holds the target', async () => {
+    const { ServerError } = await import('@lifeline/core');
+    const { clock, times, client } = setup({ rpm: 100 }, {
+      onCall: (_r, _c, n) => {
+        if (n === 0) throw new ServerError('Service unavailable', { status: 503, retryAfterMs: 30_000 });
+      },
+    });
+    await client.chat(request).catch(() => {});
+    await client.chat(request);
+    expect(times).toEqual([0, 0]);
+    expect(clock.pending()).toBe(0);
+  });
+});
+
 describe('rateLimit: options', () => {
   it.each([
     [{ rpm: 0 }, 'rateLimit: rpm must be a positive number, got 0'],
@@ -223,8 +270,16 @@ describe('rateLimit: options', () => {
     [{ rpm: 1, defaultMaxTokens: 0 }, 'rateLimit: defaultMaxTokens must be a positive integer, got 0'],
     [{ rpm: 1, key: 'x' }, 'rateLimit: key must be a function (ctx) => string, got string'],
     [{ adaptive: false }, 'rateLimit: give rpm, tpm, or leave adaptive on'],
+    [{ rpm: Number.POSITIVE_INFINITY }, 'rateLimit: rpm must be a positive number, got Infinity'],
+    [{ rpm: 1, maxHoldMs: 0 }, 'rateLimit: maxHoldMs must be a positive number, got 0'],
   ])('rejects %j', (options, message) => {
     expect(() => rateLimit(options as never)).toThrow(ConfigurationError);
     expect(() => rateLimit(options as never)).toThrow(message);
+  });
+
+  it('accepts a zero maxWaitMs and maxQueue, and adaptive alone', () => {
+    expect(() => rateLimit({ rpm: 1, maxWaitMs: 0, maxQueue: 0 })).not.toThrow();
+    expect(() => rateLimit({ tpm: 1_000, adaptive: false })).not.toThrow();
+    expect(() => rateLimit({})).not.toThrow();
   });
 });

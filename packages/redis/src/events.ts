@@ -16,9 +16,9 @@ export const REDIS_CHANNEL = 'lifeline:redis';
 
 /**
  * Which store an event concerns (`connection` for the link itself; `responses` for the gateway's
- * stored Responses API answers, kept through the same connection).
+ * stored Responses API answers, kept through the same connection; `keyPool` for API key pools).
  */
-export type StoreKind = 'cache' | 'breaker' | 'rateLimit' | 'budget' | 'responses' | 'connection';
+export type StoreKind = 'cache' | 'breaker' | 'rateLimit' | 'budget' | 'responses' | 'keyPool' | 'connection';
 
 /** What happened. */
 export type RedisEventType =

@@ -15,6 +15,7 @@ export { redisSingleFlight, type RedisSingleFlightOptions } from './flight-scope
 export { RedisBreakerStore, LOCAL_VERSION_BASE, type RedisBreakerStoreOptions } from './breaker-store.js';
 export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './rate-limit-store.js';
 export { RedisBudgetStore, type RedisBudgetStoreOptions, type RedisBudgetStats } from './budget-store.js';
+export { RedisKeyPoolStore, type RedisKeyPoolStoreOptions } from './key-pool-store.js';
 export { RedisUnavailableError, BudgetUnavailableError } from './errors.js';
 export { REDIS_CHANNEL, type RedisEvent, type RedisEventType, type StoreKind } from './events.js';
 export { KeySpace, keyDigest, DEFAULT_PREFIX, KEY_VERSIONS, VALUE_VERSION } from './keys.js';

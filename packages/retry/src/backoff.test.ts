@@ -1,7 +1,7 @@
 import { ConfigurationError } from '@lifeline/core';
 import { describe, expect, it } from 'vitest';
 import { seededRandom, sequence } from '../test/random.js';
-import { BACKOFF_DEFAULTS, exponentialBackoff } from './backoff.js';
+import { BACKOFF_DEFAULTS, checkNumber, exponentialBackoff } from './backoff.js';
 
 const delays = (backoff: ReturnType<typeof exponentialBackoff>, random: () => number, n: number) =>
   Array.from({ length: n }, (_, i) => backoff.delayMs(i + 1, random));
@@ -49,5 +49,17 @@ describe('exponentialBackoff', () => {
 
   it('accepts a constant delay (maxDelayMs equal to initialDelayMs)', () => {
     expect(delays(exponentialBackoff({ initialDelayMs: 1000, maxDelayMs: 1000, jitter: 'none' }), Math.random, 3)).toEqual([1000, 1000, 1000]);
+  });
+});
+
+describe('checkNumber', () => {
+  it.each([
+    [-1, 0, true, 'o: f must be a non-negative integer, got -1'],
+    [0, 1, true, 'o: f must be a positive integer, got 0'],
+    [-1, 0, false, 'o: f must be a non-negative number, got -1'],
+    [0.5, 1, false, 'o: f must be a number ≥ 1, got 0.5'],
+  ])('rejects %o (min %o, integer %o)', (value, min, integer, message) => {
+    expect(() => checkNumber('o', 'f', value, min, integer)).toThrow(ConfigurationError);
+    expect(() => checkNumber('o', 'f', value, min, integer)).toThrow(message);
   });
 });

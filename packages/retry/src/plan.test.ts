@@ -44,6 +44,8 @@ describe('decide', () => {
     expect(retryAfterOf(limited(5))).toBe(5);
     expect(retryAfterOf(limited(-5))).toBeUndefined();
     expect(retryAfterOf(new BadRequestError('x', { retryAfterMs: Number.NaN }))).toBeUndefined();
+    expect(retryAfterOf(limited(Number.POSITIVE_INFINITY))).toBeUndefined();
+    expect(decide(options(), limited(Number.POSITIVE_INFINITY), 1, undefined)).toEqual({ retry: true, delayMs: 250, source: 'backoff' });
     expect(retryAfterOf(Object.assign(new Error('x'), { retryAfterMs: 5 }))).toBeUndefined();
   });
 });

@@ -310,6 +310,14 @@ describe('retry: events and shape', () => {
     [{ budget: { ratio: -1 } }, 'RetryBudget: ratio must be a non-negative number, got -1'],
     [{ backoff: {} as never }, 'retry: backoff must be an object with a delayMs(retry, random) method, got [object Object]'],
     [{ clock: {} as never }, 'retry: clock must implement now(), setTimeout() and clearTimeout(), got [object Object]'],
+    [{ clock: null as never }, 'retry: clock must implement now(), setTimeout() and clearTimeout(), got null'],
+    [{ clock: { now: () => 0 } as never }, 'retry: clock must implement now(), setTimeout() and clearTimeout(), got [object Object]'],
+    [{ clock: { setTimeout: () => 0 } as never }, 'retry: clock must implement now(), setTimeout() and clearTimeout(), got [object Object]'],
+    [{ backoff: null as never }, 'retry: backoff must be an object with a delayMs(retry, random) method, got null'],
+    [{ onRetry: null as never }, 'retry: onRetry must be a function, got null'],
+    [{ budget: null as never }, 'retry: budget must be a RetryBudget, budget options or false, got null'],
+    [null as never, 'retry: options must be an object, got null'],
+    ['fast' as never, 'retry: options must be an object, got string'],
   ])('rejects %o', (options, message) => {
     expect(() => retry(options)).toThrow(ConfigurationError);
     expect(() => retry(options)).toThrow(message);

@@ -28,6 +28,7 @@ export class ScriptEngine {
   #script: Script | undefined;
   #n = 0;
   #routes = new Map<string, Route>();
+  #keys = new Map<string, Route>();
   #schedule: readonly ScheduleEntry[] | undefined;
   #start: number;
   readonly #clock: Clock;
@@ -58,6 +59,12 @@ export class ScriptEngine {
     if (routes) for (const [model, steps] of Object.entries(routes)) this.#routes.set(model, { steps, n: 0 });
   }
 
+  /** Replaces the per-key scripts (their counters restart). */
+  setKeys(keys: Record<string, Step | readonly Step[]> | undefined): void {
+    this.#keys.clear();
+    if (keys) for (const [key, steps] of Object.entries(keys)) this.#keys.set(key, { steps, n: 0 });
+  }
+
   /** Replaces the schedule. */
   setSchedule(schedule: readonly ScheduleEntry[] | undefined): void {
     this.#schedule = schedule;
@@ -72,6 +79,7 @@ export class ScriptEngine {
   reset(): void {
     this.#n = 0;
     for (const route of this.#routes.values()) route.n = 0;
+    for (const route of this.#keys.values()) route.n = 0;
     this.#start = this.#clock.now();
   }
 
@@ -80,8 +88,8 @@ export class ScriptEngine {
     return this.#clock.now() - this.#start;
   }
 
-  /** The step for `req`; advances the counter of the route or script it came from. */
-  next(req: RecordedRequest): ConcreteStep {
+  /** The step for `req` (sent with API key `key`); advances the counter of the script it came from. */
+  next(req: RecordedRequest, key?: string): ConcreteStep {
     const t = this.elapsed();
     if (this.#schedule) {
       for (const entry of this.#schedule) {
@@ -89,6 +97,8 @@ export class ScriptEngine {
         if (t >= (entry.fromMs ?? 0) && t < (entry.toMs ?? Infinity)) return unwrap(entry.step, t);
       }
     }
+    const byKey = key === undefined ? undefined : this.#keys.get(key);
+    if (byKey) return unwrap(pick(byKey.steps, byKey.n++), t);
     const route = req.model === undefined ? undefined : this.#routes.get(req.model);
     if (route) return unwrap(pick(route.steps, route.n++), t);
     const script = this.#script;

@@ -35,6 +35,13 @@ function redactHeaders(headers: IncomingMessage['headers']): RecordedRequest['he
   return out ?? { ...headers };
 }
 
+/** The API key a request carries, wherever the vendors put it. */
+function presentedKey(headers: IncomingMessage['headers'], query: URLSearchParams | undefined): string | undefined {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const auth = one(headers.authorization);
+  return one(headers['x-api-key']) ?? one(headers['x-goog-api-key']) ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : auth) ?? query?.get('key') ?? undefined;
+}
+
 function queryRecord(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of query) out[k] = k === 'key' ? REDACTED : v;
@@ -55,11 +62,14 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   const flavor = FLAVORS[options.flavor ?? 'openai'];
   if (!flavor) throw new TypeError(`Unknown flavor: ${String(options.flavor)}`);
   const clock = options.clock ?? Date;
-  const apiKey = options.apiKey ?? 'test-key';
+  const given = options.apiKey ?? 'test-key';
+  const apiKeys: readonly string[] | false =
+    given === false ? false : [...new Set([...(typeof given === 'string' ? [given] : given), ...Object.keys(options.keys ?? {})])];
   const latencyMs = options.latencyMs ?? 0;
   const validate = options.validate ?? true;
   const maxRecorded = options.maxRecorded ?? 10_000;
   const engine = new ScriptEngine(clock, options.script, options.routes, options.schedule);
+  engine.setKeys(options.keys);
   const timers = new Timers();
   const rt: Runtime = {
     flavor,
@@ -109,6 +119,9 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       stream,
     };
     if (query && query.size > 0) record.query = queryRecord(query);
+    const key = apiKeys === false ? undefined : presentedKey(req.headers, query);
+    const keyIndex = key === undefined || apiKeys === false ? -1 : apiKeys.indexOf(key);
+    if (keyIndex >= 0) record.keyIndex = keyIndex;
     requests.push(record);
     if (requests.length > maxRecorded) requests.shift();
 
@@ -135,7 +148,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     const early =
       match === undefined
         ? flavor.notFound(method, path, ctx)
-        : (flavor.authenticate(req.headers, query, apiKey, ctx) ??
+        : (flavor.authenticate(req.headers, query, apiKeys, ctx) ??
           (match.op === 'chat' && validate ? flavor.validate(body, match, ctx) : invalid) ??
           (match.op === 'chat' && refusesPrefill(options.rejectPrefill, model) && endsWithPrefill(flavor.name, body) ? prefillRefusal(flavor, ctx) : undefined));
     if (early) {
@@ -149,7 +162,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       later(res, latencyMs, () => send(res, { status: 200, headers: { 'content-type': 'application/json' }, body }));
       return;
     }
-    const step = engine.next(record);
+    const step = engine.next(record, keyIndex >= 0 ? key : undefined);
     const delay = latencyMs + (step.delayMs ?? 0);
     later(res, delay, () => execute(rt, req, res, step, ctx, stream));
   };

@@ -310,8 +310,17 @@ export interface MockProviderOptions {
   latencyMs?: number;
   /** Default reply text. Default `'Hello from the mock provider.'`. */
   text?: string;
-  /** The API key clients must send. Default `'test-key'`; `false` turns the check off. */
-  apiKey?: string | false;
+  /**
+   * The API key clients must send, or several keys that are all accepted (a key pool's keys).
+   * Default `'test-key'`; `false` turns the check off.
+   */
+  apiKey?: string | readonly string[] | false;
+  /**
+   * Per-key scripts: a request sent with key `k` gets its step from `keys[k]` (a single step for
+   * every such request, or an array with its own counter), before routes and the global script
+   * (a `schedule` window still wins). The keys listed here are accepted too.
+   */
+  keys?: Record<string, Step | readonly Step[]>;
   /** Clock for `time` in recorded requests and for time windows. Default `Date`. */
   clock?: Clock;
   /** Port to listen on (127.0.0.1). Default 0 (any free port). */
@@ -360,6 +369,12 @@ export interface RecordedRequest {
   model?: string;
   /** Whether the request asked for a stream. */
   stream: boolean;
+  /**
+   * Which accepted key the request carried: its index in `apiKey` (a list, or `[apiKey]`),
+   * followed by the keys of `keys` not already listed. `undefined` when the key check is off or
+   * the key was not accepted. (The key itself is never recorded.)
+   */
+  keyIndex?: number;
 }
 
 /** A running mock provider. */

@@ -235,7 +235,7 @@ describe('anthropic() over HTTP', () => {
   });
 
   it('validates its options', () => {
-    expect(() => anthropic({ apiKey: '' })).toThrow(new ConfigurationError('anthropic: apiKey must be a non-empty string, got an empty string'));
+    expect(() => anthropic({ apiKey: '' })).toThrow(new ConfigurationError('anthropic: apiKey must be a non-empty string or a non-empty list of keys, got a blank string'));
     expect(() => anthropic({ apiKey: 'k', baseURL: 'https://api.anthropic.com/v1' })).toThrow(
       'anthropic: baseURL must be the bare origin as in the official SDK (the adapter appends /v1/messages); drop the trailing /v1, got "https://api.anthropic.com/v1"',
     );

@@ -3,7 +3,7 @@
  * returning OpenAI-shaped requests, responses and chunks.
  * @module
  */
-import { ServerError, responseToChunks, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
+import { ServerError, responseToChunks, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
 import { classifyError, httpError } from '../http/errors.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
@@ -11,13 +11,13 @@ import { extractProviderError } from '../http/provider-error.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
 import { exchange, readJson } from '../http/exchange.js';
 import { SseReader } from '../http/sse.js';
+import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { guardBody } from './guard.js';
 import { resolveAnthropicOptions, type AnthropicOptions } from './options.js';
 import { toAnthropicRequest } from './request.js';
 import { fromAnthropicMessage, isAnthropicMessage } from './response.js';
 import { AnthropicStreamTranslator } from './stream.js';
 
-/** Error bodies are read up to this size. */
 const RESERVED_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-type', 'accept', 'content-length']);
 
 /**
@@ -43,30 +43,33 @@ const RESERVED_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-typ
  * const { response } = await client.chat({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] });
  * ```
  */
-export function anthropic(options: AnthropicOptions): Adapter {
+export function anthropic(options: AnthropicOptions): KeyedAdapter {
   const o = resolveAnthropicOptions(options);
   const name = o.name;
   const label = providerLabel('anthropic', name);
   const pool = new HttpPool(options, name);
   const url = `${o.baseURL}/v1/messages`;
-  const secrets = [o.apiKey];
+  const keys = adapterKeys({ vendor: 'anthropic', name, label, keys: o.apiKeys, keyPool: options.keyPool });
+  const secrets = keys.secrets;
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
-  headers['x-api-key'] = o.apiKey;
   headers['anthropic-version'] = o.version;
 
-  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<SendResponse> {
+  async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const body = jsonBody(toAnthropicRequest(request, { provider: name, defaultMaxTokens: o.defaultMaxTokens, stream }));
-    return exchange(pool, {
-      url,
-      headers: { ...headers, accept: stream ? 'text/event-stream' : 'application/json' },
-      body,
-      call,
-      provider: name,
-      label,
-      secrets,
-      toError: (res) => httpError({ provider: name, label, secrets, ...res }),
-    });
+    const accept = stream ? 'text/event-stream' : 'application/json';
+    return keys.send(call, (key, keyCall) =>
+      exchange(pool, {
+        url,
+        headers: { ...headers, 'x-api-key': key!, accept },
+        body,
+        call: keyCall,
+        provider: name,
+        label,
+        secrets,
+        toError: (res) => httpError({ provider: name, label, secrets, ...res }),
+      }),
+    );
   }
 
   /** Reads a JSON body that should be a message; an error envelope (even with a 200) or garbage throws. */
@@ -104,20 +107,26 @@ export function anthropic(options: AnthropicOptions): Adapter {
     kind: 'anthropic',
     baseURL: o.baseURL,
     capabilities: { prefill: true },
+    keyPool: keys.pool,
     async chat(request, call) {
-      return readMessage(await open(request, call, false), call);
+      const { value: res, settle } = await open(request, call, false);
+      const response = await readMessage(res, call);
+      settle(response.usage);
+      return response;
     },
     async stream(request, call) {
-      const res = await open(request, call, true);
+      const { value: res, settle } = await open(request, call, true);
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway may answer a stream request with plain JSON: a whole message, or an error with status 200.
-        const chunks = responseToChunks(await readMessage(res, call));
+        const response = await readMessage(res, call);
+        settle(response.usage);
+        const chunks = responseToChunks(response);
         return (async function* replay() {
           yield* chunks;
         })();
       }
-      return guardBody(events(res, call), res.body, call.signal);
+      return guardBody(keys.pool ? settleChunks(events(res, call), settle) : events(res, call), res.body, call.signal);
     },
     close: () => pool.close(),
   };

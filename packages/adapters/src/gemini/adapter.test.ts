@@ -288,7 +288,7 @@ describe('gemini() against a local server (what the mock does not send)', () => 
   });
 
   it('validates its options', () => {
-    expect(() => gemini({ apiKey: undefined as unknown as string })).toThrow(new ConfigurationError('gemini: apiKey must be a non-empty string, got undefined'));
+    expect(() => gemini({ apiKey: undefined as unknown as string })).toThrow(new ConfigurationError('gemini: apiKey must be a non-empty string or a non-empty list of keys, got undefined'));
     expect(() => gemini({ apiKey: 'k', baseURL: 'https://generativelanguage.googleapis.com/v1beta' })).toThrow(
       'gemini: baseURL must be the bare origin as in the official SDK (the adapter appends /v1beta/models/…); drop the trailing version, got "https://generativelanguage.googleapis.com/v1beta"',
     );

@@ -4,12 +4,13 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import { ServerError, type Adapter, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
+import { ServerError, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
 import { exchange, readJson } from '../http/exchange.js';
+import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { geminiVectors, planGeminiEmbed, reportedTokens, toEmbeddingResponse } from './embed.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
@@ -55,39 +56,46 @@ function modelPath(model: string): string {
  * const { response } = await client.chat({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }] });
  * ```
  */
-export function gemini(options: GeminiOptions): Adapter {
+export function gemini(options: GeminiOptions): KeyedAdapter {
   const o = resolveGeminiOptions(options);
   const name = o.name;
   const label = providerLabel('gemini', name);
   const pool = new HttpPool(options, name);
-  const secrets = [o.apiKey];
+  const keys = adapterKeys({ vendor: 'gemini', name, label, keys: o.apiKeys, keyPool: options.keyPool });
+  const secrets = keys.secrets;
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
-  headers['x-goog-api-key'] = o.apiKey;
   const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
 
-  /** POSTs `payload` to `models/{model}:{method}`; resolves with the unread 2xx response. */
-  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: string): Promise<SendResponse> {
-    return exchange(pool, {
-      url: `${o.baseURL}/${o.apiVersion}/${modelPath(model)}:${method}`,
-      headers: { ...headers, accept },
-      body: jsonBody(payload),
-      call,
-      provider: name,
-      label,
-      secrets,
-      toError: (r) => geminiError({ provider: name, label, secrets, ...r }),
-    });
+  /**
+   * POSTs `payload` to `models/{model}:{method}` with a key (of the pool, when there is one);
+   * resolves with the unread 2xx response and how to report its usage.
+   */
+  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: string): Promise<{ value: SendResponse; settle: SettleUsage }> {
+    const url = `${o.baseURL}/${o.apiVersion}/${modelPath(model)}:${method}`;
+    const body = jsonBody(payload);
+    return keys.send(call, (key, keyCall) =>
+      exchange(pool, {
+        url,
+        headers: { ...headers, 'x-goog-api-key': key!, accept },
+        body,
+        call: keyCall,
+        provider: name,
+        label,
+        secrets,
+        toError: (r) => geminiError({ provider: name, label, secrets, ...r }),
+      }),
+    );
   }
 
   /** {@link send}, then the parsed JSON answer (an error envelope in a 200 throws). */
-  async function post(model: string, method: string, payload: unknown, call: AdapterCall): Promise<{ res: SendResponse; body: unknown }> {
-    const res = await send(model, method, payload, call, 'application/json');
+  async function post(model: string, method: string, payload: unknown, call: AdapterCall): Promise<{ res: SendResponse; body: unknown; settle: SettleUsage }> {
+    const { value: res, settle } = await send(model, method, payload, call, 'application/json');
     const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
     if (typeof body === 'object' && body !== null && 'error' in body) {
       throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
     }
-    return { res, body };
+    return { res, body, settle };
   }
 
   async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
@@ -110,34 +118,39 @@ export function gemini(options: GeminiOptions): Adapter {
     kind: 'gemini',
     baseURL: o.baseURL,
     capabilities: { prefill: false },
+    keyPool: keys.pool,
     async chat(request, call): Promise<ChatResponse> {
-      const { res, body } = await post(request.model, 'generateContent', toGeminiRequest(request, name), call);
+      const { res, body, settle } = await post(request.model, 'generateContent', toGeminiRequest(request, name), call);
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new ServerError(`${label}: ${res.status} response is not a GenerateContentResponse`, { provider: name, status: res.status, requestId: res.requestId });
       }
-      return fromGeminiResponse(body as GeminiResponse, context(request));
+      const response = fromGeminiResponse(body as GeminiResponse, context(request));
+      settle(response.usage);
+      return response;
     },
     async stream(request, call) {
-      const res = await send(request.model, 'streamGenerateContent?alt=sse', toGeminiRequest(request, name), call, 'text/event-stream');
+      const { value: res, settle } = await send(request.model, 'streamGenerateContent?alt=sse', toGeminiRequest(request, name), call, 'text/event-stream');
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
         const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
         const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
         const chunks = [...translator.push(JSON.stringify(body)), ...translator.end()];
+        settle(chunks.findLast((c) => c.usage)?.usage);
         return (async function* replay() {
           yield* chunks;
         })();
       }
-      return guardBody(events(request, res, call), res.body, call.signal);
+      return guardBody(keys.pool ? settleChunks(events(request, res, call), settle) : events(request, res, call), res.body, call.signal);
     },
     async embed(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
       const vectors: number[][] = [];
       let tokens: number | undefined = 0;
       for (const plan of planGeminiEmbed(request, name, label)) {
-        const { res, body } = await post(request.model, plan.method, plan.body, call);
+        const { res, body, settle } = await post(request.model, plan.method, plan.body, call);
         vectors.push(...geminiVectors(body, plan, { provider: name, label, status: res.status, requestId: res.requestId }));
         const reported = reportedTokens(body);
+        settle(reported === undefined ? undefined : { prompt_tokens: reported });
         tokens = reported === undefined || tokens === undefined ? undefined : tokens + reported;
       }
       return toEmbeddingResponse(request, vectors, tokens);

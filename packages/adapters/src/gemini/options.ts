@@ -2,14 +2,26 @@
  * Options of {@link gemini}, their defaults and their validation.
  * @module
  */
-import { bareBaseURL, checkKeyAndName, describeValue, optionFail } from '../http/options.js';
+import { bareBaseURL, describeValue, optionFail, readKeysAndName } from '../http/options.js';
+import type { ApiKeyInput, ApiKeySpec, KeyPoolOptions } from '../keys/options.js';
 import type { ConfigurationError } from '@lifeline/core';
 import type { HttpPoolOptions } from '../http/pool.js';
 
 /** Options of `gemini()`. Pool and timeout settings ({@link HttpPoolOptions}) apply too. */
 export interface GeminiOptions extends HttpPoolOptions {
-  /** The API key, sent as `x-goog-api-key` (never as `?key=`, so it cannot reach a URL log). Never appears in an error. */
-  apiKey: string;
+  /**
+   * The API key, sent as `x-goog-api-key` (never as `?key=`, so it cannot reach a URL log).
+   * Never appears in an error.
+   * Several keys (`[k1, k2, k3]`, or `{ key, rpm, tpm }` objects) make a key pool: each attempt
+   * goes out with one of them, see `keyPool`.
+   */
+  apiKey: ApiKeyInput;
+  /**
+   * How a pool of keys (`apiKey` listing two or more) picks a key, cools down a rate-limited one
+   * and quarantines a refused one; where that state is kept.
+   * @defaultValue round-robin, in this process's memory
+   */
+  keyPool?: KeyPoolOptions | undefined;
   /**
    * The bare origin, as in the official SDK: the adapter appends
    * `/{apiVersion}/models/{model}:generateContent`. A path prefix (a gateway) is kept.
@@ -35,7 +47,10 @@ export interface GeminiOptions extends HttpPoolOptions {
 
 /** The options once defaults are applied. */
 export interface ResolvedGeminiOptions {
+  /** The first (or only) key. */
   apiKey: string;
+  /** Every key, in order. */
+  apiKeys: ApiKeySpec[];
   baseURL: string;
   name: string;
   apiVersion: string;
@@ -43,7 +58,7 @@ export interface ResolvedGeminiOptions {
 }
 
 /** Defaults of {@link GeminiOptions}. */
-export const GEMINI_DEFAULTS: Readonly<Omit<ResolvedGeminiOptions, 'apiKey'>> = {
+export const GEMINI_DEFAULTS: Readonly<Omit<ResolvedGeminiOptions, 'apiKey' | 'apiKeys'>> = {
   baseURL: 'https://generativelanguage.googleapis.com',
   name: 'gemini',
   apiVersion: 'v1beta',
@@ -60,10 +75,10 @@ const shown = describeValue;
 export function resolveGeminiOptions(options: GeminiOptions): ResolvedGeminiOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', String(options));
   const { apiKey, baseURL = GEMINI_DEFAULTS.baseURL, name = GEMINI_DEFAULTS.name, apiVersion = GEMINI_DEFAULTS.apiVersion, headers = {} } = options;
-  checkKeyAndName(apiKey, name, fail);
+  const apiKeys = readKeysAndName('gemini', apiKey, name, fail);
   if (typeof apiVersion !== 'string' || !/^v\d+[a-z0-9]*$/.test(apiVersion)) fail('apiVersion', 'a version segment such as "v1beta" or "v1"', shown(apiVersion));
   const base = bareBaseURL(baseURL, fail, 'a URL without query or fragment (the API key goes in a header)');
   if (/\/v\d+[a-z0-9]*$/.test(base)) fail('baseURL', `the bare origin as in the official SDK (the adapter appends /${apiVersion}/models/…); drop the trailing version`, shown(baseURL));
   if (typeof headers !== 'object' || headers === null) fail('headers', 'an object of header values', shown(headers));
-  return { apiKey, baseURL: base, name, apiVersion, headers: { ...headers } };
+  return { apiKey: apiKeys[0]!.key, apiKeys, baseURL: base, name, apiVersion, headers: { ...headers } };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigurationError } from '@lifeline/core';
+import { readApiKeys, type ApiKeySpec } from '../keys/options.js';
 
 /** A value as quoted in option errors: strings JSON-quoted, the rest as `String(v)`. */
 export function describeValue(value: unknown): string {
@@ -38,8 +39,14 @@ export function bareBaseURL(baseURL: unknown, fail: OptionFail, noQuery: string)
   return url.href.replace(/\/+$/, '');
 }
 
-/** Checks the `apiKey` and `name` every keyed adapter takes (the key's value is never quoted). */
-export function checkKeyAndName(apiKey: unknown, name: unknown, fail: OptionFail): void {
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string', apiKey === '' ? 'an empty string' : typeof apiKey);
+/**
+ * Checks the `apiKey` (one key, or several for a key pool) and `name` every keyed adapter takes;
+ * a key's value is never quoted.
+ * @returns the keys, in order
+ * @throws {@link ConfigurationError} naming the field
+ */
+export function readKeysAndName(vendor: string, apiKey: unknown, name: unknown, fail: OptionFail): ApiKeySpec[] {
+  const keys = readApiKeys(vendor, apiKey, true);
   if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', describeValue(name));
+  return keys;
 }

@@ -6,7 +6,6 @@
 import {
   ResponseAssembler,
   responseToChunks,
-  type Adapter,
   type AdapterCall,
   type AdapterCapabilities,
   type ChatChunk,
@@ -26,16 +25,15 @@ import {
   type OriginStats,
   type SendResponse,
 } from '../http/index.js';
+import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { resolveOpenAIOptions, type OpenAIOptions } from './options.js';
 import { buildBody } from './request.js';
 import { parseCompletion, readCompletion } from './response.js';
 import { readChunks } from './stream.js';
 import { readEmbeddings } from './embeddings.js';
 
-/** Largest error body read (the rest is discarded): 64 KiB. */
-
 /** The adapter {@link openai} returns. */
-export interface OpenAIAdapter extends Adapter {
+export interface OpenAIAdapter extends KeyedAdapter {
   readonly kind: 'openai';
   readonly capabilities: AdapterCapabilities;
   /** The base URL (without a trailing slash). */
@@ -74,20 +72,22 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
   const o = resolveOpenAIOptions(options);
   const pool = new HttpPool(options, 'openai');
   const label = providerLabel('openai', o.name);
-  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': '@lifeline/adapters' };
-  if (o.apiKey) headers.authorization = `Bearer ${o.apiKey}`;
-  Object.assign(headers, o.headers);
-  const streamHeaders = { ...headers, accept: 'text/event-stream' };
+  const keys = adapterKeys({ vendor: 'openai', name: o.name, label, keys: o.apiKeys, keyPool: options.keyPool });
+  // Headers per key (built once): `headers` given by the caller win, as with a single key.
+  const headersOf = new Map<string | undefined, { json: Record<string, string>; stream: Record<string, string> }>();
+  for (const key of o.apiKeys.length > 0 ? o.apiKeys.map((k) => k.key) : [undefined]) {
+    const json: Record<string, string> = { accept: 'application/json', 'user-agent': '@lifeline/adapters' };
+    if (key) json.authorization = `Bearer ${key}`;
+    Object.assign(json, o.headers);
+    headersOf.set(key, { json, stream: { ...json, accept: 'text/event-stream' } });
+  }
   const base = { provider: o.name, label, secrets: o.secrets, timeouts: pool.options };
 
-  function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<SendResponse> {
-    return exchange(pool, {
-      ...base,
-      url: o.url,
-      headers: streaming ? streamHeaders : headers,
-      body: buildBody(req, streaming, o.includeUsage),
-      call,
-      toError: (res) => httpError({ ...base, ...res }),
+  function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
+    const body = buildBody(req, streaming, o.includeUsage);
+    return keys.send(call, (key, keyCall) => {
+      const h = headersOf.get(key)!;
+      return exchange(pool, { ...base, url: o.url, headers: streaming ? h.stream : h.json, body, call: keyCall, toError: (res) => httpError({ ...base, ...res }) });
     });
   }
 
@@ -96,33 +96,46 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
     kind: 'openai',
     capabilities: o.capabilities,
     baseURL: o.baseURL,
+    keyPool: keys.pool,
 
     async chat(req: ChatRequest, call: AdapterCall): Promise<ChatResponse> {
-      const res = await request(req, call, false);
+      const { value: res, settle } = await request(req, call, false);
+      let response: ChatResponse;
       if ((headerValue(res.headers, 'content-type') ?? '').includes('text/event-stream')) {
         // A relay that streams whatever it is asked: assemble the stream into the completion.
         const asm = new ResponseAssembler();
         for await (const chunk of readChunks(res.body, { ...base, signal: call.signal, requestId: res.requestId })) asm.push(chunk);
-        return asm.finish();
+        response = asm.finish();
+      } else {
+        response = await readCompletion(res.body, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
       }
-      return readCompletion(res.body, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+      settle(response.usage);
+      return response;
     },
 
     async stream(req: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>> {
-      const res = await request(req, call, true);
+      const { value: res, settle } = await request(req, call, true);
       const ctx = { ...base, signal: call.signal, requestId: res.requestId };
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('application/json')) {
         // A server that answered a stream request with JSON: an error in a 200, or a whole completion.
         const text = await readText(res.body, { ...ctx, maxBytes: o.maxResponseBytes });
-        return replay(responseToChunks(parseCompletion(text, { ...ctx, status: res.status })));
+        const response = parseCompletion(text, { ...ctx, status: res.status });
+        settle(response.usage);
+        return replay(responseToChunks(response));
       }
-      return readChunks(res.body, ctx);
+      const chunks = readChunks(res.body, ctx);
+      return keys.pool ? settleChunks(chunks, settle) : chunks;
     },
 
     async embed(req: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
-      const res = await exchange(pool, { ...base, url: o.embeddingsUrl, headers, body: jsonBody(req), call, toError: (r) => httpError({ ...base, ...r }) });
-      return readEmbeddings(res.body, req, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+      const body = jsonBody(req);
+      const { value: res, settle } = await keys.send(call, (key, keyCall) =>
+        exchange(pool, { ...base, url: o.embeddingsUrl, headers: headersOf.get(key)!.json, body, call: keyCall, toError: (r) => httpError({ ...base, ...r }) }),
+      );
+      const response = await readEmbeddings(res.body, req, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+      settle(response.usage);
+      return response;
     },
 
     stats: () => pool.stats(o.url.origin),

@@ -24,8 +24,8 @@ describe('openai() options', () => {
   it.each([
     [{ baseURL: 'api.openai.com/v1' }, 'openai: baseURL must be an http(s) URL such as https://api.openai.com/v1, got "api.openai.com/v1"'],
     [{ baseURL: 'ftp://x/v1' }, 'openai: baseURL must be an http(s) URL such as https://api.openai.com/v1, got "ftp://x/v1"'],
-    [{ baseURL: 'http://x/v1', apiKey: '' }, 'openai: apiKey must be a non-empty string or undefined, got a blank string'],
-    [{ baseURL: 'http://x/v1', apiKey: 42 }, 'openai: apiKey must be a non-empty string or undefined, got a number'],
+    [{ baseURL: 'http://x/v1', apiKey: '' }, 'openai: apiKey must be a non-empty string or a non-empty list of keys, got a blank string'],
+    [{ baseURL: 'http://x/v1', apiKey: 42 }, 'openai: apiKey must be a non-empty string or a non-empty list of keys, got a number'],
     [{ baseURL: 'http://x/v1', name: '' }, 'openai: name must be a non-empty string, got ""'],
     [{ baseURL: 'http://x/v1', headers: { a: 1 } }, 'openai: headers["a"] must be a string, got 1'],
     [{ baseURL: 'http://x/v1', includeUsage: 'yes' }, 'openai: includeUsage must be a boolean, got "yes"'],

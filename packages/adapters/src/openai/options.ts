@@ -3,8 +3,9 @@
  * @module
  */
 import { describeValue, optionFail } from '../http/options.js';
-import { ConfigurationError, type AdapterCapabilities } from '@lifeline/core';
+import type { AdapterCapabilities, ConfigurationError } from '@lifeline/core';
 import type { HttpPoolOptions } from '../http/index.js';
+import { readApiKeys, type ApiKeyInput, type ApiKeySpec, type KeyPoolOptions } from '../keys/index.js';
 
 /** Options of {@link openai}. Connection and timeout settings come from {@link HttpPoolOptions}. */
 export interface OpenAIOptions extends HttpPoolOptions {
@@ -18,9 +19,17 @@ export interface OpenAIOptions extends HttpPoolOptions {
   /**
    * API key, sent as `Authorization: Bearer <key>`. Leave it out for servers without auth (Ollama,
    * a local vLLM) or when `headers` carries the credential. Never appears in an error or a log.
+   * Several keys (`[k1, k2, k3]`, or `{ key, rpm, tpm }` objects) make a key pool: each attempt
+   * goes out with one of them, see `keyPool`.
    * @defaultValue undefined
    */
-  apiKey?: string;
+  apiKey?: ApiKeyInput | undefined;
+  /**
+   * How a pool of keys (`apiKey` listing two or more) picks a key, cools down a rate-limited one
+   * and quarantines a refused one; where that state is kept.
+   * @defaultValue round-robin, in this process's memory
+   */
+  keyPool?: KeyPoolOptions | undefined;
   /**
    * Target name: `meta.provider`, every error's `provider`, the circuit breaker's key.
    * @defaultValue 'openai'
@@ -67,7 +76,10 @@ export interface ResolvedOpenAIOptions {
   /** The embeddings endpoint. */
   embeddingsUrl: URL;
   baseURL: string;
+  /** The first (or only) key. */
   apiKey: string | undefined;
+  /** Every key, in order. */
+  apiKeys: ApiKeySpec[];
   name: string;
   headers: Record<string, string>;
   includeUsage: boolean;
@@ -92,7 +104,7 @@ export const OPENAI_DEFAULTS = {
   path: '/chat/completions',
   embeddingsPath: '/embeddings',
   maxResponseBytes: 32 * 1024 * 1024,
-} as const satisfies Required<Omit<OpenAIOptions, 'baseURL' | 'apiKey' | keyof HttpPoolOptions>>;
+} as const satisfies Required<Omit<OpenAIOptions, 'baseURL' | 'apiKey' | 'keyPool' | keyof HttpPoolOptions>>;
 
 const AUTH_HEADERS = new Set(['authorization', 'api-key', 'x-api-key']);
 
@@ -114,10 +126,8 @@ export function resolveOpenAIOptions(options: OpenAIOptions): ResolvedOpenAIOpti
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) fail('baseURL', 'an http(s) URL such as https://api.openai.com/v1', baseURL);
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.trim() === '')) {
-    // Never echo a key, even a malformed one.
-    throw new ConfigurationError(`openai: apiKey must be a non-empty string or undefined, got ${typeof apiKey === 'string' ? 'a blank string' : `a ${typeof apiKey}`}`);
-  }
+  // Never echoes a key, even a malformed one.
+  const apiKeys = readApiKeys('openai', apiKey, false);
   if (typeof name !== 'string' || name.trim() === '') fail('name', 'a non-empty string', name);
   if (typeof headers !== 'object' || headers === null) fail('headers', 'an object of strings', headers);
   for (const [k, v] of Object.entries(headers)) if (typeof v !== 'string') fail(`headers[${JSON.stringify(k)}]`, 'a string', v);
@@ -132,7 +142,7 @@ export function resolveOpenAIOptions(options: OpenAIOptions): ResolvedOpenAIOpti
   endpoint.pathname = endpoint.pathname.replace(/\/+$/, '') + path;
   const embeddingsUrl = new URL(url!.href);
   embeddingsUrl.pathname = embeddingsUrl.pathname.replace(/\/+$/, '') + embeddingsPath;
-  const secrets = apiKey ? [apiKey] : [];
+  const secrets = apiKeys.map((k) => k.key);
   for (const [k, v] of Object.entries(headers)) {
     if (!AUTH_HEADERS.has(k.toLowerCase())) continue;
     secrets.push(v);
@@ -143,7 +153,8 @@ export function resolveOpenAIOptions(options: OpenAIOptions): ResolvedOpenAIOpti
     url: endpoint,
     embeddingsUrl,
     baseURL: url!.href.replace(/\/+$/, ''),
-    apiKey,
+    apiKey: apiKeys[0]?.key,
+    apiKeys,
     name,
     headers: { ...headers },
     includeUsage,

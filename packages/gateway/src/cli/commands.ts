@@ -47,7 +47,10 @@ export async function check(io: CliIO, opts: { config: string }): Promise<number
   const config = await loadConfig(opts.config, { env: io.env });
   loadPricing(config);
   io.out(`${opts.config} is valid: ${describeConfig(config)}`);
-  for (const [name, p] of Object.entries(config.providers)) io.out(`  provider ${name}: ${p.kind} ${p.baseURL}${p.apiKey ? ' (key set)' : ' (no key)'}`);
+  for (const [name, p] of Object.entries(config.providers)) {
+    const keys = (p.apiKeys?.length ?? 0) > 1 ? ` (${p.apiKeys!.length} keys: a key pool)` : p.apiKey ? ' (key set)' : ' (no key)';
+    io.out(`  provider ${name}: ${p.kind} ${p.baseURL}${keys}`);
+  }
   for (const r of config.routes) io.out(`  route ${JSON.stringify(r.model)} → ${r.targets.map((t) => (t.model ? `${t.provider}:${t.model}` : t.provider)).join(' → ')}`);
   return 0;
 }

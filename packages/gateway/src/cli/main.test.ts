@@ -48,6 +48,16 @@ describe('lifeline CLI', () => {
     ]);
   });
 
+  it('check: says how many keys a key pool has, never the keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const file = join(dir, 'pool.yaml');
+    writeFileSync(file, ['providers: { main: { kind: openai, apiKeys: ["${K1}", "${K2}", "${K3}"] } }', 'routes: [{ model: "*", targets: [main] }]'].join('\n'));
+    const a = io({ K1: 'sk-pool-cli-one-0123456789', K2: 'sk-pool-cli-two-0123456789', K3: 'sk-pool-cli-three-012345678' });
+    expect(await runCli(['check', '--config', file], a.io)).toBe(0);
+    expect(a.out[1]).toBe('  provider main: openai https://api.openai.com/v1 (3 keys: a key pool)');
+    expect(a.out.join('\n')).not.toMatch(/sk-pool-cli/);
+  });
+
   it('check: names the telemetry endpoint, never its headers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
     const file = join(dir, 'otel.yaml');

@@ -96,5 +96,19 @@ function checkSecretsAreReferences(raw: unknown, issues: Issues): void {
     if (apiKey !== undefined && apiKey !== null && !isEnvReference(apiKey)) {
       issues.add(at(at('providers', name), 'apiKey'), 'upstream keys are read from the environment, not written in the file: use apiKey: "${MY_KEY_VAR}" or apiKeyFile: /run/secrets/key');
     }
+    const apiKeys = (p as { apiKeys?: unknown } | null)?.apiKeys;
+    if (!Array.isArray(apiKeys)) continue;
+    apiKeys.forEach((item: unknown, i) => {
+      const inline = typeof item === 'object' && item !== null && !Array.isArray(item);
+      const value = inline ? (item as { key?: unknown }).key : item;
+      if (value === undefined || value === null) return;
+      const path = inline ? at(at(at(at('providers', name), 'apiKeys'), i), 'key') : at(at(at('providers', name), 'apiKeys'), i);
+      const withDefault = typeof value === 'string' ? /^\s*\$\{([A-Za-z_][A-Za-z0-9_]*):-[^}]+\}\s*$/.exec(value) : null;
+      if (withDefault) {
+        issues.add(path, `upstream keys must come from the environment, but the default in \${${withDefault[1]}:-…} writes one in the file: use \${${withDefault[1]}} with no default`);
+      } else if (!isEnvReference(value)) {
+        issues.add(path, 'upstream keys are read from the environment, not written in the file: use apiKeys: ["${KEY_1}", "${KEY_2}"] or apiKeyFile: [/run/secrets/key-1, /run/secrets/key-2]');
+      }
+    });
   }
 }

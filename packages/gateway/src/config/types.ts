@@ -25,8 +25,16 @@ export interface ProviderConfig {
    * the bare origin. @defaultValue the vendor's public endpoint
    */
   baseURL: string;
-  /** Upstream API key; in a config file it must come from `${ENV}` or `apiKeyFile`. Never logged. */
+  /** Upstream API key (the first of `apiKeys`); in a config file it must come from `${ENV}` or `apiKeyFile`. Never logged. */
   apiKey?: string | undefined;
+  /**
+   * Several upstream keys for this provider — a key pool: each attempt goes out with one of them,
+   * a rate-limited key cools down and a refused one is quarantined while the others answer. From
+   * `apiKeys: ["${KEY_1}", "${KEY_2}"]` (or `{ key, rpm, tpm }` items) or a list of `apiKeyFile`s.
+   */
+  apiKeys?: UpstreamKey[] | undefined;
+  /** How the key pool picks, cools down and quarantines keys. */
+  keyPool?: KeyPoolConfig | undefined;
   /** Extra headers sent upstream (e.g. `OpenAI-Project`). */
   headers?: Record<string, string> | undefined;
   /** Models this provider serves, advertised at `GET /v1/models` when a route matches them. */
@@ -43,6 +51,30 @@ export interface ProviderConfig {
    * @defaultValue `anthropic`: true; `openai`, `gemini`: false
    */
   prefill?: boolean | undefined;
+}
+
+/** One key of a provider's key pool, with its optional share of the provider's limits. */
+export interface UpstreamKey {
+  /** The key (from the environment or a file; never logged). */
+  key: string;
+  /** Requests per minute this key may make: the provider's client-side limit is the sum over its keys. */
+  rpm?: number | undefined;
+  /** Tokens per minute this key may use: summed like `rpm`. */
+  tpm?: number | undefined;
+}
+
+/** `providers.<name>.keyPool:` (see `keyPool` of `@lifeline/adapters`). */
+export interface KeyPoolConfig {
+  /** `round-robin` or `least-used` (over `windowMs`, relative to each key's share). @defaultValue 'round-robin' */
+  strategy?: 'round-robin' | 'least-used' | undefined;
+  /** Window over which each key's use is counted, in ms. @defaultValue 60000 */
+  windowMs?: number | undefined;
+  /** Cool-down of a key after a 429 without a retry hint, doubling per 429 in a row, in ms. @defaultValue 5000 */
+  coolDownMs?: number | undefined;
+  /** Longest cool-down one 429 imposes, in ms. @defaultValue 600000 */
+  maxCoolDownMs?: number | undefined;
+  /** How long a refused key (401/403, exhausted quota) stays out before one request re-checks it, in ms. @defaultValue 600000 */
+  quarantineMs?: number | undefined;
 }
 
 /** One target of a route: a provider, optionally with a model swap. */
@@ -316,7 +348,15 @@ export type TargetInput = string | { provider: string; model?: string; weight?: 
 export interface GatewayConfigInput {
   server?: Partial<ServerConfig>;
   auth?: { keys?: GatewayKeyInput[] };
-  providers: Record<string, Partial<Omit<ProviderConfig, 'kind'>> & { kind: ProviderKind; apiKeyFile?: string }>;
+  providers: Record<
+    string,
+    Partial<Omit<ProviderConfig, 'kind' | 'apiKeys'>> & {
+      kind: ProviderKind;
+      /** A file holding the key, or several files (a key pool). */
+      apiKeyFile?: string | string[];
+      apiKeys?: Array<string | UpstreamKey>;
+    }
+  >;
   routes: Array<{ model: string; targets: TargetInput[]; strategy?: RouteStrategy; hedgeAfterMs?: number; midStream?: MidStreamPolicy; models?: string[] }>;
   retry?: Partial<RetryConfig> | false;
   circuitBreaker?: Partial<BreakerConfig> | false;

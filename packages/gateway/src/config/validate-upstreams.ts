@@ -4,12 +4,13 @@
  */
 import { DEFAULT_BASE_URLS } from './defaults.js';
 import { Issues, at, closest, readArray, readBoolean, readEnum, readNumber, readObject, readString, rejectUnknownKeys } from './check.js';
+import { readProviderKeys } from './validate-keys.js';
 import { MID_STREAM_POLICIES, PROVIDER_KINDS, type ProviderConfig, type RouteConfig, type RouteStrategy, type TargetConfig } from './types.js';
 import { readRouteModels } from './validate-route-models.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
-const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeyFile', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
+const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeys', 'apiKeyFile', 'keyPool', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
 const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream', 'models'] as const;
 const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill', 'embeddingFamily', 'dimensions'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
@@ -29,19 +30,8 @@ export function readProviders(issues: Issues, raw: unknown, readSecret: (file: s
     const kind = readEnum(issues, at(path, 'kind'), p.kind, PROVIDER_KINDS, false);
     const baseURL = readString(issues, at(path, 'baseURL'), p.baseURL, { optional: true });
     if (baseURL !== undefined) checkUrl(issues, at(path, 'baseURL'), baseURL);
-    let apiKey = readString(issues, at(path, 'apiKey'), p.apiKey, { optional: true });
-    const apiKeyFile = readString(issues, at(path, 'apiKeyFile'), p.apiKeyFile, { optional: true });
-    if (apiKeyFile !== undefined) {
-      if (apiKey !== undefined) issues.add(path, 'give apiKey or apiKeyFile, not both');
-      else {
-        try {
-          apiKey = readSecret(apiKeyFile);
-          if (apiKey === '') issues.add(at(path, 'apiKeyFile'), `file ${JSON.stringify(apiKeyFile)} is empty`);
-        } catch (err) {
-          issues.add(at(path, 'apiKeyFile'), `cannot read ${JSON.stringify(apiKeyFile)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      }
-    }
+    const keys = readProviderKeys(issues, path, p, readSecret);
+    const apiKey = keys.apiKey;
     const headers = readHeaders(issues, at(path, 'headers'), p.headers);
     const models = readArray(issues, at(path, 'models'), p.models)?.map((m, i) => readString(issues, at(at(path, 'models'), i), m)).filter((m): m is string => m !== undefined);
     const catalog = readString(issues, at(path, 'catalog'), p.catalog, { optional: true });
@@ -49,13 +39,15 @@ export function readProviders(issues: Issues, raw: unknown, readSecret: (file: s
     const defaultMaxTokens = readNumber(issues, at(path, 'defaultMaxTokens'), p.defaultMaxTokens, { min: 1, integer: true });
     const prefill = readBoolean(issues, at(path, 'prefill'), p.prefill);
     if (!kind) continue;
-    if (kind !== 'openai' && apiKey === undefined && p.apiKey === undefined && p.apiKeyFile === undefined) {
+    if (kind !== 'openai' && apiKey === undefined && p.apiKey === undefined && p.apiKeyFile === undefined && p.apiKeys === undefined) {
       issues.add(at(path, 'apiKey'), `is required for kind ${kind} (e.g. apiKey: "\${${kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'GEMINI_API_KEY'}}")`);
     }
     out[name] = {
       kind,
       baseURL: stripSlash(baseURL ?? DEFAULT_BASE_URLS[kind]),
       apiKey,
+      ...(keys.apiKeys && { apiKeys: keys.apiKeys }),
+      ...(keys.keyPool && { keyPool: keys.keyPool }),
       headers,
       models,
       catalog: catalog === undefined ? undefined : resolvePath(catalog),

@@ -8,7 +8,6 @@ import { circuitBreaker } from '@lifeline/circuit-breaker';
 import { createClient, fallbackResponse, isOutage, timeout, type Adapter, type Clock, type Middleware } from '@lifeline/core';
 import { PrefillMemory } from '@lifeline/failover';
 import { budget, meter } from '@lifeline/pricing';
-import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import { credentialHeaderSecrets } from '../config/secret-references.js';
@@ -22,7 +21,9 @@ import type { BreakerStatus, GatewayPipeline, GatewayRoute } from './types.js';
 import { routeFailover } from './route-failover.js';
 import { spendToday } from './spend-today.js';
 import { createStores } from './stores.js';
+import { targetRateLimit } from './target-limits.js';
 import { tenantLimits } from './tenant-limits.js';
+import { keyPoolsOf, onPoolChange, snapshotPools } from './key-pools.js';
 import { startTelemetry } from '../telemetry/start-telemetry.js';
 
 /** Options of {@link buildPipeline}. */
@@ -51,11 +52,12 @@ function configuredModels(config: GatewayConfig): string[] {
 /**
  * Builds the pipeline of a validated config. Per route, outermost first:
  * `otel` (with `telemetry:`) → `fallbackResponse` → `cache` → tenant limits (budget, rpm) → gateway `budget`s → `meter` →
- * `failover(targets)` → per-target `rateLimit` → `retry` → `circuitBreaker` → `timeout`.
+ * `failover(targets)` → per-target `rateLimit` (a provider's key shares, else `rateLimit:`) → `retry` →
+ * `circuitBreaker` → `timeout`.
  * Cache, budgets, meter, rate limits, retry budget and breakers are shared by every route;
  * adapters (and their pools) are one per provider. With `store.redis`, the cache, breakers, rate
- * limits and budgets keep their state in Redis (shared with every gateway on it), and Redis's
- * cross-process single-flight sits right outside `cache`.
+ * limits, budgets and key pools' cool-downs and quarantines keep their state in Redis (shared
+ * with every gateway on it), and Redis's cross-process single-flight sits right outside `cache`.
  *
  * @param config - from `loadConfig` / `validateConfig`
  * @param options - injected adapters, catalogs, clock
@@ -69,25 +71,25 @@ function configuredModels(config: GatewayConfig): string[] {
  */
 export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptions = {}): GatewayPipeline {
   const pricing = loadPricing(config, options.pricing);
+  const stores = createStores(config);
   const adapters = new Map<string, Adapter>();
   const built: Adapter[] = [];
-  for (const [name, p] of Object.entries(config.providers)) {
-    const given = options.adapters?.[name];
-    const adapter = given ?? createAdapter(name, p);
-    if (!given) built.push(adapter);
-    adapters.set(name, adapter);
+  try {
+    for (const [name, p] of Object.entries(config.providers)) {
+      const given = options.adapters?.[name];
+      const adapter = given ?? createAdapter(name, p, { keyPoolStore: stores.keyPool, clock: options.clock });
+      if (!given) built.push(adapter);
+      adapters.set(name, adapter);
+    }
+  } catch (error) {
+    void Promise.allSettled([...built.map((a) => a.close?.()), stores.close()]);
+    throw error;
   }
+  const pools = keyPoolsOf(adapters);
   // Model names come from clients and upstreams: breaker keys and spend rows fold them per target.
   const slots = new ModelSlots({ known: configuredModels(config) });
   const ledger = new FoldingLedger(slots);
   const priced = { catalog: pricing.catalog, catalogs: pricing.catalogs };
-  let stores: ReturnType<typeof createStores>;
-  try {
-    stores = createStores(config);
-  } catch (error) {
-    void Promise.allSettled(built.map((a) => a.close?.()));
-    throw error;
-  }
   const telemetry = config.telemetry ? startTelemetry(config.telemetry) : undefined;
   const breaker = config.circuitBreaker === false ? undefined : circuitBreaker({ ...config.circuitBreaker, key: boundedBreakerKey(slots), ...(stores.breaker && { store: stores.breaker }), ...(options.clock && { clock: options.clock }) });
   const answers = config.cache === false ? undefined : cache({ ttlMs: config.cache.ttlMs, staleIfErrorMs: config.cache.staleIfErrorMs, ...(stores.cache && { store: stores.cache }) });
@@ -106,11 +108,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   if (config.budgets.monthlyUsd !== undefined) shared.push(budget({ limitUsd: config.budgets.monthlyUsd, window: 'month', scope: 'gateway', ...priced, ...budgetStore }));
   shared.push(meter({ ...priced, ledger }));
   const perAttempt: Middleware[] = [];
-  let limiter: ReturnType<typeof rateLimit> | undefined;
-  if (config.rateLimit !== false) {
-    const { rpm, tpm, maxQueue, maxWaitMs } = config.rateLimit;
-    perAttempt.push(limiter = rateLimit({ ...(rpm !== undefined && { rpm }), ...(tpm !== undefined && { tpm }), maxQueue, maxWaitMs, key: (ctx) => ctx.target?.name ?? 'default', ...(stores.rateLimit && { store: stores.rateLimit }) }));
-  }
+  const limiter = targetRateLimit(config, stores.rateLimit);
+  if (limiter) perAttempt.push(limiter);
   if (config.retry !== false) perAttempt.push(retry(config.retry));
   if (breaker) perAttempt.push(breaker);
   const { attemptMs, firstTokenMs, idleMs } = config.timeouts;
@@ -125,7 +124,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
   const find = createRouter(routes);
   const declared = [...Object.values(config.providers).flatMap((p) => p.models ?? []), ...config.routes.flatMap((r) => r.models ?? [])];
   const listed = routableModels(routes.map((r) => r.pattern), declared).filter((m) => find(m) !== undefined);
-  const secrets = [...Object.values(config.providers).flatMap((p) => (p.apiKey ? [p.apiKey] : [])), ...credentialHeaderSecrets(config.providers), ...stores.secrets, ...(telemetry?.secrets ?? [])];
+  const upstreamKeys = Object.values(config.providers).flatMap((p) => [...(p.apiKey ? [p.apiKey] : []), ...(p.apiKeys ?? []).map((k) => k.key)]);
+  const secrets = [...new Set(upstreamKeys), ...credentialHeaderSecrets(config.providers), ...stores.secrets, ...(telemetry?.secrets ?? [])];
 
   return {
     route: find,
@@ -157,6 +157,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
     tenantSpend: (tenant) => ledger.snapshot({ tenant }),
     spendToday: () => spendToday(ledger, config, options.clock?.now() ?? Date.now()),
     ...(limiter && { rateLimitQueues: limiter.queued }),
+    keyPools: () => snapshotPools(pools),
+    onKeyChange: (listener) => onPoolChange(pools, listener),
     onBreakerChange: (listener) => breaker?.onStateChange((c) => listener({ key: c.key, from: c.from, to: c.to, at: c.at, ...(c.breakMs !== undefined && { breakMs: c.breakMs }) })) ?? (() => {}),
     secrets: () => secrets,
     store: () => stores.status(),

@@ -9,7 +9,8 @@ import type { BreakerStore } from '@lifeline/circuit-breaker';
 import type { Middleware } from '@lifeline/core';
 import type { BudgetStore } from '@lifeline/pricing';
 import type { RateLimitStore } from '@lifeline/rate-limit';
-import { createRedisStores } from '@lifeline/redis';
+import type { KeyPoolStore } from '@lifeline/adapters';
+import { createRedisStores, RedisKeyPoolStore } from '@lifeline/redis';
 import { redactRedisUrl, redisPasswords, redisUrls } from '../config/validate-store.js';
 import type { GatewayConfig, RedisStoreConfig } from '../config/types.js';
 import { memoryResponseStore, type ResponseStore } from './response-store.js';
@@ -23,6 +24,8 @@ export interface GatewayStores {
   readonly breaker: BreakerStore | undefined;
   readonly rateLimit: RateLimitStore | undefined;
   readonly budget: BudgetStore | undefined;
+  /** Where key pools keep cool-downs and quarantines (`undefined`: each pool's own memory). */
+  readonly keyPool: KeyPoolStore | undefined;
   /** Cross-process single-flight, placed right outside `cache()` (Redis only). */
   readonly singleFlight: Middleware | undefined;
   /** Stored Responses API answers (`undefined` with `responses: false`). */
@@ -63,6 +66,7 @@ export function createStores(config: GatewayConfig): GatewayStores {
       breaker: undefined,
       rateLimit: undefined,
       budget: undefined,
+      keyPool: undefined,
       singleFlight: undefined,
       localCache: () => undefined,
       status: () => MEMORY,
@@ -85,6 +89,7 @@ function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { 
     budget: { failMode: o.budgetFailMode },
     rateLimit: { fallbackShare: o.rateLimitFallbackShare },
   });
+  const keyPool = new RedisKeyPoolStore({ connection: r.connection, prefix: o.prefix });
   const shown = redisUrls(o).map(redactRedisUrl);
   let closing: Promise<void> | undefined;
   return {
@@ -92,6 +97,7 @@ function redisStores(o: RedisStoreConfig, maxBytes: number | undefined, kept: { 
     breaker: r.breaker,
     rateLimit: r.rateLimit,
     budget: r.budget,
+    keyPool,
     singleFlight: maxBytes === undefined ? undefined : r.singleFlight,
     responses: kept && redisResponseStore(r.connection, o.prefix, kept),
     localCache() {

@@ -3,6 +3,7 @@
  * builds one from a config file; `createPipeline({ routes })` wraps clients you built yourself.
  * @module
  */
+import type { KeyEvent, KeyPoolSnapshot } from '@lifeline/adapters';
 import type { LifelineClient } from '@lifeline/core';
 import type { ResponseStore } from './response-store.js';
 
@@ -156,6 +157,13 @@ export interface GatewayPipeline {
    * tenant's key. Without it, tenant keys get 403 there (never another tenant's rows).
    */
   tenantSpend?(tenant: string): unknown;
+  /**
+   * The state of each provider's key pool (providers with several keys): each key, by
+   * fingerprint, healthy / cooling / quarantined. For `/api/health`, `/metrics` and the status page.
+   */
+  keyPools?(): Promise<readonly KeyPoolSnapshot[]>;
+  /** Subscribes to key pools' changes (a key cooling down, quarantined, back); returns the unsubscriber. */
+  onKeyChange?(listener: (event: KeyEvent) => void): () => void;
   /** The routes, in the order they match (for the status page). */
   routes?(): readonly GatewayRoute[];
   /** Today's spend per provider and model against the budgets (for the status page). */

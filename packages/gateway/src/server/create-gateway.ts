@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.js';
 import { ProviderStats } from './stats.js';
 import { StatusFeed } from './routes/status/index.js';
 import { awaitStore, logStore, watchStore } from './store-log.js';
+import { logKeyChanges } from './key-log.js';
 
 /** `createGateway({ pipeline })`: serve your own pipeline. */
 export interface PipelineGatewayOptions {
@@ -141,6 +142,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
   const noOperator = operatorKeyWarning(keys);
   if (noOperator) app.log.warn(noOperator);
   logStore(pipeline, app.log);
+  const unlogKeys = logKeyChanges(pipeline, app.log);
   let unwatch: (() => void) | undefined;
 
   let url: string | undefined;
@@ -168,6 +170,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     closing ??= (async () => {
       ctx.state.draining = true;
       unwatch?.();
+      unlogKeys();
       const deadline = setTimeout(() => {
         for (const s of inflight) s.controller.abort(new AbortError('The gateway is shutting down'));
         setImmediate(() => app.server.closeAllConnections());

@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ModelSlots } from '../pipeline/model-slots.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { providerOf } from './stats.js';
+import { registerKeyMetrics } from './key-metrics.js';
 import { registerStoreMetrics } from './store-metrics.js';
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120];
@@ -31,9 +32,10 @@ export interface GatewayMetrics {
 
 /**
  * Creates the metrics: requests, upstream attempts, failovers, breaker state, cache results,
- * cost, tokens, latency and time-to-first-token histograms per provider and model; with a Redis
- * state store, its connection state and per-store call counters. The `model` label takes at most
- * 50 values per target besides the models `pipeline.models()` lists; later ones count as `other`.
+ * cost, tokens, latency and time-to-first-token histograms per provider and model; key pools'
+ * key states and set-aside keys; with a Redis state store, its connection state and per-store
+ * call counters. The `model` label takes at most 50 values per target besides the models
+ * `pipeline.models()` lists; later ones count as `other`.
  *
  * @param pipeline - read at scrape time for breaker states and cache size
  * @param inflight - requests being served, read at scrape time
@@ -93,6 +95,7 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
     },
   });
   registerStoreMetrics(registry, pipeline);
+  const observeKeys = registerKeyMetrics(registry, pipeline);
 
   function observe(o: RequestObservation): void {
     const meta = o.meta;
@@ -101,6 +104,7 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
     const tenant = o.tenant ?? '';
     requests.inc({ endpoint: o.endpoint, status: String(o.status), stream: String(o.stream), provider, model: m, tenant });
     if (!meta) return;
+    observeKeys(meta);
     for (const a of meta.attemptLog) {
       if (a.outcome === 'pending') continue;
       const labels = { provider: providerOf(a.target), target: a.target, model: model(a.target, a.model), outcome: a.outcome, code: a.errorCode ?? '' };

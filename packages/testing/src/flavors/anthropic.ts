@@ -118,13 +118,13 @@ export const anthropic: FlavorImpl = {
     return fail(404, 'not_found_error', 'Not Found', ctx);
   },
 
-  authenticate(headers, _query, apiKey, ctx) {
-    if (apiKey !== false) {
+  authenticate(headers, _query, apiKeys, ctx) {
+    if (apiKeys !== false) {
       // SDK <= 0.x sends x-api-key; SDK 1.x (API version 2026-10-21) sends Authorization: Bearer.
       const auth = header(headers, 'authorization');
       const key = header(headers, 'x-api-key') ?? (auth?.startsWith('Bearer ') ? auth.slice(7) : auth);
       if (!key) return fail(401, 'authentication_error', 'x-api-key header is required', ctx);
-      if (key !== apiKey) return fail(401, 'authentication_error', 'invalid x-api-key', ctx);
+      if (!apiKeys.includes(key)) return fail(401, 'authentication_error', 'invalid x-api-key', ctx);
     }
     if (!header(headers, 'anthropic-version')) {
       return fail(400, 'invalid_request_error', 'anthropic-version: header is required', ctx);

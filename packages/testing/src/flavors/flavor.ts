@@ -136,11 +136,11 @@ export interface FlavorImpl {
   route(method: string, path: string): RouteMatch | undefined;
   /** The answer to an unknown path. */
   notFound(method: string, path: string, ctx: RenderContext): WireResponse;
-  /** Checks credentials (`apiKey: false` skips the key check); returns the vendor's auth error, or `undefined` when they are fine. */
+  /** Checks credentials against the accepted keys (`false` skips the key check); returns the vendor's auth error, or `undefined` when they are fine. */
   authenticate(
     headers: Record<string, string | string[] | undefined>,
     query: URLSearchParams | undefined,
-    apiKey: string | false,
+    apiKeys: readonly string[] | false,
     ctx: RenderContext,
   ): WireResponse | undefined;
   /** Returns the vendor's 400 for a request the real API rejects, else `undefined`. */

@@ -145,8 +145,8 @@ export const gemini: FlavorImpl = {
     return jsonError(404, googleError(404, `Method not found: ${method} ${path}`, 'NOT_FOUND'));
   },
 
-  authenticate(headers, query, apiKey) {
-    if (apiKey === false) return undefined;
+  authenticate(headers, query, apiKeys) {
+    if (apiKeys === false) return undefined;
     const key = header(headers, 'x-goog-api-key') ?? query?.get('key') ?? undefined;
     if (!key) {
       return jsonError(
@@ -158,7 +158,7 @@ export const gemini: FlavorImpl = {
         ),
       );
     }
-    if (key === apiKey) return undefined;
+    if (apiKeys.includes(key)) return undefined;
     return jsonError(
       400,
       googleError(400, KEY_INVALID, 'INVALID_ARGUMENT', [

@@ -140,8 +140,8 @@ export const openai: FlavorImpl = {
     });
   },
 
-  authenticate(headers, _query, apiKey) {
-    if (apiKey === false) return undefined;
+  authenticate(headers, _query, apiKeys) {
+    if (apiKeys === false) return undefined;
     const auth = header(headers, 'authorization');
     if (!auth) {
       return jsonError(401, {
@@ -155,7 +155,7 @@ export const openai: FlavorImpl = {
       });
     }
     const key = auth.startsWith('Bearer ') ? auth.slice(7) : auth;
-    return key === apiKey ? undefined : jsonError(401, { error: incorrectKey(key) });
+    return apiKeys.includes(key) ? undefined : jsonError(401, { error: incorrectKey(key) });
   },
 
   validate(body) {

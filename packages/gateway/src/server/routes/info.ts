@@ -7,13 +7,17 @@ import { requestState, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { OPERATOR_ROUTE, spendFor } from '../operator-auth.js';
 import type { ProviderHealth } from '../stats.js';
+import type { KeyPoolSnapshot, KeyStatus } from '@lifeline/adapters';
 import type { StoreStatus } from '../../pipeline/types.js';
 
 /** `GET /api/health`. */
 export interface ApiHealth {
   status: 'ok' | 'degraded' | 'down';
   uptimeSeconds: number;
-  providers: Record<string, ProviderHealth & { kind?: string; breaker: BreakerState; breakers: Array<{ key: string; state: string; retryAfterMs?: number }> }>;
+  providers: Record<
+    string,
+    ProviderHealth & { kind?: string; breaker: BreakerState; breakers: Array<{ key: string; state: string; retryAfterMs?: number }>; keyPool?: KeyPoolHealth }
+  >;
   /** Entries and bytes are `null` when the cache lives in Redis. */
   cache: { entries: number | null; bytes: number | null; [k: string]: unknown } | null;
   /**
@@ -21,6 +25,18 @@ export interface ApiHealth {
    * state, reconnects, timeouts, stores }`. Redis not `ready` makes `status` at least `degraded`.
    */
   store: StoreStatus;
+}
+
+/**
+ * A provider's key pool in `GET /api/health`: how many keys are healthy, cooling down or
+ * quarantined, and each key by fingerprint. A quarantined key makes `status` at least `degraded`.
+ */
+export interface KeyPoolHealth {
+  strategy: KeyPoolSnapshot['strategy'];
+  healthy: number;
+  cooling: number;
+  quarantined: number;
+  keys: KeyStatus[];
 }
 
 const WORST = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
@@ -45,6 +61,7 @@ export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/health', OPERATOR_ROUTE, async (): Promise<ApiHealth> => {
     const stats = ctx.stats.snapshot();
     const breakers = (await ctx.pipeline.breakers?.()) ?? [];
+    const pools = new Map(((await ctx.pipeline.keyPools?.()) ?? []).map((p) => [p.provider, p]));
     const providers: ApiHealth['providers'] = {};
     const names = new Set([...(ctx.pipeline.providers?.() ?? []).map((p) => p.name), ...Object.keys(stats)]);
     for (const name of names) {
@@ -56,13 +73,15 @@ export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
         breaker,
         breakers: own.map((b) => ({ key: b.key, state: b.state, ...(b.retryAfterMs !== undefined && { retryAfterMs: b.retryAfterMs }) })),
         ...(stats[name] ?? emptyHealth()),
+        ...(pools.has(name) && { keyPool: poolHealth(pools.get(name)!) }),
       };
     }
     const all = Object.values(providers);
     const open = all.filter((p) => p.breaker === 'open' || p.breaker === 'isolated').length;
     const store = ctx.pipeline.store?.() ?? { kind: 'memory' as const };
     const storeDegraded = store.kind === 'redis' && store.state !== 'ready';
-    const status = all.length > 0 && open === all.length ? 'down' : open > 0 || storeDegraded ? 'degraded' : 'ok';
+    const keyRefused = all.some((p) => (p.keyPool?.quarantined ?? 0) > 0);
+    const status = all.length > 0 && open === all.length ? 'down' : open > 0 || storeDegraded || keyRefused ? 'degraded' : 'ok';
     const cache = ctx.pipeline.cache?.() ?? null;
     return { status, uptimeSeconds: Math.round((Date.now() - ctx.state.startedAt) / 1000), providers, cache, store };
   });
@@ -84,6 +103,11 @@ export function infoRoutes(app: FastifyInstance, ctx: ServerContext): void {
     void reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });
+}
+
+function poolHealth(pool: KeyPoolSnapshot): KeyPoolHealth {
+  const count = (state: KeyStatus['state']) => pool.keys.filter((k) => k.state === state).length;
+  return { strategy: pool.strategy, healthy: count('healthy'), cooling: count('cooling'), quarantined: count('quarantined'), keys: pool.keys };
 }
 
 function emptyHealth(): ProviderHealth {

@@ -7,6 +7,7 @@ import type { Meta } from '@lifeline/core';
 import type { ServerContext } from '../../context.js';
 import { buildStatusState, type StatusState } from './snapshot.js';
 import { breakerEvent, callEvents, type NewTimelineEvent, type TimelineEvent } from './timeline.js';
+import { keyEvent } from './key-pools.js';
 
 /** Options of {@link StatusFeed}. */
 export interface StatusFeedOptions {
@@ -56,6 +57,7 @@ export class StatusFeed {
   readonly #events: TimelineEvent[] = [];
   readonly #watchers = new Set<StatusWatcher>();
   readonly #offBreaker: () => void;
+  readonly #offKeys: () => void;
   /** Entries whose count went up since the last refresh. */
   readonly #repeated = new Set<TimelineEvent>();
   #nextId = 1;
@@ -76,6 +78,12 @@ export class StatusFeed {
     this.#offBreaker =
       ctx.pipeline.onBreakerChange?.((change) => {
         this.#push(breakerEvent(change, this.#now()));
+        this.#schedule();
+      }) ?? (() => {});
+    this.#offKeys =
+      ctx.pipeline.onKeyChange?.((change) => {
+        const entry = keyEvent(change, this.#now());
+        if (entry) this.#push(entry);
         this.#schedule();
       }) ?? (() => {});
   }
@@ -149,6 +157,7 @@ export class StatusFeed {
   /** Ends every stream and stops listening to the pipeline. */
   close(): void {
     this.#offBreaker();
+    this.#offKeys();
     this.#stopTimers();
     for (const w of [...this.#watchers]) w.end();
     this.#watchers.clear();

@@ -87,6 +87,14 @@ export const CARD_SCRIPT = String.raw`
     figs.appendChild(fig('TTFT p50/p95', 'ttft', pair(t.ttftMs)));
     card.appendChild(figs);
     card.appendChild(sparkline(t.series));
+    if (t.keyPool) {
+      var kp = t.keyPool;
+      var back = kp.nextBackAt === null ? '' : ' (first back at ' + clock(kp.nextBackAt) + ')';
+      var keys = el('p', 'keys', 'API keys: ' + kp.healthy + ' healthy · ' + kp.cooling + ' cooling' + back + ' · ' + kp.quarantined + ' quarantined');
+      keys.dataset.state = kp.quarantined > 0 ? 'quarantined' : kp.cooling > 0 ? 'cooling' : 'healthy';
+      keys.title = kp.aside.map(function (k) { return k.key + ': ' + k.state; }).join('\n');
+      card.appendChild(keys);
+    }
     var e = t.lastError;
     card.appendChild(el('p', 'error', e ? 'last error ' + clock(e.at) + ': ' + e.code + (e.status !== null ? ' (HTTP ' + e.status + ')' : '') + (e.message ? ' — ' + e.message : '') : 'no error in 5 min'));
     return card;

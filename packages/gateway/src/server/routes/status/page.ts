@@ -35,6 +35,8 @@ section.panel { background: var(--card); border: 1px solid var(--line); border-r
 .figs dt { font-size: .75rem; color: var(--muted); }
 .figs dd { margin: 0; font-variant-numeric: tabular-nums; }
 .error { font-size: .8rem; color: var(--muted); margin: .3rem 0 0; overflow-wrap: anywhere; }
+.keys { font-size: .8rem; margin: .3rem 0 0; }
+.keys[data-state="quarantined"] { color: var(--err); }
 svg.spark { width: 100%; height: 28px; display: block; }
 svg .ok { fill: var(--ok); } svg .err { fill: var(--err); }
 svg.bar { width: 100%; height: 8px; display: block; }
@@ -44,7 +46,7 @@ svg.bar .track { fill: var(--line); } svg.bar .fill { fill: var(--accent); } svg
 #timeline time { color: var(--muted); font-variant-numeric: tabular-nums; }
 #timeline .kind { font-size: .75rem; padding: 0 .4rem; border-radius: 4px; background: var(--line); }
 #timeline li[data-kind="failover"] .kind { background: var(--accent); color: #fff; }
-#timeline li[data-kind="breaker"] .kind { background: var(--warn); color: #fff; }
+#timeline li[data-kind="breaker"] .kind, #timeline li[data-kind="key"] .kind { background: var(--warn); color: #fff; }
 #timeline li[data-kind="failed"] .kind, #timeline li[data-kind="degraded"] .kind { background: var(--err); color: #fff; }
 #timeline .text { overflow-wrap: anywhere; }
 #timeline .count { font-size: .8rem; color: var(--muted); font-variant-numeric: tabular-nums; }

@@ -7,6 +7,7 @@
 import type { BreakerStatus, SpendToday, StoreStatus } from '../../../pipeline/types.js';
 import type { ServerContext } from '../../context.js';
 import type { RecentFigures } from '../../recent-window.js';
+import { keyPoolOf, keyPoolViews, type KeyPoolView } from './key-pools.js';
 
 /** A breaker state as the page shows it. */
 export type BreakerView = 'closed' | 'open' | 'half-open' | 'isolated';
@@ -16,6 +17,8 @@ export interface TargetStatus extends RecentFigures {
   name: string;
   /** The worst state of the target's breakers; `until`: the soonest probe of an open one (epoch ms). */
   breaker: { state: BreakerView; until: number | null; keys: Array<{ key: string; state: BreakerView; until: number | null }> };
+  /** The target's provider has several API keys: how many are healthy, cooling down, quarantined. */
+  keyPool?: KeyPoolView;
 }
 
 /** Spend, cache, queues, store. */
@@ -87,8 +90,12 @@ function summaryOf(ctx: ServerContext): StatusSummary {
 export async function buildStatusState(ctx: ServerContext, now: number, authOff = false): Promise<StatusState> {
   const routes = (ctx.pipeline.routes?.() ?? []).map((r) => ({ pattern: r.pattern, strategy: r.strategy ?? 'ordered', targets: [...r.targets] }));
   const breakers = (await ctx.pipeline.breakers?.()) ?? [];
+  const pools = await keyPoolViews(ctx.pipeline);
   const names = new Set([...routes.flatMap((r) => r.targets), ...ctx.stats.recent.targets()]);
   const targets: Record<string, TargetStatus> = {};
-  for (const name of names) targets[name] = { name, breaker: breakerOf(name, breakers, now), ...ctx.stats.recent.figures(name, now) };
+  for (const name of names) {
+    const keyPool = keyPoolOf(pools, name);
+    targets[name] = { name, breaker: breakerOf(name, breakers, now), ...ctx.stats.recent.figures(name, now), ...(keyPool && { keyPool }) };
+  }
   return { at: now, startedAt: ctx.state.startedAt, authOff, routes, targets, summary: summaryOf(ctx) };
 }

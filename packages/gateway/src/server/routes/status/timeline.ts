@@ -9,7 +9,7 @@ import type { AttemptRecord, Meta } from '@lifeline/core';
 import type { BreakerChange, GatewayRoute } from '../../../pipeline/types.js';
 
 /** What a timeline entry is about. */
-export type TimelineKind = 'failover' | 'breaker' | 'degraded' | 'stale' | 'failed';
+export type TimelineKind = 'failover' | 'breaker' | 'degraded' | 'stale' | 'failed' | 'key';
 
 /** One entry of the timeline. */
 export interface TimelineEvent {
@@ -25,7 +25,7 @@ export interface TimelineEvent {
   /** Failover: first target planned, and the one that answered. Breaker: old and new state. */
   from?: string;
   to?: string;
-  /** The breaker's key (`relay/deepseek-v3.2`). */
+  /** The breaker's key (`relay/deepseek-v3.2`), or an API key's fingerprint (`key` entries). */
   key?: string;
   /** Breaker opened: epoch ms of its next probe. */
   until?: number;
