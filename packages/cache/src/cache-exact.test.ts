@@ -260,3 +260,23 @@ describe('single flight: Flight and FlightRegistry', () => {
     expect(registry.size).toBe(0);
   });
 });
+
+describe('cache(): the meta of an answer from the cache', () => {
+  const spent: Middleware = async (ctx, next) => {
+    ctx.meta.costUsd = 0.5;
+    await next();
+  };
+
+  it('a hit costs nothing whatever was counted before; a stale answer keeps what the failed attempts cost', async () => {
+    const clock = fakeClock(1_000_000);
+    const adapter = scriptedAdapter(['ok', new ServerError('down', { status: 503 })]);
+    const client = createClient({ adapter, clock, use: [spent, cache({ ttlMs: TTL, staleIfErrorMs: 60_000 })] });
+    await client.chat(req);
+    const hit = await client.chat(req);
+    expect(hit.meta).toMatchObject({ cache: 'hit', costUsd: 0 });
+    expect('degraded' in hit.meta).toBe(false);
+    clock.advance(TTL);
+    const stale = await client.chat(req);
+    expect(stale.meta).toMatchObject({ cache: 'stale', costUsd: 0.5 });
+  });
+});

@@ -7,7 +7,7 @@ import { type ChatCacheEntry, parseFrozen, responseFinishes, unstorableReason } 
 import { type EntryTail, pendingChunks, pendingResponse, type PendingEntry } from './pending.js';
 import { recordStream, type RecordingEnd } from './replay.js';
 import { serveEntry } from './serve.js';
-import type { Flight, FlightRegistry } from './single-flight.js';
+import { ABANDONED, type Flight, type FlightRegistry } from './single-flight.js';
 import type { CacheStore } from './store.js';
 
 /** Running totals behind `stats()`. */
@@ -66,7 +66,7 @@ async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string, flig
     await next();
     if (ctx.stream) ctx.stream = await primeStream(ctx.stream);
   } catch (error) {
-    if (flight) flights!.end(key, flight, ctx.aborted ? { kind: 'abandoned' } : { kind: 'error', error });
+    if (flight) flights!.end(key, flight, ctx.aborted ? ABANDONED : { kind: 'error', error });
     throw error;
   }
   if (ctx.stream) {
@@ -78,13 +78,13 @@ async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string, flig
     const reason = unstorable(rt, ctx, responseFinishes(response), response);
     conclude(rt, ctx, key, flight, pendingResponse(response, tail(rt, ctx, response.model)), reason);
   } else if (flight) {
-    flights!.end(key, flight, { kind: 'abandoned' });
+    flights!.end(key, flight, ABANDONED);
   }
 }
 
 function watchStream(rt: MissRuntime, ctx: Context, key: string, flight: Flight | undefined): void {
   const signal = flight ? ctx.signal : undefined;
-  const onAbort = (): void => rt.flights!.end(key, flight!, { kind: 'abandoned' });
+  const onAbort = (): void => rt.flights!.end(key, flight!, ABANDONED);
   // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener is removed when the stream ends
   signal?.addEventListener('abort', onAbort, { once: true });
   ctx.stream = recordStream(ctx.stream!, (end: RecordingEnd) => {
@@ -94,7 +94,7 @@ function watchStream(rt: MissRuntime, ctx: Context, key: string, flight: Flight 
       const reason = unstorable(rt, ctx, recording.finishes(), undefined);
       conclude(rt, ctx, key, flight, pendingChunks(recording, tail(rt, ctx, recording.model)), reason);
     } else if (flight) {
-      rt.flights!.end(key, flight, end.kind === 'error' && !ctx.aborted ? { kind: 'error', error: end.error } : { kind: 'abandoned' });
+      rt.flights!.end(key, flight, end.kind === 'error' && !ctx.aborted ? { kind: 'error', error: end.error } : ABANDONED);
     }
   });
 }
@@ -135,13 +135,13 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
     } catch (error) {
       // An answer JSON cannot carry: nothing to store or share; followers start over.
       rt.counters.storeErrors++;
-      if (flight) flights!.end(key, flight, { kind: 'abandoned' });
+      if (flight) flights!.end(key, flight, ABANDONED);
       publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
       return;
     }
   }
   if (flight) {
-    if (json === undefined) flight.settle({ kind: 'abandoned' }); // no follower: nobody to hand it to
+    if (json === undefined) flight.settle(ABANDONED); // no follower: nobody to hand it to
     else flight.settle({ kind: 'ok', entry: shared(json), degraded: reason === 'degraded answer' });
   }
   if (!storing) {
@@ -165,6 +165,7 @@ async function write(rt: MissRuntime, ctx: Context, key: string, pending: Pendin
   const store = rt.store;
   const ttlMs = rt.ttlMs + rt.staleIfErrorMs;
   try {
+    // Stryker disable next-line LogicalOperator: conclude() has always made the JSON when the store takes it serialised
     if (store.setSerialized !== undefined) await store.setSerialized(key, json ?? pending.json(), ttlMs);
     else await store.set(key, pending.entry(), ttlMs);
     rt.counters.stored++;

@@ -18,6 +18,13 @@ export type FlightOutcome =
   | { kind: 'error'; error: unknown }
   | { kind: 'abandoned' };
 
+/**
+ * The `abandoned` outcome (one shared object). Followers treat every outcome other than `ok` and
+ * `error` as abandoned, so its exact shape is never read.
+ */
+// Stryker disable next-line ObjectLiteral,StringLiteral: any outcome that is neither ok nor error makes followers start over
+export const ABANDONED: FlightOutcome = Object.freeze({ kind: 'abandoned' });
+
 /** One upstream call that identical requests wait on. */
 export class Flight {
   #outcome: FlightOutcome | undefined;
