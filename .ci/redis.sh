@@ -26,9 +26,21 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 # What the EXIT trap runs: stop every server started here (pid files), remove their directories.
+# It never changes the script's exit status: a server still writing its files while its directory is
+# removed must not turn a green run red.
 ci_stop_redis() {
-  for f in ${REDIS_DIR:+"$REDIS_DIR"/*.pid} ${CLUSTER_DIR:+"$CLUSTER_DIR"/*.pid}; do kill "$(cat "$f" 2>/dev/null)" 2>/dev/null || true; done
-  rm -rf ${REDIS_DIR:+"$REDIS_DIR"} ${CLUSTER_DIR:+"$CLUSTER_DIR"}
+  local pids=() f pid
+  for f in ${REDIS_DIR:+"$REDIS_DIR"/*.pid} ${CLUSTER_DIR:+"$CLUSTER_DIR"/*.pid}; do
+    pid=$(cat "$f" 2>/dev/null) || continue
+    kill "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  for _ in $(seq 1 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
+  rm -rf ${REDIS_DIR:+"$REDIS_DIR"} ${CLUSTER_DIR:+"$CLUSTER_DIR"} 2>/dev/null || true
 }
 trap ci_stop_redis EXIT
 
