@@ -232,6 +232,34 @@ describe('failover() — context length', () => {
     expect(meta).toMatchObject({ provider: 'big:m-1m', model: 'm-1m', attempts: 3, failovers: 2 });
   });
 
+  it('skips every target no bigger than the largest that overflowed, even one tried later', async () => {
+    const a = fake({ name: 'a', script: { error: overflow('a') } });
+    const c = fake({ name: 'c', script: { error: overflow('c') } });
+    const same = fake({ name: 'same' });
+    const d = fake({ name: 'd' });
+    const e = fake({ name: 'e' });
+    const { meta } = await createClient({
+      use: [
+        failover([
+          { adapter: a, model: 'm-100k', maxContextTokens: 100_000 },
+          { adapter: same, model: 'm-100k-b', maxContextTokens: 100_000 },
+          { adapter: c, model: 'm-120k', maxContextTokens: 120_000 },
+          { adapter: d, model: 'm-110k', maxContextTokens: 110_000 },
+          { adapter: e, model: 'm-200k', maxContextTokens: 200_000 },
+        ]),
+      ],
+    }).chat(request());
+    expect([same.calls.length, d.calls.length]).toEqual([0, 0]);
+    expect(meta.provider).toBe('e:m-200k');
+  });
+
+  it('after an overflow on a target of unknown size, tries the other models', async () => {
+    const a = fake({ name: 'a', script: { error: overflow('a') } });
+    const b = fake({ name: 'b' });
+    const { meta } = await createClient({ use: [failover([{ adapter: a, model: 'm-a' }, { adapter: b, model: 'm-b' }])] }).chat(request());
+    expect(meta.provider).toBe('b:m-b');
+  });
+
   it('throws the ContextLengthError itself when no bigger target is left', async () => {
     const error = overflow('a');
     const client = createClient({ use: [failover([{ adapter: fake({ name: 'a', script: { error } }), maxContextTokens: 128_000 }, { adapter: fake({ name: 'b' }), maxContextTokens: 64_000 }])] });

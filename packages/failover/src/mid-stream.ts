@@ -184,8 +184,12 @@ function restartChunk(next: Attempt, from: string, reason: string, now: number):
   return { id: '', object: 'chat.completion.chunk', created: Math.floor(now / 1000), model: next.child.request.model, choices: [], lifeline: marker };
 }
 
-/** Drops whitespace at the start of the continuation (the prefill was sent without its trailing whitespace). */
-function stripLeadingSpace(chunk: ChatChunk): [ChatChunk, boolean] {
+/**
+ * Drops whitespace at the start of the continuation (the prefill was sent without its trailing
+ * whitespace). Returns the chunk and whether the next chunk must still be stripped (this one had
+ * no text, or only whitespace).
+ */
+export function stripLeadingSpace(chunk: ChatChunk): [ChatChunk, boolean] {
   const choice = chunk.choices?.[0];
   const content = choice?.delta.content;
   if (!choice || typeof content !== 'string' || content === '') return [chunk, true];
