@@ -1,4 +1,4 @@
-import { startMockProvider, type MockProvider } from '@lifeline/testing';
+import { startMockProvider, type MockProvider, type MockProviderOptions } from '@lifeline/testing';
 import type { GatewayConfigInput } from '../src/config/types.js';
 import { createGateway, type Gateway } from '../src/server/create-gateway.js';
 
@@ -19,13 +19,20 @@ export interface Vendors {
   close(): Promise<void>;
 }
 
-/**
- * One gateway in front of the OpenAI, Anthropic and Gemini mocks: `gpt-*` goes to OpenAI,
- * `claude-*` to Anthropic, `gemini-*` to Gemini; `failover-*` tries OpenAI, then Anthropic.
- */
-export async function startVendors(extra: Partial<GatewayConfigInput> = {}): Promise<Vendors> {
-  const [openai, anthropic, gemini] = await Promise.all(VENDORS.map((flavor) => startMockProvider({ flavor, apiKey: UPSTREAM_KEY })));
-  const mocks = { openai: openai!, anthropic: anthropic!, gemini: gemini! };
+/** How {@link startVendorGateway} sets up the mocks and the gateway. */
+export interface VendorGatewayOptions {
+  /** Extra options of each vendor's mock (faults, scripts, text). */
+  mock?: (flavor: Vendor) => Omit<MockProviderOptions, 'flavor' | 'apiKey'>;
+  /** The gateway's routes to the three providers (named after the vendors). */
+  routes: GatewayConfigInput['routes'];
+  /** Anything else of the gateway's config (cache and fallback are off unless given here). */
+  config?: Partial<GatewayConfigInput>;
+}
+
+/** Starts an OpenAI, an Anthropic and a Gemini mock and one gateway whose providers are named after them. */
+export async function startVendorGateway(options: VendorGatewayOptions): Promise<Vendors> {
+  const started = await Promise.all(VENDORS.map((flavor) => startMockProvider({ flavor, apiKey: UPSTREAM_KEY, ...options.mock?.(flavor) })));
+  const mocks = { openai: started[0]!, anthropic: started[1]!, gemini: started[2]! };
   const gateway = createGateway({
     server: { logLevel: 'silent' },
     providers: {
@@ -33,16 +40,10 @@ export async function startVendors(extra: Partial<GatewayConfigInput> = {}): Pro
       anthropic: { kind: 'anthropic', baseURL: mocks.anthropic.url, apiKey: UPSTREAM_KEY },
       gemini: { kind: 'gemini', baseURL: mocks.gemini.url, apiKey: UPSTREAM_KEY },
     },
-    routes: [
-      { model: 'gpt-*', targets: ['openai'] },
-      { model: 'claude-*', targets: ['anthropic'] },
-      { model: 'gemini-*', targets: ['gemini'] },
-      { model: 'failover-*', targets: [{ provider: 'openai', model: 'gpt-4.1' }, { provider: 'anthropic', model: 'claude-sonnet-4-5' }] },
-    ],
-    retry: false,
+    routes: options.routes,
     cache: false,
     fallback: { enabled: false },
-    ...extra,
+    ...options.config,
   });
   const url = await gateway.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -51,9 +52,25 @@ export async function startVendors(extra: Partial<GatewayConfigInput> = {}): Pro
     mocks,
     async close() {
       await gateway.close();
-      await Promise.all(Object.values(mocks).map((m) => m.close()));
+      await Promise.all(started.map((m) => m.close()));
     },
   };
+}
+
+/**
+ * One gateway in front of the OpenAI, Anthropic and Gemini mocks: `gpt-*` goes to OpenAI,
+ * `claude-*` to Anthropic, `gemini-*` to Gemini; `failover-*` tries OpenAI, then Anthropic.
+ */
+export function startVendors(extra: Partial<GatewayConfigInput> = {}): Promise<Vendors> {
+  return startVendorGateway({
+    routes: [
+      { model: 'gpt-*', targets: ['openai'] },
+      { model: 'claude-*', targets: ['anthropic'] },
+      { model: 'gemini-*', targets: ['gemini'] },
+      { model: 'failover-*', targets: [{ provider: 'openai', model: 'gpt-4.1' }, { provider: 'anthropic', model: 'claude-sonnet-4-5' }] },
+    ],
+    config: { retry: false, ...extra },
+  });
 }
 
 /** A weather tool's JSON schema, as the SDK tests send it. */
