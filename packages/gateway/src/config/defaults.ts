@@ -28,7 +28,7 @@ export const CONFIG_DEFAULTS: {
   midStream: MidStreamPolicy;
   status: StatusConfig;
 } = {
-  server: { host: '127.0.0.1', port: 8787, bodyLimitBytes: 1024 * 1024, logLevel: 'info', shutdownTimeoutMs: 10_000, requestTimeoutMs: 30_000 },
+  server: { host: '127.0.0.1', port: 8787, bodyLimitBytes: 1024 * 1024, logLevel: 'info', shutdownTimeoutMs: 10_000, requestTimeoutMs: 30_000, backlog: 4096 },
   retry: { maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4_000, maxRetryAfterMs: 10_000 },
   circuitBreaker: { failureThreshold: 5, breakDurationMs: 30_000, halfOpenMaxProbes: 1 },
   timeouts: { totalMs: 60_000, attemptMs: 30_000, firstTokenMs: 15_000, idleMs: 20_000 },

@@ -172,6 +172,14 @@ export interface ServerConfig {
    * that enforces its own). @defaultValue 30000
    */
   requestTimeoutMs: number;
+  /**
+   * Most connections the kernel queues for the gateway before it accepts them (the `listen`
+   * backlog; Linux caps it at `net.core.somaxconn`). A burst of new clients larger than the queue
+   * while the process is busy gets dropped SYNs (a connect that stalls 1 s, 3 s, 7 s…) or resets;
+   * Node's own default, 511, overflowed under a burst of 2,000 streams opened in 2 s.
+   * @defaultValue 4096
+   */
+  backlog: number;
   /** Model used by `POST /api/chat` when the body names none. */
   defaultModel?: string | undefined;
 }

@@ -26,7 +26,7 @@ function issuesOf(input: unknown): readonly string[] {
 describe('validateConfig', () => {
   it('applies every default to a minimal config', () => {
     const config = validateConfig(minimal());
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, bodyLimitBytes: 1_048_576, logLevel: 'info', shutdownTimeoutMs: 10_000, defaultModel: undefined, requestTimeoutMs: 30_000 });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, bodyLimitBytes: 1_048_576, logLevel: 'info', shutdownTimeoutMs: 10_000, defaultModel: undefined, requestTimeoutMs: 30_000, backlog: 4096 });
     expect(config.retry).toEqual({ maxAttempts: 3, initialDelayMs: 250, maxDelayMs: 4000, maxRetryAfterMs: 10_000 });
     expect(config.circuitBreaker).toEqual({ failureThreshold: 5, breakDurationMs: 30_000, maxBreakDurationMs: 30_000, halfOpenMaxProbes: 1 });
     expect(config.timeouts).toEqual({ totalMs: 60_000, attemptMs: 30_000, firstTokenMs: 15_000, idleMs: 20_000 });
@@ -73,7 +73,7 @@ describe('validateConfig', () => {
     expect(error).toBeInstanceOf(ConfigValidationError);
     const issues = (error as ConfigValidationError).issues;
     expect(issues).toEqual([
-      'server.prot: unknown key (did you mean "port"?); expected one of host, port, bodyLimitBytes, logLevel, shutdownTimeoutMs, defaultModel, requestTimeoutMs',
+      'server.prot: unknown key (did you mean "port"?); expected one of host, port, bodyLimitBytes, logLevel, shutdownTimeoutMs, defaultModel, requestTimeoutMs, backlog',
       'server.port: expected an integer between 0 and 65535, got 70000',
       'providers.p.baseURL: expected an http:// or https:// URL, got "ftp://x"',
       'routes[0].targets[0]: unknown provider "q"; defined: p',

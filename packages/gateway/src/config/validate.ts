@@ -148,7 +148,7 @@ function path(file: string | undefined, baseDir: string): string | undefined {
 function readServer(issues: Issues, raw: unknown): GatewayConfig['server'] {
   const d = CONFIG_DEFAULTS.server;
   const o = readObject(issues, 'server', raw) ?? {};
-  rejectUnknownKeys(issues, 'server', o, ['host', 'port', 'bodyLimitBytes', 'logLevel', 'shutdownTimeoutMs', 'defaultModel', 'requestTimeoutMs']);
+  rejectUnknownKeys(issues, 'server', o, ['host', 'port', 'bodyLimitBytes', 'logLevel', 'shutdownTimeoutMs', 'defaultModel', 'requestTimeoutMs', 'backlog']);
   return {
     host: readString(issues, 'server.host', o.host, { optional: true }) ?? d.host,
     port: readNumber(issues, 'server.port', o.port, { min: 0, max: 65535, integer: true }) ?? d.port,
@@ -157,5 +157,6 @@ function readServer(issues: Issues, raw: unknown): GatewayConfig['server'] {
     shutdownTimeoutMs: readNumber(issues, 'server.shutdownTimeoutMs', o.shutdownTimeoutMs, { min: 0 }) ?? d.shutdownTimeoutMs,
     defaultModel: readString(issues, 'server.defaultModel', o.defaultModel, { optional: true }),
     requestTimeoutMs: readNumber(issues, 'server.requestTimeoutMs', o.requestTimeoutMs, { min: 0, max: 2_147_483_647, integer: true }) ?? d.requestTimeoutMs,
+    backlog: readNumber(issues, 'server.backlog', o.backlog, { min: 1, max: 65535, integer: true }) ?? d.backlog,
   };
 }

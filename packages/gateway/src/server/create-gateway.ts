@@ -153,10 +153,10 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     const port = options.port ?? server.port;
     await awaitStore(pipeline, app.log);
     try {
-      await app.listen({ host, port });
+      await app.listen({ host, port, backlog: server.backlog });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !options.fallbackToFreePort || port === 0) throw err;
-      await app.listen({ host, port: 0 });
+      await app.listen({ host, port: 0, backlog: server.backlog });
     }
     const address = app.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
