@@ -12,6 +12,7 @@ import { resolveReply } from './reply.js';
 import type { ConcreteStep } from './script.js';
 import { writeStream } from './sse.js';
 import type { Timers } from './timers.js';
+import { resetNow } from './transport.js';
 import type { ErrorStep, PresetStep, RateLimitSpec, ReplyStep } from './types.js';
 
 /** Server-wide settings a response needs. */
@@ -119,7 +120,7 @@ export function execute(
   if ('requestId' in step && step.requestId) ctx.requestId = step.requestId;
   if ('hang' in step) return;
   if ('reset' in step) {
-    req.socket.resetAndDestroy();
+    resetNow(res);
     return;
   }
   const headers = (extra?: Record<string, string>) => ({

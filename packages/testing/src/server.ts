@@ -1,11 +1,12 @@
 /**
- * `startMockProvider()`: a real `node:http` server on 127.0.0.1 that records every request,
+ * `startMockProvider()`: a real `node:http` server (or `node:http2`, cleartext) on 127.0.0.1 that records every request,
  * checks paths, auth and bodies the way the vendor does, and answers each request with the step
  * its script gives.
  *
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createH2cServer } from 'node:http2';
 import type { Socket } from 'node:net';
 import { anthropic } from './flavors/anthropic.js';
 import type { FlavorImpl, RenderContext, RouteMatch } from './flavors/flavor.js';
@@ -167,7 +168,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     later(res, delay, () => execute(rt, req, res, step, ctx, stream));
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
       handle(req, res, '');
       req.resume();
@@ -178,12 +179,16 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     req.on('end', () => {
       if (!closed) handle(req, res, chunks.length === 1 ? chunks[0]!.toString() : Buffer.concat(chunks).toString());
     });
-  });
+  };
+  // HTTP/2's compatibility request and response have every member the handlers use.
+  const server = options.http2 ? createH2cServer(onRequest as never) : createServer(onRequest);
+  let connections = 0;
   server.on('connection', (socket: Socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_err, socket) => socket.destroy());
+  if (!options.http2) server.on('clientError', (_err: Error, socket: Socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -201,6 +206,9 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     origin,
     port,
     flavor: flavor.name,
+    get connections() {
+      return connections;
+    },
     requests,
     reset() {
       requests.length = 0;

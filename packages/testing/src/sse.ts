@@ -8,6 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { CONTENT, END, META, type StreamRender } from './flavors/flavor.js';
 import type { Timers } from './timers.js';
+import { writeThenCut } from './transport.js';
 import type { StreamFaults } from './types.js';
 
 /**
@@ -30,8 +31,7 @@ export function writeStream(res: ServerResponse, render: StreamRender, faults: S
   const boundary = (buf: string, atEnd: boolean): { stop: boolean; buf: string } => {
     const hit = (k: number | undefined) => k !== undefined && (atEnd || sent >= k);
     if (hit(cutAfter)) {
-      if (buf) res.write(buf);
-      res.socket?.destroySoon();
+      writeThenCut(res, buf);
       return { stop: true, buf: '' };
     }
     if (hit(stallAfter)) {

@@ -325,6 +325,12 @@ export interface MockProviderOptions {
   clock?: Clock;
   /** Port to listen on (127.0.0.1). Default 0 (any free port). */
   port?: number;
+  /**
+   * Speak HTTP/2 over cleartext (h2c, prior knowledge) instead of HTTP/1.1: many requests share
+   * one connection. A `reset` step or a stream `cutAfter` then resets the one HTTP/2 stream
+   * (`RST_STREAM`), not the connection. Default `false`.
+   */
+  http2?: boolean;
   /** Words per streamed content chunk. Default 1. */
   chunkSize?: number;
   /** Split the text into exactly this many stream chunks instead (overrides `chunkSize`). */
@@ -387,6 +393,8 @@ export interface MockProvider {
   readonly port: number;
   /** The flavour spoken. */
   readonly flavor: Flavor;
+  /** Connections accepted so far (with `http2`, many requests share one). */
+  readonly connections: number;
   /** Every request received, in arrival order (the same array across `reset()`). */
   readonly requests: RecordedRequest[];
   /** Clear `requests`, restart every script counter and restart the time origin of windows. */

@@ -10,13 +10,15 @@ import { buildConnector, errors } from 'undici';
  * own connect timer has a resolution of about a second.
  *
  * @param timeoutMs - the limit; past it the connection fails with undici's `ConnectTimeoutError`
+ * @param protocol - `h2c`: speak HTTP/2 with prior knowledge over `http://`; `preferH2`: offer `h2`
+ *   before `http/1.1` in TLS's ALPN (by default `http/1.1` comes first and the server picks)
  * @example
  * ```ts
  * new Pool(origin, { connect: preciseConnector(5_000) });
  * ```
  */
-export function preciseConnector(timeoutMs: number): buildConnector.connector {
-  const base = buildConnector({ timeout: 0 });
+export function preciseConnector(timeoutMs: number, protocol: { h2c?: boolean; preferH2?: boolean } = {}): buildConnector.connector {
+  const base = buildConnector({ timeout: 0, ...(protocol.h2c && { useH2c: true }), ...(protocol.preferH2 && { preferH2: true }) } as buildConnector.BuildOptions);
   return (options, callback) => {
     let settled = false;
     let socket: Socket | undefined;

@@ -41,8 +41,14 @@ export interface ProviderConfig {
   models?: string[] | undefined;
   /** Price list of this provider (YAML/JSON catalog file): what its calls cost you. @defaultValue `pricing.catalog`, else official prices */
   catalog?: string | undefined;
-  /** Most sockets to this provider. @defaultValue 64 */
+  /** Most sockets to this provider (with `http2`, HTTP/2 connections of up to 100 streams each). @defaultValue 64 */
   connections?: number | undefined;
+  /**
+   * Speak HTTP/2 to this provider, so concurrent requests and streams share connections: over
+   * `https://`, `h2` is offered first; over `http://`, h2c with prior knowledge (the server must
+   * speak it). @defaultValue false (over https, `h2` is still offered after `http/1.1`)
+   */
+  http2?: boolean | undefined;
   /** Anthropic: `max_tokens` sent when a request sets none (Anthropic requires one). @defaultValue 4096 */
   defaultMaxTokens?: number | undefined;
   /**

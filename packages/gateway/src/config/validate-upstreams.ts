@@ -10,7 +10,7 @@ import { readRouteModels } from './validate-route-models.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const NAME_HINT = 'a name of letters, digits, "_", "." or "-", starting with a letter';
-const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeys', 'apiKeyFile', 'keyPool', 'headers', 'models', 'catalog', 'connections', 'defaultMaxTokens', 'prefill'] as const;
+const PROVIDER_KEYS = ['kind', 'baseURL', 'apiKey', 'apiKeys', 'apiKeyFile', 'keyPool', 'headers', 'models', 'catalog', 'connections', 'http2', 'defaultMaxTokens', 'prefill'] as const;
 const ROUTE_KEYS = ['model', 'targets', 'strategy', 'hedgeAfterMs', 'midStream', 'models'] as const;
 const TARGET_KEYS = ['provider', 'model', 'weight', 'prefill', 'embeddingFamily', 'dimensions'] as const;
 const STRATEGIES: readonly RouteStrategy[] = ['ordered', 'weighted', 'least-latency'];
@@ -38,6 +38,7 @@ export function readProviders(issues: Issues, raw: unknown, readSecret: (file: s
     const connections = readNumber(issues, at(path, 'connections'), p.connections, { min: 1, max: 10_000, integer: true });
     const defaultMaxTokens = readNumber(issues, at(path, 'defaultMaxTokens'), p.defaultMaxTokens, { min: 1, integer: true });
     const prefill = readBoolean(issues, at(path, 'prefill'), p.prefill);
+    const http2 = readBoolean(issues, at(path, 'http2'), p.http2);
     if (!kind) continue;
     if (kind !== 'openai' && apiKey === undefined && p.apiKey === undefined && p.apiKeyFile === undefined && p.apiKeys === undefined) {
       issues.add(at(path, 'apiKey'), `is required for kind ${kind} (e.g. apiKey: "\${${kind === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'GEMINI_API_KEY'}}")`);
@@ -52,6 +53,7 @@ export function readProviders(issues: Issues, raw: unknown, readSecret: (file: s
       models,
       catalog: catalog === undefined ? undefined : resolvePath(catalog),
       connections,
+      ...(http2 !== undefined && { http2 }),
       defaultMaxTokens: defaultMaxTokens ?? (kind === 'anthropic' ? 4096 : undefined),
       ...(prefill !== undefined && { prefill }),
     };

@@ -25,7 +25,7 @@ export interface AdapterContext {
  * @returns the adapter (pooled keep-alive connections; `close()` releases them)
  */
 export function createAdapter(name: string, p: ProviderConfig, shared: AdapterContext = {}): Adapter {
-  const pool = p.connections === undefined ? {} : { connections: p.connections };
+  const pool = { ...(p.connections !== undefined && { connections: p.connections }), ...(p.http2 !== undefined && { http2: p.http2 }) };
   const headers = p.headers ?? {};
   const apiKey = p.apiKeys ?? p.apiKey;
   const keyPool: KeyPoolOptions = { ...p.keyPool, ...(shared.keyPoolStore && { store: shared.keyPoolStore }), ...(shared.clock && { clock: shared.clock }) };
