@@ -6,14 +6,19 @@
  * proxy process's CPU time per stream and its memory per in-flight stream: (peak RSS − RSS after
  * warm-up) / N, with the peak read from the process itself (`process.resourceUsage().maxRSS`; every
  * proxy is a fresh process per round). Then `--max` streams (10,000 by default) through one gateway
- * process, which must all complete with `[DONE]`.
+ * process, all in flight at once (30 chunks 1 s apart, opened within 15 s; the client counts the
+ * peak in flight), which must all complete with `[DONE]`.
  *
- * File descriptors: 10,000 streams need ~20,000 descriptors in the gateway (one socket to the
- * client, one to the mock, per stream). The bench re-executes itself under
- * `sh -c 'ulimit -n 65536 && exec node …'` (children inherit the limit); raising the hard limit needs
- * root or a matching `/etc/security/limits.conf` — without it the bench says so and uses what it has.
+ * File descriptors: over HTTP/1.1 each stream holds two sockets in the gateway (one to the client,
+ * one to the mock), so 10,000 streams need ~20,000 descriptors. The `--max` run therefore talks to
+ * a mock speaking HTTP/2 (h2c) with the provider's `http2: true`, as a gateway to an HTTPS provider
+ * that negotiates h2 would: the streams share a few upstream connections and each holds one
+ * descriptor (`--max-upstream=h1` runs it over HTTP/1.1 instead, capped by the limit). The bench
+ * re-executes itself under `sh -c 'ulimit -n 65536 && exec node …'` (children inherit the limit);
+ * raising the hard limit needs root with `CAP_SYS_RESOURCE` or a matching
+ * `/etc/security/limits.conf` — without it the bench says so and uses what it has.
  *
- * Run: `npm run build && node bench/paced.bench.ts [--quick] [--streams=2000] [--max=10000]`
+ * Run: `npm run build && node bench/paced.bench.ts [--quick] [--streams=2000] [--max=10000] [--max-upstream=h2c|h1] [--max-chunks=30] [--max-interval=1000] [--max-ramp=15000]`
  * (`BENCH_OUT=file.json` also writes the figures as JSON).
  */
 import { spawnSync, spawn } from 'node:child_process';
@@ -46,17 +51,29 @@ async function main(): Promise<void> {
   const STREAMS = arg('streams', 2000);
   const fdLimit = Number(spawnSync('/bin/sh', ['-c', 'ulimit -n']).stdout.toString().trim());
   const wanted = arg('max', 10_000);
-  // Each stream holds two sockets in the proxy (client and upstream), plus a few dozen other descriptors.
-  const MAX = Math.min(wanted, Math.floor((fdLimit - 64) / 2));
-  if (MAX < wanted) console.error(`paced: ulimit -n is ${fdLimit} here (the hard limit): --max lowered from ${wanted} to ${MAX} streams (2 sockets each)`);
+  const maxUpstream = process.argv.find((a) => a.startsWith('--max-upstream='))?.slice(15) === 'h1' ? 'h1' : 'h2c';
+  // Over HTTP/1.1 each stream holds two sockets in the proxy (client and upstream); over h2c one
+  // (the upstream streams share a few connections); plus a few hundred other descriptors.
+  const MAX = Math.min(wanted, maxUpstream === 'h1' ? Math.floor((fdLimit - 64) / 2) : fdLimit - 256);
+  if (MAX < wanted) console.error(`paced: ulimit -n is ${fdLimit} here (the hard limit): --max lowered from ${wanted} to ${MAX} streams (${maxUpstream === 'h1' ? 2 : 1} socket(s) each)`);
   const CHUNKS = 40;
+  // The --max run's streams (30 chunks 1 s apart: 30 s) open within 15 s, so all of them are in
+  // flight at once; at 200 ms apart, 10,000 streams are 50,000 chunks a second, more than even the
+  // bare proxy serves on a 2-core machine beside the mock and the client.
+  const MAX_CHUNKS = arg('max-chunks', 30);
+  const MAX_INTERVAL_MS = arg('max-interval', 1_000);
+  const MAX_RAMP_MS = arg('max-ramp', 15_000);
   const INTERVAL_MS = 200;
   const ROUNDS = quick ? 1 : 2;
   const apiKey = 'test-key';
   const load0 = loadavg();
   // 40 chunks: the role chunk, 38 words, the finish chunk (the usage chunk rides on the last).
   const text = Array.from({ length: CHUNKS - 2 }, (_, i) => `word${i}`).join(' ');
-  const mock = await startMockProcess({ flavor: 'openai', apiKey, text, maxRecorded: 1, routes: { 'bench-paced': { stream: { chunkDelayMs: INTERVAL_MS, firstTokenDelayMs: INTERVAL_MS } } } });
+  const routes = { 'bench-paced': { stream: { chunkDelayMs: INTERVAL_MS, firstTokenDelayMs: INTERVAL_MS } } };
+  const mock = await startMockProcess({ flavor: 'openai', apiKey, text, maxRecorded: 1, routes });
+  const maxText = Array.from({ length: MAX_CHUNKS - 2 }, (_, i) => `word${i}`).join(' ');
+  const maxRoutes = { 'bench-paced': { stream: { chunkDelayMs: MAX_INTERVAL_MS, firstTokenDelayMs: MAX_INTERVAL_MS } } };
+  const maxMock = MAX > 0 ? await startMockProcess({ flavor: 'openai', apiKey, text: maxText, maxRecorded: 1, routes: maxRoutes, http2: maxUpstream === 'h2c' }) : undefined;
   // Upstream connections: one per in-flight stream (the gateway's config allows up to 10,000).
   const connections = { connections: 10_000 };
   const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey, connections: 10_000 } }, routes: [{ model: '*', targets: ['ok'] }] };
@@ -66,6 +83,11 @@ async function main(): Promise<void> {
     baseline: () => startServerProcess({ script: join(baselineDir ?? here, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),
     lifeline: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
+    // The --max run: its own mock (longer streams), over h2c unless --max-upstream=h1.
+    lifelineMax: () => {
+      const provider = { kind: 'openai', baseURL: maxMock!.url, apiKey, ...(maxUpstream === 'h2c' ? { http2: true, connections: 200 } : { connections: 10_000 }) };
+      return startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify({ providers: { ok: provider }, routes: [{ model: '*', targets: ['ok'] }] })] });
+    },
   };
   // Generous client limits: on a loaded machine, thousands of connects in a second can take a while.
   const agent = new Agent({ connections: null, keepAliveTimeout: 60_000, headersTimeout: 120_000, bodyTimeout: 120_000, connect: { timeout: 60_000 } });
@@ -79,8 +101,14 @@ async function main(): Promise<void> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model, messages: [{ role: 'user', content: `paced stream ${i} ${Math.random()}` }], stream: true }),
       });
+      inFlight++;
+      if (inFlight > peakInFlight) peakInFlight = inFlight;
       let tail = '';
-      for await (const part of res.body) tail = (tail + part.toString()).slice(-64);
+      try {
+        for await (const part of res.body) tail = (tail + part.toString()).slice(-64);
+      } finally {
+        inFlight--;
+      }
       const ok = res.statusCode === 200 && tail.includes('data: [DONE]');
       if (!ok) failures.set(`status ${res.statusCode}`, (failures.get(`status ${res.statusCode}`) ?? 0) + 1);
       return ok;
@@ -90,6 +118,9 @@ async function main(): Promise<void> {
       return false;
     }
   }
+  /** Streams whose response head arrived and whose body has not ended, now and at most. */
+  let inFlight = 0;
+  let peakInFlight = 0;
   /** Why streams failed, by error code or status (printed with each run). */
   const failures = new Map<string, number>();
 
@@ -111,6 +142,7 @@ async function main(): Promise<void> {
       await streams(server.url, 200, 0, 'gpt-4.1-mini');
       const idle = await server.mem();
       const cpu0 = await server.cpuUs();
+      peakInFlight = 0;
       const t0 = performance.now();
       const completed = await streams(server.url, n, rampMs);
       const wallS = (performance.now() - t0) / 1000;
@@ -118,11 +150,12 @@ async function main(): Promise<void> {
       const { maxRss } = await server.mem();
       return {
         system: name === 'bare' ? 'bare node:http + undici proxy' : name === 'baseline' ? 'lifeline gateway (default config, baseline build)' : 'lifeline gateway (default config)',
+        peakInFlight,
         streams: n,
         completed,
         wallS,
         cpuS,
-        cpuUsPerChunk: (cpuS * 1e6) / (n * CHUNKS),
+        cpuUsPerChunk: (cpuS * 1e6) / (n * (name === 'lifelineMax' ? MAX_CHUNKS : CHUNKS)),
         idleRssMB: idle.rss / 2 ** 20,
         peakRssMB: maxRss / 2 ** 20,
         kbPerStream: (maxRss - idle.rss) / 1024 / n,
@@ -141,10 +174,11 @@ async function main(): Promise<void> {
       failures.clear();
     }
   }
-  const max = MAX > 0 ? await measure('lifeline', MAX, 8_000) : undefined;
-  if (max) console.error(`paced: ${MAX} streams through one gateway: ${max.completed} completed in ${max.wallS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB${failures.size ? `; failed: ${JSON.stringify(Object.fromEntries(failures))}` : ''}`);
+  const max = MAX > 0 ? await measure('lifelineMax', MAX, MAX_RAMP_MS) : undefined;
+  if (max) console.error(`paced: ${MAX} streams through one gateway (upstream ${maxUpstream}): ${max.completed} completed in ${max.wallS.toFixed(1)} s, peak ${max.peakInFlight} in flight, peak RSS ${max.peakRssMB.toFixed(0)} MB${failures.size ? `; failed: ${JSON.stringify(Object.fromEntries(failures))}` : ''}`);
   await agent.close();
   await mock.close();
+  await maxMock?.close();
 
   const of = (system: string) => runs.filter((r) => r.system === system);
   const summary = (rs: PacedRun[]) => ({
@@ -166,7 +200,7 @@ async function main(): Promise<void> {
   for (const s of [bare, lifeline, ...(baseline ? [baseline] : [])]) console.log(`| ${s.system} | ${s.completed} | ${range(s.cpuS, 2)} | ${range(s.idleRssMB, 0)} | ${range(s.peakRssMB, 0)} | ${range(s.kbPerStream, 0)} |`);
   if (baseline) console.log(`baseline build vs bare: CPU ${(median(baseline.cpuS) / median(bare.cpuS)).toFixed(2)}×, memory per in-flight stream ${(median(baseline.kbPerStream) / median(bare.kbPerStream)).toFixed(2)}×`);
   console.log(`gateway vs bare: CPU ${cpuRatio.toFixed(2)}× (target ≤ 1.3×), memory per in-flight stream ${memRatio.toFixed(2)}× (target ≤ 1.3×)`);
-  if (max) console.log(`${MAX} concurrent streams through one gateway process: ${max.completed}/${MAX} completed (${MAX - max.completed} lost), ${max.wallS.toFixed(1)} s, CPU ${max.cpuS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB`);
-  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ streams: STREAMS, chunks: CHUNKS, intervalMs: INTERVAL_MS, rounds: ROUNDS, loadavg: load0, fdLimit, runs, max, maxWanted: wanted, cpuRatio, memRatio }));
+  if (max) console.log(`${MAX} concurrent streams (${MAX_CHUNKS} chunks ${MAX_INTERVAL_MS} ms apart, opened within ${MAX_RAMP_MS / 1000} s, upstream ${maxUpstream}) through one gateway process: ${max.completed}/${MAX} completed (${MAX - max.completed} lost), peak ${max.peakInFlight} in flight, ${max.wallS.toFixed(1)} s, CPU ${max.cpuS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB`);
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ streams: STREAMS, chunks: CHUNKS, intervalMs: INTERVAL_MS, rounds: ROUNDS, loadavg: load0, fdLimit, runs, max, maxWanted: wanted, maxChunks: MAX_CHUNKS, maxIntervalMs: MAX_INTERVAL_MS, maxRampMs: MAX_RAMP_MS, maxUpstream, cpuRatio, memRatio }));
   if (max && max.completed < MAX) process.exitCode = 1;
 }

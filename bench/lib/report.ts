@@ -50,6 +50,8 @@ export interface PacedRun {
   idleRssMB: number;
   peakRssMB: number;
   kbPerStream: number;
+  /** Most streams in flight at once (head received, body not ended), counted by the client. */
+  peakInFlight?: number;
 }
 export interface PacedOut {
   streams: number;
@@ -61,6 +63,12 @@ export interface PacedOut {
   runs: PacedRun[];
   max?: PacedRun;
   maxWanted?: number;
+  /** Chunks per stream in the `--max` run, their spacing and the ramp it opens its streams in. */
+  maxChunks?: number;
+  maxIntervalMs?: number;
+  maxRampMs?: number;
+  /** What the `--max` run's gateway spoke to its mock. */
+  maxUpstream?: 'h1' | 'h2c';
   cpuRatio: number;
   memRatio: number;
 }
@@ -204,7 +212,8 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
     L.push('');
     if (paced.max) {
       const mx = paced.max;
-      L.push(`**${mx.streams} concurrent streams through one gateway process**: ${mx.completed}/${mx.streams} completed (${mx.streams - mx.completed} lost) in ${f1(mx.wallS)} s; CPU ${f1(mx.cpuS)} s; peak RSS ${f0(mx.peakRssMB)} MB (${f0(mx.kbPerStream)} KB per stream). The bench re-runs itself under \`sh -c 'ulimit -n 65536 && exec node …'\` (children inherit the limit); each stream holds two sockets in the proxy${paced.maxWanted && paced.maxWanted > mx.streams ? `, so with this machine's hard limit of ${paced.fdLimit} descriptors the run was capped at ${mx.streams} streams instead of ${paced.maxWanted}` : ''}.`, '');
+      const h2c = paced.maxUpstream !== 'h1';
+      L.push(`**${mx.streams} concurrent streams through one gateway process**: ${mx.completed}/${mx.streams} completed (${mx.streams - mx.completed} lost), ${mx.peakInFlight ?? '?'} in flight at the peak, in ${f1(mx.wallS)} s; CPU ${f1(mx.cpuS)} s; peak RSS ${f0(mx.peakRssMB)} MB (${f0(mx.kbPerStream)} KB per stream). Streams of ${paced.maxChunks ?? paced.chunks} chunks ${paced.maxIntervalMs ?? paced.intervalMs} ms apart, opened within ${(paced.maxRampMs ?? 8_000) / 1000} s, so all are in flight at once. The bench re-runs itself under \`sh -c 'ulimit -n 65536 && exec node …'\` (children inherit the limit; the hard limit here is ${paced.fdLimit}). ${h2c ? 'The gateway speaks HTTP/2 (h2c) to this run\'s mock (`http2: true` on the provider), as it would to an HTTPS provider that negotiates h2: the streams share a few upstream connections and each holds one descriptor in the gateway (over HTTP/1.1 each holds two: `--max-upstream=h1`).' : 'Over HTTP/1.1 each stream holds two descriptors in the gateway (client and upstream).'}${paced.maxWanted && paced.maxWanted > mx.streams ? ` With this machine's hard limit the run was capped at ${mx.streams} streams instead of ${paced.maxWanted}.` : ''}`, '');
       targets.push(`| paced: ${paced.maxWanted ?? mx.streams} concurrent streams through one gateway process, none lost | ${mx.completed}/${mx.streams} completed${paced.maxWanted && paced.maxWanted > mx.streams ? ` (capped by ulimit -n ${paced.fdLimit})` : ''} | ${verdict(mx.completed === mx.streams && !(paced.maxWanted && paced.maxWanted > mx.streams))} |`);
     }
     targets.push(`| paced: CPU ≤ 1.3× the bare proxy at ${paced.streams} streams | ${f2(paced.cpuRatio)}× | ${verdict(paced.cpuRatio <= 1.3)} |`);
