@@ -3,7 +3,7 @@
  * concurrent streams on one connection, and the transport faults HTTP/2 has (a reset stream).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, ConnectionError, StreamInterruptedError, type ChatRequest } from '@lifeline/core';
+import { ConfigurationError, ConnectionError, StreamInterruptedError, type AdapterCall, type ChatRequest } from '@lifeline/core';
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
 import { openai, type OpenAIAdapter } from '../openai/adapter.js';
 
@@ -16,11 +16,11 @@ afterEach(async () => {
 });
 
 const request = (model = 'gpt-4.1-mini'): ChatRequest => ({ model, messages: [{ role: 'user', content: 'hi' }] });
-const signal = () => new AbortController().signal;
+const call = (): AdapterCall => ({ signal: new AbortController().signal, metadata: {} });
 
 async function streamText(a: OpenAIAdapter, model?: string): Promise<string> {
   let text = '';
-  for await (const chunk of await a.stream(request(model), { signal: signal() })) text += chunk.choices[0]?.delta.content ?? '';
+  for await (const chunk of await a.stream(request(model), call())) text += chunk.choices[0]?.delta.content ?? '';
   return text;
 }
 
@@ -28,7 +28,7 @@ describe('http2', () => {
   it('answers and streams over h2c', async () => {
     mock = await startMockProvider({ http2: true, text: 'one two three' });
     adapter = openai({ baseURL: mock.url, apiKey: 'test-key', http2: true });
-    const response = await adapter.chat(request(), { signal: signal() });
+    const response = await adapter.chat(request(), call());
     expect(response.choices[0]?.message.content).toBe('one two three');
     expect(await streamText(adapter)).toBe('one two three');
     expect(mock.requests.map((r) => r.stream)).toEqual([false, true]);
@@ -50,7 +50,7 @@ describe('http2', () => {
     const healthy = streamText(adapter, 'paced');
     let text = '';
     const error = await (async () => {
-      for await (const chunk of await adapter!.stream(request('cut'), { signal: signal() })) text += chunk.choices[0]?.delta.content ?? '';
+      for await (const chunk of await adapter!.stream(request('cut'), call())) text += chunk.choices[0]?.delta.content ?? '';
     })().catch((e: unknown) => e);
     expect(text).toBe('one two');
     expect(error).toBeInstanceOf(StreamInterruptedError);
@@ -62,12 +62,12 @@ describe('http2', () => {
   it('a request reset before the answer is a retryable ConnectionError naming the provider', async () => {
     mock = await startMockProvider({ http2: true, script: [{ reset: true }] });
     adapter = openai({ baseURL: mock.url, apiKey: 'test-key', http2: true, name: 'relay' });
-    const error = await adapter.chat(request(), { signal: signal() }).catch((e: unknown) => e);
+    const error = await adapter.chat(request(), call()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).message).toBe('openai relay: connection failed — Stream closed with error code NGHTTP2_INTERNAL_ERROR (ERR_HTTP2_STREAM_ERROR)');
     expect((error as ConnectionError).retryable).toBe(true);
     // The next request on the same connection is answered.
-    const response = await adapter.chat(request(), { signal: signal() });
+    const response = await adapter.chat(request(), call());
     expect(response.choices[0]?.message.content).toBe('Hello from the mock provider.');
   });
 
