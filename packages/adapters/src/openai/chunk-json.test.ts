@@ -96,4 +96,23 @@ describe('openai() stream: the provider JSON text of each chunk', () => {
     expect((err as Error).message).toBe('openai: malformed chunk in stream — {"id":');
     expect(await it.next()).toEqual({ value: undefined, done: true });
   });
+
+  it('stopped before its first read, the stream releases the body (the connection closes)', async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((r) => (closed = r));
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${content('a')}\n\n`); // and never ends
+      res.on('close', () => closed());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => server.close(() => r())));
+    const adapter = openai({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' });
+    closers.push(() => adapter.close());
+    const it = (await adapter.stream({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, call({})))[Symbol.asyncIterator]();
+    expect(await it.return!()).toEqual({ value: undefined, done: true });
+    await connectionClosed;
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
 });
