@@ -45,7 +45,8 @@ for (const s of systems) for (const m of ['bench-short', 'bench-long']) await lo
 const cpu = new Map<string, { short: number[]; long: number[] }>(systems.map((s) => [s.name, { short: [], long: [] }]));
 let failed = 0;
 for (let round = 0; round < ROUNDS; round++) {
-  for (const s of systems) {
+  // Each round in another order, so that no system always runs after the same one.
+  for (const s of [...systems.slice(round % systems.length), ...systems.slice(0, round % systems.length)]) {
     for (const kind of ['short', 'long'] as const) {
       const r = await load(s.server, `bench-${kind}`, AMOUNT);
       failed += r.non2xx + r.errors;
