@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { setChunkJson } from '@lifeline/core';
 import { textChunks } from '@lifeline/testing';
 import type { ChunksEntry, ResponseEntry } from './entry.js';
 import { type EntryTail, pendingChunks, pendingResponse } from './pending.js';
@@ -80,5 +81,20 @@ describe('Recording', () => {
 
   it('reports no choices for a stream that carried none', () => {
     expect(new Recording().finishes()).toEqual([]);
+  });
+
+  it("records a chunk's provider text when its adapter kept it, and serialises any other chunk", () => {
+    const [role, content, finish] = textChunks(['café']);
+    const text = JSON.stringify(content).replace('é', '\\u00e9');
+    setChunkJson(content!, text);
+    const recording = new Recording();
+    recording.push(role!);
+    recording.push(content!);
+    recording.push({ ...finish!, choices: finish!.choices });
+    const copy = { ...content! };
+    recording.push(copy);
+    expect(recording.parts).toEqual([JSON.stringify(role), text, JSON.stringify(finish), JSON.stringify(copy)]);
+    expect(recording.parts[1]).toContain('caf\\u00e9');
+    expect(JSON.parse(recording.json())[1]).toEqual(content);
   });
 });

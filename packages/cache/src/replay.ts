@@ -2,7 +2,7 @@
  * Recording a stream as it passes, and replaying recorded chunks.
  * @module
  */
-import { ResponseAssembler, responseToChunks, tapStream, type ChatChunk, type ChatResponse, type FinishReason } from '@lifeline/core';
+import { ResponseAssembler, chunkJsonOf, responseToChunks, tapStream, type ChatChunk, type ChatResponse, type FinishReason } from '@lifeline/core';
 import { type ChatCacheEntry, deepFreeze } from './entry.js';
 
 /**
@@ -21,7 +21,8 @@ export class Recording {
   /** Captures `chunk` (call it before passing the chunk on). */
   push(chunk: ChatChunk): void {
     if (this.parts.length === 0) this.model = chunk.model;
-    this.parts.push(JSON.stringify(chunk));
+    // The provider's own text when the adapter kept it for this chunk object (not replaced since).
+    this.parts.push(chunkJsonOf(chunk) ?? JSON.stringify(chunk));
     if (!Array.isArray(chunk.choices)) return;
     for (const choice of chunk.choices) {
       const index = choice.index ?? 0;

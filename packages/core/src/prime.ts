@@ -1,5 +1,6 @@
 /** @module */
 import { isContentChunk } from './assemble.js';
+import { takeFrom, type TakeableIterator } from './tap.js';
 import type { ChatChunk } from './types.js';
 
 const PRIMED = Symbol.for('lifeline.primedStream');
@@ -56,31 +57,48 @@ export async function primeStream(stream: AsyncIterable<ChatChunk>): Promise<Pri
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
-/** The chunks read ahead, then the rest of `it` (a hand-written iterator: no generator per chunk). */
-function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncIterableIterator<ChatChunk> {
+/**
+ * The chunks read ahead, then the rest of `it` (a hand-written iterator: no generator per chunk;
+ * chunks `it` already holds are taken without a promise, see {@link TakeableIterator}).
+ */
+function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> {
   let i = 0;
   let started = false;
   let finished = ended;
   let closed = false;
-  const self: AsyncIterableIterator<ChatChunk> = {
+  let reading = false;
+  const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> = {
     next(): Promise<IteratorResult<ChatChunk>> {
+      const taken = self.take!();
+      if (taken) return Promise.resolve(taken);
       started = true;
       if (closed) return Promise.resolve(DONE);
-      if (i < head.length) return Promise.resolve({ value: head[i++]!, done: false });
       if (finished) {
         closed = true;
         return Promise.resolve(DONE);
       }
+      reading = true;
       return it.next().then(
         (r) => {
+          reading = false;
           if (r.done) finished = closed = true;
           return r.done ? DONE : r;
         },
         (err: unknown) => {
+          reading = false;
           finished = closed = true;
           throw err;
         },
       );
+    },
+    take(): IteratorYieldResult<ChatChunk> | undefined {
+      if (closed || reading) return undefined;
+      if (i < head.length) {
+        started = true;
+        return { value: head[i++]!, done: false };
+      }
+      if (finished || !started) return undefined;
+      return takeFrom(it);
     },
     async return(): Promise<IteratorReturnResult<undefined>> {
       if (closed) return DONE;

@@ -25,9 +25,28 @@ export interface StreamTap<T> {
   finally?(how: TapEnd, error?: unknown): unknown;
 }
 
+/**
+ * An async iterator that can also hand out a chunk it already holds, without a promise.
+ *
+ * `take()` returns what `next()` would resolve with when that is a chunk available now, consuming
+ * it exactly as `next()` would; otherwise (nothing read yet, the end, an error, a call in flight)
+ * `undefined`, and the caller calls `next()`. Stacked pass-through iterators that all take from
+ * each other cost one promise per chunk, at the top, instead of one per layer.
+ */
+export interface TakeableIterator<T> extends AsyncIterator<T> {
+  take?(): IteratorYieldResult<T> | undefined;
+}
+
+/** A chunk `it` already holds ({@link TakeableIterator}), or `undefined`: then call `it.next()`. */
+export function takeFrom<T>(it: AsyncIterator<T>): IteratorYieldResult<T> | undefined {
+  return (it as TakeableIterator<T>).take?.();
+}
+
 /** What {@link tapStream} returns: an async iterator (and iterable) whose `return()` is always there. */
 export interface TappedStream<T> extends AsyncIterableIterator<T> {
   return(): Promise<IteratorReturnResult<undefined>>;
+  /** A chunk available now, through the hooks ({@link TakeableIterator}). */
+  take(): IteratorYieldResult<T> | undefined;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -54,6 +73,8 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
   let it: AsyncIterator<T> | undefined;
   let finished = false;
   let pending: Promise<unknown> | undefined;
+  /** The failure of a chunk taken by `take()` whose hook threw: what the next `next()` returns. */
+  let failed: Promise<never> | undefined;
 
   const settle = async (how: TapEnd, error?: unknown): Promise<void> => {
     finished = true;
@@ -74,12 +95,8 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
     await settle('done');
     return DONE;
   };
-  const onResult = (r: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
-    pending = undefined;
-    if (r.done) {
-      finished = true;
-      return tap.end || tap.finally ? ended() : DONE;
-    }
+  /** The chunk result `r` through the `chunk` hook (a hook that throws releases the source and fails the stream). */
+  const passed = (r: IteratorYieldResult<T>): IteratorYieldResult<T> | Promise<never> => {
     if (tap.chunk) {
       let next: T | void;
       try {
@@ -93,6 +110,14 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
     }
     return r;
   };
+  const onResult = (r: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+    pending = undefined;
+    if (r.done) {
+      finished = true;
+      return tap.end || tap.finally ? ended() : DONE;
+    }
+    return passed(r);
+  };
   const onError = (err: unknown): Promise<never> => {
     pending = undefined;
     finished = true;
@@ -101,14 +126,36 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
 
   const self: TappedStream<T> = {
     next(): Promise<IteratorResult<T>> {
+      if (failed) {
+        const failure = failed;
+        failed = undefined;
+        return failure;
+      }
       if (finished) return pending ? pending.then(() => DONE, () => DONE) : Promise.resolve(DONE);
       if (pending) return pending.then(() => self.next(), () => self.next());
+      if (it) {
+        const taken = self.take();
+        if (taken) return Promise.resolve(taken);
+        if (failed) return self.next();
+      }
       try {
         it ??= source[Symbol.asyncIterator]();
         return (pending = it.next().then(onResult, onError));
       } catch (err) {
         return onError(err);
       }
+    },
+    take(): IteratorYieldResult<T> | undefined {
+      if (finished || pending || failed || !it) return undefined;
+      const r = takeFrom(it);
+      if (r === undefined) return undefined;
+      const out = passed(r);
+      if (out instanceof Promise) {
+        failed = out;
+        out.catch(() => {}); // handled by whoever calls next(), right after this returns undefined
+        return undefined;
+      }
+      return out;
     },
     async return(): Promise<IteratorReturnResult<undefined>> {
       if (pending) await pending.catch(() => {});

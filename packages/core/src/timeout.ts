@@ -2,7 +2,7 @@
  * `timeout()`: per-attempt deadlines, and for streams a first-token and an idle limit.
  * @module
  */
-import { tapStream } from './tap.js';
+import { takeFrom, tapStream } from './tap.js';
 import { raceContext } from './race.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
@@ -155,7 +155,8 @@ function guard(
     [Symbol.asyncIterator]: () => {
       it = stream[Symbol.asyncIterator]();
       const source = it;
-      return { next: () => raceContext(source.next(), child), return: () => Promise.resolve(DONE) };
+      // A chunk the source already holds needs no race, unless the child is already aborted.
+      return { next: () => raceContext(source.next(), child), take: () => (child.aborted ? undefined : takeFrom(source)), return: () => Promise.resolve(DONE) };
     },
   };
   return tapStream(raced, {

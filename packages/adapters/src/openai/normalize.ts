@@ -50,6 +50,7 @@ export class ToolIndexer {
  * @param tools - per-stream state for tool-call indexes
  */
 export function normalizeChunk(json: Obj, tools: ToolIndexer): ChatChunk | undefined {
+  if (isWellFormedChunk(json, tools)) return json as unknown as ChatChunk;
   const rawChoices = json.choices;
   const usage = usageOf(json);
   if (!Array.isArray(rawChoices) && rawChoices !== null && rawChoices !== undefined) return undefined;
@@ -66,6 +67,29 @@ export function normalizeChunk(json: Obj, tools: ToolIndexer): ChatChunk | undef
   if (typeof chunk.model !== 'string') chunk.model = '';
   if (usage !== undefined) chunk.usage = usage;
   return chunk;
+}
+
+/**
+ * True when `json` already is a well-formed chunk, so {@link normalizeChunk} would only copy it:
+ * `object`, string `id` and `model`, numeric `created`, and choices that are objects with a numeric
+ * `index`, a `delta` object, a `finish_reason` and tool-call deltas that all have their `index`
+ * (their ids are still recorded in `tools`); usage, if any, in `usage`. What OpenAI itself sends.
+ */
+function isWellFormedChunk(json: Obj, tools: ToolIndexer): boolean {
+  if (json.object !== 'chat.completion.chunk' || typeof json.id !== 'string' || typeof json.created !== 'number' || typeof json.model !== 'string') return false;
+  const choices = json.choices;
+  if (!Array.isArray(choices)) return false;
+  if (!json.usage && json.x_groq !== undefined && usageOf(json)) return false;
+  for (let i = 0; i < choices.length; i++) {
+    const c: unknown = choices[i];
+    if (!isObj(c) || typeof c.index !== 'number' || !isObj(c.delta) || c.finish_reason === undefined) return false;
+    const calls = (c.delta as { tool_calls?: unknown }).tool_calls;
+    if (calls === undefined) continue;
+    if (!Array.isArray(calls)) return false;
+    for (const call of calls) if (!isObj(call) || typeof call.index !== 'number') return false;
+    tools.assign(c.index, calls as ToolCallDelta[]);
+  }
+  return true;
 }
 
 /**

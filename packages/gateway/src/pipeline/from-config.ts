@@ -129,6 +129,8 @@ export function buildPipeline(config: GatewayConfig, options: BuildPipelineOptio
 
   return {
     route: find,
+    // Every middleware here only replaces chunks; adapters given in code are not vouched for.
+    chunksUnchanged: options.adapters === undefined || Object.keys(options.adapters).length === 0,
     routes: () => routes,
     models: () => listed,
     providers: () => Object.entries(config.providers).map(([name, p]) => ({ name, kind: p.kind, baseURL: p.baseURL })),

@@ -186,6 +186,14 @@ export interface GatewayPipeline {
    * Absent: a memory store with the defaults; returning `undefined`: nothing is kept.
    */
   responseStore?(): ResponseStore | undefined;
+  /**
+   * True when no middleware and no adapter of any route changes a streamed chunk in place (they
+   * pass chunks on or replace them with new objects, as every Lifeline middleware does): the
+   * server then asks the adapters for each chunk's JSON text as received (`CHUNK_JSON`) and
+   * writes chunks that reach it unreplaced as those bytes, without serialising them again.
+   * @defaultValue false
+   */
+  readonly chunksUnchanged?: boolean;
   /** Releases pooled connections, store connections and timers. */
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
-import { AbortError } from '@lifeline/core';
+import { AbortError, chunkJsonOf } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
 import { safeHeaders } from './header-value.js';
@@ -48,6 +48,29 @@ export function shapeChunk(chunk: ChatChunk, includeUsage: boolean): ChatChunk |
   return rest as ChatChunk;
 }
 
+/**
+ * The chunk's JSON: the provider's own text when its adapter kept it for this very object (a
+ * chunk no one replaced; a reshaped or rewritten chunk is a new object), else serialised.
+ */
+function jsonOf(chunk: ChatChunk): string {
+  return chunkJsonOf(chunk) ?? JSON.stringify(chunk);
+}
+
+/** What ends a chunk text whose last member is `"usage":null` (OpenAI's content chunks with `include_usage`). */
+const NULL_USAGE = ',"usage":null}';
+
+/**
+ * The JSON of `chunk` without its `usage` member (what {@link shapeChunk} makes of a chunk with
+ * choices when the caller did not ask for usage). When `usage` is `null` and is the provider
+ * text's last member (its only `"usage"`), that text less the member says the same.
+ */
+export function withoutUsageJson(chunk: ChatChunk): string {
+  const raw = chunkJsonOf(chunk);
+  if (raw !== undefined && chunk.usage === null && raw.endsWith(NULL_USAGE) && raw.indexOf('"usage"') === raw.length - 13) return `${raw.slice(0, -14)}}`;
+  const { usage: _usage, ...rest } = chunk;
+  return JSON.stringify(rest);
+}
+
 function usageChunk(template: ChatChunk | undefined, usage: Usage, model: string): ChatChunk {
   return { id: template?.id ?? 'chatcmpl-lifeline', object: 'chat.completion.chunk', created: template?.created ?? Math.floor(Date.now() / 1000), model: template?.model ?? model, choices: [], usage };
 }
@@ -79,21 +102,25 @@ export async function writeEventStream(
   let heldUsage: ChatChunk | undefined;
   try {
     for (let r = first; !r.done; r = await it.next()) {
-      last = r.value;
-      const shaped = shapeChunk(r.value, options.includeUsage);
-      if (!shaped) continue;
-      if (shaped.usage) sawUsage = true;
-      if (shaped.usage && shaped.choices.length === 0) {
-        heldUsage = shaped; // sent with the tail: a continued stream's usage covers every attempt
-        continue;
+      const chunk = r.value;
+      last = chunk;
+      // shapeChunk(), without its copy until one is needed: `usage` is dropped unless `include_usage`.
+      const dropUsage = !options.includeUsage && 'usage' in chunk;
+      if (dropUsage && chunk.choices.length === 0) continue;
+      if (!dropUsage && chunk.usage) {
+        sawUsage = true;
+        if (chunk.choices.length === 0) {
+          heldUsage = chunk; // sent with the tail: a continued stream's usage covers every attempt
+          continue;
+        }
       }
-      if (shaped.choices.some((c) => c.finish_reason)) out.finishing();
-      const wait = out.write(`data: ${JSON.stringify(shaped)}\n\n`);
+      if (chunk.choices.some((c) => c.finish_reason)) out.finishing();
+      const wait = out.write(`data: ${dropUsage ? withoutUsageJson(chunk) : jsonOf(chunk)}\n\n`);
       if (wait) await wait;
     }
     const { response, meta } = await stream.result;
     let tail = '';
-    if (heldUsage) tail += `data: ${JSON.stringify(contributorsOf(meta).length > 1 && meta.usage ? { ...heldUsage, usage: meta.usage } : heldUsage)}\n\n`;
+    if (heldUsage) tail += `data: ${jsonOf(contributorsOf(meta).length > 1 && meta.usage ? { ...heldUsage, usage: meta.usage } : heldUsage)}\n\n`;
     if (options.includeUsage && !sawUsage) {
       const usage = response.usage ?? meta.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
       tail += `data: ${JSON.stringify(usageChunk(last, usage, response.model))}\n\n`;

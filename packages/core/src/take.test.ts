@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { chunk } from '../test/fake-adapter.js';
+import { primeStream } from './prime.js';
+import { takeFrom, tapStream, type TakeableIterator, type TapEnd } from './tap.js';
+import type { ChatChunk } from './types.js';
+
+/**
+ * A source that holds `batch` chunks at a time: `take()` hands them out synchronously, `next()`
+ * (once they are gone) waits a turn and refills. Records every call.
+ */
+function batches<T>(items: T[], batch: number) {
+  const log: string[] = [];
+  let i = 0;
+  let held = 0;
+  const it: TakeableIterator<T> & AsyncIterableIterator<T> = {
+    take() {
+      log.push('take');
+      if (held === 0 || i >= items.length) return undefined;
+      held--;
+      return { value: items[i++]!, done: false };
+    },
+    async next() {
+      log.push('next');
+      await new Promise((r) => setImmediate(r));
+      if (i >= items.length) return { value: undefined, done: true };
+      held = batch - 1;
+      return { value: items[i++]!, done: false };
+    },
+    async return() {
+      log.push('return');
+      i = items.length;
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return { it, log };
+}
+
+describe('tapStream: take()', () => {
+  it('hands out what the source already holds without waiting, through the chunk hook', async () => {
+    const { it: source, log } = batches([1, 2, 3, 4, 5, 6], 3);
+    const seen: number[] = [];
+    const tapped = tapStream(source, { chunk: (c) => c * 10 });
+    expect(tapped.take()).toBeUndefined(); // not started: next() opens the source
+    expect(await tapped.next()).toEqual({ value: 10, done: false });
+    for (let r = tapped.take(); r; r = tapped.take()) seen.push(r.value);
+    expect(seen).toEqual([20, 30]);
+    expect(log.filter((l) => l === 'next')).toHaveLength(1);
+    // next() also takes first: the second batch costs one next() on the source, then takes.
+    const rest: number[] = [];
+    for (let r = await tapped.next(); !r.done; r = await tapped.next()) rest.push(r.value);
+    expect(rest).toEqual([40, 50, 60]);
+    expect(log.filter((l) => l === 'next')).toHaveLength(3);
+  });
+
+  it('stacked taps take from each other: one next() on the source per batch', async () => {
+    const { it: source, log } = batches([1, 2, 3, 4], 4);
+    const order: string[] = [];
+    const inner = tapStream(source, { chunk: (c) => void order.push(`inner ${c}`) });
+    const outer = tapStream(inner, { chunk: (c) => void order.push(`outer ${c}`) });
+    const all: number[] = [];
+    for await (const c of outer) all.push(c);
+    expect(all).toEqual([1, 2, 3, 4]);
+    expect(order).toEqual(['inner 1', 'outer 1', 'inner 2', 'outer 2', 'inner 3', 'outer 3', 'inner 4', 'outer 4']);
+    expect(log.filter((l) => l === 'next')).toHaveLength(2); // the batch, then the end
+  });
+
+  it('a chunk hook that throws on a taken chunk: take() says nothing, the next next() fails, the source is released', async () => {
+    const { it: source, log } = batches([1, 2, 3], 3);
+    const ends: Array<[TapEnd, unknown]> = [];
+    const tapped = tapStream(source, {
+      chunk: (c) => {
+        if (c === 2) throw new Error('bad chunk 2');
+      },
+      error: (e) => new Error(`renamed: ${(e as Error).message}`),
+      finally: (how, e) => void ends.push([how, (e as Error | undefined)?.message]),
+    });
+    expect((await tapped.next()).value).toBe(1);
+    expect(tapped.take()).toBeUndefined();
+    await expect(tapped.next()).rejects.toThrow('renamed: bad chunk 2');
+    expect(ends).toEqual([['error', 'renamed: bad chunk 2']]);
+    expect(log).toContain('return');
+    expect(tapped.take()).toBeUndefined();
+    expect(await tapped.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('takes nothing while a next() is in flight, nor after the end', async () => {
+    const { it: source } = batches([1, 2], 2);
+    const tapped = tapStream(source, {});
+    const first = tapped.next();
+    expect(tapped.take()).toBeUndefined();
+    expect((await first).value).toBe(1);
+    expect(tapped.take()).toEqual({ value: 2, done: false });
+    expect(await tapped.next()).toEqual({ value: undefined, done: true });
+    expect(tapped.take()).toBeUndefined();
+  });
+
+  it('takeFrom() of an iterator without take() is undefined', () => {
+    expect(takeFrom({ next: async () => ({ value: 1, done: false }) })).toBeUndefined();
+  });
+});
+
+describe('primeStream: take()', () => {
+  it('hands out the chunks read ahead, then what the source already holds', async () => {
+    const chunks: ChatChunk[] = [chunk({ role: 'assistant' }), chunk({ content: 'a' }), chunk({ content: 'b' }), chunk({ content: 'c' }), chunk({}, 'stop')];
+    const { it: source, log } = batches(chunks, 3);
+    const primed = await primeStream(tapStream(source, {}));
+    const replay = primed[Symbol.asyncIterator]() as AsyncIterator<ChatChunk> & TakeableIterator<ChatChunk>;
+    const seen: ChatChunk[] = [];
+    for (let r = replay.take!(); r; r = replay.take!()) seen.push(r.value);
+    // The head (role, 'a'), then 'b' which the source held from the same batch.
+    expect(seen.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a', 'b']);
+    const rest: ChatChunk[] = [];
+    for (let r = await replay.next(); !r.done; r = await replay.next()) rest.push(r.value);
+    expect(rest.map((c) => c.choices[0]?.delta.content ?? c.choices[0]?.finish_reason)).toEqual(['c', 'stop']);
+    expect(log.filter((l) => l === 'next')).toHaveLength(3);
+  });
+});
