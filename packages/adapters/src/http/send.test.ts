@@ -1,5 +1,6 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, ConfigurationError, ConnectionError, TimeoutError } from '@lifeline/core';
 import { startServer, type TestServer } from '../../test/http-server.js';
@@ -156,6 +157,37 @@ describe('send', () => {
     const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal });
     setTimeout(() => ac.abort(reason), 5);
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it("stops following the caller's signal once the body was read (no listener left behind)", async () => {
+    server = await startServer((_q, res) => res.end('{"ok":true}'));
+    pool = new HttpPool();
+    const ac = new AbortController();
+    const res = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1); // the body can still be aborted
+    expect(await readText(res.body, { provider: 'p', label: 'p', signal: ac.signal })).toBe('{"ok":true}');
+    await new Promise((r) => setImmediate(r));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    ac.abort(); // after the fact: nothing to abort, nothing thrown
+  });
+
+  it("stops following the caller's signal when the request fails (headers timeout)", async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool({ headersTimeoutMs: 50 });
+    const ac = new AbortController();
+    const err = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toBe('p: no response head within 50 ms (headersTimeoutMs)');
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('adds content-type: application/json only when no header of that name is given', async () => {
+    server = await startServer((_q, res) => res.end());
+    pool = new HttpPool();
+    const headers = { 'Content-Type': 'application/json; charset=utf-8' };
+    await readText((await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', headers })).body, { provider: 'p', label: 'p' });
+    expect(server.requests[0]!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(headers).toEqual({ 'Content-Type': 'application/json; charset=utf-8' }); // the caller's object is left alone
   });
 
   it('does not send when the signal is already aborted', async () => {
