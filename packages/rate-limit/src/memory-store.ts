@@ -34,6 +34,8 @@ function bucket(state: KeyState, kind: 'requests' | 'tokens', limit: number, now
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #max: number;
   readonly #keys = new Map<string, KeyState>();
+  /** The key used last (the Map's last entry). */
+  #newest: string | undefined = undefined;
   readonly #providers = new Map<string, ProviderWindow>();
 
   constructor(options: MemoryRateLimitStoreOptions = {}) {
@@ -44,6 +46,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   #state(key: string): KeyState {
     let state = this.#keys.get(key);
+    // Already the most recently used: nothing to move (the common case of one busy key).
+    if (state !== undefined && key === this.#newest) return state;
+    this.#newest = key;
     if (state) this.#keys.delete(key);
     else state = {};
     this.#keys.set(key, state);
