@@ -118,7 +118,8 @@ export function cache(options: CacheOptions): CacheMiddleware {
     const getNow = store.getNow;
     const found = getNow !== undefined ? readNow(ctx, key, getNow) : await read(ctx, key);
     let entry = found?.kind === 'embedding' ? undefined : found;
-    const now = clock.now();
+    // The time matters only for an entry found (a miss reads no clock here).
+    const now = entry === undefined ? 0 : clock.now();
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
     // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
     const recordOnly = rt.ttlMs === 0;

@@ -223,8 +223,10 @@ export class Context {
     this.embeddingResponse = child.embeddingResponse;
     this.target = child.target;
     const meta = this.meta;
-    for (const key of Object.keys(child.meta)) {
-      if (key !== 'attemptLog' && key !== 'attempts') meta[key] = child.meta[key];
+    const from = child.meta;
+    // for…in over a plain meta object: its own keys, without an array of them.
+    for (const key in from) {
+      if (key !== 'attemptLog' && key !== 'attempts') meta[key] = from[key];
     }
     meta.attempts = meta.attemptLog.length;
   }

@@ -158,8 +158,8 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     }
     if (store.observeNow !== undefined && store.adjustNow !== undefined && !(ctx.streaming && ctx.stream)) {
       // A store that answers at once: observed and corrected without a promise.
+      const now = clock.now();
       try {
-        const now = clock.now();
         const window = windowOf(now);
         if (window) store.observeNow(providerKey, window, now);
       } catch {
@@ -167,7 +167,7 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
       }
       try {
         const d = delta();
-        store.adjustNow(key, d, limits, clock.now());
+        store.adjustNow(key, d, limits, now);
         refunded(d);
       } catch {
         // as with the async path
