@@ -4,6 +4,7 @@
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Cancellation } from '@lifeline/core';
 import { errors, type Dispatcher } from 'undici';
 import type { HttpPool } from './pool.js';
 import { transportError, type TransportErrorContext } from './transport-error.js';
@@ -27,6 +28,11 @@ export interface SendRequest {
   body?: string | Uint8Array;
   /** Aborts the request and the body read. */
   signal?: AbortSignal | undefined;
+  /**
+   * The same aborts as `signal`, followed without an event listener (core's
+   * `AdapterCall.cancellation`); used instead of `signal` when its `signal` is `signal`.
+   */
+  cancellation?: Cancellation | undefined;
   /** Target name for errors (`provider`). */
   provider: string;
   /** Message prefix for errors. @defaultValue `provider` */
@@ -118,9 +124,10 @@ export async function send(pool: HttpPool, req: SendRequest): Promise<SendRespon
   const given = req.headers ?? {};
   const headers = req.body !== undefined && !hasContentType(given) ? { ...given, 'content-type': 'application/json' } : given;
   // A precise headers timeout (undici's own timers have a resolution of about a second), and the
-  // caller's signal, through one abort source (see UpstreamAbort).
+  // caller's aborts, through one abort source (see UpstreamAbort).
   const limit = pool.options.headersTimeoutMs;
-  const abort = new UpstreamAbort(req.signal);
+  const cancellation = req.cancellation;
+  const abort = cancellation !== undefined && cancellation.signal === req.signal ? new UpstreamAbort(cancellation) : new UpstreamAbort(req.signal);
   const handle = setTimeout(headersTimeout, limit, abort, limit);
   handle.unref();
   try {

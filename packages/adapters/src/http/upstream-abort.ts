@@ -5,6 +5,7 @@
  * references, a composite signal, native listener bookkeeping).
  * @module
  */
+import type { Cancellation } from '@lifeline/core';
 
 /**
  * An abort source undici accepts as a request's `signal` (it takes anything with
@@ -22,16 +23,22 @@ export class UpstreamAbort {
   timedOut = false;
   #done = false;
   #listener: (() => void) | undefined = undefined;
-  #signal: AbortSignal | undefined;
-  #onAbort: (() => void) | undefined = undefined;
+  /** Stops following the caller's aborts. */
+  #unfollow: (() => void) | undefined = undefined;
 
-  /** @param signal - the caller's signal, followed until the request ends */
-  constructor(signal: AbortSignal | undefined) {
-    this.#signal = signal;
-    if (signal) {
-      this.#onAbort = () => this.abort(signal.reason);
-      signal.addEventListener('abort', this.#onAbort, { once: true });
+  /**
+   * @param source - the caller's aborts, followed until the request ends: its signal, or core's
+   *   `Cancellation` (no event listener)
+   */
+  constructor(source: AbortSignal | Cancellation | undefined) {
+    if (source === undefined) return;
+    if (isCancellation(source)) {
+      this.#unfollow = source.onAbort((reason) => this.abort(reason));
+      return;
     }
+    const onAbort = () => this.abort(source.reason);
+    source.addEventListener('abort', onAbort, { once: true });
+    this.#unfollow = () => source.removeEventListener('abort', onAbort);
   }
 
   /** undici's listener (one per request). */
@@ -64,11 +71,15 @@ export class UpstreamAbort {
     this.abort(reason);
   }
 
-  /** Stops following the caller's signal. Idempotent. */
+  /** Stops following the caller's aborts. Idempotent. */
   dispose(): void {
-    const onAbort = this.#onAbort;
-    if (onAbort === undefined) return;
-    this.#onAbort = undefined;
-    this.#signal!.removeEventListener('abort', onAbort);
+    const unfollow = this.#unfollow;
+    if (unfollow === undefined) return;
+    this.#unfollow = undefined;
+    unfollow();
   }
+}
+
+function isCancellation(source: AbortSignal | Cancellation): source is Cancellation {
+  return typeof (source as Partial<Cancellation>).onAbort === 'function';
 }
