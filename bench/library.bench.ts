@@ -23,7 +23,9 @@ import { profileInProcess, type ProfileSummary } from './lib/profile.ts';
 const quick = process.argv.includes('--quick');
 const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
 const profile = !process.argv.includes('--no-profile');
-const total = quick ? 1500 : 4000;
+const callsArg = process.argv.find((a) => a.startsWith('--calls='))?.slice(8);
+// `--calls=N --rounds=M`: N calls per case and round (short rounds interleave builds more finely on a busy machine).
+const total = callsArg ? Number(callsArg) : quick ? 1500 : 4000;
 const roundsArg = process.argv.find((a) => a.startsWith('--rounds='))?.slice(9);
 const rounds = roundsArg ? Number(roundsArg) : quick ? 3 : 5;
 // `--no-sdk`: leave out the official SDK (slow to run; not needed for a before/after).
