@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore, type CacheStore } from './index.js';
-import { req, setup, TTL } from '../test/setup.js';
+import { req, setup } from '../test/setup.js';
 
 describe('cache: a store that answers at once, and one that does not', () => {
   it('reads and writes the memory store through its synchronous methods (its async ones are never called)', async () => {
@@ -52,15 +52,5 @@ describe('cache: a store that answers at once, and one that does not', () => {
     expect((await client.chat(req)).meta.cache).toBe('miss');
     expect(adapter.calls).toHaveLength(1);
     expect(cache.stats()).toMatchObject({ storeErrors: 1, misses: 1, stored: 1 });
-  });
-
-  it('keeps an entry written synchronously for ttlMs', async () => {
-    const { client, clock, adapter } = setup({ cache: { store: memoryStore() } });
-    await client.chat(req);
-    clock.advance(TTL - 1);
-    expect((await client.chat(req)).meta.cache).toBe('hit');
-    clock.advance(1);
-    expect((await client.chat(req)).meta.cache).toBe('miss');
-    expect(adapter.calls).toHaveLength(2);
   });
 });
