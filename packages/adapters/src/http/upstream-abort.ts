@@ -41,8 +41,12 @@ export class UpstreamAbort {
     this.#unfollow = () => source.removeEventListener('abort', onAbort);
   }
 
-  /** undici's listener (one per request). */
+  /** undici's listener (one per request); called at once when the abort came first. */
   addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.#done) {
+      listener();
+      return;
+    }
     this.#listener = listener;
   }
 
