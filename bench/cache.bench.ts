@@ -5,6 +5,7 @@
  * ≥ 500 000 hits/s in-process.
  *
  * Run: `npm run build -w @lifeline/core -w @lifeline/cache && npx node --expose-gc bench/cache.bench.ts`
+ * (`--baseline=<dir>`: also the hit through another checkout's build, beside this one)
  */
 import { Context, compose, createClient, type Adapter, type ChatChunk, type ChatRequest, type ChatResponse, type Next } from '@lifeline/core';
 import { cache, cacheKey, memoryStore } from '@lifeline/cache';
@@ -55,6 +56,17 @@ const bareClient = createClient({ adapter });
 let q = 0;
 const unique = (): ChatRequest => ({ ...request, messages: [...request.messages, { role: 'user', content: `question ${q++}` }] });
 
+// `--baseline=<dir>` (or `BENCH_BASELINE=<dir>`): the same hit through another checkout's build, measured beside this one.
+const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
+const baseHit = baselineDir
+  ? await (async () => {
+      const [core, cacheMod] = await Promise.all(['core', 'cache'].map((pkg) => import(`${baselineDir}/packages/${pkg}/dist/index.js`)));
+      const c = core.createClient({ adapter, use: [cacheMod.cache({ ttlMs: 3_600_000 })] }) as typeof client;
+      await c.chat(request);
+      return () => c.chat(request);
+    })()
+  : undefined;
+
 const cases: Array<[string, () => unknown]> = [
   ['cacheKey(request)  (canonical JSON + sha256)', () => cacheKey(request)],
   ['cache middleware alone via compose (hit)', () => pipeline(new Context({ request }), terminal)],
@@ -65,6 +77,7 @@ const cases: Array<[string, () => unknown]> = [
   ['baseline: createClient({ adapter }).chat(), unique request, no cache', () => bareClient.chat(unique())],
   ['baseline: createClient({ adapter }).stream(), unique request, no cache', async () => { for await (const _ of bareClient.stream(unique())) { /* pass */ } }],
   ['baseline: createClient({ adapter }).chat(), no cache', () => bareClient.chat(request)],
+  ...(baseHit ? [['baseline build: createClient({ use: [cache] }).chat() (hit)', baseHit] as [string, () => unknown]] : []),
 ];
 
 /** Sequential calls timed by this process's CPU time (user + system): steadier than wall time on a shared 2-core box. */
@@ -97,13 +110,17 @@ console.log('|---|---:|---:|---:|---:|');
 for (const r of results) {
   console.log(`| ${r.name} | ${(r.ns / 1000).toFixed(3)} µs | ${fmt(1e9 / r.ns)} | ${(r.cpuNs / 1000).toFixed(3)} µs | ${fmt(1e9 / r.cpuNs)} |`);
 }
-const bare = results[results.length - 1]!;
+const bare = results[8]!;
 const best = (r: { ns: number; cpuNs: number }) => Math.min(r.ns, r.cpuNs);
 for (const i of [1, 2]) {
   const r = results[i]!;
   const rate = 1e9 / best(r);
   console.log(`${r.name}: ${fmt(rate)} hits/s (target ≥ 500,000): ${rate >= 500_000 ? 'OK' : 'UNDER'}; ` +
     `${(best(r) / best(bare)).toFixed(2)}× an uncached in-process call`);
+}
+if (baseHit) {
+  const r = results[9]!;
+  console.log(`${r.name}: ${fmt(1e9 / best(r))} hits/s; this build's hit costs ${(best(results[2]!) / best(r)).toFixed(2)}× the baseline build's (${baselineDir})`);
 }
 for (const [miss, base] of [[4, 6], [5, 7]] as const) {
   const m = results[miss]!;

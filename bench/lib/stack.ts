@@ -11,15 +11,32 @@ import { meter } from '@lifeline/pricing';
 import { rateLimit } from '@lifeline/rate-limit';
 import { retry } from '@lifeline/retry';
 
-export function recommendedStack(primary: Adapter, backup: Adapter): Middleware[] {
+/** The factories the stack is built from: this build's, or another checkout's loaded by path. */
+export interface StackModules {
+  fallbackResponse: typeof fallbackResponse;
+  cache: typeof cache;
+  meter: typeof meter;
+  rateLimit: typeof rateLimit;
+  failover: typeof failover;
+  retry: typeof retry;
+  circuitBreaker: typeof circuitBreaker;
+  timeout: typeof timeout;
+}
+
+/** The stack built from `m`'s factories. */
+export function stackFrom(m: StackModules, primary: Adapter, backup: Adapter): Middleware[] {
   return [
-    fallbackResponse(),
-    cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 }),
-    meter(),
-    rateLimit({ rpm: 10_000_000 }),
-    failover([primary, backup]),
-    retry({ maxAttempts: 3 }),
-    circuitBreaker(),
-    timeout({ ms: 30_000 }),
+    m.fallbackResponse(),
+    m.cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 }),
+    m.meter(),
+    m.rateLimit({ rpm: 10_000_000 }),
+    m.failover([primary, backup]),
+    m.retry({ maxAttempts: 3 }),
+    m.circuitBreaker(),
+    m.timeout({ ms: 30_000 }),
   ];
+}
+
+export function recommendedStack(primary: Adapter, backup: Adapter): Middleware[] {
+  return stackFrom({ fallbackResponse, cache, meter, rateLimit, failover, retry, circuitBreaker, timeout }, primary, backup);
 }

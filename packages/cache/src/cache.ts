@@ -82,10 +82,24 @@ export function cache(options: CacheOptions): CacheMiddleware {
       const entry = await (peek && store.peek ? store.peek(key) : store.get(key));
       return isCacheEntry(entry) ? entry : undefined;
     } catch (error) {
-      counters.storeErrors++;
-      publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
-      return undefined;
+      return readFailed(ctx, key, error);
     }
+  }
+
+  /** {@link read} from a store that answers at once (`getNow`). */
+  function readNow(ctx: Context, key: string, getNow: (key: string) => CacheEntry | undefined): CacheEntry | undefined {
+    try {
+      const entry = getNow.call(store, key);
+      return isCacheEntry(entry) ? entry : undefined;
+    } catch (error) {
+      return readFailed(ctx, key, error);
+    }
+  }
+
+  function readFailed(ctx: Context, key: string, error: unknown): undefined {
+    counters.storeErrors++;
+    publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+    return undefined;
   }
 
   const peekItem = (ctx: Context, key: string) => read(ctx, key, true);
@@ -101,9 +115,11 @@ export function cache(options: CacheOptions): CacheMiddleware {
     if (ctx.operation === 'embed') return embeddingPath(rt, ctx, next, scope, directives, peekItem);
     const key = keyOf === undefined ? cacheKey(ctx.request, scope) : hashKey(keyOf(ctx.request, ctx), scope);
     const clock = rt.clock ?? ctx.clock;
-    const found = await read(ctx, key);
+    const getNow = store.getNow;
+    const found = getNow !== undefined ? readNow(ctx, key, getNow) : await read(ctx, key);
     let entry = found?.kind === 'embedding' ? undefined : found;
-    const now = clock.now();
+    // The time matters only for an entry found (a miss reads no clock here).
+    const now = entry === undefined ? 0 : clock.now();
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
     // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
     const recordOnly = rt.ttlMs === 0;

@@ -32,6 +32,10 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends CacheStore {
   /** Stores the entry's JSON as is (the cache's path: it never serialises an entry twice). */
   setSerialized(key: string, json: string, ttlMs: number): Promise<void>;
+  /** `get`, synchronously. */
+  getNow(key: string): CacheEntry | undefined;
+  /** `setSerialized`, synchronously. */
+  setSerializedNow(key: string, json: string, ttlMs: number): void;
   stats(): StoreStats;
   /** Drops every entry. */
   clear(): void;
@@ -96,24 +100,28 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     lru.set(key, { json, entry: undefined, expiresAt: clock.now() + ttlMs, size });
   }
 
-  return {
+  function getNow(key: string): CacheEntry | undefined {
+    const slot = lru.get(key);
+    if (slot === undefined) return undefined;
+    if (clock.now() >= slot.expiresAt) {
+      lru.delete(key);
+      return undefined;
+    }
+    if (slot.entry === undefined) {
+      try {
+        slot.entry = parseFrozen(slot.json!);
+      } catch (error) {
+        lru.delete(key); // only JSON handed to setSerialized by someone else can fail here
+        throw error;
+      }
+      slot.json = undefined;
+    }
+    return slot.entry;
+  }
+
+  const store: Omit<MemoryStore, 'getNow' | 'setSerializedNow'> = {
     async get(key) {
-      const slot = lru.get(key);
-      if (slot === undefined) return undefined;
-      if (clock.now() >= slot.expiresAt) {
-        lru.delete(key);
-        return undefined;
-      }
-      if (slot.entry === undefined) {
-        try {
-          slot.entry = parseFrozen(slot.json!);
-        } catch (error) {
-          lru.delete(key); // only JSON handed to setSerialized by someone else can fail here
-          throw error;
-        }
-        slot.json = undefined;
-      }
-      return slot.entry;
+      return getNow(key);
     },
     async set(key, entry, ttlMs) {
       put(key, JSON.stringify(entry), ttlMs);
@@ -131,4 +139,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
       lru.clear();
     },
   };
+  // The synchronous twins are not enumerable: a wrapper made by spreading the store
+  // (`{ ...memoryStore(), get: … }`) has only the async methods, so the cache calls its overrides.
+  Object.defineProperties(store, {
+    getNow: { value: getNow, enumerable: false, writable: true, configurable: true },
+    setSerializedNow: { value: put, enumerable: false, writable: true, configurable: true },
+  });
+  return store as MemoryStore;
 }

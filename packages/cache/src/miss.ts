@@ -129,7 +129,8 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
   const flights = rt.flights;
   const storing = reason === undefined;
   let json: string | undefined;
-  if (flight ? storing || flight.waiting > 0 : storing && rt.store.setSerialized !== undefined) {
+  const serialized = rt.store.setSerializedNow !== undefined || rt.store.setSerialized !== undefined;
+  if (flight ? storing || flight.waiting > 0 : storing && serialized) {
     try {
       json = pending.json();
     } catch (error) {
@@ -149,6 +150,12 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
     publish('lifeline:cache', () => ({ ctx, key, status: 'not-stored', reason }));
     return;
   }
+  if (rt.store.setSerializedNow !== undefined) {
+    // A store that answers at once: the entry is in before the flight closes.
+    writeNow(rt, ctx, key, json!);
+    if (flight) flights!.close(key, flight);
+    return;
+  }
   // The flight stays joinable until the write lands, so no identical request slips in between.
   void write(rt, ctx, key, pending, json).finally(() => {
     if (flight) flights!.close(key, flight);
@@ -159,6 +166,17 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
 function shared(json: string): () => ChatCacheEntry {
   let entry: ChatCacheEntry | undefined;
   return () => (entry ??= parseFrozen(json) as ChatCacheEntry);
+}
+
+function writeNow(rt: MissRuntime, ctx: Context, key: string, json: string): void {
+  try {
+    rt.store.setSerializedNow!(key, json, rt.ttlMs + rt.staleIfErrorMs);
+    rt.counters.stored++;
+    publish('lifeline:cache', () => ({ ctx, key, status: 'stored' }));
+  } catch (error) {
+    rt.counters.storeErrors++;
+    publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+  }
 }
 
 async function write(rt: MissRuntime, ctx: Context, key: string, pending: PendingEntry, json: string | undefined): Promise<void> {

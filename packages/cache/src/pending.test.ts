@@ -20,6 +20,13 @@ describe('pendingResponse', () => {
     expect(pending.entry()).toEqual(entry);
   });
 
+  it('serialises a response with its own toJSON exactly as JSON.stringify of the entry does', () => {
+    const response = Object.assign(textResponse('Hello'), { toJSON: (key: string) => ({ ...textResponse(`as ${key}`), toJSON: undefined }) });
+    const pending = pendingResponse(response, tails[1]!);
+    expect(pending.json()).toBe(JSON.stringify({ v: 1, kind: 'response', response, ...tails[1]! }));
+    expect(pending.json()).toContain('"content":"as response"');
+  });
+
   it('captures the answer at the first json() call: later edits to the response do not reach it', () => {
     const response = textResponse('original');
     const pending = pendingResponse(response, tails[0]!);

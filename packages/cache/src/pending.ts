@@ -43,8 +43,16 @@ class ResponsePending implements PendingEntry {
     return { v: ENTRY_VERSION, kind: 'response', response: this.#response, ...this.#tail };
   }
 
+  /** Spliced (no entry object): the same text as `JSON.stringify(this.entry())`. */
   json(): string {
-    return (this.#json ??= JSON.stringify(this.entry()));
+    if (this.#json === undefined) {
+      // A response with its own toJSON (called with the key "response" inside an entry) takes the plain path.
+      this.#json =
+        typeof (this.#response as { toJSON?: unknown }).toJSON === 'function'
+          ? JSON.stringify(this.entry())
+          : `{"v":${ENTRY_VERSION},"kind":"response","response":${JSON.stringify(this.#response)},${JSON.stringify(this.#tail).slice(1)}`;
+    }
+    return this.#json;
   }
 }
 

@@ -28,8 +28,8 @@ export const ABANDONED: FlightOutcome = Object.freeze({ kind: 'abandoned' });
 /** One upstream call that identical requests wait on. */
 export class Flight {
   #outcome: FlightOutcome | undefined;
-  /** The followers waiting now; one that aborts removes itself at once. */
-  readonly #waiters = new Set<(outcome: FlightOutcome) => void>();
+  /** The followers waiting now; one that aborts removes itself at once. Made for the first follower (most flights have none). */
+  #waiters: Set<(outcome: FlightOutcome) => void> | undefined;
 
   /** True once the outcome is known. */
   get settled(): boolean {
@@ -38,15 +38,16 @@ export class Flight {
 
   /** How many followers are waiting for the outcome now (an aborted one no longer counts). */
   get waiting(): number {
-    return this.#waiters.size;
+    return this.#waiters?.size ?? 0;
   }
 
   /** Records the outcome and hands it to every waiting follower; later calls are ignored. Returns whether this call settled it. */
   settle(outcome: FlightOutcome): boolean {
     if (this.#outcome !== undefined) return false;
     this.#outcome = outcome;
-    for (const waiter of this.#waiters) waiter(outcome);
-    this.#waiters.clear();
+    const waiters = this.#waiters;
+    this.#waiters = undefined;
+    if (waiters !== undefined) for (const waiter of waiters) waiter(outcome);
     return true;
   }
 
@@ -65,12 +66,12 @@ export class Flight {
         resolve(outcome);
       };
       const onAbort = (): void => {
-        this.#waiters.delete(waiter);
+        this.#waiters?.delete(waiter);
         reject(abortReason(signal));
       };
       // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener is removed when the outcome comes
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.add(waiter);
+      (this.#waiters ??= new Set()).add(waiter);
     });
   }
 }

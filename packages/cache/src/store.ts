@@ -52,6 +52,13 @@ export interface CacheStore {
    * batches on each other. Without it, `get` is used.
    */
   peek?(key: string): Promise<CacheEntry | undefined>;
+  /**
+   * Optional, for a store that answers at once (in-process, like `memoryStore`): `get`,
+   * synchronously. The cache then reads without awaiting (a hit costs no promise of the store's).
+   */
+  getNow?(key: string): CacheEntry | undefined;
+  /** Optional: `setSerialized`, synchronously (see {@link CacheStore.getNow}); the cache prefers it. */
+  setSerializedNow?(key: string, json: string, ttlMs: number): void;
   /** Removes the entry under `key`, if any. */
   delete(key: string): Promise<void>;
   /** Current size, when the store can tell cheaply and synchronously. */

@@ -12,10 +12,34 @@ export interface ResponseInfo {
   key?: string;
 }
 
+/**
+ * The call's abort state without an `AbortSignal` listener: what {@link AdapterCall.cancellation}
+ * offers (a `Context` is one).
+ */
+export interface Cancellation {
+  /** True once the call is aborted. */
+  readonly aborted: boolean;
+  /** Why it was aborted (`undefined` while it is not). */
+  readonly reason: unknown;
+  /** The signal the same aborts reach. */
+  readonly signal: AbortSignal;
+  /**
+   * Runs `listener` once when the call aborts (at once if it already has).
+   * @returns a disposer that unregisters it
+   */
+  onAbort(listener: (reason: unknown) => void): () => void;
+}
+
 /** Per-call inputs an adapter receives from the pipeline. */
 export interface AdapterCall {
   /** Aborts the upstream request (caller abort, timeout, lost hedge). */
   signal: AbortSignal;
+  /**
+   * The same aborts as `signal`, followed without an event listener (cheaper per request). Set by
+   * the pipeline; an adapter may follow it instead of `signal` when `cancellation.signal` is
+   * `signal` (a call copied with another signal must follow that signal).
+   */
+  cancellation?: Cancellation | undefined;
   /** Epoch ms after which the call is pointless. */
   deadline?: number | undefined;
   /** Caller-supplied metadata (tenant, trace ids). */

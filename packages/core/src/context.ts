@@ -72,8 +72,8 @@ export class Context {
   #controller: AbortController | undefined;
   #aborted = false;
   #reason: unknown = undefined;
-  /** Forks to abort with this context (plain references: no EventTarget listener per fork). */
-  #children: Set<Context> | undefined;
+  /** Forks to abort with this context (plain references: no EventTarget listener per fork; an array: a call has one or two). */
+  #children: Context[] | undefined;
   /** Callbacks run once on abort (see {@link Context.onAbort}). */
   #callbacks: Array<(reason: unknown) => void> | undefined;
   readonly #upstream: AbortSignal | undefined;
@@ -97,7 +97,7 @@ export class Context {
     this.#onUpstreamAbort = undefined;
     if (parent) {
       if (parent.aborted) this.abort(parent.reason);
-      else (parent.#children ??= new Set()).add(this);
+      else (parent.#children ??= []).push(this);
     } else if (init.signal) {
       const upstream = init.signal;
       this.#upstream = upstream;
@@ -223,8 +223,10 @@ export class Context {
     this.embeddingResponse = child.embeddingResponse;
     this.target = child.target;
     const meta = this.meta;
-    for (const key of Object.keys(child.meta)) {
-      if (key !== 'attemptLog' && key !== 'attempts') meta[key] = child.meta[key];
+    const from = child.meta;
+    // for…in over a plain meta object: its own keys, without an array of them.
+    for (const key in from) {
+      if (key !== 'attemptLog' && key !== 'attempts') meta[key] = from[key];
     }
     meta.attempts = meta.attemptLog.length;
   }
@@ -238,7 +240,11 @@ export class Context {
       this.#onUpstreamAbort = undefined;
     }
     const parent = this.parent;
-    if (parent) parent.#children?.delete(this);
+    const siblings = parent === undefined ? undefined : parent.#children;
+    if (siblings !== undefined) {
+      const i = siblings.indexOf(this);
+      if (i >= 0) siblings.splice(i, 1);
+    }
   }
 }
 

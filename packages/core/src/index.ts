@@ -11,7 +11,7 @@ export { type Clock, systemClock } from './clock.js';
 export { abortReason, throwIfAborted, sleep } from './abort.js';
 export * from './events.js';
 export { type Meta, type AttemptRecord, type RateLimitInfo, createMeta } from './meta.js';
-export type { Adapter, AdapterCall, AdapterCapabilities, ResponseInfo } from './adapter.js';
+export type { Adapter, AdapterCall, AdapterCapabilities, Cancellation, ResponseInfo } from './adapter.js';
 export { Context, type ContextInit, type Operation } from './context.js';
 export type { Middleware, Next } from './middleware.js';
 export { compose } from './compose.js';

@@ -40,6 +40,7 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
     ctx.meta.attempts = log.length;
     const call: AdapterCall = {
       signal: ctx.signal,
+      cancellation: ctx,
       deadline: ctx.deadline,
       metadata: ctx.metadata,
       onResponse(info: ResponseInfo) {

@@ -57,19 +57,25 @@ export function timeout(options: TimeoutOptions): Middleware {
     const child = ctx.fork();
     const clock = ctx.clock;
     const startedAt = clock.now();
+    if (!ctx.streaming) {
+      // A JSON call: only `ms` applies — one timer, no stream bookkeeping.
+      let timer: unknown;
+      if (ms !== undefined) {
+        const until = startedAt + ms;
+        child.deadline = child.deadline === undefined ? until : Math.min(child.deadline, until);
+        timer = clock.setTimeout(() => expire(child, 'total', ms), ms);
+      }
+      try {
+        await raceContext(next(child), child);
+        ctx.adopt(child);
+      } finally {
+        if (timer !== undefined) clock.clearTimeout(timer);
+        child.dispose();
+      }
+      return;
+    }
     const timers = new Map<TimeoutKind, unknown>();
-    const fire = (kind: 'total' | 'firstToken' | 'idle', limit: number) => () => {
-      const provider = child.target?.name;
-      const from = provider ? ` from ${provider}` : '';
-      const option = `(timeout({ ${LABEL[kind]} }))`;
-      const message =
-        kind === 'total'
-          ? `Timeout: attempt${provider ? ` to ${provider}` : ''} did not finish within ${limit} ms ${option}`
-          : kind === 'firstToken'
-            ? `Timeout: no first token${from} within ${limit} ms ${option}`
-            : `Timeout: stream${from} went silent for ${limit} ms ${option}`;
-      child.abort(new TimeoutError(message, { kind, timeoutMs: limit, provider }));
-    };
+    const fire = (kind: 'total' | 'firstToken' | 'idle', limit: number) => () => expire(child, kind, limit);
     const arm = (kind: 'total' | 'firstToken' | 'idle', limit: number | undefined) => {
       if (limit === undefined) return;
       const old = timers.get(kind);
@@ -139,6 +145,20 @@ export function timeout(options: TimeoutOptions): Middleware {
       release,
     });
   };
+}
+
+/** Aborts `child` with the {@link TimeoutError} of the limit that fired. */
+function expire(child: Context, kind: 'total' | 'firstToken' | 'idle', limit: number): void {
+  const provider = child.target?.name;
+  const from = provider ? ` from ${provider}` : '';
+  const option = `(timeout({ ${LABEL[kind]} }))`;
+  const message =
+    kind === 'total'
+      ? `Timeout: attempt${provider ? ` to ${provider}` : ''} did not finish within ${limit} ms ${option}`
+      : kind === 'firstToken'
+        ? `Timeout: no first token${from} within ${limit} ms ${option}`
+        : `Timeout: stream${from} went silent for ${limit} ms ${option}`;
+  child.abort(new TimeoutError(message, { kind, timeoutMs: limit, provider }));
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });

@@ -64,7 +64,8 @@ export function failover(targets: readonly FailoverTarget[], options: FailoverOp
     const original = ctx.request;
     const request = (t: (typeof resolved)[number]) => requestFor(t, original);
     const embedding = ctx.operation === 'embed' ? embeddingRoute(resolved, original as unknown as EmbeddingRequest) : undefined;
-    const call = new FailoverCall(ctx, next, strategy.order(resolved, ctx.clock.now()), o, stats);
+    // Only the latency strategy reads the time (a clock read saved per call for the others).
+    const call = new FailoverCall(ctx, next, strategy.order(resolved, strategy.name === 'least-latency' ? ctx.clock.now() : 0), o, stats);
     let winner;
     try {
       winner = await call.walk(embedding ? { request, hedging, accept: embedding.accept, verify: embedding.verify } : { request, hedging });

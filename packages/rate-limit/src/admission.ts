@@ -78,6 +78,17 @@ export class Admission {
   }
 
   /**
+   * Admits the call at once when its store answers synchronously (`takeNow`), nobody is queued or
+   * deciding for its key, and the cost is available now — what {@link Admission.admit} would
+   * decide, without a promise. Takes nothing and returns false otherwise (then call `admit`).
+   */
+  tryNow(key: string, providerKey: string, cost: RateCost, limits: RateLimits, now: number): boolean {
+    const store = this.#store;
+    if (store.takeNow === undefined || this.#queues.has(key)) return false;
+    return store.takeNow({ key, providerKey, cost, limits, now }).ok;
+  }
+
+  /**
    * Resolves when the call may go (after its cost was taken), in FIFO order per key.
    *
    * @param opts - key, cost, limits, signal and bounds

@@ -34,6 +34,8 @@ function bucket(state: KeyState, kind: 'requests' | 'tokens', limit: number, now
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #max: number;
   readonly #keys = new Map<string, KeyState>();
+  /** The key used last (the Map's last entry). */
+  #newest: string | undefined = undefined;
   readonly #providers = new Map<string, ProviderWindow>();
 
   constructor(options: MemoryRateLimitStoreOptions = {}) {
@@ -44,6 +46,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   #state(key: string): KeyState {
     let state = this.#keys.get(key);
+    // Already the most recently used: nothing to move (the common case of one busy key).
+    if (state !== undefined && key === this.#newest) return state;
+    this.#newest = key;
     if (state) this.#keys.delete(key);
     else state = {};
     this.#keys.set(key, state);
@@ -65,9 +70,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return wait;
   }
 
-  #wait(req: TakeRequest, clamp: boolean): number {
-    const { key, providerKey, cost, limits, now } = req;
-    const state = this.#state(key);
+  #wait(req: TakeRequest, clamp: boolean, state: KeyState = this.#state(req.key)): number {
+    const { providerKey, cost, limits, now } = req;
     let wait = this.#providerWait(providerKey, cost, now);
     if (limits.rpm) wait = Math.max(wait, waitFor(bucket(state, 'requests', limits.rpm, now), cost.requests, limits.rpm, now, clamp));
     if (limits.tpm) wait = Math.max(wait, waitFor(bucket(state, 'tokens', limits.tpm, now), cost.tokens, limits.tpm, now, clamp));
@@ -80,10 +84,15 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async take(req: TakeRequest): Promise<TakeResult> {
-    const waitMs = this.#wait(req, true);
+    return this.takeNow(req);
+  }
+
+  /** {@link MemoryRateLimitStore.take}, synchronously. */
+  takeNow(req: TakeRequest): TakeResult {
+    const state = this.#state(req.key);
+    const waitMs = this.#wait(req, true, state);
     if (waitMs > 0) return { ok: false, waitMs };
-    const { key, providerKey, cost, limits, now } = req;
-    const state = this.#state(key);
+    const { providerKey, cost, limits, now } = req;
     if (limits.rpm) debit(bucket(state, 'requests', limits.rpm, now), cost.requests, limits.rpm, now);
     if (limits.tpm) debit(bucket(state, 'tokens', limits.tpm, now), cost.tokens, limits.tpm, now);
     const w = this.#providers.get(providerKey);
@@ -95,12 +104,22 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async adjust(key: string, delta: RateCost, limits: RateLimits, now: number): Promise<void> {
+    this.adjustNow(key, delta, limits, now);
+  }
+
+  /** {@link MemoryRateLimitStore.adjust}, synchronously. */
+  adjustNow(key: string, delta: RateCost, limits: RateLimits, now: number): void {
     const state = this.#state(key);
     if (limits.rpm && delta.requests) adjustBucket(bucket(state, 'requests', limits.rpm, now), delta.requests, limits.rpm, now);
     if (limits.tpm && delta.tokens) adjustBucket(bucket(state, 'tokens', limits.tpm, now), delta.tokens, limits.tpm, now);
   }
 
   async observe(providerKey: string, window: ProviderWindow, now: number): Promise<void> {
+    this.observeNow(providerKey, window, now);
+  }
+
+  /** {@link MemoryRateLimitStore.observe}, synchronously. */
+  observeNow(providerKey: string, window: ProviderWindow, now: number): void {
     const w = this.#providers.get(providerKey) ?? {};
     for (const k of ['remainingRequests', 'resetRequestsAt', 'remainingTokens', 'resetTokensAt'] as const) {
       if (window[k] !== undefined) w[k] = window[k];

@@ -1,7 +1,9 @@
 import { AbortError, ConfigurationError, createClient, RateLimitError, RateLimitExceededError, type AdapterCall, type ChatRequest, type Middleware, type ResponseInfo, type Usage } from '@lifeline/core';
 import { fakeClock, flush, scriptedAdapter } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
+import { MemoryRateLimitStore } from './memory-store.js';
 import { rateLimit, type RateLimitOptions } from './rate-limit.js';
+import type { RateLimitStore } from './store.js';
 
 // Estimate: ceil(25 chars / 4) = 7 prompt tokens + 1024 default max tokens = 1031.
 const request: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'Hello there, how are you?' }] };
@@ -281,5 +283,63 @@ describe('rateLimit: options', () => {
     expect(() => rateLimit({ rpm: 1, maxWaitMs: 0, maxQueue: 0 })).not.toThrow();
     expect(() => rateLimit({ tpm: 1_000, adaptive: false })).not.toThrow();
     expect(() => rateLimit({})).not.toThrow();
+  });
+});
+
+describe('rateLimit: stores that answer at once, and stores that do not', () => {
+  /** The memory store behind the async methods only (as a networked store would be). */
+  const asyncOnly = (): RateLimitStore => {
+    const inner = new MemoryRateLimitStore();
+    return {
+      take: (req) => inner.take(req),
+      peek: (req) => inner.peek(req),
+      adjust: (key, delta, limits, now) => inner.adjust(key, delta, limits, now),
+      observe: (key, window, now) => inner.observe(key, window, now),
+    };
+  };
+
+  it('admits, corrects and observes through the synchronous methods of the memory store', async () => {
+    const store = new MemoryRateLimitStore();
+    const used: string[] = [];
+    for (const name of ['take', 'adjust', 'observe', 'takeNow', 'adjustNow', 'observeNow'] as const) {
+      const original = store[name].bind(store) as (...args: unknown[]) => unknown;
+      (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        used.push(name);
+        return original(...args);
+      };
+    }
+    const { client } = setup({ rpm: 2, store }, { onCall: () => ({ status: 200, rateLimit: { remainingRequests: 5, resetRequestsAt: 60_000 } }) });
+    const { meta } = await client.chat(request);
+    expect(meta.queuedMs).toBe(0);
+    expect(used).toEqual(['takeNow', 'observeNow', 'adjustNow']);
+  });
+
+  it.each([
+    ['memory store (synchronous path)', () => new MemoryRateLimitStore()],
+    ['a store with async methods only', asyncOnly],
+  ])('spaces calls and refunds the same with a %s', async (_name, makeStore) => {
+    const a = setup({ rpm: 2, maxWaitMs: 120_000, store: makeStore() });
+    const calls = Array.from({ length: 4 }, () => a.client.chat(request));
+    await a.clock.advanceAsync(60_000);
+    await Promise.all(calls);
+    expect(a.times).toEqual([0, 0, 30_000, 60_000]);
+
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const b = setup({ tpm: 1000, store: makeStore() }, { onCall: (_r, _c, n) => (n < 2 ? gate : undefined) });
+    const waits = Array.from({ length: 3 }, () => b.client.chat({ ...request, max_tokens: 493 }));
+    await b.clock.advanceAsync(1000);
+    expect(b.times).toEqual([0, 0]);
+    release();
+    await b.clock.advanceAsync(0);
+    await Promise.all(waits);
+    expect(b.times).toEqual([0, 0, 1000]);
+
+    const c = setup({ store: makeStore() }, { onCall: (_r, _c, n) => (n === 0 ? { status: 200, rateLimit: { remainingRequests: 0, resetRequestsAt: 10_000 } } : undefined) });
+    await c.client.chat(request);
+    const held = c.client.chat(request);
+    await c.clock.advanceAsync(10_000);
+    await held;
+    expect(c.times).toEqual([0, 10_000]);
   });
 });

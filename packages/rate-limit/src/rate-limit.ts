@@ -7,7 +7,7 @@ import { ConfigurationError, LifelineError, type Clock, type Context, type Middl
 import { Admission } from './admission.js';
 import { estimateRequestTokens } from './estimate.js';
 import { MemoryRateLimitStore } from './memory-store.js';
-import type { ProviderWindow, RateLimitStore } from './store.js';
+import type { ProviderWindow, RateCost, RateLimitStore } from './store.js';
 import { watchStream } from './watch-stream.js';
 
 /** Options of {@link rateLimit}. Give `rpm`, `tpm`, or neither for adaptive-only limiting. */
@@ -93,42 +93,61 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     const key = keyOf(ctx);
     const providerKey = ctx.target?.name ?? 'default';
     const estimate = estimateRequestTokens(ctx.request, defaultMaxTokens);
-    const remaining = ctx.remainingMs();
-    const bounded = remaining !== undefined && remaining < maxWaitMs;
-    ctx.meta.queuedMs = await admission.admit(
-      {
-        key, providerKey, limits, maxQueue, provider: ctx.target?.name, signal: ctx.signal,
-        cost: { requests: 1, tokens: estimate },
-        maxWaitMs: bounded ? Math.max(0, remaining) : maxWaitMs,
-        maxWaitLabel: bounded ? "the call's deadline" : 'maxWaitMs',
-      },
-      clock,
-    );
+    const cost: RateCost = { requests: 1, tokens: estimate };
+    // Nobody waiting and the store answers at once (memory): admitted without a promise.
+    if (!ctx.aborted && admission.tryNow(key, providerKey, cost, limits, clock.now())) {
+      ctx.meta.queuedMs = 0;
+    } else {
+      const remaining = ctx.remainingMs();
+      const bounded = remaining !== undefined && remaining < maxWaitMs;
+      ctx.meta.queuedMs = await admission.admit(
+        {
+          key, providerKey, limits, maxQueue, provider: ctx.target?.name, signal: ctx.signal, cost,
+          maxWaitMs: bounded ? Math.max(0, remaining) : maxWaitMs,
+          maxWaitLabel: bounded ? "the call's deadline" : 'maxWaitMs',
+        },
+        clock,
+      );
+    }
     const log = ctx.meta.attemptLog;
     const start = log.length;
 
-    const observe = async (error?: unknown) => {
-      if (!adaptive) return;
-      const now = clock.now();
+    /** The provider's window from the last response's headers (and a 429's Retry-After), or undefined when there is nothing to observe. */
+    const windowOf = (now: number, error?: unknown): ProviderWindow | undefined => {
+      if (!adaptive) return undefined;
       const cap = (at: number | undefined) => (at === undefined ? undefined : Math.min(at, now + maxHoldMs));
       const info = ctx.meta.rateLimit;
       const window: ProviderWindow = {};
       if (info) {
-        Object.assign(window, {
-          remainingRequests: info.remainingRequests, resetRequestsAt: cap(info.resetRequestsAt),
-          remainingTokens: info.remainingTokens, resetTokensAt: cap(info.resetTokensAt),
-        });
+        window.remainingRequests = info.remainingRequests;
+        window.resetRequestsAt = cap(info.resetRequestsAt);
+        window.remainingTokens = info.remainingTokens;
+        window.resetTokensAt = cap(info.resetTokensAt);
       }
       if (error instanceof LifelineError && error.code === 'rate_limit' && error.retryAfterMs !== undefined) window.holdUntil = now + Math.min(error.retryAfterMs, maxHoldMs);
-      if (info || window.holdUntil !== undefined) await store.observe(providerKey, window, now);
+      return info || window.holdUntil !== undefined ? window : undefined;
+    };
+    const observe = async (error?: unknown) => {
+      const now = clock.now();
+      const window = windowOf(now, error);
+      if (window) await store.observe(providerKey, window, now);
+    };
+    /** What the call used beyond (or below) what admission took: retries, real usage. */
+    const delta = (): RateCost => {
+      let tokens = 0;
+      for (let i = start; i < log.length; i++) {
+        const r = log[i]!;
+        tokens += r.usage ? r.usage.total_tokens || r.usage.prompt_tokens + r.usage.completion_tokens : r.status === undefined ? 0 : estimate;
+      }
+      return { requests: log.length - start - 1, tokens: tokens - estimate };
+    };
+    const refunded = (d: RateCost) => {
+      if ((limits.rpm && d.requests < 0) || (limits.tpm && d.tokens < 0)) admission.wake(key); // a refund may let waiters go early
     };
     const correct = async () => {
-      const records = log.slice(start);
-      let tokens = 0;
-      for (const r of records) tokens += r.usage ? r.usage.total_tokens || r.usage.prompt_tokens + r.usage.completion_tokens : r.status === undefined ? 0 : estimate;
-      const delta = { requests: records.length - 1, tokens: tokens - estimate };
-      await store.adjust(key, delta, limits, clock.now());
-      if ((limits.rpm && delta.requests < 0) || (limits.tpm && delta.tokens < 0)) admission.wake(key); // a refund may let waiters go early
+      const d = delta();
+      await store.adjust(key, d, limits, clock.now());
+      refunded(d);
     };
 
     try {
@@ -136,6 +155,24 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     } catch (err) {
       await Promise.all([observe(err), correct()]).catch(() => {});
       throw err;
+    }
+    if (store.observeNow !== undefined && store.adjustNow !== undefined && !(ctx.streaming && ctx.stream)) {
+      // A store that answers at once: observed and corrected without a promise.
+      const now = clock.now();
+      try {
+        const window = windowOf(now);
+        if (window) store.observeNow(providerKey, window, now);
+      } catch {
+        // as with the async path: an observation that fails changes nothing
+      }
+      try {
+        const d = delta();
+        store.adjustNow(key, d, limits, now);
+        refunded(d);
+      } catch {
+        // as with the async path
+      }
+      return;
     }
     await observe().catch(() => {});
     if (ctx.streaming && ctx.stream) {

@@ -73,4 +73,13 @@ export interface RateLimitStore {
   peek(req: TakeRequest): Promise<TakeResult>;
   adjust(key: string, delta: RateCost, limits: RateLimits, now: number): Promise<void>;
   observe(providerKey: string, window: ProviderWindow, now: number): Promise<void>;
+  /**
+   * Optional, for a store that answers at once (in-process): `take`, answered synchronously.
+   * `rateLimit()` then admits a call without awaiting when nobody waits for its key.
+   */
+  takeNow?(req: TakeRequest): TakeResult;
+  /** Optional: `adjust`, synchronously (see {@link RateLimitStore.takeNow}). */
+  adjustNow?(key: string, delta: RateCost, limits: RateLimits, now: number): void;
+  /** Optional: `observe`, synchronously (see {@link RateLimitStore.takeNow}). */
+  observeNow?(providerKey: string, window: ProviderWindow, now: number): void;
 }

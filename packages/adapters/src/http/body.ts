@@ -69,7 +69,8 @@ export async function readText(body: ResponseBody, options: ReadTextOptions): Pr
       size = maxBytes;
       finish(() => resolve(Buffer.concat(parts, size).toString('utf8')));
     };
-    const onEnd = () => finish(() => resolve(Buffer.concat(parts, size).toString('utf8')));
+    // One chunk (most answers): decoded as is, without Buffer.concat's copy.
+    const onEnd = () => finish(() => resolve(parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts, size).toString('utf8')));
     const onError = (err: unknown) => {
       release(body);
       finish(() => reject(transportError(err, options)));

@@ -34,7 +34,7 @@ export async function exchange(pool: HttpPool, input: ExchangeInput): Promise<Se
   const { call, provider, label, secrets, timeouts } = input;
   // Per-attempt extra headers (trace context) go first: the adapter's own headers win on a clash.
   const headers = call.headers === undefined ? input.headers : { ...call.headers, ...input.headers };
-  const res = await send(pool, { url: input.url, headers, body: input.body, signal: call.signal, provider, label, secrets });
+  const res = await send(pool, { url: input.url, headers, body: input.body, signal: call.signal, cancellation: call.cancellation, provider, label, secrets });
   const rateLimit = parseRateLimit(res.headers);
   try {
     call.onResponse?.(rateLimit ? { status: res.status, requestId: res.requestId, rateLimit } : { status: res.status, requestId: res.requestId });

@@ -1,7 +1,8 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ConfigurationError, ConnectionError, TimeoutError } from '@lifeline/core';
+import { AbortError, ConfigurationError, ConnectionError, Context, TimeoutError } from '@lifeline/core';
 import { startServer, type TestServer } from '../../test/http-server.js';
 import { readText } from './body.js';
 import { HttpPool } from './pool.js';
@@ -156,6 +157,86 @@ describe('send', () => {
     const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal });
     setTimeout(() => ac.abort(reason), 5);
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it("stops following the caller's signal once the body was read (no listener left behind)", async () => {
+    server = await startServer((_q, res) => res.end('{"ok":true}'));
+    pool = new HttpPool();
+    const ac = new AbortController();
+    const res = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1); // the body can still be aborted
+    expect(await readText(res.body, { provider: 'p', label: 'p', signal: ac.signal })).toBe('{"ok":true}');
+    await new Promise((r) => setImmediate(r));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    ac.abort(); // after the fact: nothing to abort, nothing thrown
+  });
+
+  it("stops following the caller's signal when the request fails (headers timeout)", async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool({ headersTimeoutMs: 50 });
+    const ac = new AbortController();
+    const err = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ac.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect((err as Error).message).toBe('p: no response head within 50 ms (headersTimeoutMs)');
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
+  it("follows core's cancellation without a signal listener, and drops it once the body was read", async () => {
+    server = await startServer((_q, res) => res.end('{"ok":true}'));
+    pool = new HttpPool();
+    const ctx = new Context({ request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+    const watched = { added: 0, removed: 0 };
+    const cancellation = {
+      get aborted() { return ctx.aborted; },
+      get reason() { return ctx.reason; },
+      signal: ctx.signal,
+      onAbort(listener: (reason: unknown) => void) {
+        watched.added++;
+        const off = ctx.onAbort(listener);
+        return () => { watched.removed++; off(); };
+      },
+    };
+    const res = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ctx.signal, cancellation });
+    expect(getEventListeners(ctx.signal, 'abort')).toHaveLength(0);
+    expect(watched).toEqual({ added: 1, removed: 0 }); // the body can still be aborted
+    expect(await readText(res.body, { provider: 'p', label: 'p' })).toBe('{"ok":true}');
+    await new Promise((r) => setImmediate(r));
+    expect(watched).toEqual({ added: 1, removed: 1 });
+  });
+
+  it("aborts through core's cancellation with its reason, and closes the socket", async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool();
+    const ctx = new Context({ request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+    const reason = new TimeoutError('Timeout: attempt to p did not finish within 5 ms (timeout({ ms }))', { kind: 'total', timeoutMs: 5 });
+    const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: ctx.signal, cancellation: ctx });
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 2));
+    ctx.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await server.socketClosed(0);
+  });
+
+  it('follows the signal, not the cancellation, when the call was copied with another signal', async () => {
+    server = await startServer(() => {});
+    pool = new HttpPool();
+    const ctx = new Context({ request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] } });
+    const own = new AbortController();
+    const pending = send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', signal: own.signal, cancellation: ctx });
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 2));
+    own.abort();
+    const err = await pending.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortError);
+    expect((err as Error).message).toBe('The operation was aborted by the caller');
+    expect(ctx.aborted).toBe(false);
+  });
+
+  it('adds content-type: application/json only when no header of that name is given', async () => {
+    server = await startServer((_q, res) => res.end());
+    pool = new HttpPool();
+    const headers = { 'Content-Type': 'application/json; charset=utf-8' };
+    await readText((await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}', headers })).body, { provider: 'p', label: 'p' });
+    expect(server.requests[0]!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(headers).toEqual({ 'Content-Type': 'application/json; charset=utf-8' }); // the caller's object is left alone
   });
 
   it('does not send when the signal is already aborted', async () => {

@@ -4,9 +4,11 @@
  * @module
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Cancellation } from '@lifeline/core';
 import { errors, type Dispatcher } from 'undici';
 import type { HttpPool } from './pool.js';
-import { transportError } from './transport-error.js';
+import { transportError, type TransportErrorContext } from './transport-error.js';
+import { UpstreamAbort } from './upstream-abort.js';
 
 /** A response body as undici hands it over: a Node `Readable` with fetch-style helpers. */
 export type ResponseBody = Dispatcher.ResponseData['body'];
@@ -26,6 +28,11 @@ export interface SendRequest {
   body?: string | Uint8Array;
   /** Aborts the request and the body read. */
   signal?: AbortSignal | undefined;
+  /**
+   * The same aborts as `signal`, followed without an event listener (core's
+   * `AdapterCall.cancellation`); used instead of `signal` when its `signal` is `signal`.
+   */
+  cancellation?: Cancellation | undefined;
   /** Target name for errors (`provider`). */
   provider: string;
   /** Message prefix for errors. @defaultValue `provider` */
@@ -112,18 +119,17 @@ export function jsonBody(value: unknown): Uint8Array {
  * ```
  */
 export async function send(pool: HttpPool, req: SendRequest): Promise<SendResponse> {
-  const label = req.label ?? req.provider;
-  const ctx = { provider: req.provider, label, signal: req.signal, timeouts: pool.options, secrets: req.secrets };
-  if (req.signal?.aborted) throw transportError(req.signal.reason, ctx);
+  if (req.signal?.aborted) throw transportError(req.signal.reason, errorContext(pool, req));
   const { origin, path } = target(req.url);
-  const headers: Record<string, string> = { ...req.headers };
-  if (req.body !== undefined && !hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
-  // A precise headers timeout (undici's own timers have a resolution of about a second).
+  const given = req.headers ?? {};
+  const headers = req.body !== undefined && !hasContentType(given) ? { ...given, 'content-type': 'application/json' } : given;
+  // A precise headers timeout (undici's own timers have a resolution of about a second), and the
+  // caller's aborts, through one abort source (see UpstreamAbort).
   const limit = pool.options.headersTimeoutMs;
-  const timer = new AbortController();
-  const handle = setTimeout(() => timer.abort(new errors.HeadersTimeoutError(`Headers Timeout Error (${limit} ms)`)), limit);
+  const cancellation = req.cancellation;
+  const abort = cancellation !== undefined && cancellation.signal === req.signal ? new UpstreamAbort(cancellation) : new UpstreamAbort(req.signal);
+  const handle = setTimeout(headersTimeout, limit, abort, limit);
   handle.unref();
-  const signal = req.signal ? AbortSignal.any([req.signal, timer.signal]) : timer.signal;
   try {
     const dispatcher = pool.dispatcher(origin);
     const res = await dispatcher.request({
@@ -132,14 +138,24 @@ export async function send(pool: HttpPool, req: SendRequest): Promise<SendRespon
       method: req.method ?? 'POST',
       headers,
       body: req.body ?? null,
-      signal,
+      // undici types `signal` as AbortSignal | EventEmitter; at run time it takes any object with addEventListener.
+      signal: abort as unknown as AbortSignal,
     });
     return { status: res.statusCode, headers: res.headers, body: res.body, requestId: requestIdFrom(res.headers) };
   } catch (err) {
-    throw transportError(timer.signal.aborted && !req.signal?.aborted ? timer.signal.reason : err, ctx);
+    abort.dispose();
+    throw transportError(abort.timedOut && !req.signal?.aborted ? abort.reason : err, errorContext(pool, req));
   } finally {
     clearTimeout(handle);
   }
+}
+
+function headersTimeout(abort: UpstreamAbort, limit: number): void {
+  abort.timeout(new errors.HeadersTimeoutError(`Headers Timeout Error (${limit} ms)`));
+}
+
+function errorContext(pool: HttpPool, req: SendRequest): TransportErrorContext {
+  return { provider: req.provider, label: req.label ?? req.provider, signal: req.signal, timeouts: pool.options, secrets: req.secrets };
 }
 
 const targets = new WeakMap<URL, { origin: string; path: string }>();
@@ -155,7 +171,8 @@ function target(url: string | URL): { origin: string; path: string } {
   return t;
 }
 
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) return true;
+function hasContentType(headers: Record<string, string>): boolean {
+  if (headers['content-type'] !== undefined) return true;
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === 'content-type') return true;
   return false;
 }

@@ -80,6 +80,8 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
     const json: Record<string, string> = { accept: 'application/json', 'user-agent': '@lifeline/adapters' };
     if (key) json.authorization = `Bearer ${key}`;
     Object.assign(json, o.headers);
+    // Sent with every request: set once here rather than added by send() per request.
+    if (!Object.keys(json).some((name) => name.toLowerCase() === 'content-type')) json['content-type'] = 'application/json';
     headersOf.set(key, { json, stream: { ...json, accept: 'text/event-stream' } });
   }
   const base = { provider: o.name, label, secrets: o.secrets, timeouts: pool.options };

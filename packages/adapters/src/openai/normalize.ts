@@ -98,6 +98,7 @@ function isWellFormedChunk(json: Obj, tools: ToolIndexer): boolean {
  */
 export function normalizeCompletion(json: Obj): ChatResponse | undefined {
   if (!Array.isArray(json.choices)) return undefined;
+  if (isWellFormed(json, json.choices)) return json as unknown as ChatResponse;
   const choices = json.choices.filter(isObj).map((c, i) => ({
     ...c,
     index: typeof c.index === 'number' ? c.index : i,
@@ -111,4 +112,21 @@ export function normalizeCompletion(json: Obj): ChatResponse | undefined {
   const usage = usageOf(json);
   if (usage !== undefined) response.usage = usage;
   return response;
+}
+
+/**
+ * True when `json` already has every field {@link normalizeCompletion} would fill in (what OpenAI
+ * itself and most relays send): it is then returned as is, without a copy.
+ */
+function isWellFormed(json: Obj, choices: unknown[]): boolean {
+  if (json.object !== 'chat.completion' || typeof json.id !== 'string' || typeof json.created !== 'number' || typeof json.model !== 'string') return false;
+  // Usage only in Groq's `x_groq.usage`: normalised.
+  if (!json.usage && json.x_groq !== undefined) return false;
+  for (let i = 0; i < choices.length; i++) {
+    const c = choices[i];
+    if (!isObj(c) || typeof c.index !== 'number' || c.finish_reason === undefined) return false;
+    const message = c.message;
+    if (!isObj(message) || message.role === undefined || message.content === undefined) return false;
+  }
+  return true;
 }

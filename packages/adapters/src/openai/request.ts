@@ -54,6 +54,8 @@ export function buildBody(request: ChatRequest, streaming: boolean, includeUsage
 
 /** The request object as sent (before serialisation). */
 export function wireRequest(request: ChatRequest, streaming: boolean, includeUsage: boolean): Record<string, unknown> {
+  // Nothing to strip (the common case): serialised as is, without a copy.
+  if (!streaming && request.stream === undefined && request.stream_options === undefined) return request as unknown as Record<string, unknown>;
   const { stream: _stream, stream_options: streamOptions, ...rest } = request;
   if (!streaming) return rest;
   const out: Record<string, unknown> = { ...rest, stream: true };

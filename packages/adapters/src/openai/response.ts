@@ -66,9 +66,13 @@ export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxB
   if (!response) {
     throw new ServerError(`${label}: ${status} with a body that is not a chat completion (no choices array)`, { provider, status, requestId, retryable: true });
   }
-  const failed = response.choices.find((c) => c.finish_reason === 'error');
-  if (failed) {
+  if (endedWithError(response.choices)) {
     throw new ServerError(`${label}: the provider ended the completion with finish_reason "error"`, { provider, status, requestId, retryable: true });
   }
   return response;
+}
+
+function endedWithError(choices: ChatResponse['choices']): boolean {
+  for (let i = 0; i < choices.length; i++) if (choices[i]!.finish_reason === 'error') return true;
+  return false;
 }
