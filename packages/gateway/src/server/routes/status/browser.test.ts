@@ -58,7 +58,10 @@ describe.runIf(CHROMIUM)('the status page in headless Chromium', () => {
       expect(texts.some((t) => t.includes('breaker relay/deepseek-v3.2: closed → open'))).toBe(true);
       expect(texts.some((t) => t.includes('stale answer from the cache'))).toBe(true);
       expect(texts.some((t) => t.includes('degraded answer for deepseek-v3.2'))).toBe(true);
-      expect(await page.locator('article.target[data-target="relay"] .error').textContent()).toMatch(/^last error \d\d:\d\d:\d\d: server \(HTTP 503\) — openai relay: 503/);
+      // The page renders the relay's last error when its next update arrives: wait for it.
+      await expect
+        .poll(() => page.locator('article.target[data-target="relay"] .error').textContent(), { timeout: 5_000 })
+        .toMatch(/^last error \d\d:\d\d:\d\d: server \(HTTP 503\) — openai relay: 503/);
       // The last changes settle: claude (the third target) was overloaded too.
       await expect.poll(() => page.locator('article.target[data-target="claude:claude-sonnet-4.5"] .breaker').getAttribute('data-state'), { timeout: 5_000 }).toBe('open');
       const png = await page.screenshot({ path: SCREENSHOT, fullPage: true });
