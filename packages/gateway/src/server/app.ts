@@ -14,6 +14,7 @@ import { answerFrameworkError, MAX_PARAM_LENGTH, shuttingDown } from './framewor
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { checkOperatorAccess } from './operator-auth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
+import { requestLog } from './request-log.js';
 import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
 import { embeddingsRoutes } from './routes/embeddings/index.js';
@@ -61,6 +62,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, useDefaults: false } },
   }) as unknown as FastifyInstance;
+  ctx.requestLog = requestLog(app.log, !('instance' in logger));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
