@@ -14,6 +14,7 @@ import { answerFrameworkError, MAX_PARAM_LENGTH, shuttingDown } from './framewor
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { checkOperatorAccess } from './operator-auth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
 import { requestLog } from './request-log.js';
 import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
@@ -51,6 +52,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
       : { logger: { level: logger.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(destination && { stream: destination }) } }),
     bodyLimit: ctx.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    ...('level' in logger && { childLoggerFactory: lazyChildLogger }),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),

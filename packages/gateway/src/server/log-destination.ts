@@ -7,7 +7,7 @@
  * pino's `SonicBoom` (which writes them in one call) when they reach {@link LOG_BUFFER_BYTES}, or
  * {@link LOG_FLUSH_MS} after the first line of a batch, whichever comes first. SonicBoom is given
  * whole batches, not lines: it measures the UTF-8 length of what it already holds on every
- * `write`, which cost more than the line itself when it held a 4 KB buffer. pino flushes what is
+ * `write`, which cost more than the line itself once it held a few KB. pino flushes what is
  * left (the batch being collected too) synchronously on process exit.
  * @module
  */
@@ -16,7 +16,7 @@ import pino from 'pino';
 /** Longest a log line waits before it is written, in ms. */
 export const LOG_FLUSH_MS = 100;
 /** Buffered characters (bytes, for ASCII lines) that trigger a write at once. */
-export const LOG_BUFFER_BYTES = 4096;
+export const LOG_BUFFER_BYTES = 16_384;
 
 /** A pino destination with a `flush` (pino's `logger.flush(cb)` calls it). */
 export interface LogDestination {
