@@ -36,7 +36,8 @@ export interface LogDestination {
  * ```
  */
 export function batchedDestination(fd = 1): LogDestination {
-  const sonic = pino.destination({ dest: fd, sync: false });
+  // minLength 1: a batch handed over is written at once, and `flush(cb)` waits for the write (at 0 it would not).
+  const sonic = pino.destination({ dest: fd, sync: false, minLength: 1 });
   let batch = '';
   let timer: NodeJS.Timeout | undefined;
   const handOver = () => {
