@@ -14,6 +14,8 @@ import { answerFrameworkError, MAX_PARAM_LENGTH, shuttingDown } from './framewor
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { checkOperatorAccess } from './operator-auth.js';
 import { malformedRequestAnswer } from './malformed-request.js';
+import { lazyChildLogger } from './lazy-child-logger.js';
+import { requestLog } from './request-log.js';
 import { requestTimeoutOptions } from './request-timeout.js';
 import { chatRoutes } from './routes/chat.js';
 import { embeddingsRoutes } from './routes/embeddings/index.js';
@@ -50,6 +52,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
       : { logger: { level: logger.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...(destination && { stream: destination }) } }),
     bodyLimit: ctx.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    ...('level' in logger && { childLoggerFactory: lazyChildLogger }),
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     genReqId: () => randomUUID(),
@@ -61,6 +64,7 @@ export function buildApp(ctx: ServerContext, logger: LoggerSetting): FastifyInst
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ajv: { customOptions: { allowUnionTypes: true, coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true, useDefaults: false } },
   }) as unknown as FastifyInstance;
+  ctx.requestLog = requestLog(app.log, !('instance' in logger));
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {

@@ -8,6 +8,7 @@ import type { GatewayRoute } from '../pipeline/types.js';
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse } from './errors.js';
 import { metaHeaders } from './meta.js';
+import type { RequestLine } from './request-log.js';
 import { writeEventStream, type StreamOutcome } from './sse.js';
 import { traced, type Trace } from './trace.js';
 import { incomingTraceContext, TRACE_CONTEXT } from '../telemetry/incoming.js';
@@ -64,7 +65,7 @@ export function observe(ctx: ServerContext, req: FastifyRequest, endpoint: strin
   if (meta) ctx.stats.record(meta.attemptLog);
   ctx.metrics.observe({ endpoint, status, stream, tenant, meta });
   if (meta) ctx.status?.record(meta, status, requestedModel(req));
-  const fields = {
+  const line: RequestLine = {
     endpoint,
     status,
     stream,
@@ -77,8 +78,8 @@ export function observe(ctx: ServerContext, req: FastifyRequest, endpoint: strin
     latencyMs: meta?.latencyMs,
     tenant,
   };
-  if (error !== undefined && status >= 500) req.log.warn({ ...fields, error: toErrorResponse(error, ctx.secrets()).body.error.message }, 'request failed');
-  else req.log.info(fields, 'request done');
+  if (error !== undefined && status >= 500) line.error = toErrorResponse(error, ctx.secrets()).body.error.message;
+  ctx.requestLog(req, line);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ResponseStore } from '../pipeline/response-store.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import type { Authenticator } from './auth.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { RequestLog } from './request-log.js';
 import type { ProviderStats } from './stats.js';
 import type { StatusFeed } from './routes/status/feed.js';
 
@@ -39,6 +40,8 @@ export interface ServerContext {
   secrets(): readonly string[];
   /** Lifecycle flags. */
   state: { listening: boolean; draining: boolean; startedAt: number };
+  /** Writes each finished request's log line (set by `buildApp` for its logger). */
+  requestLog: RequestLog;
   /** Per-request state. */
   requests: WeakMap<FastifyRequest, RequestState>;
   /** Requests being served (until their connection closes): the in-flight gauge, and what shutdown aborts. */

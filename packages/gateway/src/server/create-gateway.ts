@@ -18,6 +18,7 @@ import { createAuthenticator } from './auth.js';
 import { operatorKeyWarning } from './operator-auth.js';
 import type { RequestState, ServerContext } from './context.js';
 import { createMetrics } from './metrics.js';
+import { toRequestLogger } from './request-log.js';
 import { ProviderStats } from './stats.js';
 import { StatusFeed } from './routes/status/index.js';
 import { awaitStore, logStore, watchStore } from './store-log.js';
@@ -132,6 +133,7 @@ export function createGateway(input: GatewayInput, runtime: GatewayRuntimeOption
     receiveTimeoutMs: server.requestTimeoutMs,
     secrets: () => pipeline.secrets?.() ?? [],
     state: { listening: false, draining: false, startedAt },
+    requestLog: toRequestLogger,
     requests: new WeakMap(),
     inflight,
   };

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs, { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +64,18 @@ describe('batchedDestination', () => {
     await new Promise<void>((resolve, reject) => dest.flush((err) => (err ? reject(err) : resolve())));
     expect(readFileSync(file, 'utf8')).toBe('{"msg":"bye"}\n');
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('the built-in logger on exit', () => {
+  it('writes the lines still being collected when the process exits', () => {
+    const dist = new URL('../../dist/index.js', import.meta.url).href;
+    const script = `import { createGateway } from ${JSON.stringify(dist)};
+createGateway({ providers: { a: { kind: 'openai', baseURL: 'http://127.0.0.1:9', apiKey: 'k' } }, routes: [{ model: '*', targets: ['a'] }] });
+process.exit(0);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    expect(lines.map((l) => l.msg)).toContain('auth is off: no gateway keys configured (auth.keys), every request is accepted');
   });
 });

@@ -3,7 +3,8 @@
  * @module
  */
 import type { Meta } from '@lifeline/core';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry } from 'prom-client';
+import { talliedCounter } from './counter-tally.js';
 import { ModelSlots } from '../pipeline/model-slots.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { providerOf } from './stats.js';
@@ -47,14 +48,16 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
   // Per target, at most MODELS_PER_TARGET model label values (beyond the listed models); the rest are `other`.
   const slots = new ModelSlots({ known: pipeline.models(), other: 'other' });
   const model = (target: string, m: string | undefined) => (m ? slots.label(target, m) : 'unknown');
-  const requests = new Counter({ name: 'lifeline_requests_total', help: 'Requests answered by the gateway', labelNames: ['endpoint', 'status', 'stream', 'provider', 'model', 'tenant'], registers });
-  const attempts = new Counter({ name: 'lifeline_upstream_attempts_total', help: 'Upstream requests, by outcome', labelNames: ['provider', 'target', 'model', 'outcome', 'code'], registers });
-  const failovers = new Counter({ name: 'lifeline_failovers_total', help: 'Requests answered by another target than the first one tried', labelNames: ['from', 'to'], registers });
-  const degraded = new Counter({ name: 'lifeline_degraded_total', help: 'Degraded (fallback) answers served', labelNames: ['model'], registers });
-  const cache = new Counter({ name: 'lifeline_cache_results_total', help: 'Cache lookups by result (hit, miss, stale, coalesced)', labelNames: ['result'], registers });
-  const cost = new Counter({ name: 'lifeline_cost_usd_total', help: 'Upstream spend in USD', labelNames: ['provider', 'model', 'tenant'], registers });
-  const saved = new Counter({ name: 'lifeline_cache_saved_usd_total', help: 'Spend avoided by cache hits, USD', labelNames: ['model'], registers });
-  const tokens = new Counter({ name: 'lifeline_tokens_total', help: 'Tokens billed', labelNames: ['provider', 'model', 'kind'], registers });
+  // Counters count in tallies (no prom-client work per request) and are brought up to date when read.
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => talliedCounter(registry, { name, help, labelNames });
+  const requests = counter('lifeline_requests_total', 'Requests answered by the gateway', ['endpoint', 'status', 'stream', 'provider', 'model', 'tenant']);
+  const attempts = counter('lifeline_upstream_attempts_total', 'Upstream requests, by outcome', ['provider', 'target', 'model', 'outcome', 'code']);
+  const failovers = counter('lifeline_failovers_total', 'Requests answered by another target than the first one tried', ['from', 'to']);
+  const degraded = counter('lifeline_degraded_total', 'Degraded (fallback) answers served', ['model']);
+  const cache = counter('lifeline_cache_results_total', 'Cache lookups by result (hit, miss, stale, coalesced)', ['result']);
+  const cost = counter('lifeline_cost_usd_total', 'Upstream spend in USD', ['provider', 'model', 'tenant']);
+  const saved = counter('lifeline_cache_saved_usd_total', 'Spend avoided by cache hits, USD', ['model']);
+  const tokens = counter('lifeline_tokens_total', 'Tokens billed', ['provider', 'model', 'kind']);
   const latency = new Histogram({ name: 'lifeline_request_duration_seconds', help: 'Request latency through the pipeline', labelNames: ['provider', 'model', 'stream'], buckets: LATENCY_BUCKETS, registers });
   const attemptLatency = new Histogram({ name: 'lifeline_upstream_duration_seconds', help: 'Upstream attempt latency', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
   const ttft = new Histogram({ name: 'lifeline_time_to_first_token_seconds', help: 'Streams: time to the first content token', labelNames: ['provider', 'model'], buckets: TTFT_BUCKETS, registers });
@@ -102,29 +105,31 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
     const provider = meta?.provider ?? 'none';
     const m = model(provider, meta?.model);
     const tenant = o.tenant ?? '';
-    requests.inc({ endpoint: o.endpoint, status: String(o.status), stream: String(o.stream), provider, model: m, tenant });
+    const stream = o.stream ? 'true' : 'false';
+    requests.add([o.endpoint, String(o.status), stream, provider, m, tenant]);
     if (!meta) return;
     observeKeys(meta);
     for (const a of meta.attemptLog) {
       if (a.outcome === 'pending') continue;
-      const labels = { provider: providerOf(a.target), target: a.target, model: model(a.target, a.model), outcome: a.outcome, code: a.errorCode ?? '' };
-      attempts.inc(labels);
-      if (a.latencyMs !== undefined) attemptLatency.observe({ provider: labels.provider, model: labels.model, outcome: a.outcome }, a.latencyMs / 1000);
+      const p = providerOf(a.target);
+      const am = model(a.target, a.model);
+      attempts.add([p, a.target, am, a.outcome, a.errorCode ?? '']);
+      if (a.latencyMs !== undefined) attemptLatency.observe({ provider: p, model: am, outcome: a.outcome }, a.latencyMs / 1000);
     }
     const first = meta.attemptLog[0]?.target;
     if (first !== undefined && meta.provider !== undefined && meta.provider !== first && meta.provider !== 'fallback' && meta.cache !== 'hit' && meta.cache !== 'stale') {
-      failovers.inc({ from: first, to: meta.provider });
+      failovers.add([first, meta.provider]);
     }
-    if (meta.degraded) degraded.inc({ model: m });
-    if (meta.cache) cache.inc({ result: meta.cache });
-    if (meta.costUsd !== undefined && meta.costUsd > 0) cost.inc({ provider, model: m, tenant }, meta.costUsd);
-    if (meta.savedUsd !== undefined && meta.savedUsd > 0) saved.inc({ model: m }, meta.savedUsd);
+    if (meta.degraded) degraded.add([m]);
+    if (meta.cache) cache.add([meta.cache]);
+    if (meta.costUsd !== undefined && meta.costUsd > 0) cost.add([provider, m, tenant], meta.costUsd);
+    if (meta.savedUsd !== undefined && meta.savedUsd > 0) saved.add([m], meta.savedUsd);
     const u = meta.usage;
     if (u && meta.cache !== 'hit' && meta.cache !== 'stale' && !meta.degraded) {
-      tokens.inc({ provider, model: m, kind: 'prompt' }, u.prompt_tokens);
-      tokens.inc({ provider, model: m, kind: 'completion' }, u.completion_tokens);
+      tokens.add([provider, m, 'prompt'], u.prompt_tokens);
+      tokens.add([provider, m, 'completion'], u.completion_tokens);
     }
-    if (meta.latencyMs !== undefined) latency.observe({ provider, model: m, stream: String(o.stream) }, meta.latencyMs / 1000);
+    if (meta.latencyMs !== undefined) latency.observe({ provider, model: m, stream }, meta.latencyMs / 1000);
     if (meta.timeToFirstTokenMs !== undefined) ttft.observe({ provider, model: m }, meta.timeToFirstTokenMs / 1000);
   }
 
