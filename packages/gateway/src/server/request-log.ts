@@ -94,7 +94,7 @@ function lineWriter(log: FastifyBaseLogger): ((req: FastifyRequest, line: Reques
   if (
     typeof p.isLevelEnabled !== 'function' || !stream || typeof stream.write !== 'function' || stream[s.needsMetadataGsym] === true || typeof time !== 'function' ||
     typeof level !== 'string' || typeof chindings !== 'string' || typeof end !== 'string' || formatters?.log !== undefined ||
-    hooks?.streamWrite !== undefined || p[s.mixinSym] || p[s.nestedKeySym] || p[s.msgPrefixSym] || p[s.messageKeySym] !== 'msg' ||
+    hooks?.streamWrite !== undefined || p[s.mixinSym] || p[s.nestedKeySym] || p[(s as unknown as Record<string, symbol>).msgPrefixSym!] || p[s.messageKeySym] !== 'msg' ||
     Object.keys(p[s.stringifiersSym] ?? {}).length > 0 || (serializers !== undefined && FIELDS.some((f) => Object.prototype.hasOwnProperty.call(serializers, f)))
   ) {
     return undefined;
