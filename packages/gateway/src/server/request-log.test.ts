@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { REDACT_PATHS } from './app.js';
 import { requestLog, toRequestLogger, type RequestLine } from './request-log.js';
 
@@ -46,5 +46,59 @@ describe('requestLog', () => {
     expect(requestLog(root, false)).toBe(toRequestLogger);
     requestLog(root, false)(req, done);
     expect(lines[0]).toMatchObject({ reqId: 'req-1', endpoint: 'chat.completions', msg: 'request done' });
+  });
+
+  describe('the line built by hand', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** Raw lines of the gateway's own writer and of pino's, for the same request and the same clock. */
+    function both(line: RequestLine, id: unknown = 'b7d1c0de-0000-4000-8000-000000000001', options: Record<string, unknown> = {}) {
+      vi.spyOn(Date, 'now').mockReturnValue(1_765_000_000_123);
+      const raw: string[] = [];
+      const root = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, ...options }, { write: (l: string) => raw.push(l) }) as unknown as FastifyBaseLogger;
+      const req = { id, log: root.child({ reqId: id }, {}) } as unknown as FastifyRequest;
+      requestLog(root, true)(req, line);
+      root.child({}, { redact: [] }).info({ reqId: id, ...line }, 'request done');
+      return raw;
+    }
+
+    it('writes exactly the bytes pino writes, every field set', () => {
+      const full: RequestLine = { ...done, degraded: true, tenant: 'acme', attempts: 3, costUsd: 1.5e-7 };
+      const [mine, theirs] = both(full);
+      expect(mine).toBe(theirs);
+      expect(mine).toMatch(/^\{"level":30,"time":1765000000123,"pid":\d+,"hostname":"[^"]*","reqId":"b7d1c0de-0000-4000-8000-000000000001","endpoint":"chat.completions","status":200,"stream":false,"model":"gpt-4.1","provider":"primary","attempts":3,"cache":"miss","costUsd":1.5e-7,"degraded":true,"latencyMs":12.5,"tenant":"acme","msg":"request done"\}\n$/);
+    });
+
+    it('writes exactly the bytes pino writes with fields left out, a stream, and a number that is not finite', () => {
+      const sparse: RequestLine = { endpoint: 'responses', status: 499, stream: true, model: undefined, provider: undefined, attempts: undefined, cache: undefined, costUsd: Number.NaN, degraded: false, latencyMs: Infinity, tenant: undefined };
+      const [mine, theirs] = both(sparse);
+      expect(mine).toBe(theirs);
+      expect(mine).toContain('"stream":true,"costUsd":null,"degraded":false,"latencyMs":null,"msg"');
+    });
+
+    it.each([
+      ['a model with a quote', { ...done, model: 'my"model' }],
+      ['a tenant with a backslash', { ...done, tenant: 'a\\b' }],
+      ['a provider with a control character', { ...done, provider: 'p\u0001' }],
+      ['a tenant outside ASCII', { ...done, tenant: 'café \u2028' }],
+    ])('leaves %s to pino (same bytes)', (_name, line) => {
+      const [mine, theirs] = both(line as RequestLine);
+      expect(mine).toBe(theirs);
+      expect(JSON.parse(mine!)).toMatchObject({ msg: 'request done' });
+    });
+
+    it('leaves a request id that is not a string to pino (same bytes)', () => {
+      const [mine, theirs] = both(done, 42);
+      expect(mine).toBe(theirs);
+      expect(mine).toContain('"reqId":42,');
+    });
+
+    it('is not used for a logger with a mixin or its own message key: pino writes the line', () => {
+      const [withMixin] = both(done, 'r-1', { mixin: () => ({ app: 'gw' }) });
+      expect(JSON.parse(withMixin!)).toMatchObject({ app: 'gw', reqId: 'r-1', msg: 'request done' });
+      const [withKey] = both(done, 'r-1', { messageKey: 'message' });
+      expect(JSON.parse(withKey!)).toMatchObject({ reqId: 'r-1', message: 'request done' });
+      expect(JSON.parse(withKey!)).not.toHaveProperty('msg');
+    });
   });
 });

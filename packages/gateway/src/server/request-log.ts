@@ -4,6 +4,7 @@
  * @module
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { pino } from 'pino';
 
 /** The fields of a request's log line: flat values the gateway computed, never a request body or header. */
 export interface RequestLine {
@@ -50,5 +51,68 @@ export const toRequestLogger: RequestLog = (req, line) => (line.error === undefi
 export function requestLog(root: FastifyBaseLogger, builtIn: boolean): RequestLog {
   if (!builtIn) return toRequestLogger;
   const log = root.child({}, { redact: [] });
-  return (req, line) => (line.error === undefined ? log.info({ reqId: req.id, ...line }, 'request done') : log.warn({ reqId: req.id, ...line }, 'request failed'));
+  const viaPino: RequestLog = (req, line) => (line.error === undefined ? log.info({ reqId: req.id, ...line }, 'request done') : log.warn({ reqId: req.id, ...line }, 'request failed'));
+  const write = lineWriter(log);
+  if (!write) return viaPino;
+  return (req, line) => {
+    if (line.error !== undefined || !write(req, line)) viaPino(req, line);
+  };
 }
+
+/** A string pino writes as is between quotes (printable ASCII without `"` or `\\`): a JSON string without escapes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+const text = (key: string, value: string | undefined): string => (value === undefined ? '' : `,"${key}":"${value}"`);
+const number = (key: string, value: number | undefined): string => (value === undefined ? '' : `,"${key}":${Number.isFinite(value) ? value : 'null'}`);
+
+/** Internals of a pino logger that its `write` reads (public as `pino.symbols`, for integrations). */
+interface PinoParts {
+  isLevelEnabled(level: string): boolean;
+  [key: symbol]: unknown;
+}
+
+/**
+ * The line of a successful request built by hand, byte for byte what pino writes for
+ * `log.info({ reqId, ...line }, 'request done')` (level, time and bindings first, then the fields
+ * in order, `undefined` ones left out, `"msg"` last), without pino's walk over the object. Returns
+ * `undefined` when `log` is configured in a way the line does not reproduce (a mixin, formatters,
+ * hooks, a nested key, a message prefix, a destination that wants each line's metadata); the
+ * writer returns false for a line it cannot write as is (a string that needs escaping, a
+ * non-string request id), which then goes through pino.
+ */
+function lineWriter(log: FastifyBaseLogger): ((req: FastifyRequest, line: RequestLine) => boolean) | undefined {
+  const s = pino.symbols;
+  const p = log as unknown as PinoParts;
+  const stream = p[s.streamSym] as { write(line: string): void; [key: symbol]: unknown } | undefined;
+  const formatters = p[s.formattersSym] as { log?: unknown } | undefined;
+  const hooks = p[s.hooksSym] as { streamWrite?: unknown } | undefined;
+  const level = (p[s.lsCacheSym] as Record<number, string> | undefined)?.[30];
+  const time = p[s.timeSym] as (() => string) | undefined;
+  const chindings = p[s.chindingsSym];
+  const end = p[s.endSym];
+  const serializers = p[s.serializersSym] as Record<string, unknown> | undefined;
+  if (
+    typeof p.isLevelEnabled !== 'function' || !stream || typeof stream.write !== 'function' || stream[s.needsMetadataGsym] === true || typeof time !== 'function' ||
+    typeof level !== 'string' || typeof chindings !== 'string' || typeof end !== 'string' || formatters?.log !== undefined ||
+    hooks?.streamWrite !== undefined || p[s.mixinSym] || p[s.nestedKeySym] || p[(s as unknown as Record<string, symbol>).msgPrefixSym!] || p[s.messageKeySym] !== 'msg' ||
+    Object.keys(p[s.stringifiersSym] ?? {}).length > 0 || (serializers !== undefined && FIELDS.some((f) => Object.prototype.hasOwnProperty.call(serializers, f)))
+  ) {
+    return undefined;
+  }
+  return (req, l) => {
+    if (!p.isLevelEnabled('info')) return true;
+    const id = req.id as unknown;
+    if (typeof id !== 'string' || !PLAIN.test(id) || !PLAIN.test(l.endpoint)) return false;
+    if ((l.model !== undefined && !PLAIN.test(l.model)) || (l.provider !== undefined && !PLAIN.test(l.provider))) return false;
+    if ((l.cache !== undefined && !PLAIN.test(l.cache)) || (l.tenant !== undefined && !PLAIN.test(l.tenant))) return false;
+    stream.write(
+      `${level}${time.call(log)}${chindings},"reqId":"${id}","endpoint":"${l.endpoint}"${number('status', l.status)},"stream":${l.stream}` +
+        `${text('model', l.model)}${text('provider', l.provider)}${number('attempts', l.attempts)}${text('cache', l.cache)}${number('costUsd', l.costUsd)}` +
+        `${l.degraded === undefined ? '' : `,"degraded":${l.degraded}`}${number('latencyMs', l.latencyMs)}${text('tenant', l.tenant)},"msg":"request done"${end}`,
+    );
+    return true;
+  };
+}
+
+/** The fields of the line (a serializer for any of them makes pino write it differently). */
+const FIELDS = ['reqId', 'endpoint', 'status', 'stream', 'model', 'provider', 'attempts', 'cache', 'costUsd', 'degraded', 'latencyMs', 'tenant', 'msg'];
