@@ -104,6 +104,33 @@ describe('tapStream: take()', () => {
   });
 });
 
+describe('stacked layers: take() tried once per read', () => {
+  it('a next() through taps and a replay tries the source once, then reads it once', async () => {
+    const chunks = ['a', 'b', 'c'].map((t) => chunk({ content: t }));
+    const { it: source, log } = batches(chunks, 1); // one chunk per read: take() never has one
+    let s: AsyncIterable<ChatChunk> = await primeStream(tapStream(source, {}));
+    for (let k = 0; k < 5; k++) s = tapStream(s, {});
+    const top = s[Symbol.asyncIterator]();
+    const seen: string[] = [];
+    for (let r = await top.next(); !r.done; r = await top.next()) seen.push(r.value.choices[0]!.delta.content!);
+    expect(seen).toEqual(['a', 'b', 'c']);
+    // primeStream read 'a' ahead; then each read: one take() (nothing held), one next().
+    expect(log).toEqual(['next', 'take', 'next', 'take', 'next', 'take', 'next']);
+  });
+
+  it('a take() that found nothing, then a next() later: the chunk that arrived meanwhile still comes', async () => {
+    const { it: source } = batches([1, 2, 3, 4], 2);
+    const mid = tapStream(source, {});
+    const top = tapStream(mid, {});
+    expect(await top.next()).toEqual({ value: 1, done: false });
+    expect(top.take()).toEqual({ value: 2, done: false });
+    expect(top.take()).toBeUndefined(); // nothing held: mid remembers it tried
+    expect(await mid.next()).toEqual({ value: 3, done: false }); // read directly, not through top
+    expect(mid.take()).toEqual({ value: 4, done: false });
+    expect(await top.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
 describe('primeStream: take()', () => {
   it('hands out the chunks read ahead, then what the source already holds', async () => {
     const chunks: ChatChunk[] = [chunk({ role: 'assistant' }), chunk({ content: 'a' }), chunk({ content: 'b' }), chunk({ content: 'c' }), chunk({}, 'stop')];
