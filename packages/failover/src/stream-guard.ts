@@ -6,7 +6,7 @@
 import { AbortError, type ChatChunk, type ChatRequest, ResponseAssembler, type TakeableIterator, abortReason, takeFrom } from '@lifeline/core';
 import type { Attempt } from './attempt.js';
 import { emit } from './events.js';
-import { type MidStreamInfo, codeOf, interrupted, messageOf, recover, restartChunk, stripLeadingSpace } from './mid-stream.js';
+import { type MidStreamInfo, codeOf, deliversContent, interrupted, messageOf, recover, restartChunk, stripLeadingSpace } from './mid-stream.js';
 import type { FailoverCall } from './walk.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -31,7 +31,10 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   #source: AsyncIterable<ChatChunk>;
   /** The source's iterator; `undefined` until it is opened (first read, after a restart). */
   #it: AsyncIterator<ChatChunk> | undefined;
-  #delivered = new ResponseAssembler();
+  /** What the caller got so far, assembled: only `continue` needs it (the prefill). */
+  #delivered: ResponseAssembler | undefined;
+  /** The caller got content (text, refusal, tool call) from the current answer. */
+  #contentDelivered = false;
   #strip = false;
   #head: { id: string; created: number } | undefined;
   #continued = false;
@@ -40,6 +43,8 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   #state: 'initial' | 'open' | 'closed' = 'initial';
   /** The `next()` in flight. */
   #pending: Promise<IteratorResult<ChatChunk>> | undefined;
+  /** The last `take()` found the source holding nothing: the `next()` that follows reads without trying again. */
+  #dry = false;
   /** What the next `next()` returns: the handling of a chunk taken by `take()` that failed. */
   #queued: Promise<IteratorResult<ChatChunk>> | undefined;
 
@@ -48,6 +53,7 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
     this.#original = original;
     this.#current = first;
     this.#source = first.child.stream!;
+    if (call.options.midStream === 'continue') this.#delivered = new ResponseAssembler();
   }
 
   [Symbol.asyncIterator](): this {
@@ -63,16 +69,23 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
     }
     if (this.#state === 'closed') return Promise.resolve(DONE);
     this.#state = 'open';
-    const taken = this.take();
-    if (taken) return Promise.resolve(taken);
-    if (this.#queued) return this.next();
+    if (this.#dry) this.#dry = false;
+    else {
+      const taken = this.take();
+      if (taken) return Promise.resolve(taken);
+      if (this.#queued) return this.next();
+      this.#dry = false;
+    }
     return (this.#pending = this.#read());
   }
 
   take(): IteratorYieldResult<ChatChunk> | undefined {
     if (this.#it === undefined || this.#pending || this.#queued || this.#state !== 'open') return undefined;
     const r = takeFrom(this.#it);
-    if (r === undefined) return undefined;
+    if (r === undefined) {
+      this.#dry = true;
+      return undefined;
+    }
     try {
       return this.#pass(r);
     } catch (error) {
@@ -143,7 +156,8 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
     const head = this.#head;
     if (this.#continued && head) chunk = { ...chunk, id: head.id || chunk.id, created: head.created || chunk.created };
     else this.#head ??= { id: chunk.id, created: chunk.created };
-    this.#delivered.push(chunk);
+    if (this.#delivered) this.#delivered.push(chunk);
+    else if (!this.#contentDelivered && deliversContent(chunk)) this.#contentDelivered = true;
     const meta = this.#call.ctx.meta;
     if (chunk.model && meta.model !== chunk.model) meta.model = chunk.model;
     return chunk === r.value ? r : { value: chunk, done: false };
@@ -175,7 +189,7 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
       const recovery = policy === 'error' || !call.options.failoverOn(error, ctx) ? undefined : await recover(call, policy, this.#original, this.#delivered);
       if (!recovery || 'failure' in recovery) {
         emit(() => ({ ctx, event: 'midStream', from, error, policy }));
-        throw interrupted(from, error, this.#delivered.hasContent, policy, recovery?.failure);
+        throw interrupted(from, error, this.#delivered ? this.#delivered.hasContent : this.#contentDelivered, policy, recovery?.failure);
       }
       const next = recovery.attempt;
       this.#current.child.dispose();
@@ -192,7 +206,7 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
       ctx.stream = stream;
       ctx.meta.midStream = info;
       if (policy === 'restart') {
-        this.#delivered = new ResponseAssembler();
+        this.#contentDelivered = false;
         return { value: restartChunk(next, from, info.reason, ctx.clock.now()), done: false };
       }
       this.#strip = recovery.trimmed;
