@@ -69,9 +69,12 @@ export const messageOf = (e: unknown) => (e instanceof Error ? e.message : Strin
 
 export type Recovery = { attempt: Attempt; trimmed: boolean; mode?: ContinuationMode } | { failure: string };
 
-/** Starts the answer again (`restart`) or continues it (`continue`: prefill, or regeneration) on the next target. */
-export async function recover(call: FailoverCall, policy: 'restart' | 'continue', original: ChatRequest, delivered: ResponseAssembler): Promise<Recovery> {
-  const plan = policy === 'continue' ? planContinuation(original, delivered.finish(), call.options.prefillMemory, call.ctx) : undefined;
+/**
+ * Starts the answer again (`restart`) or continues it (`continue`: prefill, or regeneration) on the
+ * next target; `delivered` (what the caller got so far) is needed to continue.
+ */
+export async function recover(call: FailoverCall, policy: 'restart' | 'continue', original: ChatRequest, delivered: ResponseAssembler | undefined): Promise<Recovery> {
+  const plan = policy === 'continue' ? planContinuation(original, (delivered ?? new ResponseAssembler()).finish(), call.options.prefillMemory, call.ctx) : undefined;
   if (typeof plan === 'string') return { failure: plan };
   const before = call.failures.length;
   try {
@@ -126,4 +129,20 @@ export function stripLeadingSpace(chunk: ChatChunk): [ChatChunk, boolean] {
   if (!choice || typeof content !== 'string' || content === '') return [chunk, true];
   const rest = content.replace(/^\s+/, '');
   return [{ ...chunk, choices: [{ ...choice, delta: { ...choice.delta, content: rest } }, ...chunk.choices.slice(1)] }, rest === ''];
+}
+
+/**
+ * Whether `chunk` gives the caller content, as {@link ResponseAssembler.hasContent} counts it
+ * (text, a refusal, a tool call), without assembling the answer.
+ */
+export function deliversContent(chunk: ChatChunk): boolean {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) {
+    const d = choice.delta;
+    if (!d) continue;
+    if ((typeof d.content === 'string' && d.content.length > 0) || typeof d.refusal === 'string') return true;
+    if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
+  }
+  return false;
 }

@@ -6,10 +6,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openai } from '@lifeline/adapters';
-import { type Adapter, type ChatChunk, ConnectionError, type TakeableIterator, createClient } from '@lifeline/core';
+import { type Adapter, type ChatChunk, ConnectionError, ResponseAssembler, type TakeableIterator, createClient } from '@lifeline/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drain, fake, request } from '../test/fake-adapter.js';
 import { failover } from './failover.js';
+import { deliversContent } from './mid-stream.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -149,5 +150,26 @@ describe('failover() stream guard: take()', () => {
     }
     expect(words.join('')).toBe('Hello brave world');
     expect((await s.result).meta.provider).toBe('primary');
+  });
+});
+
+describe('deliversContent()', () => {
+  const delta = (d: Record<string, unknown>): ChatChunk => ({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: d, finish_reason: null }] }) as ChatChunk;
+  const cases: Array<[string, ChatChunk, boolean]> = [
+    ['text', delta({ content: 'hi' }), true],
+    ['empty text', delta({ content: '' }), false],
+    ['role only', delta({ role: 'assistant' }), false],
+    ['a refusal, even empty', delta({ refusal: '' }), true],
+    ['a tool call', delta({ tool_calls: [{ index: 0, id: 't', type: 'function', function: { name: 'f', arguments: '' } }] }), true],
+    ['no tool call', delta({ tool_calls: [] }), false],
+    ['reasoning only', delta({ reasoning_content: 'hmm' }), false],
+    ['usage only', { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }, false],
+    ['no choices array', { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm' } as unknown as ChatChunk, false],
+  ];
+  it.each(cases)('%s: as ResponseAssembler.hasContent says', (_name, c, expected) => {
+    const asm = new ResponseAssembler();
+    asm.push(c);
+    expect(asm.hasContent).toBe(expected);
+    expect(deliversContent(c)).toBe(expected);
   });
 });
