@@ -105,7 +105,7 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
       }
       if (finished || !started) return undefined;
       const r = takeFrom(it);
-      if (r === undefined) dry = true;
+      dry = r === undefined;
       return r;
     },
     async return(): Promise<IteratorReturnResult<undefined>> {

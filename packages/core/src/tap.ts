@@ -156,10 +156,8 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
     take(): IteratorYieldResult<T> | undefined {
       if (finished || pending || failed || !it) return undefined;
       const r = takeFrom(it);
-      if (r === undefined) {
-        dry = true;
-        return undefined;
-      }
+      dry = r === undefined;
+      if (r === undefined) return undefined;
       const out = passed(r);
       if (out instanceof Promise) {
         failed = out;

@@ -82,10 +82,8 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   take(): IteratorYieldResult<ChatChunk> | undefined {
     if (this.#it === undefined || this.#pending || this.#queued || this.#state !== 'open') return undefined;
     const r = takeFrom(this.#it);
-    if (r === undefined) {
-      this.#dry = true;
-      return undefined;
-    }
+    this.#dry = r === undefined;
+    if (r === undefined) return undefined;
     try {
       return this.#pass(r);
     } catch (error) {
