@@ -14,7 +14,7 @@ import { AbortError, ConfigurationError, LifelineError, TimeoutError } from './e
 import { publish } from './events.js';
 import type { Meta } from './meta.js';
 import type { Middleware, Next } from './middleware.js';
-import { tapStream } from './tap.js';
+import { type TakeableIterator, takeFrom, tapStream } from './tap.js';
 import { createTerminal } from './terminal.js';
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
 import { validateRequest } from './validate.js';
@@ -223,9 +223,11 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
 
     // The pipeline's stream, opened once the pipeline has run (on the consumer's first next()).
     const source: AsyncIterable<ChatChunk> = {
-      [Symbol.asyncIterator]: () => {
+      [Symbol.asyncIterator]: (): TakeableIterator<ChatChunk> => {
         let inner: AsyncIterator<ChatChunk> | undefined;
         return {
+          // A chunk the pipeline's stream holds now: the consumer's tap takes it without a promise.
+          take: () => (inner ? takeFrom(inner) : undefined),
           next: () =>
             inner
               ? inner.next()

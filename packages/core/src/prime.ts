@@ -67,10 +67,16 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
   let finished = ended;
   let closed = false;
   let reading = false;
+  /** The last take() found `it` holding nothing: the next() that follows reads without trying again. */
+  let dry = false;
   const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> = {
     next(): Promise<IteratorResult<ChatChunk>> {
-      const taken = self.take!();
-      if (taken) return Promise.resolve(taken);
+      if (dry) dry = false;
+      else {
+        const taken = self.take!();
+        if (taken) return Promise.resolve(taken);
+        dry = false;
+      }
       started = true;
       if (closed) return Promise.resolve(DONE);
       if (finished) {
@@ -98,7 +104,9 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
         return { value: head[i++]!, done: false };
       }
       if (finished || !started) return undefined;
-      return takeFrom(it);
+      const r = takeFrom(it);
+      dry = r === undefined;
+      return r;
     },
     async return(): Promise<IteratorReturnResult<undefined>> {
       if (closed) return DONE;

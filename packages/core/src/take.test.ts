@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunk } from '../test/fake-adapter.js';
+import type { Adapter } from './adapter.js';
+import { createClient } from './client.js';
 import { primeStream } from './prime.js';
 import { takeFrom, tapStream, type TakeableIterator, type TapEnd } from './tap.js';
 import type { ChatChunk } from './types.js';
@@ -102,6 +104,33 @@ describe('tapStream: take()', () => {
   });
 });
 
+describe('stacked layers: take() tried once per read', () => {
+  it('a next() through taps and a replay tries the source once, then reads it once', async () => {
+    const chunks = ['a', 'b', 'c'].map((t) => chunk({ content: t }));
+    const { it: source, log } = batches(chunks, 1); // one chunk per read: take() never has one
+    let s: AsyncIterable<ChatChunk> = await primeStream(tapStream(source, {}));
+    for (let k = 0; k < 5; k++) s = tapStream(s, {});
+    const top = s[Symbol.asyncIterator]();
+    const seen: string[] = [];
+    for (let r = await top.next(); !r.done; r = await top.next()) seen.push(r.value.choices[0]!.delta.content!);
+    expect(seen).toEqual(['a', 'b', 'c']);
+    // primeStream read 'a' ahead; then each read: one take() (nothing held), one next().
+    expect(log).toEqual(['next', 'take', 'next', 'take', 'next', 'take', 'next']);
+  });
+
+  it('a take() that found nothing, then a next() later: the chunk that arrived meanwhile still comes', async () => {
+    const { it: source } = batches([1, 2, 3, 4], 2);
+    const mid = tapStream(source, {});
+    const top = tapStream(mid, {});
+    expect(await top.next()).toEqual({ value: 1, done: false });
+    expect(top.take()).toEqual({ value: 2, done: false });
+    expect(top.take()).toBeUndefined(); // nothing held: mid remembers it tried
+    expect(await mid.next()).toEqual({ value: 3, done: false }); // read directly, not through top
+    expect(mid.take()).toEqual({ value: 4, done: false });
+    expect(await top.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
 describe('primeStream: take()', () => {
   it('hands out the chunks read ahead, then what the source already holds', async () => {
     const chunks: ChatChunk[] = [chunk({ role: 'assistant' }), chunk({ content: 'a' }), chunk({ content: 'b' }), chunk({ content: 'c' }), chunk({}, 'stop')];
@@ -116,5 +145,39 @@ describe('primeStream: take()', () => {
     for (let r = await replay.next(); !r.done; r = await replay.next()) rest.push(r.value);
     expect(rest.map((c) => c.choices[0]?.delta.content ?? c.choices[0]?.finish_reason)).toEqual(['c', 'stop']);
     expect(log.filter((l) => l === 'next')).toHaveLength(3);
+  });
+});
+
+describe('createClient().stream(): take()', () => {
+  const adapterOver = (source: AsyncIterable<ChatChunk>): Adapter => ({ name: 'held', kind: 'test', chat: () => Promise.reject(new Error('not used')), stream: async () => source });
+  const chunks = () => [chunk({ role: 'assistant', content: 'a' }), chunk({ content: 'b' }), chunk({ content: 'c' }, 'stop')];
+
+  it("hands out what the pipeline's stream holds, through the client's bookkeeping", async () => {
+    const { it: source, log } = batches(chunks(), 3);
+    const s = createClient({ adapter: adapterOver(source) }).stream({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    const it = s[Symbol.asyncIterator]() as AsyncIterator<ChatChunk> & TakeableIterator<ChatChunk>;
+    expect(it.take!()).toBeUndefined(); // the pipeline has not run yet
+    expect((await it.next()).value!.choices[0]!.delta.content).toBe('a');
+    const taken: string[] = [];
+    for (let r = it.take!(); r; r = it.take!()) taken.push(r.value.choices[0]!.delta.content!);
+    expect(taken).toEqual(['b', 'c']);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expect(log.filter((l) => l === 'next')).toHaveLength(2);
+    expect((await s.result).response.choices[0]!.message.content).toBe('abc');
+  });
+
+  it('a pipeline stream without take(): every chunk comes from next()', async () => {
+    async function* plain() {
+      yield* chunks();
+    }
+    const s = createClient({ adapter: adapterOver(plain()) }).stream({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    const it = s[Symbol.asyncIterator]() as AsyncIterator<ChatChunk> & TakeableIterator<ChatChunk>;
+    const seen: string[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      seen.push(r.value.choices[0]!.delta.content!);
+      expect(it.take!()).toBeUndefined();
+    }
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect((await s.result).response.choices[0]!.message.content).toBe('abc');
   });
 });

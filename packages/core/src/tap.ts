@@ -75,6 +75,12 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
   let pending: Promise<unknown> | undefined;
   /** The failure of a chunk taken by `take()` whose hook threw: what the next `next()` returns. */
   let failed: Promise<never> | undefined;
+  /**
+   * The last `take()` found the source holding nothing: the `next()` that follows (a layer above
+   * falling back to it) reads without trying again, so stacked layers try once per read, not once
+   * per layer each.
+   */
+  let dry = false;
 
   const settle = async (how: TapEnd, error?: unknown): Promise<void> => {
     finished = true;
@@ -133,10 +139,12 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
       }
       if (finished) return pending ? pending.then(() => DONE, () => DONE) : Promise.resolve(DONE);
       if (pending) return pending.then(() => self.next(), () => self.next());
-      if (it) {
+      if (dry) dry = false;
+      else if (it) {
         const taken = self.take();
         if (taken) return Promise.resolve(taken);
         if (failed) return self.next();
+        dry = false;
       }
       try {
         it ??= source[Symbol.asyncIterator]();
@@ -148,6 +156,7 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
     take(): IteratorYieldResult<T> | undefined {
       if (finished || pending || failed || !it) return undefined;
       const r = takeFrom(it);
+      dry = r === undefined;
       if (r === undefined) return undefined;
       const out = passed(r);
       if (out instanceof Promise) {

@@ -84,6 +84,23 @@ describe('timeout()', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('idleMs fails a stream that stalls after chunks spaced in time, even when the adapter ignores its abort signal', async () => {
+    const adapter = fakeAdapter({ name: 'p', chunkDelayMs: 100, chunks: textChunks(['a', 'b', 'c', 'd']), stallAfter: 4, ignoreAbort: true });
+    const s = createClient({ adapter, use: [timeout({ idleMs: 2_000 })] }).stream(req);
+    const got: string[] = [];
+    const done = (async () => { for await (const c of s) got.push(c.choices[0]?.delta.content ?? ''); })().catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(got).toEqual(['', 'a', 'b', 'c']);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(got).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1);
+    const err = (await done) as TimeoutError;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.message).toBe('Timeout: stream from p went silent for 2000 ms (timeout({ idleMs }))');
+    await expect(s.result).rejects.toBe(err);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('idleMs counts from the last chunk: chunks closer than the limit keep a stream alive, the silence after the last one fails it on time', async () => {
     // Chunks 1,500 ms apart under a 2,000 ms idle limit: 6 chunks take 9 s, far past one idle period.
     const adapter = fakeAdapter({ name: 'p', chunkDelayMs: 1_500, chunks: textChunks(['a', 'b', 'c', 'd', 'e']), stallAfter: 6 });

@@ -3,6 +3,7 @@
  * @module
  */
 import { takeFrom, tapStream } from './tap.js';
+import { abortReason } from './abort.js';
 import { raceContext } from './race.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
@@ -170,13 +171,23 @@ function guard(
   hooks: { onChunk(chunk: ChatChunk): void; release(): void },
 ): AsyncIterable<ChatChunk> {
   let it: AsyncIterator<ChatChunk> | undefined;
-  // The source as the tap reads it: each next() raced against the child; return() is the tap's `finally`.
+  let off: (() => void) | undefined;
+  // The source as the tap reads it: each next() raced against the child (as raceContext() would,
+  // with one abort callback for the whole stream instead of one per read); return() is the tap's `finally`.
   const raced: AsyncIterable<ChatChunk> = {
     [Symbol.asyncIterator]: () => {
       it = stream[Symbol.asyncIterator]();
       const source = it;
+      /** Rejects the read in flight (a settled read ignores it). */
+      let failRead: ((reason: unknown) => void) | undefined;
+      off = child.onAbort(() => failRead?.(abortReason(child)));
+      const read = (resolve: (r: IteratorResult<ChatChunk>) => void, reject: (reason: unknown) => void) => {
+        failRead = reject;
+        source.next().then(resolve, reject);
+        if (child.aborted) reject(abortReason(child));
+      };
       // A chunk the source already holds needs no race, unless the child is already aborted.
-      return { next: () => raceContext(source.next(), child), take: () => (child.aborted ? undefined : takeFrom(source)), return: () => Promise.resolve(DONE) };
+      return { next: () => new Promise(read), take: () => (child.aborted ? undefined : takeFrom(source)), return: () => Promise.resolve(DONE) };
     },
   };
   return tapStream(raced, {
@@ -184,6 +195,7 @@ function guard(
       hooks.onChunk(chunk);
     },
     finally(how) {
+      off?.();
       hooks.release();
       if (how !== 'done' && it) void Promise.resolve(it.return?.()).catch(() => {});
     },

@@ -6,7 +6,7 @@
 import type { EmbeddingRequest, Middleware } from '@lifeline/core';
 import { checkEmbeddingFamilies, embeddingRoute } from './embedding-targets.js';
 import { LatencyStats } from './latency.js';
-import { guardStream } from './mid-stream.js';
+import { guardStream } from './stream-guard.js';
 import { type FailoverOptions, resolveOptions } from './options.js';
 import { createStrategy } from './strategy.js';
 import { type FailoverTarget, requestFor, resolveTargets } from './target.js';

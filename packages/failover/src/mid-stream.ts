@@ -64,83 +64,17 @@ export interface RestartMarker {
   reason: string;
 }
 
-const codeOf = (e: unknown) => (e instanceof LifelineError ? e.code : e instanceof Error ? e.name : 'unknown');
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+export const codeOf = (e: unknown) => (e instanceof LifelineError ? e.code : e instanceof Error ? e.name : 'unknown');
+export const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export type Recovery = { attempt: Attempt; trimmed: boolean; mode?: ContinuationMode } | { failure: string };
 
 /**
- * Wraps the winning attempt's primed stream: passes chunks through (never buffering), keeps
- * `meta.model` current, and applies the `midStream` policy when the stream breaks.
+ * Starts the answer again (`restart`) or continues it (`continue`: prefill, or regeneration) on the
+ * next target; `delivered` (what the caller got so far) is needed to continue.
  */
-export async function* guardStream(call: FailoverCall, first: Attempt, original: ChatRequest): AsyncGenerator<ChatChunk> {
-  const { ctx } = call;
-  const policy = call.options.midStream;
-  let current = first;
-  let source = first.child.stream!;
-  let delivered = new ResponseAssembler();
-  let strip = false;
-  let head: { id: string; created: number } | undefined;
-  let continued = false;
-  let finished = false;
-  try {
-    for (;;) {
-      try {
-        for await (const raw of source) {
-          let chunk = raw;
-          if (strip) [chunk, strip] = stripLeadingSpace(raw);
-          // A continuation reads as one completion: the first chunk's id and created throughout.
-          if (continued && head) chunk = { ...chunk, id: head.id || chunk.id, created: head.created || chunk.created };
-          else head ??= { id: chunk.id, created: chunk.created };
-          delivered.push(chunk);
-          if (chunk.model && ctx.meta.model !== chunk.model) ctx.meta.model = chunk.model;
-          yield chunk;
-        }
-        finished = true;
-        return;
-      } catch (error) {
-        if (ctx.aborted || error instanceof AbortError) throw ctx.aborted ? abortReason(ctx) : error;
-        const from = current.target.name;
-        const info: MidStreamInfo = { policy, from, reason: codeOf(error), message: messageOf(error) };
-        ctx.meta.midStream = info;
-        const recovery = policy === 'error' || !call.options.failoverOn(error, ctx) ? undefined : await recover(call, policy, original, delivered);
-        if (!recovery || 'failure' in recovery) {
-          emit(() => ({ ctx, event: 'midStream', from, error, policy }));
-          throw interrupted(from, error, delivered.hasContent, policy, recovery?.failure);
-        }
-        const next = recovery.attempt;
-        current.child.dispose();
-        current = next;
-        source = next.child.stream!;
-        call.failovers++;
-        ctx.meta.failovers = call.failovers;
-        info.to = next.target.name;
-        if (recovery.mode) info.continuedBy = recovery.mode;
-        emit(() => ({ ctx, event: 'midStream', from, to: next.target.name, error, policy }));
-        const stream = ctx.stream;
-        const contributors = (ctx.meta.contributors as string[] | undefined) ?? [from];
-        ctx.adopt(next.child);
-        ctx.stream = stream;
-        ctx.meta.midStream = info;
-        if (policy === 'restart') {
-          delivered = new ResponseAssembler();
-          yield restartChunk(next, from, info.reason, ctx.clock.now());
-        } else {
-          strip = recovery.trimmed;
-          continued = true;
-          ctx.meta.contributors = [...contributors, next.target.name];
-        }
-      }
-    }
-  } finally {
-    if (!finished) current.child.abort(new AbortError('The stream was stopped before it ended', { provider: current.target.name }));
-    current.child.dispose();
-  }
-}
-
-type Recovery = { attempt: Attempt; trimmed: boolean; mode?: ContinuationMode } | { failure: string };
-
-/** Starts the answer again (`restart`) or continues it (`continue`: prefill, or regeneration) on the next target. */
-async function recover(call: FailoverCall, policy: 'restart' | 'continue', original: ChatRequest, delivered: ResponseAssembler): Promise<Recovery> {
-  const plan = policy === 'continue' ? planContinuation(original, delivered.finish(), call.options.prefillMemory, call.ctx) : undefined;
+export async function recover(call: FailoverCall, policy: 'restart' | 'continue', original: ChatRequest, delivered: ResponseAssembler | undefined): Promise<Recovery> {
+  const plan = policy === 'continue' ? planContinuation(original, (delivered ?? new ResponseAssembler()).finish(), call.options.prefillMemory, call.ctx) : undefined;
   if (typeof plan === 'string') return { failure: plan };
   const before = call.failures.length;
   try {
@@ -167,7 +101,7 @@ function describeRecovery(f: TargetFailure): string {
   return why === undefined ? describeFailure(f) : `${f.target}: ${why}`;
 }
 
-function interrupted(from: string, cause: unknown, contentDelivered: boolean, policy: MidStreamPolicy, failure: string | undefined): StreamInterruptedError {
+export function interrupted(from: string, cause: unknown, contentDelivered: boolean, policy: MidStreamPolicy, failure: string | undefined): StreamInterruptedError {
   const what = `Stream from ${from} broke after content was delivered (${codeOf(cause)}: ${messageOf(cause)})`;
   const tail = policy === 'error' ? '' : failure === undefined ? `; no ${policy}: the error does not fail over` : `; ${policy} failed: ${failure}`;
   return new StreamInterruptedError(what + tail, {
@@ -179,7 +113,7 @@ function interrupted(from: string, cause: unknown, contentDelivered: boolean, po
   });
 }
 
-function restartChunk(next: Attempt, from: string, reason: string, now: number): ChatChunk {
+export function restartChunk(next: Attempt, from: string, reason: string, now: number): ChatChunk {
   const marker: RestartMarker = { event: 'restart', from, target: next.target.name, reason };
   return { id: '', object: 'chat.completion.chunk', created: Math.floor(now / 1000), model: next.child.request.model, choices: [], lifeline: marker };
 }
@@ -195,4 +129,20 @@ export function stripLeadingSpace(chunk: ChatChunk): [ChatChunk, boolean] {
   if (!choice || typeof content !== 'string' || content === '') return [chunk, true];
   const rest = content.replace(/^\s+/, '');
   return [{ ...chunk, choices: [{ ...choice, delta: { ...choice.delta, content: rest } }, ...chunk.choices.slice(1)] }, rest === ''];
+}
+
+/**
+ * Whether `chunk` gives the caller content, as {@link ResponseAssembler.hasContent} counts it
+ * (text, a refusal, a tool call), without assembling the answer.
+ */
+export function deliversContent(chunk: ChatChunk): boolean {
+  const choices = chunk.choices;
+  if (!Array.isArray(choices)) return false;
+  for (const choice of choices) {
+    const d = choice.delta;
+    if (!d) continue;
+    if ((typeof d.content === 'string' && d.content.length > 0) || typeof d.refusal === 'string') return true;
+    if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) return true;
+  }
+  return false;
 }

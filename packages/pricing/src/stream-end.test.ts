@@ -1,4 +1,4 @@
-import type { ChatChunk, Usage } from '@lifeline/core';
+import type { ChatChunk, TakeableIterator, Usage } from '@lifeline/core';
 import { describe, expect, it, vi } from 'vitest';
 import { meterStream } from './stream-end.js';
 
@@ -75,6 +75,37 @@ describe('meterStream', () => {
     const onEnd = vi.fn();
     const seen: ChatChunk[] = [];
     for await (const c of meterStream(CHUNKS as unknown as AsyncIterable<ChatChunk>, onEnd)) seen.push(c);
+    expect(seen).toEqual(CHUNKS);
+    expect(onEnd.mock.calls).toEqual([[17, USAGE]]);
+  });
+
+  it('take(): hands out what the source holds now, counted as next() counts it; undefined when it holds nothing', async () => {
+    let i = 0;
+    const held: TakeableIterator<ChatChunk> & AsyncIterableIterator<ChatChunk> = {
+      take: () => (i > 0 && i < CHUNKS.length ? { value: CHUNKS[i++]!, done: false } : undefined),
+      next: async () => (i < CHUNKS.length ? { value: CHUNKS[i++]!, done: false } : { value: undefined, done: true }),
+      [Symbol.asyncIterator]: () => held,
+    };
+    const onEnd = vi.fn();
+    const wrapped = meterStream(held, onEnd);
+    expect(wrapped.take!()).toBeUndefined(); // not started: next() opens the source
+    expect((await wrapped.next()).value).toBe(CHUNKS[0]);
+    const taken: ChatChunk[] = [];
+    for (let r = wrapped.take!(); r; r = wrapped.take!()) taken.push(r.value);
+    expect(taken).toEqual(CHUNKS.slice(1));
+    expect(await wrapped.next()).toEqual({ value: undefined, done: true });
+    expect(wrapped.take!()).toBeUndefined();
+    expect(onEnd.mock.calls).toEqual([[17, USAGE]]);
+  });
+
+  it('take() of a source without take() is undefined: every chunk comes from next()', async () => {
+    const onEnd = vi.fn();
+    const wrapped = meterStream(source(CHUNKS), onEnd);
+    const seen: ChatChunk[] = [];
+    for (let r = await wrapped.next(); !r.done; r = await wrapped.next()) {
+      seen.push(r.value);
+      expect(wrapped.take!()).toBeUndefined();
+    }
     expect(seen).toEqual(CHUNKS);
     expect(onEnd.mock.calls).toEqual([[17, USAGE]]);
   });

@@ -2,7 +2,7 @@
  * Observing a stream to its end without buffering it.
  * @module
  */
-import type { ChatChunk, Usage } from '@lifeline/core';
+import { type ChatChunk, type TakeableIterator, type Usage, takeFrom } from '@lifeline/core';
 import { chunkChars } from './estimate.js';
 
 /** How a watched stream ended. */
@@ -67,11 +67,11 @@ export async function* watchStream(
  * ctx.stream = meterStream(ctx.stream, (chars, usage) => settle(chars, usage));
  * ```
  */
-export function meterStream(stream: AsyncIterable<ChatChunk>, onEnd: (chars: number, usage: Usage | undefined) => void): AsyncIterableIterator<ChatChunk> {
+export function meterStream(stream: AsyncIterable<ChatChunk>, onEnd: (chars: number, usage: Usage | undefined) => void): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> {
   return new MeteredStream(stream, onEnd);
 }
 
-class MeteredStream implements AsyncIterableIterator<ChatChunk> {
+class MeteredStream implements AsyncIterableIterator<ChatChunk>, TakeableIterator<ChatChunk> {
   readonly #source: AsyncIterable<ChatChunk>;
   readonly #onEnd: (chars: number, usage: Usage | undefined) => void;
   #iterator: AsyncIterator<ChatChunk> | undefined;
@@ -97,6 +97,14 @@ class MeteredStream implements AsyncIterableIterator<ChatChunk> {
       pending = Promise.reject(err);
     }
     return pending.then(this.#step, this.#fail);
+  }
+
+  /** A chunk the source holds now, counted as `next()` would count it ({@link TakeableIterator}). */
+  take(): IteratorYieldResult<ChatChunk> | undefined {
+    if (this.#ended || this.#iterator === undefined) return undefined;
+    const result = takeFrom(this.#iterator);
+    if (result !== undefined) this.#step(result);
+    return result;
   }
 
   async return(value?: unknown): Promise<IteratorResult<ChatChunk>> {

@@ -120,3 +120,67 @@ describe('EventWriter.finishing', () => {
     expect(res.writes).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('EventWriter: queue() and send()', () => {
+  it('writes the first event at once, queues the ones ready together, and send() writes them at once in one write', async () => {
+    const { res, out } = writer();
+    expect(out.queue('a')).toBeUndefined();
+    expect(res.writes).toEqual(['a']);
+    out.queue('b');
+    out.queue('c');
+    expect(res.writes).toEqual(['a']);
+    expect(out.send()).toBeUndefined();
+    expect(res.writes).toEqual(['a', 'bc']); // no wait for the end of the turn
+    expect(out.send()).toBeUndefined(); // nothing queued: nothing written
+    await turn();
+    expect(res.writes).toEqual(['a', 'bc']); // nothing was scheduled
+  });
+
+  it('send() asks the caller to wait when the socket buffer is full, until it drains', async () => {
+    const { res, out } = writer();
+    out.queue('a');
+    out.queue('b');
+    res.accepts = false;
+    const wait = out.send();
+    expect(wait).toBeInstanceOf(Promise);
+    let drained = false;
+    void wait!.then(() => (drained = true));
+    await turn();
+    expect(drained).toBe(false);
+    res.writableNeedDrain = false;
+    res.emit('drain');
+    await turn();
+    expect(drained).toBe(true);
+  });
+
+  it('finishing: send() holds the last batch for the end, one turn at most', async () => {
+    const { res, out } = writer();
+    out.queue('a');
+    out.finishing();
+    out.queue('b');
+    out.send();
+    expect(res.writes).toEqual(['a']);
+    await turn();
+    expect(res.writes).toEqual(['a']);
+    out.end('tail', {});
+    expect(res.ended).toBe('btail');
+    const late = writer();
+    late.out.queue('a');
+    late.out.finishing();
+    late.out.queue('b');
+    late.out.send();
+    await turn();
+    await turn();
+    expect(late.res.writes).toEqual(['a', 'b']);
+  });
+
+  it('queue() throws an AbortError once the client is gone; send() then writes nothing', () => {
+    const { res, out } = writer();
+    out.queue('a');
+    out.queue('b');
+    res.destroyed = true;
+    expect(() => out.queue('c')).toThrow(new AbortError('The client disconnected during the stream'));
+    expect(out.send()).toBeUndefined();
+    expect(res.writes).toEqual(['a']);
+  });
+});

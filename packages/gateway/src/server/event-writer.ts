@@ -65,6 +65,43 @@ export class EventWriter {
   }
 
   /**
+   * Queues `data` without scheduling a write: the caller has more events ready now and calls
+   * {@link EventWriter.send} when it has none. The first event still goes out at once (with the
+   * head). Returns a promise when the caller must wait for the socket to drain.
+   * @throws {@link AbortError} when the client is gone
+   */
+  queue(data: string): Promise<void> | undefined {
+    const res = this.#res;
+    if (res.destroyed || res.writableEnded) throw new AbortError('The client disconnected during the stream');
+    if (!this.#started) {
+      this.#started = true;
+      return res.write(data) ? undefined : drained(res);
+    }
+    this.#pending += data;
+    return res.writableNeedDrain ? drained(res) : undefined;
+  }
+
+  /**
+   * No other event is ready now: writes what is queued at once, in one write (no wait for the
+   * end of the turn) — unless the stream is {@link EventWriter.finishing}, whose last batch waits
+   * for the end as {@link EventWriter.write}'s does.
+   */
+  send(): Promise<void> | undefined {
+    const res = this.#res;
+    if (this.#pending === '' || res.destroyed || res.writableEnded) return undefined;
+    if (this.#finishing) {
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(flushWriter, this);
+      }
+      return undefined;
+    }
+    const data = this.#pending;
+    this.#pending = '';
+    return res.write(data) ? undefined : drained(res);
+  }
+
+  /**
    * The stream's last chunk was written: the end (`[DONE]`, trailers) usually follows within a
    * turn, so the last batch waits one more turn (at most) to go out with it in one write.
    */

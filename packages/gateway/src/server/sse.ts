@@ -2,7 +2,7 @@
  * Writing a Lifeline stream as OpenAI-style server-sent events.
  *
  * Wire format: `data: <chunk>` events flushed as they arrive (the first at once, with the head;
- * then those that arrive together, in one write); then `: lifeline <json>` (a comment, skipped by
+ * then each as it arrives, those that arrive together in one write); then `: lifeline <json>` (a comment, skipped by
  * SDKs, carrying the final cost and route) and `data: [DONE]`; the same final `x-lifeline-*`
  * values are also sent as HTTP trailers. A stream that breaks ends with
  * `data: {"error":{…}}` and no `[DONE]`, which the official SDKs raise as an error.
@@ -10,7 +10,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
-import { AbortError, chunkJsonOf } from '@lifeline/core';
+import { AbortError, chunkJsonOf, takeFrom } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
 import { safeHeaders } from './header-value.js';
@@ -101,22 +101,34 @@ export async function writeEventStream(
   let sawUsage = false;
   let heldUsage: ChatChunk | undefined;
   try {
-    for (let r = first; !r.done; r = await it.next()) {
+    // Chunks that already arrived (taken without a promise) go out together in one write; when
+    // none is ready, what is queued is written at once, then the next chunk is awaited.
+    for (let r = first; !r.done; ) {
       const chunk = r.value;
       last = chunk;
       // shapeChunk(), without its copy until one is needed: `usage` is dropped unless `include_usage`.
       const dropUsage = !options.includeUsage && 'usage' in chunk;
-      if (dropUsage && chunk.choices.length === 0) continue;
-      if (!dropUsage && chunk.usage) {
+      let send = !(dropUsage && chunk.choices.length === 0);
+      if (send && !dropUsage && chunk.usage) {
         sawUsage = true;
         if (chunk.choices.length === 0) {
           heldUsage = chunk; // sent with the tail: a continued stream's usage covers every attempt
-          continue;
+          send = false;
         }
       }
-      if (chunk.choices.some((c) => c.finish_reason)) out.finishing();
-      const wait = out.write(`data: ${dropUsage ? withoutUsageJson(chunk) : jsonOf(chunk)}\n\n`);
+      if (send) {
+        if (chunk.choices.some((c) => c.finish_reason)) out.finishing();
+        const wait = out.queue(`data: ${dropUsage ? withoutUsageJson(chunk) : jsonOf(chunk)}\n\n`);
+        if (wait) await wait;
+      }
+      const taken = takeFrom(it);
+      if (taken) {
+        r = taken;
+        continue;
+      }
+      const wait = out.send();
       if (wait) await wait;
+      r = await it.next();
     }
     const { response, meta } = await stream.result;
     let tail = '';
