@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMockProvider } from './server.js';
 import { chat, jsonOf } from './test-utils.js';
 import type { Flavor, MockProvider } from './types.js';
@@ -31,9 +31,10 @@ describe('transport steps', () => {
       body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }),
       signal: ac.signal,
     });
+    // Recorded once it arrived (under load that can take a while), then still unanswered.
+    await vi.waitFor(() => expect(mock.requests).toHaveLength(1), { timeout: 5_000, interval: 10 });
     const raced = await Promise.race([pending.then(() => 'answered'), new Promise((r) => setTimeout(() => r('hung'), 100))]);
     expect(raced).toBe('hung');
-    expect(mock.requests).toHaveLength(1);
     ac.abort();
     await expect(pending).rejects.toThrow();
   });
