@@ -2,7 +2,7 @@ import { AbortError, type ChatRequest, Context, type Next, ServerError } from '@
 import { fakeClock } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
 import { fake } from '../test/fake-adapter.js';
-import { ABORTED, launch, onAbort } from './attempt.js';
+import { ABORTED, HEDGE, launch, Mailbox } from './attempt.js';
 import { LatencyStats } from './latency.js';
 import { resolveTargets } from './target.js';
 
@@ -95,11 +95,65 @@ describe('launch(): what an attempt records', () => {
   });
 });
 
-describe('onAbort()', () => {
-  it('resolves once the call aborts', async () => {
+describe('Mailbox: what a walk waits for', () => {
+  it('delivers the call\'s abort, and stops listening once closed', async () => {
     const ctx = new Context({ request });
-    const { promise } = onAbort(ctx);
+    const mailbox = new Mailbox(ctx);
+    const got = mailbox.next(undefined);
     ctx.abort();
-    await expect(promise).resolves.toBe(ABORTED);
+    await expect(got).resolves.toBe(ABORTED);
+    mailbox.close();
+    const other = new Context({ request });
+    const closed = new Mailbox(other);
+    closed.close();
+    other.abort();
+    const outcome = { attempt: undefined as never, ok: true as const };
+    closed.deliver(outcome);
+    expect(closed.next(undefined)).toBe(outcome); // the abort was not delivered after close()
+  });
+
+  it('delivers an attempt\'s outcome, in arrival order, and an outcome already there without waiting', async () => {
+    const { ctx, attempt } = run(async () => {});
+    const mailbox = new Mailbox(ctx);
+    mailbox.watch(attempt);
+    await expect(mailbox.next(undefined)).resolves.toEqual({ attempt, ok: true });
+    const second = run(async () => {
+      throw new ServerError('boom', { status: 500 });
+    });
+    mailbox.watch(second.attempt);
+    await second.attempt.done;
+    await Promise.resolve();
+    const got = mailbox.next(undefined);
+    expect(got).toMatchObject({ attempt: second.attempt, ok: false });
+    mailbox.close();
+  });
+
+  it('delivers HEDGE when the delay passes first, on the context\'s clock, and clears the timer otherwise', async () => {
+    const clock = fakeClock(1_000);
+    const ctx = new Context({ request, clock });
+    const mailbox = new Mailbox(ctx);
+    const got = mailbox.next(250);
+    expect(clock.pending()).toBe(1);
+    clock.advance(250);
+    await expect(got).resolves.toBe(HEDGE);
+    const { attempt } = run(async () => {}, { clock });
+    mailbox.watch(attempt);
+    const next = mailbox.next(250);
+    await expect(next).resolves.toEqual({ attempt, ok: true });
+    expect(clock.pending()).toBe(0); // the hedge timer of that wait was cleared
+    mailbox.close();
+  });
+
+  it('keeps no hedge that fires with nobody waiting', async () => {
+    const ctx = new Context({ request });
+    const mailbox = new Mailbox(ctx);
+    const outcome = { attempt: undefined as never, ok: true as const };
+    mailbox.deliver(outcome);
+    mailbox.deliver(HEDGE);
+    expect(mailbox.next(undefined)).toBe(outcome);
+    const got = mailbox.next(undefined);
+    ctx.abort();
+    await expect(got).resolves.toBe(ABORTED); // not a stale HEDGE
+    mailbox.close();
   });
 });

@@ -69,46 +69,106 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
     }
     if (!ok || attempt.lost) child.dispose();
   };
-  attempt.done = (async () => {
-    const run = next(child);
-    // The terminal logs the attempt synchronously when nothing in between awaits: mark it now so
-    // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
-    if (hedge) markHedge();
-    await run;
-    if (verify) verify(child, target);
-    if (child.stream) child.stream = await primeStream(wrap ? wrap(child.stream) : child.stream);
-  })().then(
-    (): Outcome => {
-      settle(true);
-      return { attempt, ok: true };
-    },
-    (error: unknown): Outcome => {
-      settle(false, error);
-      return { attempt, ok: false, error };
-    },
-  );
+  const succeed = (): Outcome => {
+    settle(true);
+    return { attempt, ok: true };
+  };
+  const fail = (error: unknown): Outcome => {
+    settle(false, error);
+    return { attempt, ok: false, error };
+  };
+  // After the rest of the onion returned: check the answer, prime a stream (one reaction, no async frame).
+  const finish = (): Outcome | Promise<Outcome> => {
+    try {
+      if (verify) verify(child, target);
+      const stream = child.stream;
+      if (stream) {
+        return primeStream(wrap ? wrap(stream) : stream).then((primed) => {
+          child.stream = primed;
+          return succeed();
+        }, fail);
+      }
+    } catch (error) {
+      return fail(error);
+    }
+    return succeed();
+  };
+  let run: Promise<void>;
+  try {
+    run = next(child);
+  } catch (error) {
+    run = Promise.reject(error);
+  }
+  // The terminal logs the attempt synchronously when nothing in between awaits: mark it now so
+  // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
+  if (hedge) markHedge();
+  attempt.done = run.then(finish, fail);
   return attempt;
 }
 
-/** Resolves a race when a hedge is due. */
+/** Delivered when a hedge is due. */
 export const HEDGE = Symbol('hedge');
-/** Resolves a race when the call is aborted. */
+/** Delivered when the call is aborted. */
 export const ABORTED = Symbol('aborted');
 
-/** Resolves with {@link ABORTED} once `ctx` aborts; `cleanup()` unregisters (no signal listener). */
-export function onAbort(ctx: Context): { promise: Promise<typeof ABORTED>; cleanup(): void } {
-  let cleanup: () => void = () => {};
-  const promise = new Promise<typeof ABORTED>((resolve) => {
-    cleanup = ctx.onAbort(() => resolve(ABORTED));
-  });
-  return { promise, cleanup };
-}
+/** What a walk waits for: an attempt's outcome, the call's abort, or a hedge timer. */
+export type Arrival = Outcome | typeof ABORTED | typeof HEDGE;
 
-/** Resolves with {@link HEDGE} after `ms` on the context's clock; `cancel()` clears the timer. */
-export function after(ctx: Context, ms: number): { promise: Promise<typeof HEDGE>; cancel(): void } {
-  let handle: unknown;
-  const promise = new Promise<typeof HEDGE>((resolve) => {
-    handle = ctx.clock.setTimeout(() => resolve(HEDGE), ms);
-  });
-  return { promise, cancel: () => ctx.clock.clearTimeout(handle) };
+/**
+ * What a walk is waiting on, in the order it arrived: attempts' outcomes, the call's abort, a
+ * hedge timer. One promise per wait, none when something already arrived (no `Promise.race`
+ * over every pending attempt).
+ */
+export class Mailbox {
+  readonly #arrived: Arrival[] = [];
+  #wake: ((arrival: Arrival) => void) | undefined;
+  #timer: unknown;
+  readonly #ctx: Context;
+  readonly #cleanup: () => void;
+  /** Bound once: handed to every attempt's `done` and to the abort callback. */
+  readonly deliver = (arrival: Arrival): void => {
+    const wake = this.#wake;
+    if (wake === undefined) {
+      // A hedge is due only while its wait lasts.
+      if (arrival !== HEDGE) this.#arrived.push(arrival);
+      return;
+    }
+    this.#wake = undefined;
+    this.#clearTimer();
+    wake(arrival);
+  };
+
+  /** Starts listening for `ctx`'s abort (no signal listener); {@link close} stops it. */
+  constructor(ctx: Context) {
+    this.#ctx = ctx;
+    this.#cleanup = ctx.onAbort(() => this.deliver(ABORTED));
+  }
+
+  /** Delivers `attempt`'s outcome when it settles. */
+  watch(attempt: Attempt): void {
+    void attempt.done.then(this.deliver);
+  }
+
+  /**
+   * The next arrival — at once when one is waiting; with `hedgeInMs`, {@link HEDGE} once that
+   * many ms pass first (the timer is cleared as soon as anything else arrives).
+   */
+  next(hedgeInMs: number | undefined): Arrival | Promise<Arrival> {
+    if (this.#arrived.length > 0) return this.#arrived.shift()!;
+    if (hedgeInMs !== undefined) this.#timer = this.#ctx.clock.setTimeout(() => this.deliver(HEDGE), hedgeInMs);
+    return new Promise<Arrival>((resolve) => (this.#wake = resolve));
+  }
+
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    this.#ctx.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Stops listening for the abort; clears a pending hedge timer. */
+  close(): void {
+    this.#cleanup();
+    this.#wake = undefined;
+    this.#clearTimer();
+  }
 }

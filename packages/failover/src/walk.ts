@@ -6,7 +6,7 @@
  */
 import { AbortError, type ChatChunk, type ChatRequest, CircuitOpenError, type Context, ContextLengthError, type Next, abortReason } from '@lifeline/core';
 import { type TargetFailure, failoverError } from './aggregate.js';
-import { ABORTED, type Attempt, HEDGE, after, launch, onAbort } from './attempt.js';
+import { ABORTED, type Attempt, HEDGE, launch, Mailbox } from './attempt.js';
 import { emit } from './events.js';
 import type { LatencyStats } from './latency.js';
 import type { ResolvedFailoverOptions } from './options.js';
@@ -60,6 +60,7 @@ export class FailoverCall {
   async walk(w: WalkOptions): Promise<Attempt> {
     const { ctx } = this;
     const running: Attempt[] = [];
+    const mailbox = new Mailbox(ctx);
     let canHedge = w.hedging;
     const start = (hedge: boolean, from?: Attempt, error?: unknown): boolean => {
       const target = this.#take(w.accept);
@@ -69,17 +70,15 @@ export class FailoverCall {
       const { stats, next } = this;
       const alternatives = this.#alternatives(w.accept);
       const request = w.request(target);
-      running.push(launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, wrap: w.wrap?.(target), verify: w.verify }));
+      const attempt = launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, wrap: w.wrap?.(target), verify: w.verify });
+      running.push(attempt);
+      mailbox.watch(attempt);
       return true;
     };
-    if (!start(false)) throw this.#exhausted(undefined);
-    const abort = onAbort(ctx);
     try {
+      if (!start(false)) throw this.#exhausted(undefined);
       for (;;) {
-        const delay = canHedge ? this.#hedgeDelay(running) : undefined;
-        const timer = delay === undefined ? undefined : after(ctx, delay);
-        const got = await Promise.race([...running.map((a) => a.done), abort.promise, ...(timer ? [timer.promise] : [])]);
-        timer?.cancel();
+        const got = await mailbox.next(canHedge ? this.#hedgeDelay(running) : undefined);
         if (got === ABORTED) {
           this.#abandon(running, 'The call was aborted');
           throw abortReason(ctx);
@@ -113,7 +112,7 @@ export class FailoverCall {
         if (!again) this.failovers++;
       }
     } finally {
-      abort.cleanup();
+      mailbox.close();
     }
   }
 
