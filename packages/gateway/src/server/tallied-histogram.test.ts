@@ -1,4 +1,4 @@
-import { Histogram, Registry, type RegistryContentType } from 'prom-client';
+import { Histogram, type Metric, Registry, type RegistryContentType } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { TalliedHistogram, talliedHistogram } from './tallied-histogram.js';
 
@@ -67,6 +67,27 @@ describe('talliedHistogram', () => {
       expect(await mine.metrics()).toBe(await own.metrics());
       expect(await mine.getMetricsAsJSON()).toEqual(await own.getMetricsAsJSON());
     }
+  });
+
+  it('writes the same text through get() alone, for a registry that does not ask for getForPromString', async () => {
+    const { own, tallied, observe } = pair();
+    observe('a"b', 'm', 'true', 0.3);
+    observe('p', 'm', 'false', 500);
+    const plainOnly = new Registry();
+    const { name, help, type, aggregator } = tallied;
+    plainOnly.registerMetric({ name, help, type, aggregator, get: () => tallied.get() } as unknown as Metric);
+    expect(await plainOnly.metrics()).toBe(await own.metrics());
+  });
+
+  it('places the registry’s default labels where prom-client places them', async () => {
+    const { own, mine, observe } = pair();
+    own.setDefaultLabels({ region: 'eu', provider: 'dflt' });
+    mine.setDefaultLabels({ region: 'eu', provider: 'dflt' });
+    observe('p', 'm', 'true', 0.3);
+    const text = await mine.metrics();
+    expect(text).toBe(await own.metrics());
+    expect(text).toContain('request_duration_seconds_bucket{le="0.5",region="eu",provider="p",model="m",stream="true"} 1');
+    expect(await mine.getMetricsAsJSON()).toEqual(await own.getMetricsAsJSON());
   });
 
   it('throws prom-client’s TypeError for a value that is not a finite number, and records nothing', async () => {

@@ -24,7 +24,9 @@ export interface HistogramSample {
   labels: Record<string, string | number>;
   value: number;
   metricName: string;
-  exemplar?: null;
+  /** The label set apart from `le`, in the samples of {@link TalliedHistogram.getForPromString}. */
+  sharedLabels?: Record<string, string>;
+  exemplar?: null | undefined;
 }
 
 /** What {@link TalliedHistogram.get} answers (prom-client's `MetricObjectWithValues`). */
@@ -106,19 +108,38 @@ export class TalliedHistogram<L extends string> {
     if (this.#names.length === 0) this.#entries.push(this.#create([]));
   }
 
-  /** The samples to expose: per label set, cumulative buckets, `+Inf`, sum and count. */
+  /** The samples (prom-client's `MetricObjectWithValues`): per label set, cumulative buckets, `+Inf`, sum and count. */
   async get(): Promise<HistogramSnapshot> {
+    return this.#snapshot(true);
+  }
+
+  /**
+   * The same samples with each label set apart from `le` (`sharedLabels`), the shape the
+   * registry writes `/metrics` from when a metric offers it (prom-client's histograms do): the
+   * registry formats a label set once rather than on every sample. A registry that does not ask
+   * for it writes the same text from {@link TalliedHistogram.get}.
+   */
+  async getForPromString(): Promise<HistogramSnapshot> {
+    return this.#snapshot(false);
+  }
+
+  #snapshot(splay: boolean): HistogramSnapshot {
     const bucket = `${this.name}_bucket`;
+    const sumName = `${this.name}_sum`;
+    const countName = `${this.name}_count`;
+    const bounds = this.#bounds;
     const values: HistogramSample[] = [];
+    const sample = (le: number | string | undefined, set: Record<string, string>, value: number, metricName: string, exemplar?: null): HistogramSample => {
+      const own: Record<string, string | number> = le === undefined ? {} : { le };
+      return splay ? { labels: Object.assign(own, set), value, metricName, exemplar } : { labels: own, sharedLabels: set, value, metricName, exemplar };
+    };
     for (const { labels, counts, sum, count } of this.#entries) {
       let acc = 0;
       for (let i = 0; i < counts.length; i++) {
         acc += counts[i]!;
-        values.push({ labels: { le: this.#bounds[i]!, ...labels }, value: acc, metricName: bucket, exemplar: null });
+        values.push(sample(bounds[i]!, labels, acc, bucket, null));
       }
-      values.push({ labels: { le: '+Inf', ...labels }, value: count, metricName: bucket, exemplar: null });
-      values.push({ labels: { ...labels }, value: sum, metricName: `${this.name}_sum` });
-      values.push({ labels: { ...labels }, value: count, metricName: `${this.name}_count` });
+      values.push(sample('+Inf', labels, count, bucket, null), sample(undefined, labels, sum, sumName), sample(undefined, labels, count, countName));
     }
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
