@@ -3,8 +3,9 @@
  * @module
  */
 import type { Meta } from '@lifeline/core';
-import { Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { talliedCounter } from './counter-tally.js';
+import { talliedHistogram } from './tallied-histogram.js';
 import { ModelSlots } from '../pipeline/model-slots.js';
 import type { GatewayPipeline } from '../pipeline/types.js';
 import { providerOf } from './stats.js';
@@ -58,9 +59,10 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
   const cost = counter('lifeline_cost_usd_total', 'Upstream spend in USD', ['provider', 'model', 'tenant']);
   const saved = counter('lifeline_cache_saved_usd_total', 'Spend avoided by cache hits, USD', ['model']);
   const tokens = counter('lifeline_tokens_total', 'Tokens billed', ['provider', 'model', 'kind']);
-  const latency = new Histogram({ name: 'lifeline_request_duration_seconds', help: 'Request latency through the pipeline', labelNames: ['provider', 'model', 'stream'], buckets: LATENCY_BUCKETS, registers });
-  const attemptLatency = new Histogram({ name: 'lifeline_upstream_duration_seconds', help: 'Upstream attempt latency', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS, registers });
-  const ttft = new Histogram({ name: 'lifeline_time_to_first_token_seconds', help: 'Streams: time to the first content token', labelNames: ['provider', 'model'], buckets: TTFT_BUCKETS, registers });
+  // Histograms likewise: bucket counts kept by hand per label set, exposed as prom-client would.
+  const latency = talliedHistogram(registry, { name: 'lifeline_request_duration_seconds', help: 'Request latency through the pipeline', labelNames: ['provider', 'model', 'stream'], buckets: LATENCY_BUCKETS });
+  const attemptLatency = talliedHistogram(registry, { name: 'lifeline_upstream_duration_seconds', help: 'Upstream attempt latency', labelNames: ['provider', 'model', 'outcome'], buckets: LATENCY_BUCKETS });
+  const ttft = talliedHistogram(registry, { name: 'lifeline_time_to_first_token_seconds', help: 'Streams: time to the first content token', labelNames: ['provider', 'model'], buckets: TTFT_BUCKETS });
   new Gauge({
     name: 'lifeline_inflight_requests',
     help: 'Requests being served',
@@ -114,7 +116,7 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
       const p = providerOf(a.target);
       const am = model(a.target, a.model);
       attempts.add([p, a.target, am, a.outcome, a.errorCode ?? '']);
-      if (a.latencyMs !== undefined) attemptLatency.observe({ provider: p, model: am, outcome: a.outcome }, a.latencyMs / 1000);
+      if (a.latencyMs !== undefined) attemptLatency.observe([p, am, a.outcome], a.latencyMs / 1000);
     }
     const first = meta.attemptLog[0]?.target;
     if (first !== undefined && meta.provider !== undefined && meta.provider !== first && meta.provider !== 'fallback' && meta.cache !== 'hit' && meta.cache !== 'stale') {
@@ -129,8 +131,8 @@ export function createMetrics(pipeline: GatewayPipeline, inflight: () => number 
       tokens.add([provider, m, 'prompt'], u.prompt_tokens);
       tokens.add([provider, m, 'completion'], u.completion_tokens);
     }
-    if (meta.latencyMs !== undefined) latency.observe({ provider, model: m, stream }, meta.latencyMs / 1000);
-    if (meta.timeToFirstTokenMs !== undefined) ttft.observe({ provider, model: m }, meta.timeToFirstTokenMs / 1000);
+    if (meta.latencyMs !== undefined) latency.observe([provider, m, stream], meta.latencyMs / 1000);
+    if (meta.timeToFirstTokenMs !== undefined) ttft.observe([provider, m], meta.timeToFirstTokenMs / 1000);
   }
 
   return { registry, observe };
