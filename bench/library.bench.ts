@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { openai } from '@lifeline/adapters';
-import { createClient } from '@lifeline/core';
+import { RESPONSE_JSON, createClient } from '@lifeline/core';
 import OpenAI from 'openai';
 import { Agent, request } from 'undici';
 import { compare, table } from './lib/load.ts';
@@ -30,6 +30,10 @@ const roundsArg = process.argv.find((a) => a.startsWith('--rounds='))?.slice(9);
 const rounds = roundsArg ? Number(roundsArg) : quick ? 3 : 5;
 // `--no-sdk`: leave out the official SDK (slow to run; not needed for a before/after).
 const withSdk = !process.argv.includes('--no-sdk');
+// `--response-json`: also run the full stack with `RESPONSE_JSON` in the call's metadata (the cache
+// stores the provider's body text instead of serialising the answer), beside the plain full stack.
+const withResponseJson = process.argv.includes('--response-json');
+const vouched = { metadata: { [RESPONSE_JSON]: true } as Record<string, unknown> };
 const concurrency = 16;
 const apiKey = 'test-key';
 const mock = await startMockProcess({ flavor: 'openai', apiKey, maxRecorded: 1 });
@@ -79,6 +83,7 @@ const names = {
   raw: 'raw undici.request + JSON.parse (baseline)',
   full: 'lifeline createClient, full recommended stack (8 middleware)',
   bare: 'lifeline createClient({ adapter }) (no middleware)',
+  fullJson: 'lifeline full stack, RESPONSE_JSON',
   sdk: 'official openai SDK chat.completions.create()',
   baseFull: 'baseline build: full recommended stack',
   baseBare: 'baseline build: createClient({ adapter })',
@@ -91,6 +96,12 @@ const results = await compare(
       if (meta.degraded || meta.cache !== 'miss') throw new Error(`unexpected ${meta.cache} ${meta.degraded}`);
     }],
     [names.bare, () => bare.chat(body())],
+    ...(withResponseJson
+      ? ([[names.fullJson, async () => {
+          const { meta } = await full.chat(body(), vouched);
+          if (meta.degraded || meta.cache !== 'miss') throw new Error(`unexpected ${meta.cache} ${meta.degraded}`);
+        }]] as Array<[string, () => Promise<unknown>]>)
+      : []),
     ...(withSdk ? ([[names.sdk, () => sdk.chat.completions.create(body())]] as Array<[string, () => Promise<unknown>]>) : []),
     ...(base
       ? ([
@@ -113,6 +124,7 @@ const vsSdk = withSdk ? cpu(names.full) / cpu(names.sdk) : NaN;
 const vsRawBare = cpu(names.bare) / cpu(names.raw);
 console.log(`\nfull stack: ${vsRaw.toFixed(2)}× raw undici CPU (target ≤ 1.3×), ${vsSdk.toFixed(2)}× the official SDK (target < 1×)`);
 console.log(`no middleware: ${vsRawBare.toFixed(2)}× raw undici CPU (target ≤ 1.05×)`);
+if (withResponseJson) console.log(`full stack with RESPONSE_JSON: ${(cpu(names.fullJson) / cpu(names.raw)).toFixed(2)}× raw, ${(cpu(names.fullJson) / cpu(names.full)).toFixed(3)}× the plain full stack`);
 if (base) {
   console.log(`baseline build (${baselineDir}): full stack ${(cpu(names.baseFull) / cpu(names.raw)).toFixed(2)}× raw, no middleware ${(cpu(names.baseBare) / cpu(names.raw)).toFixed(2)}× raw; ` +
     `this build vs baseline: full ${(cpu(names.full) / cpu(names.baseFull)).toFixed(2)}×, no middleware ${(cpu(names.bare) / cpu(names.baseBare)).toFixed(2)}×`);

@@ -2,7 +2,7 @@
  * The miss path: lead one upstream call (recording its answer) or follow one already in flight.
  * @module
  */
-import { type ChatResponse, type Clock, type Context, type Next, primeStream, publish } from '@lifeline/core';
+import { type ChatResponse, type Clock, type Context, type Next, primeStream, publish, wantsResponseJson } from '@lifeline/core';
 import { type ChatCacheEntry, parseFrozen, responseFinishes, unstorableReason } from './entry.js';
 import { type EntryTail, pendingChunks, pendingResponse, type PendingEntry } from './pending.js';
 import { recordStream, type RecordingEnd } from './replay.js';
@@ -76,7 +76,7 @@ async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string, flig
     // before this call returns, so later edits by the caller never reach the cache.
     const response = ctx.response;
     const reason = unstorable(rt, ctx, responseFinishes(response), response);
-    conclude(rt, ctx, key, flight, pendingResponse(response, tail(rt, ctx, response.model)), reason);
+    conclude(rt, ctx, key, flight, pendingResponse(response, tail(rt, ctx, response.model), wantsResponseJson(ctx.metadata)), reason);
   } else if (flight) {
     flights!.end(key, flight, ABANDONED);
   }

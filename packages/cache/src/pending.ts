@@ -3,7 +3,7 @@
  * store or a follower needs it.
  * @module
  */
-import type { ChatResponse } from '@lifeline/core';
+import { responseJsonOf, type ChatResponse } from '@lifeline/core';
 import { type CacheEntry, ENTRY_VERSION } from './entry.js';
 import type { Recording } from './replay.js';
 
@@ -33,24 +33,32 @@ class ResponsePending implements PendingEntry {
   #json: string | undefined;
   readonly #response: ChatResponse;
   readonly #tail: EntryTail;
+  readonly #vouched: boolean;
 
-  constructor(response: ChatResponse, tail: EntryTail) {
+  constructor(response: ChatResponse, tail: EntryTail, vouched: boolean) {
     this.#response = response;
     this.#tail = tail;
+    this.#vouched = vouched;
   }
 
   entry(): CacheEntry {
     return { v: ENTRY_VERSION, kind: 'response', response: this.#response, ...this.#tail };
   }
 
-  /** Spliced (no entry object): the same text as `JSON.stringify(this.entry())`. */
+  /**
+   * Spliced (no entry object): the same text as `JSON.stringify(this.entry())`, or, for an answer
+   * its adapter stamped with its body text when the caller vouched that nothing changes answers in
+   * place, that text in place of the answer's serialisation (the same value once parsed).
+   */
   json(): string {
     if (this.#json === undefined) {
+      const response = this.#response;
       // A response with its own toJSON (called with the key "response" inside an entry) takes the plain path.
-      this.#json =
-        typeof (this.#response as { toJSON?: unknown }).toJSON === 'function'
-          ? JSON.stringify(this.entry())
-          : `{"v":${ENTRY_VERSION},"kind":"response","response":${JSON.stringify(this.#response)},${JSON.stringify(this.#tail).slice(1)}`;
+      if (typeof (response as { toJSON?: unknown }).toJSON === 'function') this.#json = JSON.stringify(this.entry());
+      else {
+        const text = (this.#vouched ? responseJsonOf(response) : undefined) ?? JSON.stringify(response);
+        this.#json = `{"v":${ENTRY_VERSION},"kind":"response","response":${text},${JSON.stringify(this.#tail).slice(1)}`;
+      }
     }
     return this.#json;
   }
@@ -76,9 +84,13 @@ class ChunksPending implements PendingEntry {
   }
 }
 
-/** A JSON answer about to be stored; the response stays the caller's own object until `json()` captures it. */
-export function pendingResponse(response: ChatResponse, tail: EntryTail): PendingEntry {
-  return new ResponsePending(response, tail);
+/**
+ * A JSON answer about to be stored; the response stays the caller's own object until `json()`
+ * captures it. `vouched`: the call asked for answers' texts (`RESPONSE_JSON`), so the text its
+ * adapter attached (`responseJsonOf`) is written instead of serialising the answer again.
+ */
+export function pendingResponse(response: ChatResponse, tail: EntryTail, vouched = false): PendingEntry {
+  return new ResponsePending(response, tail, vouched);
 }
 
 /** A recorded stream about to be stored. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunk } from '../test/fake-adapter.js';
-import { CHUNK_JSON, chunkJsonOf, setChunkJson, wantsChunkJson } from './chunk-json.js';
+import { CHUNK_JSON, RESPONSE_JSON, chunkJsonOf, responseJsonOf, setChunkJson, setResponseJson, wantsChunkJson, wantsResponseJson } from './chunk-json.js';
+import type { ChatResponse } from './types.js';
 
 describe('chunk JSON text', () => {
   it('belongs to the very object it was set on: a copy has none', () => {
@@ -31,5 +32,29 @@ describe('chunk JSON text', () => {
     expect(wantsChunkJson({})).toBe(false);
     expect(wantsChunkJson(undefined)).toBe(false);
     expect(CHUNK_JSON).toBe(Symbol.for('lifeline.chunkJson'));
+  });
+});
+
+describe('answer JSON text', () => {
+  const answer = (): ChatResponse => ({ id: 'r', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'café' }, finish_reason: 'stop' }] });
+  const text = '{"id":"r","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"caf\\u00e9"},"finish_reason":"stop"}]}';
+
+  it('belongs to the very object it was set on (a copy has none) and is invisible to serialisation', () => {
+    const r = answer();
+    expect(responseJsonOf(r)).toBeUndefined();
+    setResponseJson(r, text);
+    expect(responseJsonOf(r)).toBe(text);
+    expect(responseJsonOf({ ...r })).toBeUndefined();
+    expect(responseJsonOf(structuredClone(r))).toBeUndefined();
+    expect(JSON.stringify(r)).toBe(JSON.stringify(answer()));
+    expect(r).toStrictEqual(answer());
+  });
+
+  it('is asked for by the RESPONSE_JSON metadata key set to true, apart from CHUNK_JSON', () => {
+    expect(RESPONSE_JSON).toBe(Symbol.for('lifeline.responseJson'));
+    expect(wantsResponseJson({ [RESPONSE_JSON]: true })).toBe(true);
+    expect(wantsResponseJson({ [RESPONSE_JSON]: 'yes' })).toBe(false);
+    expect(wantsResponseJson({ [CHUNK_JSON]: true })).toBe(false);
+    expect(wantsResponseJson(undefined)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
  * writes those bytes instead of serialising the chunk again.
  * @module
  */
-import type { ChatChunk } from './types.js';
+import type { ChatChunk, ChatResponse } from './types.js';
 
 /**
  * Metadata key (`CallOptions.metadata`) by which a caller asks the adapters for each streamed
@@ -33,16 +33,16 @@ class Identity {
  */
 class Stamped extends Identity {
   #json: string;
-  constructor(chunk: ChatChunk, json: string) {
-    super(chunk);
+  constructor(target: object, json: string) {
+    super(target);
     this.#json = json;
   }
-  static set(chunk: ChatChunk, json: string): void {
-    if (#json in chunk) (chunk as unknown as Stamped).#json = json;
-    else new Stamped(chunk, json);
+  static set(target: object, json: string): void {
+    if (#json in target) (target as unknown as Stamped).#json = json;
+    else new Stamped(target, json);
   }
-  static get(chunk: ChatChunk): string | undefined {
-    return #json in chunk ? (chunk as unknown as Stamped).#json : undefined;
+  static get(target: object): string | undefined {
+    return #json in target ? (target as unknown as Stamped).#json : undefined;
   }
 }
 
@@ -66,4 +66,40 @@ export function chunkJsonOf(chunk: ChatChunk): string | undefined {
 /** True when `metadata` asks for chunk texts ({@link CHUNK_JSON}). */
 export function wantsChunkJson(metadata: Readonly<Record<string | symbol, unknown>> | undefined): boolean {
   return metadata?.[CHUNK_JSON] === true;
+}
+
+/**
+ * Metadata key (`CallOptions.metadata`) by which a caller asks the adapters for the JSON text of a
+ * non-streamed answer ({@link responseJsonOf}): the cache then stores that text instead of
+ * serialising the answer again. Set it only when no middleware of the client changes an answer in
+ * place (replacing it with a new object is fine: the text belongs to the object it was attached
+ * to). Every middleware Lifeline ships only replaces answers.
+ * @example
+ * ```ts
+ * const { response } = await client.chat(request, { metadata: { [RESPONSE_JSON]: true } });
+ * ```
+ */
+export const RESPONSE_JSON: unique symbol = Symbol.for('lifeline.responseJson');
+
+/**
+ * Records `json` as the text of `response` — for adapters, when the response is exactly what
+ * parsing `json` gave (nothing normalised) and `json` is one JSON object with no line break.
+ */
+export function setResponseJson(response: ChatResponse, json: string): void {
+  Stamped.set(response, json);
+}
+
+/**
+ * The JSON text `response` was parsed from, when its adapter recorded it ({@link setResponseJson});
+ * `undefined` for any other object, including a copy. Means the same as `JSON.stringify(response)`
+ * (the same value once parsed; the bytes may differ, e.g. `\u00e9` for `é`) as long as nothing
+ * changed the response in place.
+ */
+export function responseJsonOf(response: ChatResponse): string | undefined {
+  return Stamped.get(response);
+}
+
+/** True when `metadata` asks for the answer's text ({@link RESPONSE_JSON}). */
+export function wantsResponseJson(metadata: Readonly<Record<string | symbol, unknown>> | undefined): boolean {
+  return metadata?.[RESPONSE_JSON] === true;
 }

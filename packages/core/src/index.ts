@@ -40,4 +40,4 @@ export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResp
 export { ALTERNATIVES_LEFT, alternativesLeft } from './state-keys.js';
 export { raceContext } from './race.js';
 export { tapStream, takeFrom, type StreamTap, type TakeableIterator, type TapEnd, type TappedStream } from './tap.js';
-export { CHUNK_JSON, setChunkJson, chunkJsonOf, wantsChunkJson } from './chunk-json.js';
+export { CHUNK_JSON, setChunkJson, chunkJsonOf, wantsChunkJson, RESPONSE_JSON, setResponseJson, responseJsonOf, wantsResponseJson } from './chunk-json.js';

@@ -7,6 +7,7 @@ import {
   ResponseAssembler,
   responseToChunks,
   wantsChunkJson,
+  wantsResponseJson,
   type AdapterCall,
   type AdapterCapabilities,
   type ChatChunk,
@@ -110,7 +111,7 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
         for await (const chunk of readChunks(res.body, { ...base, signal: call.signal, requestId: res.requestId })) asm.push(chunk);
         response = asm.finish();
       } else {
-        response = await readCompletion(res.body, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+        response = await readCompletion(res.body, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes, responseJson: wantsResponseJson(call.metadata) });
       }
       settle(response.usage);
       return response;

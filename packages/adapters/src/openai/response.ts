@@ -3,7 +3,7 @@
  * (DeepSeek), strict about errors hidden in an HTTP 200 (OpenRouter, relays).
  * @module
  */
-import { ServerError, type ChatResponse } from '@lifeline/core';
+import { ServerError, setResponseJson, type ChatResponse } from '@lifeline/core';
 import { classifyError, extractProviderError, readText, type ResponseBody, type TransportErrorContext } from '../http/index.js';
 import { normalizeCompletion } from './normalize.js';
 
@@ -11,6 +11,11 @@ import { normalizeCompletion } from './normalize.js';
 export interface CompletionContext extends TransportErrorContext {
   status: number;
   maxBytes: number;
+  /**
+   * Attach the body's text to the completion (`setResponseJson`) when the completion is exactly
+   * what parsing it gave (nothing normalised) and the text is compact (no line break).
+   */
+  responseJson?: boolean | undefined;
 }
 
 /**
@@ -61,7 +66,8 @@ export function parseAnswer(text: string, ctx: Omit<CompletionContext, 'maxBytes
 /** The synchronous half of {@link readCompletion}, for a body already read. */
 export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxBytes'>): ChatResponse {
   const { provider, label, requestId, status } = ctx;
-  const json = parseAnswer(text, ctx);
+  const trimmed = text.trim();
+  const json = parseAnswer(trimmed, ctx);
   const response = typeof json === 'object' && json !== null && !Array.isArray(json) ? normalizeCompletion(json as Record<string, unknown>) : undefined;
   if (!response) {
     throw new ServerError(`${label}: ${status} with a body that is not a chat completion (no choices array)`, { provider, status, requestId, retryable: true });
@@ -69,6 +75,7 @@ export function parseCompletion(text: string, ctx: Omit<CompletionContext, 'maxB
   if (endedWithError(response.choices)) {
     throw new ServerError(`${label}: the provider ended the completion with finish_reason "error"`, { provider, status, requestId, retryable: true });
   }
+  if (ctx.responseJson && response === json && !trimmed.includes('\n')) setResponseJson(response, trimmed);
   return response;
 }
 

@@ -2,7 +2,7 @@
  * Running one request through its route: JSON or stream, with headers, metrics, stats and logs.
  * @module
  */
-import { CHUNK_JSON, type ChatChunk, type ChatRequest, type ChatResult, type LifelineStream, type Meta } from '@lifeline/core';
+import { CHUNK_JSON, RESPONSE_JSON, type ChatChunk, type ChatRequest, type ChatResult, type LifelineStream, type Meta } from '@lifeline/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayRoute } from '../pipeline/types.js';
 import { requestState, type ServerContext } from './context.js';
@@ -41,7 +41,7 @@ export function callOptions(ctx: ServerContext, req: FastifyRequest): { options:
     ...(state.key && { keyName: state.key.name }),
     ...(cacheControl !== undefined && { cacheControl }),
     ...traceContext(req),
-    ...(ctx.pipeline.chunksUnchanged === true && { [CHUNK_JSON]: true }),
+    ...(ctx.pipeline.chunksUnchanged === true && { [CHUNK_JSON]: true, [RESPONSE_JSON]: true }),
   });
   const options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> } = { signal: state.controller.signal, metadata };
   if (ctx.requestTimeoutMs !== undefined) options.timeoutMs = ctx.requestTimeoutMs;
