@@ -187,10 +187,11 @@ export interface GatewayPipeline {
    */
   responseStore?(): ResponseStore | undefined;
   /**
-   * True when no middleware and no adapter of any route changes a streamed chunk in place (they
-   * pass chunks on or replace them with new objects, as every Lifeline middleware does): the
-   * server then asks the adapters for each chunk's JSON text as received (`CHUNK_JSON`) and
-   * writes chunks that reach it unreplaced as those bytes, without serialising them again.
+   * True when no middleware and no adapter of any route changes a streamed chunk or a JSON answer
+   * in place (they pass them on or replace them with new objects, as every Lifeline middleware
+   * does): the server then asks the adapters for each chunk's JSON text as received (`CHUNK_JSON`)
+   * and writes chunks that reach it unreplaced as those bytes, and for each answer's text
+   * (`RESPONSE_JSON`), which the cache stores instead of serialising the answer again.
    * @defaultValue false
    */
   readonly chunksUnchanged?: boolean;
