@@ -30,6 +30,9 @@ export function cacheControlOf(header: string | string[] | undefined): string | 
   return kept.length > 0 ? kept.join(', ') : undefined;
 }
 
+/** Asks the adapters for the provider's JSON texts (chunks and answers), for pipelines that vouch nothing changes them in place. */
+const PROVIDER_TEXTS = Object.freeze({ [CHUNK_JSON]: true, [RESPONSE_JSON]: true });
+
 /** Per-call options of a request: its signal, the gateway deadline, and metadata (tenant, key, request id, cache directives) with a trace. */
 export function callOptions(ctx: ServerContext, req: FastifyRequest): { options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> }; trace: Trace; tenant: string | undefined } {
   const state = requestState(ctx, req);
@@ -41,7 +44,7 @@ export function callOptions(ctx: ServerContext, req: FastifyRequest): { options:
     ...(state.key && { keyName: state.key.name }),
     ...(cacheControl !== undefined && { cacheControl }),
     ...traceContext(req),
-    ...(ctx.pipeline.chunksUnchanged === true && { [CHUNK_JSON]: true, [RESPONSE_JSON]: true }),
+    ...(ctx.pipeline.chunksUnchanged === true && PROVIDER_TEXTS),
   });
   const options: { signal: AbortSignal; timeoutMs?: number; metadata: Record<string, unknown> } = { signal: state.controller.signal, metadata };
   if (ctx.requestTimeoutMs !== undefined) options.timeoutMs = ctx.requestTimeoutMs;

@@ -5,14 +5,13 @@
  * @module
  */
 import { Counter as PromCounter, type Counter, type Registry } from 'prom-client';
+import { LabelTree, labelsOf } from './label-tree.js';
 
 interface Entry<L extends string> {
   labels: Record<L, string>;
   pending: number;
   dirty: boolean;
 }
-
-type Level = Map<string, unknown>;
 
 /**
  * Counts of one counter since it was last read, per label set.
@@ -24,13 +23,12 @@ type Level = Map<string, unknown>;
  * ```
  */
 export class CounterTally<L extends string> {
-  readonly #names: readonly L[];
-  readonly #root: Level = new Map();
+  readonly #entries: LabelTree<Entry<L>>;
   readonly #dirty: Array<Entry<L>> = [];
 
   /** @param names - the counter's label names, in the order {@link CounterTally.add} takes values */
   constructor(names: readonly L[]) {
-    this.#names = names;
+    this.#entries = new LabelTree((values) => ({ labels: labelsOf(names, values), pending: 0, dirty: false }));
   }
 
   /**
@@ -42,19 +40,7 @@ export class CounterTally<L extends string> {
    */
   add(values: readonly string[], by = 1): void {
     if (!(by >= 0 && by !== Infinity)) return;
-    let level = this.#root;
-    const last = values.length - 1;
-    for (let i = 0; i < last; i++) {
-      let next = level.get(values[i]!) as Level | undefined;
-      if (next === undefined) level.set(values[i]!, (next = new Map()));
-      level = next;
-    }
-    let entry = level.get(values[last]!) as Entry<L> | undefined;
-    if (entry === undefined) {
-      const labels = {} as Record<L, string>;
-      this.#names.forEach((name, i) => (labels[name] = values[i]!));
-      level.set(values[last]!, (entry = { labels, pending: 0, dirty: false }));
-    }
+    const entry = this.#entries.get(values);
     entry.pending += by;
     if (!entry.dirty) {
       entry.dirty = true;

@@ -50,18 +50,9 @@ export class EventWriter {
    * @throws {@link AbortError} when the client is gone
    */
   write(data: string): Promise<void> | undefined {
-    const res = this.#res;
-    if (res.destroyed || res.writableEnded) throw new AbortError('The client disconnected during the stream');
-    if (!this.#started) {
-      this.#started = true;
-      return res.write(data) ? undefined : drained(res);
-    }
-    this.#pending += data;
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(flushWriter, this);
-    }
-    return res.writableNeedDrain ? drained(res) : undefined;
+    const wait = this.queue(data);
+    if (this.#pending !== '') this.#schedule();
+    return wait;
   }
 
   /**
@@ -90,10 +81,7 @@ export class EventWriter {
     const res = this.#res;
     if (this.#pending === '' || res.destroyed || res.writableEnded) return undefined;
     if (this.#finishing) {
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(flushWriter, this);
-      }
+      this.#schedule();
       return undefined;
     }
     const data = this.#pending;
@@ -107,6 +95,13 @@ export class EventWriter {
    */
   finishing(): void {
     this.#finishing = true;
+  }
+
+  /** Writes what is queued at the end of this turn (once, however often it is asked). */
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(flushWriter, this);
   }
 
   /** Writes what is queued (the scheduled turn). */

@@ -71,6 +71,15 @@ export function withoutUsageJson(chunk: ChatChunk): string {
   return JSON.stringify(rest);
 }
 
+/**
+ * What {@link shapeChunk} makes of `chunk`, as JSON — the provider's text where it says the same
+ * (no copy made to serialise); `undefined` to drop the chunk.
+ */
+function shapedJson(chunk: ChatChunk, includeUsage: boolean): string | undefined {
+  if (includeUsage || !('usage' in chunk)) return jsonOf(chunk);
+  return chunk.choices.length === 0 ? undefined : withoutUsageJson(chunk);
+}
+
 function usageChunk(template: ChatChunk | undefined, usage: Usage, model: string): ChatChunk {
   return { id: template?.id ?? 'chatcmpl-lifeline', object: 'chat.completion.chunk', created: template?.created ?? Math.floor(Date.now() / 1000), model: template?.model ?? model, choices: [], usage };
 }
@@ -106,20 +115,17 @@ export async function writeEventStream(
     for (let r = first; !r.done; ) {
       const chunk = r.value;
       last = chunk;
-      // shapeChunk(), without its copy until one is needed: `usage` is dropped unless `include_usage`.
-      const dropUsage = !options.includeUsage && 'usage' in chunk;
-      let send = !(dropUsage && chunk.choices.length === 0);
-      if (send && !dropUsage && chunk.usage) {
-        sawUsage = true;
-        if (chunk.choices.length === 0) {
-          heldUsage = chunk; // sent with the tail: a continued stream's usage covers every attempt
-          send = false;
+      const usage = options.includeUsage && chunk.usage;
+      if (usage) sawUsage = true;
+      if (usage && chunk.choices.length === 0) {
+        heldUsage = chunk; // sent with the tail: a continued stream's usage covers every attempt
+      } else {
+        const json = shapedJson(chunk, options.includeUsage);
+        if (json !== undefined) {
+          if (chunk.choices.some((c) => c.finish_reason)) out.finishing();
+          const wait = out.queue(`data: ${json}\n\n`);
+          if (wait) await wait;
         }
-      }
-      if (send) {
-        if (chunk.choices.some((c) => c.finish_reason)) out.finishing();
-        const wait = out.queue(`data: ${dropUsage ? withoutUsageJson(chunk) : jsonOf(chunk)}\n\n`);
-        if (wait) await wait;
       }
       const taken = takeFrom(it);
       if (taken) {

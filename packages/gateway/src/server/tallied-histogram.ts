@@ -8,6 +8,7 @@
  */
 import { format } from 'node:util';
 import type { Aggregator, Metric, Registry, RegistryContentType } from 'prom-client';
+import { LabelTree, labelsOf } from './label-tree.js';
 
 /** One label set's observations. */
 interface Entry {
@@ -48,8 +49,6 @@ export interface TalliedHistogramConfig<L extends string> {
   buckets: readonly number[];
 }
 
-type Level = Map<string, unknown>;
-
 /**
  * A histogram registered on a prom-client registry, observed with label values in label-name
  * order. Its exposition is byte for byte the one prom-client's `Histogram` writes for the same
@@ -68,7 +67,7 @@ export class TalliedHistogram<L extends string> {
   readonly aggregator: Aggregator = 'sum';
   readonly #names: readonly L[];
   readonly #bounds: readonly number[];
-  #root: Level = new Map();
+  readonly #tree = new LabelTree<Entry>((values) => this.#add(values));
   /** Label sets in the order of their first observation. */
   #entries: Entry[] = [];
 
@@ -103,9 +102,9 @@ export class TalliedHistogram<L extends string> {
 
   /** Forgets every observation and label set (the registry's `resetMetrics`). */
   reset(): void {
-    this.#root = new Map();
+    this.#tree.clear();
     this.#entries = [];
-    if (this.#names.length === 0) this.#entries.push(this.#create([]));
+    if (this.#names.length === 0) this.#add([]);
   }
 
   /** The samples (prom-client's `MetricObjectWithValues`): per label set, cumulative buckets, `+Inf`, sum and count. */
@@ -145,27 +144,14 @@ export class TalliedHistogram<L extends string> {
   }
 
   #entry(values: readonly string[]): Entry {
-    const last = values.length - 1;
-    if (last < 0) return this.#entries[0]!;
-    let level = this.#root;
-    for (let i = 0; i < last; i++) {
-      let next = level.get(values[i]!) as Level | undefined;
-      if (next === undefined) level.set(values[i]!, (next = new Map()));
-      level = next;
-    }
-    let entry = level.get(values[last]!) as Entry | undefined;
-    if (entry === undefined) {
-      entry = this.#create(values);
-      level.set(values[last]!, entry);
-      this.#entries.push(entry);
-    }
-    return entry;
+    return values.length === 0 ? this.#entries[0]! : this.#tree.get(values);
   }
 
-  #create(values: readonly string[]): Entry {
-    const labels: Record<string, string> = {};
-    this.#names.forEach((name, i) => (labels[name] = values[i]!));
-    return { labels, counts: new Float64Array(this.#bounds.length), sum: 0, count: 0 };
+  /** A new label set's entry, listed for exposition. */
+  #add(values: readonly string[]): Entry {
+    const entry: Entry = { labels: labelsOf(this.#names, values), counts: new Float64Array(this.#bounds.length), sum: 0, count: 0 };
+    this.#entries.push(entry);
+    return entry;
   }
 }
 
