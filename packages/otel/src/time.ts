@@ -1,5 +1,6 @@
 /**
- * Span times. With the system clock the SDK stamps spans itself (sub-millisecond, on the same
+ * Span times. With the system clock the SDK stamps spans itself (starts to the millisecond,
+ * durations sub-millisecond, on the same
  * time line as the application's other spans); with an injected clock (tests, simulations)
  * spans carry that clock's times, so a virtual second is a second in the trace too.
  * @module
