@@ -2,7 +2,7 @@
  * `cache()`: tier 3a — exact-match answers, single-flight, stale-if-error, stream record/replay.
  * @module
  */
-import { type Context, isOutage, type Middleware, type Next, publish } from '@lifeline/core';
+import { type Context, isOutage, lifelineChannel, type Middleware, type Next, publish } from '@lifeline/core';
 import { readDirectives } from './cache-control.js';
 import { type CacheEntry, isCacheEntry } from './entry.js';
 import { embeddingPath } from './embedding-path.js';
@@ -13,6 +13,9 @@ import { serveEntry } from './serve.js';
 import { type CacheOptions, DEFAULTS, validate } from './options.js';
 import { FlightRegistry } from './single-flight.js';
 import type { CacheStore } from './store.js';
+
+/** `lifeline:cache`, looked up once: a hit builds its event only while someone subscribes. */
+const events = lifelineChannel('lifeline:cache');
 
 /** Counters and size of a cache, from {@link CacheMiddleware.stats}. */
 export interface CacheStats extends Counters {
@@ -132,7 +135,7 @@ export function cache(options: CacheOptions): CacheMiddleware {
     ) {
       counters.hits++;
       serveEntry(ctx, entry, 'hit');
-      publish('lifeline:cache', () => ({ ctx, key, status: 'hit' }));
+      if (events.hasSubscribers) events.publish({ ctx, key, status: 'hit' });
       return;
     }
     const stale = rt.staleIfErrorMs > 0 ? entry : undefined;

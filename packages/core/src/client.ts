@@ -11,7 +11,7 @@ import { systemClock } from './clock.js';
 import { compose } from './compose.js';
 import { Context } from './context.js';
 import { AbortError, ConfigurationError, LifelineError, TimeoutError } from './errors.js';
-import { publish } from './events.js';
+import { lifelineChannel, type RequestEvent } from './events.js';
 import type { Meta } from './meta.js';
 import type { Middleware, Next } from './middleware.js';
 import { type TakeableIterator, takeFrom, tapStream } from './tap.js';
@@ -74,6 +74,9 @@ export interface LifelineClient {
 
 const noop = () => {};
 
+/** `lifeline:request`, looked up once: a call builds its payloads only while someone subscribes. */
+const requests = lifelineChannel('lifeline:request');
+
 /**
  * Attaches the failed call's meta (attempts, attempt log, provider…) to the error as a
  * non-enumerable `meta` property, so a caller can report what happened without it leaking into
@@ -121,7 +124,8 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
   const terminal: Next = createTerminal(options.adapter);
   const clock = options.clock ?? systemClock;
 
-  function open(request: ChatRequest, streaming: boolean, call: CallOptions, operation?: 'embed'): { ctx: Context; cleanup: () => void } {
+  /** Validates the request and opens the call's context; `deadlineTimer` arms `timeoutMs` on it. */
+  function open(request: ChatRequest, streaming: boolean, call: CallOptions, operation?: 'embed'): Context {
     if (operation === undefined) validateRequest(request);
     else validateEmbeddingRequest(request);
     const { timeoutMs } = call;
@@ -138,20 +142,29 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
       clock,
       operation,
     });
-    let timer: unknown;
-    if (timeoutMs !== undefined) {
-      timer = clock.setTimeout(() => {
-        ctx.abort(new TimeoutError(`Request timed out after ${timeoutMs} ms (timeoutMs)`, { kind: 'overall', timeoutMs }));
-      }, timeoutMs);
-    }
-    publish('lifeline:request', () => ({ phase: 'start', ctx }));
-    return {
-      ctx,
-      cleanup: () => {
-        if (timer !== undefined) clock.clearTimeout(timer);
-        ctx.dispose();
-      },
-    };
+    if (requests.hasSubscribers) requests.publish({ phase: 'start', ctx } satisfies RequestEvent);
+    return ctx;
+  }
+
+  /** The `timeoutMs` timer of a call (`undefined` without one): aborts `ctx` when it fires. */
+  function deadlineTimer(ctx: Context, timeoutMs: number | undefined): unknown {
+    if (timeoutMs === undefined) return undefined;
+    return clock.setTimeout(() => {
+      ctx.abort(new TimeoutError(`Request timed out after ${timeoutMs} ms (timeoutMs)`, { kind: 'overall', timeoutMs }));
+    }, timeoutMs);
+  }
+
+  /** Ends a call opened by {@link open}: clears its deadline timer, detaches its context. */
+  function close(ctx: Context, timer: unknown): void {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    ctx.dispose();
+  }
+
+  /** {@link open} with its deadline armed, and the cleanup that ends it (streams and embeddings). */
+  function openWithCleanup(request: ChatRequest, streaming: boolean, call: CallOptions, operation?: 'embed'): { ctx: Context; cleanup: () => void } {
+    const ctx = open(request, streaming, call, operation);
+    const timer = deadlineTimer(ctx, call.timeoutMs);
+    return { ctx, cleanup: () => close(ctx, timer) };
   }
 
   function finish(ctx: Context, response: ChatResponse, startedAt: number): ChatResult {
@@ -160,7 +173,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     meta.attempts = meta.attemptLog.length;
     if (meta.usage === undefined && response.usage) meta.usage = response.usage;
     if (meta.model === undefined) meta.model = response.model || ctx.request.model;
-    publish('lifeline:request', () => ({ phase: 'end', ctx }));
+    if (requests.hasSubscribers) requests.publish({ phase: 'end', ctx } satisfies RequestEvent);
     return { response, meta };
   }
 
@@ -168,12 +181,13 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     const error = ctx.aborted && !(err instanceof LifelineError && err.code !== 'abort') ? abortReason(ctx) : err;
     ctx.meta.attempts = ctx.meta.attemptLog.length;
     attachMeta(error, ctx.meta);
-    publish('lifeline:request', () => ({ phase: 'end', ctx, error }));
+    if (requests.hasSubscribers) requests.publish({ phase: 'end', ctx, error } satisfies RequestEvent);
     return error;
   }
 
   async function chat(request: ChatRequest, call: CallOptions = {}): Promise<ChatResult> {
-    const { ctx, cleanup } = open(request, false, call);
+    const ctx = open(request, false, call);
+    const timer = deadlineTimer(ctx, call.timeoutMs);
     const startedAt = clock.now();
     try {
       // The terminal already races each adapter call against its signal; racing the whole
@@ -192,12 +206,12 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     } catch (err) {
       throw failure(ctx, err);
     } finally {
-      cleanup();
+      close(ctx, timer);
     }
   }
 
   function stream(request: ChatRequest, call: CallOptions = {}): LifelineStream {
-    const { ctx, cleanup } = open(request, true, call);
+    const { ctx, cleanup } = openWithCleanup(request, true, call);
     const startedAt = clock.now();
     let settle!: (r: ChatResult) => void;
     let reject!: (e: unknown) => void;
@@ -286,7 +300,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
   }
 
   const embed = embedCall({
-    open: (request, call) => open(request as unknown as ChatRequest, false, call, 'embed'),
+    open: (request, call) => openWithCleanup(request as unknown as ChatRequest, false, call, 'embed'),
     run: (ctx, call) => (call.signal || call.timeoutMs !== undefined ? raceContext(pipeline(ctx, terminal), ctx, DEADLINE_GRACE_MS) : pipeline(ctx, terminal)),
     failure,
     clock,
