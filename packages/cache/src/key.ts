@@ -5,7 +5,6 @@
  */
 import { hash } from 'node:crypto';
 import type { ChatRequest } from '@lifeline/core';
-import { canonicalJsonByCopy, sortedKeys } from './canonical-copy.js';
 
 /**
  * Top-level request fields left out of the key because they cannot change the answer:
@@ -58,6 +57,32 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** JSON string literal of `s`; plain text skips the native call (the common case for prompts). */
 function quote(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Above this many keys, an unordered object is sorted with `Array#sort` rather than by insertion. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * Own enumerable keys in canonical (code-unit) order, sorted in place only when they are out of
+ * order. Request objects have a handful of keys (`{ role, content }`), where an insertion sort
+ * costs a fraction of `Array#sort`'s call; larger objects still take `Array#sort`.
+ */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  const n = keys.length;
+  // Stryker disable next-line EqualityOperator: one step past the end compares with undefined and appends a hole that objectJson skips
+  for (let i = 1; i < n; i++) {
+    // Stryker disable next-line EqualityOperator: object keys are distinct, so < and <= agree
+    if (keys[i - 1]! <= keys[i]!) continue;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: Array#sort and the insertion sort give the same order; the bound only picks the faster one
+    if (n > INSERTION_SORT_MAX) return keys.sort();
+    const k = keys[i]!;
+    let j = i - 1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: keys[-1] is undefined (never > k), and keys are distinct
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 /**
@@ -135,8 +160,7 @@ function objectJson(obj: Record<string, unknown>, topLevel: boolean): string {
  * ```
  */
 export function canonicalRequest(request: ChatRequest): string {
-  // The same text, through a sorted copy and one native serialisation when the request allows it.
-  return canonicalJsonByCopy(request, EXCLUDED) ?? objectJson(request as Record<string, unknown>, true);
+  return objectJson(request as Record<string, unknown>, true);
 }
 
 /**
