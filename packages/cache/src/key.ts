@@ -138,12 +138,52 @@ function objectJson(obj: Record<string, unknown>, topLevel: boolean): string {
     if (topLevel && EXCLUDED.has(k)) continue;
     const v = obj[k];
     if (topLevel && v === null) continue;
-    const s = stableStringify(v);
+    const s = topLevel && k === 'messages' && Array.isArray(v) ? messagesJson(v) : stableStringify(v);
     if (s === undefined) continue;
     out += sep + quoteKey(k) + s;
     sep = ',';
   }
   return `${out}}`;
+}
+
+/**
+ * Canonical JSON of the `messages` array: a plain-text message (exactly `role` and `content`,
+ * both strings, no `toJSON`) written in one step in sorted order; any other message through
+ * {@link stableStringify}. The same text as the general walk, without its per-key lookups.
+ */
+function messagesJson(messages: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0) out += ',';
+    const m = messages[i] as TextMessageCandidate | null;
+    if (typeof m === 'object' && m !== null && isTextMessage(m)) {
+      out += `{"content":${quote(m.content as string)},"role":${quote(m.role as string)}}`;
+      continue;
+    }
+    const s = stableStringify(m);
+    out += s === undefined ? 'null' : s;
+  }
+  return `${out}]`;
+}
+
+interface TextMessageCandidate {
+  role?: unknown;
+  content?: unknown;
+  toJSON?: unknown;
+}
+
+/** Exactly two own keys, `role` and `content`, both strings, and no `toJSON` to honour (an array has no such keys). */
+function isTextMessage(m: TextMessageCandidate): boolean {
+  const keys = Object.keys(m);
+  if (keys.length !== 2) return false;
+  const a = keys[0];
+  const b = keys[1];
+  return (
+    ((a === 'role' && b === 'content') || (a === 'content' && b === 'role')) &&
+    typeof m.role === 'string' &&
+    typeof m.content === 'string' &&
+    typeof m.toJSON !== 'function'
+  );
 }
 
 /**
