@@ -19,12 +19,17 @@ function quoteKey(k: string): string {
   return q;
 }
 
-/** Characters JSON must escape (quotes, backslash, controls) or may (lone surrogates): such strings take JSON.stringify. */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * A string with none of the characters JSON must escape (quotes, backslash, controls) or may
+ * (surrogates): written between quotes as is. Anchored at both ends, the class runs as one
+ * greedy loop over the string (an unanchored search for the first such character restarts its
+ * matcher at every position: twice the time on a prompt).
+ */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** JSON string literal of `s`; plain text skips the native call (the common case for prompts). */
 export function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
 /** Above this many keys, an unordered object is sorted with `Array#sort` rather than by insertion. */
