@@ -2,7 +2,7 @@
  * `cache()`: tier 3a — exact-match answers, single-flight, stale-if-error, stream record/replay.
  * @module
  */
-import { type Context, isOutage, lifelineChannel, type Middleware, type Next, publish } from '@lifeline/core';
+import { type Clock, type Context, isOutage, lifelineChannel, type Middleware, type Next, publish, systemClock } from '@lifeline/core';
 import { readDirectives } from './cache-control.js';
 import { type CacheEntry, isCacheEntry } from './entry.js';
 import { embeddingPath } from './embedding-path.js';
@@ -64,7 +64,10 @@ export interface CacheMiddleware extends Middleware {
  */
 export function cache(options: CacheOptions): CacheMiddleware {
   validate(options);
-  const store = options.store ?? memoryStore(options.clock ? { clock: options.clock } : {});
+  const ownStore = options.store === undefined ? memoryStore(options.clock ? { clock: options.clock } : {}) : undefined;
+  const store = options.store ?? ownStore!;
+  /** True when `clock` is the one the store this cache made reads: one read then serves both. */
+  const sharesClock = (clock: Clock): boolean => ownStore !== undefined && (options.clock !== undefined || clock === systemClock);
   const keyOf = options.key;
   const scopeOf = options.scope ?? DEFAULTS.scope;
   const when = options.when ?? DEFAULTS.when;
@@ -89,10 +92,10 @@ export function cache(options: CacheOptions): CacheMiddleware {
     }
   }
 
-  /** {@link read} from a store that answers at once (`getNow`). */
-  function readNow(ctx: Context, key: string, getNow: (key: string) => CacheEntry | undefined): CacheEntry | undefined {
+  /** {@link read} from a store that answers at once (`getNow`); `now` only for the store this cache made. */
+  function readNow(ctx: Context, key: string, getNow: (key: string, now?: number) => CacheEntry | undefined, now: number | undefined): CacheEntry | undefined {
     try {
-      const entry = getNow.call(store, key);
+      const entry = getNow.call(store, key, now);
       return isCacheEntry(entry) ? entry : undefined;
     } catch (error) {
       return readFailed(ctx, key, error);
@@ -119,10 +122,12 @@ export function cache(options: CacheOptions): CacheMiddleware {
     const key = keyOf === undefined ? cacheKey(ctx.request, scope) : hashKey(keyOf(ctx.request, ctx), scope);
     const clock = rt.clock ?? ctx.clock;
     const getNow = store.getNow;
-    const found = getNow !== undefined ? readNow(ctx, key, getNow) : await read(ctx, key);
+    // The store this cache made judges expiry on the same clock: it gets the time read here.
+    const shared = getNow !== undefined && sharesClock(clock) ? clock.now() : undefined;
+    const found = getNow !== undefined ? readNow(ctx, key, getNow, shared) : await read(ctx, key);
     let entry = found?.kind === 'embedding' ? undefined : found;
-    // The time matters only for an entry found (a miss reads no clock here).
-    const now = entry === undefined ? 0 : clock.now();
+    // The time matters only for an entry found (otherwise a miss reads no clock here).
+    const now = entry === undefined ? 0 : (shared ?? clock.now());
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
     // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
     const recordOnly = rt.ttlMs === 0;

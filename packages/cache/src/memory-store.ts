@@ -32,8 +32,8 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends CacheStore {
   /** Stores the entry's JSON as is (the cache's path: it never serialises an entry twice). */
   setSerialized(key: string, json: string, ttlMs: number): Promise<void>;
-  /** `get`, synchronously. */
-  getNow(key: string): CacheEntry | undefined;
+  /** `get`, synchronously; `now` (the time on this store's clock, when the caller has just read it) saves a read. */
+  getNow(key: string, now?: number): CacheEntry | undefined;
   /** `setSerialized`, synchronously. */
   setSerializedNow(key: string, json: string, ttlMs: number): void;
   stats(): StoreStats;
@@ -100,10 +100,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
     lru.set(key, { json, entry: undefined, expiresAt: clock.now() + ttlMs, size });
   }
 
-  function getNow(key: string): CacheEntry | undefined {
+  function getNow(key: string, now?: number): CacheEntry | undefined {
     const slot = lru.get(key);
     if (slot === undefined) return undefined;
-    if (clock.now() >= slot.expiresAt) {
+    if ((now ?? clock.now()) >= slot.expiresAt) {
       lru.delete(key);
       return undefined;
     }
