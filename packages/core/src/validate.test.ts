@@ -52,6 +52,9 @@ describe('validateRequest()', () => {
     rejects({ model: 'm', messages: [[user]] }, 'messages[0]', 'messages[0] must be an object with role and content, got an array');
     rejects({ model: 'm', messages: ['hi'] }, 'messages[0]', 'messages[0] must be an object with role and content, got "hi"');
     rejects({ model: 'm', messages: [{ content: 'x' }] }, 'messages[0].role', 'messages[0].role must be one of system, developer, user, assistant, tool, got undefined');
+    for (const role of ['function', 'User', 'tools', '', 'user ']) {
+      rejects({ model: 'm', messages: [user, { role, content: 'x' }] }, 'messages[1].role', `messages[1].role must be one of system, developer, user, assistant, tool, got ${JSON.stringify(role)}`);
+    }
     rejects({ model: 'm', messages: [{ role: 'user' }] }, 'messages[0].content', 'messages[0].content must be a string or an array of content parts, got undefined');
     rejects({ model: 'm', messages: [{ role: 'system', content: null }] }, 'messages[0].content', 'messages[0].content must be a string or an array of content parts, got null');
     rejects({ model: 'm', messages: [{ role: 'user', content: true }] }, 'messages[0].content', 'messages[0].content must be a string or an array of content parts, got boolean true');
