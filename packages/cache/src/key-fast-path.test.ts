@@ -42,6 +42,15 @@ describe('canonical text of the common request shape', () => {
     for (const other of ['reasoning_effort', 'Model', 'messages ', '', '__proto__', 'stream']) expect(commonFieldIndex(other)).toBe(-1);
   });
 
+  it('reads each common field by its own name', () => {
+    for (const field of COMMON_FIELDS) {
+      const request = { model: 'm', messages: [], [field]: `value of ${field}` } as unknown as ChatRequest;
+      const text = commonRequestJson(request, EXCLUDED);
+      expect(text).toContain(`"${field}":"value of ${field}"`);
+      expect(text).toBe(general(request));
+    }
+  });
+
   it('writes the usual request itself, with the general walk’s text', () => {
     const request = { model: 'gpt-4.1-mini', messages, temperature: 0, max_tokens: 512, stream: true, user: 'u1' } as ChatRequest;
     const text = commonRequestJson(request, EXCLUDED);

@@ -27,8 +27,9 @@ export const COMMON_FIELDS: readonly string[] = Object.freeze([
   'top_p',
 ]);
 
-/** `"field":` of each common field. */
+/** `"field":` of each common field, and `,"field":` for every field after the first. */
 const PREFIXES: readonly string[] = COMMON_FIELDS.map((field) => `${JSON.stringify(field)}:`);
+const NEXT_PREFIXES: readonly string[] = PREFIXES.map((prefix) => `,${prefix}`);
 
 const MESSAGES = 4;
 
@@ -93,17 +94,58 @@ export function commonRequestJson(request: ChatRequest, excluded: ReadonlySet<st
     if (index >= 0) present |= 1 << index;
     else if (!excluded.has(key)) return undefined;
   }
-  const fields = request as unknown as Record<string, unknown>;
   let out = '{';
-  let sep = '';
+  let first = true;
   for (let i = 0; present !== 0; i++, present >>>= 1) {
     if ((present & 1) === 0) continue;
-    const value = fields[COMMON_FIELDS[i]!];
+    const value = commonField(request, i);
     if (value === null) continue;
     const text = i === MESSAGES && Array.isArray(value) ? messagesJson(value) : stableStringify(value);
     if (text === undefined) continue;
-    out += sep + PREFIXES[i]! + text;
-    sep = ',';
+    out += first ? PREFIXES[i]! + text : NEXT_PREFIXES[i]! + text;
+    first = false;
   }
   return `${out}}`;
+}
+
+/** Field `i` of {@link COMMON_FIELDS}, read by name (a keyed read by a varying name goes megamorphic). */
+function commonField(request: ChatRequest, i: number): unknown {
+  switch (i) {
+    case 0:
+      return request.frequency_penalty;
+    case 1:
+      return request.logprobs;
+    case 2:
+      return request.max_completion_tokens;
+    case 3:
+      return request.max_tokens;
+    case 4:
+      return request.messages;
+    case 5:
+      return request.model;
+    case 6:
+      return request.n;
+    case 7:
+      return request.parallel_tool_calls;
+    case 8:
+      return request.presence_penalty;
+    case 9:
+      return request.response_format;
+    case 10:
+      return request.seed;
+    case 11:
+      return request.stop;
+    case 12:
+      return request.temperature;
+    case 13:
+      return request.tool_choice;
+    case 14:
+      return request.tools;
+    case 15:
+      return request.top_logprobs;
+    case 16:
+      return request.top_p;
+    default:
+      return undefined;
+  }
 }

@@ -7,9 +7,9 @@ const reference = (request: object): string => stableStringify(request)!;
 
 describe('canonical messages', () => {
   it('writes plain-text messages in one step, in sorted key order whatever the source order', () => {
-    const request = { model: 'm', messages: [{ role: 'system', content: 'Be brief.' }, { content: 'Say "hi"\n\u2028\ud800', role: 'user' }] };
+    const request = { model: 'm', messages: [{ role: 'system', content: 'Be brief.' }, { content: 'Say "hi"\n\u2028\ud800', role: 'user' }, { role: 'x"y\t', content: 'plain' }] };
     const text = canonicalRequest(request as ChatRequest);
-    expect(text).toBe('{"messages":[{"content":"Be brief.","role":"system"},{"content":"Say \\"hi\\"\\n\u2028\\ud800","role":"user"}],"model":"m"}');
+    expect(text).toBe('{"messages":[{"content":"Be brief.","role":"system"},{"content":"Say \\"hi\\"\\n\u2028\\ud800","role":"user"},{"content":"plain","role":"x\\"y\\t"}],"model":"m"}');
     expect(text).toBe(reference(request));
   });
 
