@@ -29,7 +29,8 @@ export function serveEntry(ctx: Context, entry: ChatCacheEntry, status: ServedSt
   meta.cache = status;
   meta.costUsd = status === 'stale' ? (meta.costUsd ?? 0) : 0;
   if (entry.costUsd !== undefined) meta.savedUsd = entry.costUsd;
-  else delete meta.savedUsd;
+  // `in` first: deleting a property the meta does not have still costs a runtime call.
+  else if ('savedUsd' in meta) delete meta.savedUsd;
   if (entry.provider !== undefined) meta.provider = entry.provider;
   meta.model = entry.model ?? (entry.kind === 'response' ? entry.response.model : entry.chunks[0]?.model);
   meta.attempts = meta.attemptLog.length;

@@ -74,6 +74,9 @@ export interface LifelineClient {
 
 const noop = () => {};
 
+/** The options of a call made without any (shared: a call only reads them). */
+const NO_OPTIONS: CallOptions = Object.freeze({});
+
 /** `lifeline:request`, looked up once: a call builds its payloads only while someone subscribes. */
 const requests = lifelineChannel('lifeline:request');
 
@@ -185,7 +188,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     return error;
   }
 
-  async function chat(request: ChatRequest, call: CallOptions = {}): Promise<ChatResult> {
+  async function chat(request: ChatRequest, call: CallOptions = NO_OPTIONS): Promise<ChatResult> {
     const ctx = open(request, false, call);
     const timer = deadlineTimer(ctx, call.timeoutMs);
     const startedAt = clock.now();
@@ -210,7 +213,7 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
     }
   }
 
-  function stream(request: ChatRequest, call: CallOptions = {}): LifelineStream {
+  function stream(request: ChatRequest, call: CallOptions = NO_OPTIONS): LifelineStream {
     const { ctx, cleanup } = openWithCleanup(request, true, call);
     const startedAt = clock.now();
     let settle!: (r: ChatResult) => void;
