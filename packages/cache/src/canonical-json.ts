@@ -27,9 +27,23 @@ function quoteKey(k: string): string {
  */
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
+/** Up to this length a string is checked by a loop: cheaper than a regex call for roles and model names. */
+const SHORT = 16;
+
+/** True when `s` can be written between quotes as is (see {@link PLAIN}). */
+function isPlain(s: string): boolean {
+  if (s.length > SHORT) return PLAIN.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Stryker disable next-line EqualityOperator: the bounds are the PLAIN class's (tests pin each edge)
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
+}
+
 /** JSON string literal of `s`; plain text skips the native call (the common case for prompts). */
 export function quote(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+  return isPlain(s) ? `"${s}"` : JSON.stringify(s);
 }
 
 /** Above this many keys, an unordered object is sorted with `Array#sort` rather than by insertion. */
@@ -137,7 +151,7 @@ export function messagesJson(messages: readonly unknown[]): string {
       const content = m.content as string;
       const role = m.role as string;
       // Both plain (the usual case): quoted in place, four concatenations fewer than through quote().
-      out += PLAIN.test(content) && PLAIN.test(role) ? `{"content":"${content}","role":"${role}"}` : `{"content":${quote(content)},"role":${quote(role)}}`;
+      out += isPlain(content) && isPlain(role) ? `{"content":"${content}","role":"${role}"}` : `{"content":${quote(content)},"role":${quote(role)}}`;
       continue;
     }
     const s = stableStringify(m);

@@ -153,7 +153,7 @@ describe('stableStringify', () => {
     expect(stableStringify({ z: 1, y: { x: 2, w: 3 } })).toBe('{"y":{"w":3,"x":2},"z":1}');
   });
 
-  it.each(['plain text', 'quote " and backslash \\', 'tab\tnewline\n\u0001', 'emoji 😀', 'lone \ud800 surrogate', 'é ü ∑ \u2028', 'ends with a newline\n', '\nstarts with one', '"', '\u001f', ' \u007f~', '\udfff', '\ue000\uffff', ''])(
+  it.each(['plain text', 'quote " and backslash \\', 'tab\tnewline\n\u0001', 'emoji 😀', 'lone \ud800 surrogate', 'é ü ∑ \u2028', 'ends with a newline\n', '\nstarts with one', '"', '\u001f', ' \u007f~', '\udfff', '\ue000\uffff', '', 'sixteen chars "x', 'seventeen chars\n!', 'a\u001fb', '\ud7ff\ue000', 'x\udbff'])(
     'quotes %j exactly as JSON.stringify does',
     (text) => {
       expect(stableStringify(text)).toBe(JSON.stringify(text));

@@ -40,6 +40,9 @@ const EXCLUDED = new Set(KEY_EXCLUDED_FIELDS);
 /** Bumped whenever the canonical form changes, so old keys never alias new ones. */
 const KEY_VERSION = 'lifeline-cache-v1';
 
+/** What precedes the material in a shared (unscoped) key's hashed text. */
+const SHARED_HEAD = `${KEY_VERSION}\n-\n`;
+
 /**
  * The canonical form of a request as hashed into its key: every top-level field except
  * {@link KEY_EXCLUDED_FIELDS}, with `null` treated as absent (both mean "provider default"),
@@ -62,8 +65,8 @@ export function canonicalRequest(request: ChatRequest): string {
  * with the scope into a 64-character hex key.
  */
 export function hashKey(material: string, scope?: string): string {
-  const scopePart = scope === undefined ? '-' : JSON.stringify(scope);
-  return hash('sha256', `${KEY_VERSION}\n${scopePart}\n${material}`, 'hex');
+  const head = scope === undefined ? SHARED_HEAD : `${KEY_VERSION}\n${JSON.stringify(scope)}\n`;
+  return hash('sha256', head + material, 'hex');
 }
 
 /**
