@@ -5,7 +5,7 @@
  * @module
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { StreamInterruptedError, abortReason, type LifelineError } from '@lifeline/core';
+import { StreamInterruptedError, abortReason, type Cancellation, type LifelineError } from '@lifeline/core';
 import { drain, release, socketReturned } from './body.js';
 import type { ResponseBody } from './send.js';
 import { transportError, type TransportErrorContext } from './transport-error.js';
@@ -32,6 +32,11 @@ export interface SseReaderOptions extends TransportErrorContext {
    * @defaultValue 1_000
    */
   drainMs?: number;
+  /**
+   * The same aborts as `signal`, followed without an event listener (core's
+   * `AdapterCall.cancellation`); used instead of a listener on `signal` when its `signal` is `signal`.
+   */
+  cancellation?: Cancellation | undefined;
 }
 
 /**
@@ -147,6 +152,8 @@ class SseEvents implements SseEventIterator {
   };
   readonly #onError = (err: unknown) => this.#fail(this.#broken(err));
   readonly #onAbort = () => release(this.#body);
+  /** Stops following the call's aborts (set while the body is listened to). */
+  #unfollow: (() => void) | undefined = undefined;
 
   constructor(body: ResponseBody, options: SseReaderOptions, completed: () => boolean, broken: (err: unknown) => LifelineError) {
     this.#body = body;
@@ -207,7 +214,9 @@ class SseEvents implements SseEventIterator {
       maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
     });
     const body = this.#body;
-    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    const cancellation = options.cancellation;
+    if (cancellation !== undefined && cancellation.signal === options.signal) this.#unfollow = cancellation.onAbort(this.#onAbort);
+    else options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     if (body.readableEnded) {
       this.#onEnd();
       return;
@@ -266,7 +275,11 @@ class SseEvents implements SseEventIterator {
     this.#finished = true;
     const body = this.#body;
     const signal = this.#options.signal;
-    signal?.removeEventListener('abort', this.#onAbort);
+    const unfollow = this.#unfollow;
+    if (unfollow !== undefined) {
+      this.#unfollow = undefined;
+      unfollow();
+    } else signal?.removeEventListener('abort', this.#onAbort);
     if (this.#listening) {
       // Paused first: what is left of the body waits for drain() instead of flowing to nobody.
       body.pause();

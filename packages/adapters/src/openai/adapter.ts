@@ -119,7 +119,7 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
 
     async stream(req: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>> {
       const { value: res, settle } = await request(req, call, true);
-      const ctx = { ...base, signal: call.signal, requestId: res.requestId, chunkJson: wantsChunkJson(call.metadata) };
+      const ctx = { ...base, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, chunkJson: wantsChunkJson(call.metadata) };
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('application/json')) {
         // A server that answered a stream request with JSON: an error in a 200, or a whole completion.
