@@ -174,6 +174,11 @@ class SseEvents implements SseEventIterator {
     if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#dequeue(), done: false });
     if (this.#failed) return this.#stop(this.#failure);
     if (this.#ended) return this.#close().then(() => DONE);
+    return this.#waitThenNext();
+  }
+
+  /** Waits for the body's next event, end or failure, then answers `next()` (closures here, not in `next()`: they would cost a context on every call). */
+  #waitThenNext(): Promise<IteratorResult<EventSourceMessage>> {
     return new Promise<void>((resolve) => (this.#wake = resolve)).then(() => this.next());
   }
 

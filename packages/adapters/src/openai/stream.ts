@@ -84,9 +84,14 @@ class ChunkReader implements AsyncIterableIterator<ChatChunk>, TakeableIterator<
       return last;
     }
     if (this.#over) return this.#pending ? this.#pending.then(() => DONE, () => DONE) : Promise.resolve(DONE);
-    if (this.#pending) return this.#pending.then(() => this.next(), () => this.next());
+    if (this.#pending) return this.#after(this.#pending);
     this.#events ??= this.#sse[Symbol.asyncIterator]();
     return this.#read();
+  }
+
+  /** The next result once `pending` settled (a closure here rather than in `next()`, which would pay a context on every call). */
+  #after(pending: Promise<unknown>): Promise<IteratorResult<ChatChunk>> {
+    return pending.then(() => this.next(), () => this.next());
   }
 
   take(): IteratorYieldResult<ChatChunk> | undefined {
@@ -155,7 +160,7 @@ class ChunkReader implements AsyncIterableIterator<ChatChunk>, TakeableIterator<
     } catch (err) {
       // As when a `for await` body throws: the events are closed (the body released), then the error judged.
       this.#over = true;
-      this.#settle(this.#events!.return().then(() => this.#ended(err)));
+      this.#settle(this.#closeThenEnd(err));
       return undefined;
     }
     if (chunk === SKIP) return undefined;
@@ -167,6 +172,11 @@ class ChunkReader implements AsyncIterableIterator<ChatChunk>, TakeableIterator<
       return undefined;
     }
     return { value: chunk, done: false };
+  }
+
+  /** Closes the events, then ends the iteration with `err` (a helper: a closure in `#handle` would cost a context per event). */
+  #closeThenEnd(err: unknown): Promise<IteratorResult<ChatChunk>> {
+    return this.#events!.return().then(() => this.#ended(err));
   }
 
   #settle(last: Promise<IteratorResult<ChatChunk>>): void {
