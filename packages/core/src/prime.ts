@@ -88,6 +88,17 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
   let reading = false;
   /** The last take() found `it` holding nothing: the next() that follows reads without trying again. */
   let dry = false;
+  // Made once per stream, not per read.
+  const onRead = (r: IteratorResult<ChatChunk>): IteratorResult<ChatChunk> => {
+    reading = false;
+    if (r.done) finished = closed = true;
+    return r.done ? DONE : r;
+  };
+  const onFail = (err: unknown): never => {
+    reading = false;
+    finished = closed = true;
+    throw err;
+  };
   const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> = {
     next(): Promise<IteratorResult<ChatChunk>> {
       if (dry) dry = false;
@@ -103,18 +114,7 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
         return Promise.resolve(DONE);
       }
       reading = true;
-      return it.next().then(
-        (r) => {
-          reading = false;
-          if (r.done) finished = closed = true;
-          return r.done ? DONE : r;
-        },
-        (err: unknown) => {
-          reading = false;
-          finished = closed = true;
-          throw err;
-        },
-      );
+      return it.next().then(onRead, onFail);
     },
     take(): IteratorYieldResult<ChatChunk> | undefined {
       if (closed || reading) return undefined;
