@@ -51,8 +51,11 @@ export function readChunks(body: ResponseBody, ctx: ChunkStreamContext): AsyncIt
 class ChunkReader extends ChunkIterator<EventSourceMessage> {
   readonly #ctx: ChunkStreamContext;
   readonly #tools = new ToolIndexer();
-  readonly #seen = new Set<number>();
-  readonly #finished = new Set<number>();
+  /** The first choice index seen (-1 before any), and whether it finished: most streams have one choice. */
+  #first = -1;
+  #firstFinished = false;
+  /** The other choices seen, and whether each finished (made at the first of them). */
+  #others: Map<number, boolean> | undefined;
   #delivered = false;
 
   constructor(body: ResponseBody, ctx: ChunkStreamContext) {
@@ -99,8 +102,7 @@ class ChunkReader extends ChunkIterator<EventSourceMessage> {
         const native = typeof nativeReason === 'string' ? ` (${nativeReason})` : '';
         throw this.#interrupted(`the provider ended the stream with finish_reason "error"${native}`);
       }
-      this.#seen.add(choice.index);
-      if (choice.finish_reason) this.#finished.add(choice.index);
+      this.#count(choice.index, !!choice.finish_reason);
     }
     if (!this.#delivered && isContentChunk(chunk)) this.#delivered = true;
     // The upstream's own text stands for the chunk only when the chunk is that JSON as parsed, on one line.
@@ -108,8 +110,22 @@ class ChunkReader extends ChunkIterator<EventSourceMessage> {
     return chunk;
   }
 
+  /** Records that choice `index` was seen, and whether it has finished (a finish is kept). */
+  #count(index: number, finished: boolean): void {
+    if (this.#first === -1) this.#first = index;
+    if (index === this.#first) {
+      if (finished) this.#firstFinished = true;
+      return;
+    }
+    const others = (this.#others ??= new Map());
+    if (finished || !others.has(index)) others.set(index, finished || others.get(index) === true);
+  }
+
+  /** Every choice seen has finished (and there was one). */
   #complete(): boolean {
-    return this.#finished.size > 0 && this.#finished.size === this.#seen.size;
+    if (!this.#firstFinished) return false;
+    if (this.#others !== undefined) for (const finished of this.#others.values()) if (!finished) return false;
+    return true;
   }
 
   #interrupted(message: string, cause?: unknown): StreamInterruptedError {
