@@ -28,14 +28,30 @@ export function isPrimed(stream: AsyncIterable<ChatChunk>): stream is PrimedStre
  * @returns the primed stream
  * @throws whatever the stream throws before its first content chunk
  */
-export async function primeStream(stream: AsyncIterable<ChatChunk>): Promise<PrimedStream> {
-  if (isPrimed(stream)) return stream;
+export function primeStream(stream: AsyncIterable<ChatChunk>): Promise<PrimedStream> {
+  if (isPrimed(stream)) return Promise.resolve(stream);
   const it = stream[Symbol.asyncIterator]();
   const head: ChatChunk[] = [];
+  // Chunks the stream already holds (a stream primed below this layer holds its opening) are
+  // taken without a promise; the opening complete that way, no async function runs at all.
+  try {
+    for (let r = takeFrom(it); r !== undefined; r = takeFrom(it)) {
+      head.push(r.value);
+      if (isContentChunk(r.value)) return Promise.resolve(primed(head, it, false));
+    }
+  } catch (err) {
+    void Promise.resolve(it.return?.()).catch(() => {});
+    return Promise.reject(err);
+  }
+  return primeRest(it, head);
+}
+
+/** Reads the rest of the opening (see {@link primeStream}) after the chunks `head` already holds. */
+async function primeRest(it: AsyncIterator<ChatChunk>, head: ChatChunk[]): Promise<PrimedStream> {
   let ended = false;
   try {
     for (;;) {
-      const r = await it.next();
+      const r = takeFrom(it) ?? (await it.next());
       if (r.done) {
         ended = true;
         break;
@@ -47,12 +63,15 @@ export async function primeStream(stream: AsyncIterable<ChatChunk>): Promise<Pri
     void Promise.resolve(it.return?.()).catch(() => {});
     throw err;
   }
-  const primed = {
+  return primed(head, it, ended);
+}
+
+function primed(head: ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): PrimedStream {
+  return {
     [PRIMED]: true as const,
     head,
     [Symbol.asyncIterator]: () => replay(head, it, ended),
   };
-  return primed;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -69,6 +88,17 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
   let reading = false;
   /** The last take() found `it` holding nothing: the next() that follows reads without trying again. */
   let dry = false;
+  // Made once per stream, not per read.
+  const onRead = (r: IteratorResult<ChatChunk>): IteratorResult<ChatChunk> => {
+    reading = false;
+    if (r.done) finished = closed = true;
+    return r.done ? DONE : r;
+  };
+  const onFail = (err: unknown): never => {
+    reading = false;
+    finished = closed = true;
+    throw err;
+  };
   const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> = {
     next(): Promise<IteratorResult<ChatChunk>> {
       if (dry) dry = false;
@@ -84,18 +114,7 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
         return Promise.resolve(DONE);
       }
       reading = true;
-      return it.next().then(
-        (r) => {
-          reading = false;
-          if (r.done) finished = closed = true;
-          return r.done ? DONE : r;
-        },
-        (err: unknown) => {
-          reading = false;
-          finished = closed = true;
-          throw err;
-        },
-      );
+      return it.next().then(onRead, onFail);
     },
     take(): IteratorYieldResult<ChatChunk> | undefined {
       if (closed || reading) return undefined;

@@ -40,6 +40,23 @@ function batches<T>(items: T[], batch: number) {
   return { it, log };
 }
 
+/** `it` behind an iterable that records which of `take()` and `next()` its reader called. */
+function spied<T>(it: TakeableIterator<T> & AsyncIterator<T>) {
+  const calls: string[] = [];
+  const spy: TakeableIterator<T> = {
+    take() {
+      calls.push('take');
+      return takeFrom(it);
+    },
+    next() {
+      calls.push('next');
+      return it.next();
+    },
+    return: () => it.return!(),
+  };
+  return { iterable: { [Symbol.asyncIterator]: () => spy }, calls };
+}
+
 describe('tapStream: take()', () => {
   it('hands out what the source already holds without waiting, through the chunk hook', async () => {
     const { it: source, log } = batches([1, 2, 3, 4, 5, 6], 3);
@@ -132,6 +149,35 @@ describe('stacked layers: take() tried once per read', () => {
 });
 
 describe('primeStream: take()', () => {
+  it('priming a stream that already holds its opening takes it: no next() on the source', async () => {
+    const role = chunk({ role: 'assistant' });
+    const { it: source, log } = batches([role, chunk({ content: 'a' }), chunk({ content: 'b' })], 3);
+    const tapped = tapStream(source, {});
+    expect(await tapped.next()).toEqual({ value: role, done: false });
+    const { iterable, calls } = spied(tapped);
+    const primed = await primeStream(iterable);
+    expect(primed.head.map((c) => c.choices[0]?.delta.content)).toEqual(['a']);
+    expect(calls).toEqual(['take']);
+    expect(log.filter((l) => l === 'next')).toHaveLength(1);
+    const rest: ChatChunk[] = [];
+    for await (const c of primed) rest.push(c);
+    expect(rest.map((c) => c.choices[0]?.delta.content)).toEqual(['a', 'b']);
+  });
+
+  it('priming a stream that holds part of its opening takes that part, then reads the rest', async () => {
+    const { it: source, log } = batches([chunk({ role: 'assistant' }), chunk({ role: 'assistant' }), chunk({ content: 'a' }), chunk({ content: 'b' })], 2);
+    const tapped = tapStream(source, {});
+    await tapped.next();
+    const { iterable, calls } = spied(tapped);
+    const primed = await primeStream(iterable);
+    expect(primed.head.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a']);
+    expect(calls).toEqual(['take', 'take', 'take', 'next']);
+    expect(log.filter((l) => l === 'next')).toHaveLength(2);
+    const all: ChatChunk[] = [];
+    for await (const c of primed) all.push(c);
+    expect(all.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a', 'b']);
+  });
+
   it('hands out the chunks read ahead, then what the source already holds', async () => {
     const chunks: ChatChunk[] = [chunk({ role: 'assistant' }), chunk({ content: 'a' }), chunk({ content: 'b' }), chunk({ content: 'c' }), chunk({}, 'stop')];
     const { it: source, log } = batches(chunks, 3);

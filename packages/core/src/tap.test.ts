@@ -78,6 +78,50 @@ describe('tapStream', () => {
     expect(ends).toEqual(['error']);
   });
 
+  it('hooks that return nothing: end() and finally("done") run before the consumer sees the end', async () => {
+    const { iterable } = source([1]);
+    const ends: string[] = [];
+    const tapped = tapStream(iterable, { end: () => void ends.push('end'), finally: (how) => void ends.push(how) });
+    expect(await tapped.next()).toEqual({ value: 1, done: false });
+    expect(ends).toEqual([]);
+    expect(await tapped.next()).toEqual({ value: undefined, done: true });
+    expect(ends).toEqual(['end', 'done']);
+  });
+
+  it('a finally("done") that returns a promise is awaited before the consumer sees the end', async () => {
+    const { iterable } = source([1]);
+    const ends: string[] = [];
+    const tapped = tapStream(iterable, {
+      finally: async (how) => {
+        await new Promise((r) => setTimeout(r, 5));
+        ends.push(how);
+      },
+    });
+    expect(await collect(tapped)).toEqual([1]);
+    expect(ends).toEqual(['done']);
+  });
+
+  it('an end() that throws at once, or a finally("done") that throws or rejects, fails the stream with its error', async () => {
+    const ends: TapEnd[] = [];
+    const a = tapStream(source([1]).iterable, {
+      end: () => {
+        throw new Error('end threw');
+      },
+      finally: (how) => void ends.push(how),
+    });
+    await expect(collect(a)).rejects.toThrow('end threw');
+    expect(ends).toEqual(['error']);
+    const b = tapStream(source([1]).iterable, {
+      finally: () => {
+        throw new Error('finally threw');
+      },
+    });
+    await expect(collect(b)).rejects.toThrow('finally threw');
+    expect(await b.next()).toEqual({ value: undefined, done: true });
+    const c = tapStream(source([1]).iterable, { finally: () => Promise.reject(new Error('finally rejected')) });
+    await expect(collect(c)).rejects.toThrow('finally rejected');
+  });
+
   it('a consumer that breaks out: the source is released, then finally("stopped") runs and is awaited', async () => {
     const { iterable, log } = source([1, 2, 3]);
     const ends: TapEnd[] = [];

@@ -53,6 +53,21 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 
+/** The rest of a tapped stream's end after an `end` hook that returned a promise. */
+async function endedAfter(
+  end: PromiseLike<unknown>,
+  fail: (err: unknown) => Promise<never>,
+  settle: (how: TapEnd) => Promise<void>,
+): Promise<IteratorReturnResult<undefined>> {
+  try {
+    await end;
+  } catch (err) {
+    return fail(err);
+  }
+  await settle('done');
+  return DONE;
+}
+
 /**
  * Wraps `source` so that `tap`'s hooks see each chunk and the end — the work of a
  * `for await … yield` async generator, at the cost of one promise per chunk instead of several
@@ -92,14 +107,23 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
     await settle('error', error);
     throw error;
   };
-  const ended = async (): Promise<IteratorReturnResult<undefined>> => {
-    try {
-      if (tap.end) await tap.end();
-    } catch (err) {
-      return fail(err);
+  /**
+   * The source ended: `end`, then `finally('done')`. Hooks that return no promise (most) are run
+   * without one: no async function and no turn of the microtask queue per layer at each stream's end.
+   */
+  const ended = (): IteratorReturnResult<undefined> | Promise<IteratorReturnResult<undefined>> => {
+    if (tap.end) {
+      let r: unknown;
+      try {
+        r = tap.end();
+      } catch (err) {
+        return fail(err);
+      }
+      if (isThenable(r)) return endedAfter(r, fail, settle);
     }
-    await settle('done');
-    return DONE;
+    finished = true;
+    const f = tap.finally?.('done');
+    return isThenable(f) ? Promise.resolve(f).then(() => DONE) : DONE;
   };
   /** The chunk result `r` through the `chunk` hook (a hook that throws releases the source and fails the stream). */
   const passed = (r: IteratorYieldResult<T>): IteratorYieldResult<T> | Promise<never> => {

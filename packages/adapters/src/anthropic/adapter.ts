@@ -10,13 +10,12 @@ import { HttpPool } from '../http/pool.js';
 import { extractProviderError } from '../http/provider-error.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
 import { exchange, readJson } from '../http/exchange.js';
-import { SseReader } from '../http/sse.js';
 import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
-import { guardBody } from './guard.js';
 import { resolveAnthropicOptions, type AnthropicOptions } from './options.js';
 import { toAnthropicRequest } from './request.js';
 import { fromAnthropicMessage, isAnthropicMessage } from './response.js';
-import { AnthropicStreamTranslator } from './stream.js';
+import { guardBody } from './guard.js';
+import { AnthropicStreamTranslator, readAnthropicChunks } from './stream.js';
 
 const RESERVED_HEADERS = new Set(['x-api-key', 'anthropic-version', 'content-type', 'accept', 'content-length']);
 
@@ -81,25 +80,10 @@ export function anthropic(options: AnthropicOptions): KeyedAdapter {
     throw new ServerError(`${label}: ${res.status} response is not a Messages response (no content array)`, { provider: name, status: res.status, requestId: res.requestId });
   }
 
-  async function* events(res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
+  function events(res: SendResponse, call: AdapterCall): AsyncIterableIterator<ChatChunk> {
     const translator = new AnthropicStreamTranslator({ provider: name, label, requestId: res.requestId, secrets });
-    const sse = new SseReader(res.body, {
-      provider: name,
-      label,
-      signal: call.signal,
-      requestId: res.requestId,
-      secrets,
-      timeouts: pool.options,
-      contentDelivered: () => translator.contentDelivered,
-    });
-    for await (const event of sse) {
-      yield* translator.push(event.event, event.data);
-      if (translator.finished) {
-        sse.complete();
-        return;
-      }
-    }
-    translator.end();
+    const options = { provider: name, label, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, secrets, timeouts: pool.options };
+    return readAnthropicChunks(res.body, options, translator);
   }
 
   return {
@@ -126,7 +110,9 @@ export function anthropic(options: AnthropicOptions): KeyedAdapter {
           yield* chunks;
         })();
       }
-      return guardBody(keys.pool ? settleChunks(events(res, call), settle) : events(res, call), res.body, call.signal);
+      const chunks = events(res, call);
+      // The reader releases the body when returned before its first next(); settleChunks' generator would not pass that on.
+      return keys.pool ? guardBody(settleChunks(chunks, settle), res.body, call.signal) : chunks;
     },
     close: () => pool.close(),
   };

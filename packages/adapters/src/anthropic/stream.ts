@@ -14,6 +14,9 @@
 import { StreamInterruptedError, type ChatChunk, type ChunkChoice } from '@lifeline/core';
 import { classifyError } from '../http/errors.js';
 import { extractProviderError } from '../http/provider-error.js';
+import { ChunkIterator } from '../http/chunks.js';
+import type { ResponseBody } from '../http/send.js';
+import type { EventSourceMessage, SseReaderOptions } from '../http/sse.js';
 import { toFinishReason, toUsage } from './response.js';
 import type { AnthropicUsage } from './types.js';
 
@@ -214,5 +217,43 @@ export class AnthropicStreamTranslator {
   #chunk(delta: Delta, finish: ChunkChoice['finish_reason'] = null): ChatChunk {
     if (delta.content || delta.reasoning_content || delta.tool_calls) this.#content = true;
     return { ...this.#base(), choices: [{ index: 0, delta, finish_reason: finish }] };
+  }
+}
+
+/**
+ * The chunks of an Anthropic stream body, through `translator` (see `ChunkIterator`): `message_stop`
+ * finishes the stream (the rest of the body drained); a body that ends before it raises
+ * {@link StreamInterruptedError}.
+ *
+ * @param body - the unread SSE body of a 2xx response
+ * @param options - provider, label, signal, request id, secrets, timeouts
+ * @param translator - the stream's translator
+ */
+export function readAnthropicChunks(body: ResponseBody, options: Omit<SseReaderOptions, 'contentDelivered'>, translator: AnthropicStreamTranslator): AsyncIterableIterator<ChatChunk> {
+  return new AnthropicChunks(body, options, translator);
+}
+
+class AnthropicChunks extends ChunkIterator<EventSourceMessage> {
+  readonly #translator: AnthropicStreamTranslator;
+
+  constructor(body: ResponseBody, options: Omit<SseReaderOptions, 'contentDelivered'>, translator: AnthropicStreamTranslator) {
+    super(body, options);
+    this.#translator = translator;
+  }
+
+  protected override delivered(): boolean {
+    return this.#translator.contentDelivered;
+  }
+
+  protected override convert(event: EventSourceMessage): readonly ChatChunk[] {
+    const translator = this.#translator;
+    const chunks = translator.push(event.event, event.data);
+    if (translator.finished) this.finish();
+    return chunks;
+  }
+
+  protected override atEnd(): undefined {
+    this.#translator.end();
+    return undefined;
   }
 }

@@ -14,7 +14,7 @@ import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '
 import { geminiVectors, planGeminiEmbed, reportedTokens, toEmbeddingResponse } from './embed.js';
 import { geminiError } from './errors.js';
 import { resolveGeminiOptions, type GeminiOptions } from './options.js';
-import { readGeminiEvents } from './reader.js';
+import { readGeminiChunks } from './reader.js';
 import { toGeminiRequest } from './request.js';
 import { fromGeminiResponse, type GeminiResponseContext } from './response.js';
 import { GeminiStreamTranslator } from './stream.js';
@@ -98,19 +98,10 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
     return { res, body, settle };
   }
 
-  async function* events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncGenerator<ChatChunk, void, undefined> {
+  function events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncIterableIterator<ChatChunk> {
     const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
-    const payloads = readGeminiEvents(res.body, {
-      provider: name,
-      label,
-      signal: call.signal,
-      requestId: res.requestId,
-      secrets,
-      timeouts: pool.options,
-      contentDelivered: () => translator.contentDelivered,
-    });
-    for await (const data of payloads) yield* translator.push(data);
-    yield* translator.end();
+    const options = { provider: name, label, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, secrets, timeouts: pool.options };
+    return readGeminiChunks(res.body, options, translator);
   }
 
   return {
@@ -141,7 +132,9 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
           yield* chunks;
         })();
       }
-      return guardBody(keys.pool ? settleChunks(events(request, res, call), settle) : events(request, res, call), res.body, call.signal);
+      const chunks = events(request, res, call);
+      // The reader releases the body when returned before its first next(); settleChunks' generator would not pass that on.
+      return keys.pool ? guardBody(settleChunks(chunks, settle), res.body, call.signal) : chunks;
     },
     async embed(request: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
       const vectors: number[][] = [];

@@ -1,78 +1,81 @@
 /**
- * Reads Gemini stream payloads from a response body with {@link GeminiFrameSplitter}, with the
- * transport behaviour of the shared `SseReader`: abort-aware, a broken connection becomes a
- * retryable `StreamInterruptedError`, and the socket is released when the consumer stops early.
- * (The shared reader is built on a generic SSE parser, which drops Google's unframed errors.)
+ * Reads a Gemini stream body into `ChatChunk`s: the shared reader's transport behaviour (the
+ * `ChunkIterator` over an `SseReader`: abort-aware, a broken connection becomes a retryable
+ * `StreamInterruptedError`, the socket released when the consumer stops early), with the body
+ * split by {@link GeminiFrameSplitter} — a generic SSE parser drops Google's unframed errors.
  * @module
  */
-import { StreamInterruptedError, abortReason, type LifelineError } from '@lifeline/core';
-import { release } from '../http/body.js';
+import type { ChatChunk } from '@lifeline/core';
+import { ChunkIterator } from '../http/chunks.js';
 import type { ResponseBody } from '../http/send.js';
-import type { SseReaderOptions } from '../http/sse.js';
-import { transportError } from '../http/transport-error.js';
+import type { Framer, SseReaderOptions } from '../http/sse.js';
 import { FrameTooLargeError, GeminiFrameSplitter } from './frames.js';
+import type { GeminiStreamTranslator } from './stream.js';
 
-function broken(err: unknown, options: SseReaderOptions): LifelineError {
-  if (err instanceof FrameTooLargeError) {
-    return new StreamInterruptedError(`${options.label}: ${err.message}`, {
-      provider: options.provider, requestId: options.requestId, retryable: true, contentDelivered: options.contentDelivered?.() ?? false,
-    });
+/** Each event's payload text, pushed to `queue`; an event past the bound is an overflow. */
+class GeminiFramer implements Framer {
+  readonly #queue: string[];
+  readonly #frames: GeminiFrameSplitter;
+
+  constructor(queue: string[], maxEventSize: number) {
+    this.#queue = queue;
+    this.#frames = new GeminiFrameSplitter(maxEventSize);
   }
-  const mapped = transportError(err, options);
-  if (options.signal?.aborted || mapped.code === 'timeout' || mapped.code === 'abort') return mapped;
-  return new StreamInterruptedError(`${options.label}: stream cut — ${mapped.message.replace(`${options.label}: `, '')}`, {
-    provider: options.provider, requestId: options.requestId, retryable: true, contentDelivered: options.contentDelivered?.() ?? false, cause: mapped,
-  });
+
+  feed(text: string): boolean {
+    let payloads: string[];
+    try {
+      payloads = this.#frames.feed(text);
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) return false;
+      throw err;
+    }
+    for (const payload of payloads) this.#queue.push(payload);
+    return true;
+  }
+
+  end(text: string): boolean {
+    if (!this.feed(text)) return false;
+    for (const payload of this.#frames.flush()) this.#queue.push(payload);
+    return true;
+  }
 }
 
+const geminiFraming = (queue: string[], maxEventSize: number): Framer => new GeminiFramer(queue, maxEventSize);
+
 /**
- * Yields each event's payload text until the body ends.
+ * The chunks of a Gemini stream body, through `translator`: each event's payload is pushed to it;
+ * at the body's end, its `end()` gives the usage chunk (or raises when no `finishReason` came).
  *
  * @param body - the unread response body
  * @param options - error context, signal, `maxEventSize`
- * @throws {@link StreamInterruptedError} when the connection breaks or an event is too large;
- *   `TimeoutError` (`kind: 'idle'`) on a body timeout; the abort reason when the signal aborts
+ * @param translator - the stream's translator
  * @example
  * ```ts
- * for await (const data of readGeminiEvents(res.body, { provider, label, signal })) handle(JSON.parse(data));
+ * for await (const chunk of readGeminiChunks(res.body, { provider, label, signal }, translator)) emit(chunk);
  * ```
  */
-export async function* readGeminiEvents(body: ResponseBody, options: SseReaderOptions): AsyncGenerator<string, void, undefined> {
-  const signal = options.signal;
-  const frames = new GeminiFrameSplitter(options.maxEventSize);
-  const decoder = new TextDecoder('utf-8');
-  const iterator = body.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let ended = false;
-  const onAbort = () => release(body);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    for (;;) {
-      if (signal?.aborted) throw abortReason(signal, options.provider);
-      let step: IteratorResult<Buffer>;
-      try {
-        step = await iterator.next();
-      } catch (err) {
-        throw broken(err, options);
-      }
-      let payloads: string[];
-      try {
-        if (step.done) {
-          ended = true;
-          payloads = [...frames.feed(decoder.decode()), ...frames.flush()];
-        } else {
-          payloads = frames.feed(decoder.decode(step.value, { stream: true }));
-        }
-      } catch (err) {
-        throw broken(err, options);
-      }
-      for (const payload of payloads) {
-        yield payload;
-        if (signal?.aborted) throw abortReason(signal, options.provider);
-      }
-      if (ended) return;
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    if (!ended) release(body);
+export function readGeminiChunks(body: ResponseBody, options: Omit<SseReaderOptions, 'contentDelivered'>, translator: GeminiStreamTranslator): AsyncIterableIterator<ChatChunk> {
+  return new GeminiChunks(body, options, translator);
+}
+
+class GeminiChunks extends ChunkIterator<string> {
+  readonly #translator: GeminiStreamTranslator;
+
+  constructor(body: ResponseBody, options: Omit<SseReaderOptions, 'contentDelivered'>, translator: GeminiStreamTranslator) {
+    super(body, options, geminiFraming);
+    this.#translator = translator;
+  }
+
+  protected override delivered(): boolean {
+    return this.#translator.contentDelivered;
+  }
+
+  protected override convert(payload: string): readonly ChatChunk[] {
+    return this.#translator.push(payload);
+  }
+
+  protected override atEnd(): readonly ChatChunk[] {
+    return this.#translator.end();
   }
 }

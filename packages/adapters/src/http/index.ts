@@ -18,7 +18,7 @@ export {
 } from './send.js';
 export { readText, release, drain, socketReturned, MAX_BODY_BYTES, type ReadTextOptions } from './body.js';
 export { transportError, errorCode, type TransportErrorContext } from './transport-error.js';
-export { SseReader, type SseReaderOptions, type SseEventIterator, type EventSourceMessage } from './sse.js';
+export { SseReader, type SseReaderOptions, type SseEventIterator, type EventSourceMessage, type Framer, type Framing } from './sse.js';
 export { parseRetryAfter, type RetryAfterOptions } from './retry-after.js';
 export { parseRateLimit } from './rate-limit-headers.js';
 export { parseDuration, parseDate, parseResetAt } from './durations.js';

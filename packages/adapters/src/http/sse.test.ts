@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, ConnectionError, StreamInterruptedError, TimeoutError } from '@lifeline/core';
+import { AbortError, ConnectionError, StreamInterruptedError, TimeoutError, type Cancellation } from '@lifeline/core';
 import { startServer, writeSlowly, type TestServer } from '../../test/http-server.js';
 import { readText } from './body.js';
 import { HttpPool } from './pool.js';
@@ -100,6 +101,80 @@ describe('SseReader', () => {
     setTimeout(() => ac.abort(reason), 5);
     await expect(pending).rejects.toBe(reason);
     await server.socketClosed(0);
+  });
+
+  describe('following the call through its cancellation', () => {
+    /** A cancellation over `ac` (as core's context is): its listeners, and an abort that reaches both. */
+    function cancellation(ac: AbortController) {
+      const listeners = new Set<(reason: unknown) => void>();
+      const c: Cancellation = {
+        get aborted() {
+          return ac.signal.aborted;
+        },
+        get reason() {
+          return ac.signal.reason;
+        },
+        signal: ac.signal,
+        onAbort(fn) {
+          listeners.add(fn);
+          return () => listeners.delete(fn);
+        },
+      };
+      return { c, listeners, abort: (reason: unknown) => (ac.abort(reason), [...listeners].forEach((fn) => fn(reason))) };
+    }
+    const stalling = () =>
+      startServer((_q, res) => {
+        res.writeHead(200, SSE_HEAD);
+        res.write('data: {"x":1}\n\n');
+      });
+
+    it('its signal being the signal: no listener on the signal; an abort rejects promptly and closes the socket', async () => {
+      server = await stalling();
+      pool = new HttpPool();
+      const ac = new AbortController();
+      const { c, listeners, abort } = cancellation(ac);
+      const res = await send(pool, { url: `${server.url}/stream`, provider: 'p', body: '{}', signal: ac.signal, cancellation: c });
+      const it = new SseReader(res.body, { provider: 'p', label: 'openai p', signal: ac.signal, cancellation: c })[Symbol.asyncIterator]();
+      expect((await it.next()).value?.data).toBe('{"x":1}');
+      expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+      expect(listeners.size).toBeGreaterThanOrEqual(1);
+      const pending = it.next();
+      const reason = new AbortError('stop', { provider: 'p' });
+      setTimeout(() => abort(reason), 5);
+      await expect(pending).rejects.toBe(reason);
+      await server.socketClosed(0);
+    });
+
+    it('a cancellation of another signal: the signal is listened to instead, and its abort still rejects', async () => {
+      server = await stalling();
+      pool = new HttpPool();
+      const ac = new AbortController();
+      const other = cancellation(new AbortController());
+      const res = await send(pool, { url: `${server.url}/stream`, provider: 'p', body: '{}', signal: ac.signal });
+      const it = new SseReader(res.body, { provider: 'p', label: 'openai p', signal: ac.signal, cancellation: other.c })[Symbol.asyncIterator]();
+      expect((await it.next()).value?.data).toBe('{"x":1}');
+      expect(getEventListeners(ac.signal, 'abort').length).toBeGreaterThanOrEqual(1);
+      expect(other.listeners.size).toBe(0);
+      const pending = it.next();
+      const reason = new AbortError('stop', { provider: 'p' });
+      setTimeout(() => ac.abort(reason), 5);
+      await expect(pending).rejects.toBe(reason);
+      await server.socketClosed(0);
+    });
+
+    it('stops following once the stream is over', async () => {
+      server = await startServer((_q, res) => {
+        res.writeHead(200, SSE_HEAD);
+        res.end('data: {"x":1}\n\ndata: [DONE]\n\n');
+      });
+      pool = new HttpPool();
+      const ac = new AbortController();
+      const { c, listeners } = cancellation(ac);
+      const res = await send(pool, { url: `${server.url}/stream`, provider: 'p', body: '{}', signal: ac.signal, cancellation: c });
+      const events = await collect(new SseReader(res.body, { provider: 'p', label: 'openai p', signal: ac.signal, cancellation: c }));
+      expect(events.map((e) => e.data)).toEqual(['{"x":1}', '[DONE]']);
+      expect(listeners.size).toBe(0);
+    });
   });
 
   it('rejects with AbortError when the caller aborts', async () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { StreamInterruptedError, abortReason, type LifelineError } from '@lifeline/core';
+import { StreamInterruptedError, abortReason, type Cancellation, type LifelineError } from '@lifeline/core';
 import { drain, release, socketReturned } from './body.js';
 import type { ResponseBody } from './send.js';
 import { transportError, type TransportErrorContext } from './transport-error.js';
@@ -32,6 +32,11 @@ export interface SseReaderOptions extends TransportErrorContext {
    * @defaultValue 1_000
    */
   drainMs?: number;
+  /**
+   * The same aborts as `signal`, followed without an event listener (core's
+   * `AdapterCall.cancellation`); used instead of a listener on `signal` when its `signal` is `signal`.
+   */
+  cancellation?: Cancellation | undefined;
 }
 
 /**
@@ -52,19 +57,22 @@ export interface SseReaderOptions extends TransportErrorContext {
  * }
  * ```
  */
-export class SseReader implements AsyncIterable<EventSourceMessage> {
+export class SseReader<E = EventSourceMessage> implements AsyncIterable<E> {
   readonly #body: ResponseBody;
   readonly #options: SseReaderOptions;
+  readonly #framing: Framing<E>;
   #completed = false;
   #started = false;
 
   /**
    * @param body - the unread response body
    * @param options - error context, signal, bounds
+   * @param framing - how the body's text splits into events; SSE events by default
    */
-  constructor(body: ResponseBody, options: SseReaderOptions) {
+  constructor(body: ResponseBody, options: SseReaderOptions, framing: Framing<E> = sseFraming as unknown as Framing<E>) {
     this.#body = body;
     this.#options = options;
+    this.#framing = framing;
   }
 
   /** Marks the stream as finished by its protocol (`[DONE]`, `message_stop`): leaving the loop now drains the body instead of destroying it. */
@@ -77,10 +85,10 @@ export class SseReader implements AsyncIterable<EventSourceMessage> {
     release(this.#body);
   }
 
-  [Symbol.asyncIterator](): SseEventIterator {
+  [Symbol.asyncIterator](): SseEventIterator<E> {
     if (this.#started) throw new TypeError('SseReader can be iterated only once');
     this.#started = true;
-    return new SseEvents(this.#body, this.#options, () => this.#completed, (err) => this.#broken(err));
+    return new SseEvents(this.#body, this.#options, this.#framing, () => this.#completed, (err) => this.#broken(err));
   }
 
   #broken(err: unknown): LifelineError {
@@ -98,16 +106,55 @@ export class SseReader implements AsyncIterable<EventSourceMessage> {
 }
 
 /** The iterator of an {@link SseReader}: an async iterator that also hands out events already read without a promise. */
-export interface SseEventIterator extends AsyncIterableIterator<EventSourceMessage> {
+export interface SseEventIterator<E = EventSourceMessage> extends AsyncIterableIterator<E> {
   /**
    * The next event when one is already read and the iteration can simply go on (not aborted, not
    * ended); `undefined` otherwise — then `next()` says what comes (an event to wait for, the end,
    * an error). Taking events this way is the same as `next()` resolving with them, without a
    * promise per event.
    */
-  take(): EventSourceMessage | undefined;
+  take(): E | undefined;
   return(): Promise<IteratorReturnResult<undefined>>;
 }
+
+/** Splits a body's decoded text into events, pushed to the queue it was made with. */
+export interface Framer {
+  /** Parses `text`; false when an event outgrew `maxEventSize` (the stream then fails). */
+  feed(text: string): boolean;
+  /** The body's last text: parses it, then dispatches an event left without its blank line. */
+  end(text: string): boolean;
+}
+
+/** Makes the {@link Framer} of one body, pushing its events to `queue`. */
+export type Framing<E> = (queue: E[], maxEventSize: number) => Framer;
+
+/** SSE events, parsed with `eventsource-parser` (the default {@link Framing} of {@link SseReader}). */
+class SseFramer implements Framer {
+  readonly #parser: EventSourceParser;
+  #overflow = false;
+
+  constructor(queue: EventSourceMessage[], maxBufferSize: number) {
+    this.#parser = createParser({
+      onEvent: (event) => queue.push(event),
+      onError: (error) => {
+        if (error.type === 'max-buffer-size-exceeded') this.#overflow = true;
+      },
+      maxBufferSize,
+    });
+  }
+
+  feed(text: string): boolean {
+    this.#parser.feed(text);
+    return !this.#overflow;
+  }
+
+  end(text: string): boolean {
+    // An event the body ended without its blank line is dispatched too (then judged by the caller).
+    return this.feed(`${text}\n\n`);
+  }
+}
+
+const sseFraming: Framing<EventSourceMessage> = (queue, maxEventSize) => new SseFramer(queue, maxEventSize);
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 /** Events parsed ahead of the consumer before the body is paused. */
@@ -119,16 +166,16 @@ const HIGH_WATER_EVENTS = 256;
  * lags {@link HIGH_WATER_EVENTS} behind. Failures surface after the events read before them, an
  * abort at once.
  */
-class SseEvents implements SseEventIterator {
+class SseEvents<E> implements SseEventIterator<E> {
   readonly #body: ResponseBody;
   readonly #options: SseReaderOptions;
+  readonly #framing: Framing<E>;
   readonly #completed: () => boolean;
   readonly #broken: (err: unknown) => LifelineError;
-  readonly #queue: EventSourceMessage[] = [];
+  readonly #queue: E[] = [];
   #head = 0;
-  #parser: EventSourceParser | undefined;
+  #framer: Framer | undefined;
   readonly #decoder = new TextDecoder('utf-8');
-  #overflow = false;
   #listening = false;
   #paused = false;
   /** The body ended (all its events are parsed). */
@@ -142,15 +189,17 @@ class SseEvents implements SseEventIterator {
   readonly #onData = (chunk: Buffer) => this.#feed(this.#decoder.decode(chunk, { stream: true }));
   readonly #onEnd = () => {
     this.#ended = true;
-    // An event the body ended without its blank line is dispatched too (then judged by the caller).
-    this.#feed(`${this.#decoder.decode()}\n\n`);
+    this.#feed(this.#decoder.decode(), true);
   };
   readonly #onError = (err: unknown) => this.#fail(this.#broken(err));
   readonly #onAbort = () => release(this.#body);
+  /** Stops following the call's aborts (set while the body is listened to). */
+  #unfollow: (() => void) | undefined = undefined;
 
-  constructor(body: ResponseBody, options: SseReaderOptions, completed: () => boolean, broken: (err: unknown) => LifelineError) {
+  constructor(body: ResponseBody, options: SseReaderOptions, framing: Framing<E>, completed: () => boolean, broken: (err: unknown) => LifelineError) {
     this.#body = body;
     this.#options = options;
+    this.#framing = framing;
     this.#completed = completed;
     this.#broken = broken;
   }
@@ -159,7 +208,7 @@ class SseEvents implements SseEventIterator {
     return this;
   }
 
-  next(): Promise<IteratorResult<EventSourceMessage>> {
+  next(): Promise<IteratorResult<E>> {
     if (this.#finished) return Promise.resolve(DONE);
     const signal = this.#options.signal;
     if (signal?.aborted) return this.#stop(abortReason(signal, this.#options.provider));
@@ -167,10 +216,15 @@ class SseEvents implements SseEventIterator {
     if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#dequeue(), done: false });
     if (this.#failed) return this.#stop(this.#failure);
     if (this.#ended) return this.#close().then(() => DONE);
+    return this.#waitThenNext();
+  }
+
+  /** Waits for the body's next event, end or failure, then answers `next()` (closures here, not in `next()`: they would cost a context on every call). */
+  #waitThenNext(): Promise<IteratorResult<E>> {
     return new Promise<void>((resolve) => (this.#wake = resolve)).then(() => this.next());
   }
 
-  take(): EventSourceMessage | undefined {
+  take(): E | undefined {
     if (this.#finished || this.#head >= this.#queue.length || this.#options.signal?.aborted) return undefined;
     return this.#dequeue();
   }
@@ -182,7 +236,7 @@ class SseEvents implements SseEventIterator {
   }
 
   /** The first queued event (there is one); resumes the body once the consumer caught up. */
-  #dequeue(): EventSourceMessage {
+  #dequeue(): E {
     const queue = this.#queue;
     const event = queue[this.#head++]!;
     if (this.#head === queue.length) {
@@ -199,15 +253,11 @@ class SseEvents implements SseEventIterator {
   #listen(): void {
     this.#listening = true;
     const options = this.#options;
-    this.#parser = createParser({
-      onEvent: (event) => this.#queue.push(event),
-      onError: (error) => {
-        if (error.type === 'max-buffer-size-exceeded') this.#overflow = true;
-      },
-      maxBufferSize: options.maxEventSize ?? 16 * 1024 * 1024,
-    });
+    this.#framer = this.#framing(this.#queue, options.maxEventSize ?? 16 * 1024 * 1024);
     const body = this.#body;
-    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    const cancellation = options.cancellation;
+    if (cancellation !== undefined && cancellation.signal === options.signal) this.#unfollow = cancellation.onAbort(this.#onAbort);
+    else options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     if (body.readableEnded) {
       this.#onEnd();
       return;
@@ -219,10 +269,16 @@ class SseEvents implements SseEventIterator {
     body.on('data', this.#onData).on('end', this.#onEnd).on('error', this.#onError);
   }
 
-  #feed(text: string): void {
+  #feed(text: string, last = false): void {
     if (this.#failed) return;
-    this.#parser!.feed(text);
-    if (this.#overflow) {
+    let fits: boolean;
+    try {
+      fits = last ? this.#framer!.end(text) : this.#framer!.feed(text);
+    } catch (err) {
+      this.#fail(this.#broken(err));
+      return;
+    }
+    if (!fits) {
       const o = this.#options;
       this.#fail(
         new StreamInterruptedError(`${o.label}: stream event larger than ${o.maxEventSize ?? 16 * 1024 * 1024} characters`, {
@@ -266,7 +322,11 @@ class SseEvents implements SseEventIterator {
     this.#finished = true;
     const body = this.#body;
     const signal = this.#options.signal;
-    signal?.removeEventListener('abort', this.#onAbort);
+    const unfollow = this.#unfollow;
+    if (unfollow !== undefined) {
+      this.#unfollow = undefined;
+      unfollow();
+    } else signal?.removeEventListener('abort', this.#onAbort);
     if (this.#listening) {
       // Paused first: what is left of the body waits for drain() instead of flowing to nobody.
       body.pause();

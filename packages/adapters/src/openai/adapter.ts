@@ -31,6 +31,7 @@ import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '
 import { resolveOpenAIOptions, type OpenAIOptions } from './options.js';
 import { buildBody } from './request.js';
 import { parseCompletion, readCompletion } from './response.js';
+import { guardBody } from '../anthropic/guard.js';
 import { readChunks } from './stream.js';
 import { readEmbeddings } from './embeddings.js';
 
@@ -119,7 +120,7 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
 
     async stream(req: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>> {
       const { value: res, settle } = await request(req, call, true);
-      const ctx = { ...base, signal: call.signal, requestId: res.requestId, chunkJson: wantsChunkJson(call.metadata) };
+      const ctx = { ...base, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, chunkJson: wantsChunkJson(call.metadata) };
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('application/json')) {
         // A server that answered a stream request with JSON: an error in a 200, or a whole completion.
@@ -129,7 +130,8 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
         return replay(responseToChunks(response));
       }
       const chunks = readChunks(res.body, ctx);
-      return keys.pool ? settleChunks(chunks, settle) : chunks;
+      // The reader releases the body when returned before its first next(); settleChunks' generator would not pass that on.
+      return keys.pool ? guardBody(settleChunks(chunks, settle), res.body, call.signal) : chunks;
     },
 
     async embed(req: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {

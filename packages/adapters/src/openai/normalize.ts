@@ -23,12 +23,14 @@ function usageOf(json: Obj): Usage | null | undefined {
  * new call; one without `id` continues the last call.
  */
 export class ToolIndexer {
-  readonly #ids = new Map<number, string[]>();
+  /** Made at the first tool call: most streams have none. */
+  #ids: Map<number, string[]> | undefined;
 
   /** Fills in missing `index` fields of `calls` (in place) for choice `choice`. */
   assign(choice: number, calls: ToolCallDelta[]): void {
-    let ids = this.#ids.get(choice);
-    if (!ids) this.#ids.set(choice, (ids = []));
+    const byChoice = (this.#ids ??= new Map());
+    let ids = byChoice.get(choice);
+    if (!ids) byChoice.set(choice, (ids = []));
     for (const call of calls) {
       if (typeof call.index === 'number') {
         if (call.id) ids[call.index] = call.id;

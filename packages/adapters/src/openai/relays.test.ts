@@ -222,6 +222,24 @@ describe('OpenAI-compatible relays: streams', () => {
     expect(err).toBeInstanceOf(StreamInterruptedError);
   });
 
+  it('completes without [DONE] once every choice of n > 1 finished, in any order; not while one is open', async () => {
+    const choice = (index: number, finish: string | null) => chunk({}, finish, { choices: [{ index, delta: { content: String(index) }, finish_reason: finish }] });
+    const all = await serve((res) => {
+      sseHead(res);
+      res.write(choice(1, null) + choice(0, null) + choice(1, 'stop'));
+      res.end(choice(0, 'length'));
+    });
+    const { response } = await assemble(await all.stream({ ...REQ, n: 2 }, call()));
+    expect(response.choices.map((c) => c.finish_reason)).toEqual(['length', 'stop']);
+    const open = await serve((res) => {
+      sseHead(res);
+      res.write(choice(0, 'stop') + choice(1, null));
+      res.end(choice(2, 'stop'));
+    });
+    const err = await assemble(await open.stream({ ...REQ, n: 3 }, call())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StreamInterruptedError);
+  });
+
   it('replays a JSON completion sent in answer to a stream request', async () => {
     const a = await serve((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });

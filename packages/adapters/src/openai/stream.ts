@@ -3,8 +3,9 @@
  * as complete: a cut, a malformed chunk or an in-band error raises instead of ending quietly.
  * @module
  */
-import { ConnectionError, StreamInterruptedError, isContentChunk, setChunkJson, type ChatChunk, type TakeableIterator } from '@lifeline/core';
-import { SseReader, classifyError, extractProviderError, type EventSourceMessage, type ResponseBody, type SseEventIterator, type SseReaderOptions } from '../http/index.js';
+import { ConnectionError, StreamInterruptedError, isContentChunk, setChunkJson, type ChatChunk } from '@lifeline/core';
+import { classifyError, extractProviderError, type EventSourceMessage, type ResponseBody, type SseReaderOptions } from '../http/index.js';
+import { ChunkIterator } from '../http/chunks.js';
 import { ToolIndexer, normalizeChunk } from './normalize.js';
 
 /** What {@link readChunks} needs besides the body. */
@@ -19,7 +20,6 @@ export interface ChunkStreamContext extends Omit<SseReaderOptions, 'contentDeliv
 }
 
 const snippet = (text: string) => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * Yields the chunks of an OpenAI-compatible stream.
@@ -44,142 +44,48 @@ export function readChunks(body: ResponseBody, ctx: ChunkStreamContext): AsyncIt
   return new ChunkReader(body, ctx);
 }
 
-/** What one event is: a chunk, nothing (a blank event), or the end (`[DONE]`). */
-const SKIP = 0;
-const END = 1;
-
 /**
- * The iterator behind {@link readChunks}: what a `for await` over the events with a `yield` per
- * chunk would do, hand-written. Events already read are turned into chunks without a promise each
- * (`take()`, see `TakeableIterator`): one promise per chunk at most, the one `next()` returns.
+ * The iterator behind {@link readChunks} (see `ChunkIterator`): `[DONE]` finishes it; a cut after
+ * every choice finished ends it normally.
  */
-class ChunkReader implements AsyncIterableIterator<ChatChunk>, TakeableIterator<ChatChunk> {
+class ChunkReader extends ChunkIterator<EventSourceMessage> {
   readonly #ctx: ChunkStreamContext;
-  readonly #sse: SseReader;
   readonly #tools = new ToolIndexer();
-  readonly #seen = new Set<number>();
-  readonly #finished = new Set<number>();
-  #events: SseEventIterator | undefined;
+  /** The first choice index seen (-1 before any), and whether it finished: most streams have one choice. */
+  #first = -1;
+  #firstFinished = false;
+  /** The other choices seen, and whether each finished (made at the first of them). */
+  #others: Map<number, boolean> | undefined;
   #delivered = false;
-  #done = false;
-  /** The iteration is over: every call resolves `done`. */
-  #over = false;
-  #pending: Promise<IteratorResult<ChatChunk>> | undefined;
-  /** How the iteration ended, after `take()` met the end or an error: what the next `next()` returns. */
-  #last: Promise<IteratorResult<ChatChunk>> | undefined;
 
   constructor(body: ResponseBody, ctx: ChunkStreamContext) {
+    super(body, ctx);
     this.#ctx = ctx;
-    this.#sse = new SseReader(body, { ...ctx, contentDelivered: () => this.#delivered });
   }
 
-  [Symbol.asyncIterator](): this {
-    return this;
+  protected override delivered(): boolean {
+    return this.#delivered;
   }
 
-  next(): Promise<IteratorResult<ChatChunk>> {
-    const last = this.#last;
-    if (last) {
-      this.#last = undefined;
-      return last;
-    }
-    if (this.#over) return this.#pending ? this.#pending.then(() => DONE, () => DONE) : Promise.resolve(DONE);
-    if (this.#pending) return this.#pending.then(() => this.next(), () => this.next());
-    this.#events ??= this.#sse[Symbol.asyncIterator]();
-    return this.#read();
-  }
-
-  take(): IteratorYieldResult<ChatChunk> | undefined {
-    const events = this.#events;
-    if (this.#over || this.#pending || !events) return undefined;
-    for (let event = events.take(); event !== undefined; event = events.take()) {
-      const r = this.#handle(event);
-      if (r !== undefined || this.#over) return r;
-    }
+  protected override atEnd(): undefined {
+    if (!this.#complete()) throw this.#interrupted('stream ended before [DONE] without a finish_reason (truncated)');
     return undefined;
   }
 
-  async return(): Promise<IteratorReturnResult<undefined>> {
-    if (this.#pending) await this.#pending.catch(() => {});
-    if (this.#last) {
-      // The end or error met by take() is dropped, as a generator's would be on return().
-      this.#last.catch(() => {});
-      this.#last = undefined;
-      await this.#closing;
-    }
-    if (this.#over) return DONE;
-    this.#over = true;
-    if (this.#events) await this.#events.return();
-    else this.#sse.destroy();
-    return DONE;
+  /** A connection that dropped after every choice had finished is a complete answer (only the usage chunk may be missing). */
+  protected override endsNormally(err: unknown): boolean {
+    return err instanceof StreamInterruptedError && err.cause instanceof ConnectionError && this.#complete();
   }
 
-  /** The next chunk: from the events already read, else from the next one to arrive. */
-  #read(): Promise<IteratorResult<ChatChunk>> {
-    const taken = this.take();
-    if (taken) return Promise.resolve(taken);
-    if (this.#over) return this.next();
-    const pending = this.#events!.next().then(this.#onEvent, this.#onError);
-    this.#pending = pending;
-    return pending;
-  }
-
-  readonly #onEvent = (r: IteratorResult<EventSourceMessage>): IteratorResult<ChatChunk> | Promise<IteratorResult<ChatChunk>> => {
-    this.#pending = undefined;
-    if (r.done) {
-      this.#over = true;
-      if (!this.#done && !this.#complete()) throw this.#interrupted('stream ended before [DONE] without a finish_reason (truncated)');
-      return DONE;
-    }
-    const chunk = this.#handle(r.value);
-    if (chunk) return chunk;
-    return this.#over ? this.next() : this.#read();
-  };
-
-  readonly #onError = (err: unknown): IteratorResult<ChatChunk> => {
-    this.#pending = undefined;
-    this.#over = true;
-    return this.#ended(err);
-  };
-
-  #closing: Promise<unknown> | undefined;
-
-  /**
-   * `event` as a result: its chunk; `undefined` for a blank event, or when the iteration ended
-   * (`#over`; how it ended is then in `#last`).
-   */
-  #handle(event: EventSourceMessage): IteratorYieldResult<ChatChunk> | undefined {
-    let chunk: ChatChunk | typeof SKIP | typeof END;
-    try {
-      chunk = this.#chunkOf(event);
-    } catch (err) {
-      // As when a `for await` body throws: the events are closed (the body released), then the error judged.
-      this.#over = true;
-      this.#settle(this.#events!.return().then(() => this.#ended(err)));
-      return undefined;
-    }
-    if (chunk === SKIP) return undefined;
-    if (chunk === END) {
-      this.#over = true;
-      this.#done = true;
-      this.#sse.complete();
-      this.#settle(this.#events!.return());
-      return undefined;
-    }
-    return { value: chunk, done: false };
-  }
-
-  #settle(last: Promise<IteratorResult<ChatChunk>>): void {
-    this.#closing = last.catch(() => {});
-    this.#last = last;
-  }
-
-  /** The chunk of `event` (validated, normalised, counted), or `SKIP` / `END`. */
-  #chunkOf(event: EventSourceMessage): ChatChunk | typeof SKIP | typeof END {
+  /** The chunk of `event` (validated, normalised, counted); none for a blank event or `[DONE]` (which finishes the stream). */
+  protected override convert(event: EventSourceMessage): ChatChunk | undefined {
     const { provider, label, requestId, secrets } = this.#ctx;
     const data = event.data.trim();
-    if (data === '') return SKIP;
-    if (data === '[DONE]') return END;
+    if (data === '') return undefined;
+    if (data === '[DONE]') {
+      this.finish();
+      return undefined;
+    }
     let json: unknown;
     try {
       json = JSON.parse(data);
@@ -196,8 +102,7 @@ class ChunkReader implements AsyncIterableIterator<ChatChunk>, TakeableIterator<
         const native = typeof nativeReason === 'string' ? ` (${nativeReason})` : '';
         throw this.#interrupted(`the provider ended the stream with finish_reason "error"${native}`);
       }
-      this.#seen.add(choice.index);
-      if (choice.finish_reason) this.#finished.add(choice.index);
+      this.#count(choice.index, !!choice.finish_reason);
     }
     if (!this.#delivered && isContentChunk(chunk)) this.#delivered = true;
     // The upstream's own text stands for the chunk only when the chunk is that JSON as parsed, on one line.
@@ -205,18 +110,22 @@ class ChunkReader implements AsyncIterableIterator<ChatChunk>, TakeableIterator<
     return chunk;
   }
 
-  /**
-   * The iteration ended with `err`: a connection that dropped after every choice had finished is
-   * a complete answer (only the usage chunk may be missing), so it ends normally; else `err` is raised.
-   */
-  #ended(err: unknown): IteratorReturnResult<undefined> {
-    const cut = err instanceof StreamInterruptedError && err.cause instanceof ConnectionError;
-    if (!(cut && this.#complete())) throw err;
-    return DONE;
+  /** Records that choice `index` was seen, and whether it has finished (a finish is kept). */
+  #count(index: number, finished: boolean): void {
+    if (this.#first === -1) this.#first = index;
+    if (index === this.#first) {
+      if (finished) this.#firstFinished = true;
+      return;
+    }
+    const others = (this.#others ??= new Map());
+    if (finished || !others.has(index)) others.set(index, finished || others.get(index) === true);
   }
 
+  /** Every choice seen has finished (and there was one). */
   #complete(): boolean {
-    return this.#finished.size > 0 && this.#finished.size === this.#seen.size;
+    if (!this.#firstFinished) return false;
+    if (this.#others !== undefined) for (const finished of this.#others.values()) if (!finished) return false;
+    return true;
   }
 
   #interrupted(message: string, cause?: unknown): StreamInterruptedError {
