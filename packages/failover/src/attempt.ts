@@ -14,6 +14,7 @@ export interface Attempt {
   readonly child: Context;
   /** Started by hedging. */
   readonly hedge: boolean;
+  /** When it started (clock time), or 0 when the walk records no latencies. */
   readonly startedAt: number;
   /** Settles (never rejects) once the attempt answered, delivered its first token, or failed. */
   readonly done: Promise<Outcome>;
@@ -33,7 +34,8 @@ export interface LaunchInput {
   hedge: boolean;
   /** Other targets failover would still try after this one: set as `child.state[ALTERNATIVES_LEFT]`. */
   alternatives: number;
-  stats: LatencyStats;
+  /** Where the attempt's latency is recorded; without it the attempt reads no clock (`startedAt` 0). */
+  stats: LatencyStats | undefined;
   failurePenaltyMs: number;
   /** Wraps the attempt's stream before it is primed (a regeneration passes on only what follows the delivered text). */
   wrap?: ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
@@ -56,16 +58,18 @@ export function launch({ ctx, next, target, request, hedge, alternatives, stats,
   child.state[ALTERNATIVES_LEFT] = alternatives;
   const log = ctx.meta.attemptLog;
   const from = log.length;
-  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = { target, child, hedge, startedAt: clock.now(), lost: false, done: undefined as never };
+  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = { target, child, hedge, startedAt: stats === undefined ? 0 : clock.now(), lost: false, done: undefined as never };
   const markHedge = () => {
     for (let i = from; i < log.length; i++) if (log[i]!.target === target.name) log[i]!.hedge = true;
   };
   const settle = (ok: boolean, error?: unknown) => {
-    const now = clock.now();
     if (hedge) markHedge();
-    if (ok) stats.record(target.name, now - attempt.startedAt, now, true);
-    else if (!attempt.lost && !(error instanceof AbortError) && !ctx.aborted) {
-      stats.record(target.name, Math.max(now - attempt.startedAt, failurePenaltyMs), now, false);
+    if (stats !== undefined) {
+      const now = clock.now();
+      if (ok) stats.record(target.name, now - attempt.startedAt, now, true);
+      else if (!attempt.lost && !(error instanceof AbortError) && !ctx.aborted) {
+        stats.record(target.name, Math.max(now - attempt.startedAt, failurePenaltyMs), now, false);
+      }
     }
     if (!ok || attempt.lost) child.dispose();
   };

@@ -59,13 +59,16 @@ export function failover(targets: readonly FailoverTarget[], options: FailoverOp
   const stats = new LatencyStats(o.latencyAlpha);
   const strategy = createStrategy(o.strategy, { random: o.random, stats, staleMs: o.latencyStaleMs });
   const hedging = o.hedgeAfterMs !== undefined;
+  // Latencies are read only by the least-latency strategy and by hedging: otherwise no attempt
+  // reads the clock or records its latency.
+  const timed = o.strategy === 'least-latency' || hedging ? stats : undefined;
 
   return async function failover(ctx, next) {
     const original = ctx.request;
     const request = (t: (typeof resolved)[number]) => requestFor(t, original);
     const embedding = ctx.operation === 'embed' ? embeddingRoute(resolved, original as unknown as EmbeddingRequest) : undefined;
     // Only the latency strategy reads the time (a clock read saved per call for the others).
-    const call = new FailoverCall(ctx, next, strategy.order(resolved, strategy.name === 'least-latency' ? ctx.clock.now() : 0), o, stats);
+    const call = new FailoverCall(ctx, next, strategy.order(resolved, strategy.name === 'least-latency' ? ctx.clock.now() : 0), o, timed);
     let winner;
     try {
       winner = await call.walk(embedding ? { request, hedging, accept: embedding.accept, verify: embedding.verify } : { request, hedging });

@@ -40,7 +40,8 @@ export class FailoverCall {
   hedges = 0;
   readonly #queue: ResolvedTarget[];
   readonly #tried = new Set<string>();
-  readonly #overflowed = new Set<string>();
+  /** Models that overflowed their context window (made on the first overflow). */
+  #overflowed: Set<string> | undefined;
   #floor: number | undefined;
 
   constructor(
@@ -48,7 +49,8 @@ export class FailoverCall {
     readonly next: Next,
     order: ResolvedTarget[],
     readonly options: ResolvedFailoverOptions,
-    readonly stats: LatencyStats,
+    /** Where attempts record their latency; `undefined` when nothing reads latencies (no clock read per attempt). */
+    readonly stats: LatencyStats | undefined,
   ) {
     this.#queue = order;
   }
@@ -137,7 +139,7 @@ export class FailoverCall {
   }
 
   #overflow(target: ResolvedTarget): void {
-    this.#overflowed.add(target.model ?? this.ctx.request.model);
+    (this.#overflowed ??= new Set()).add(target.model ?? this.ctx.request.model);
     const max = target.maxContextTokens;
     if (max !== undefined && (this.#floor === undefined || max > this.#floor)) this.#floor = max;
   }
@@ -189,9 +191,10 @@ export class FailoverCall {
   /** Already tried, or too small for the prompt after a context overflow. */
   #spent(t: ResolvedTarget): boolean {
     if (this.#tried.has(t.name)) return true;
-    if (this.#overflowed.size === 0) return false;
+    const overflowed = this.#overflowed;
+    if (overflowed === undefined) return false;
     const model = t.model ?? this.ctx.request.model;
-    return this.#overflowed.has(model) || (this.#floor !== undefined && !((t.maxContextTokens ?? 0) > this.#floor));
+    return overflowed.has(model) || (this.#floor !== undefined && !((t.maxContextTokens ?? 0) > this.#floor));
   }
 
   /** Ms until the next hedge should start, or `undefined` for none. */
@@ -199,7 +202,7 @@ export class FailoverCall {
     const { hedgeAfterMs, maxHedges } = this.options;
     const last = running.at(-1);
     if (hedgeAfterMs === undefined || !last || this.hedges >= maxHedges || this.#queue.length === 0) return undefined;
-    const after = hedgeAfterMs === 'p95' ? this.stats.percentile(last.target.name, 95) : hedgeAfterMs;
+    const after = hedgeAfterMs === 'p95' ? this.stats?.percentile(last.target.name, 95) : hedgeAfterMs;
     return after === undefined ? undefined : Math.max(0, last.startedAt + after - this.ctx.clock.now());
   }
 }
