@@ -40,11 +40,17 @@ export interface MissRuntime {
  * Answers `ctx` by joining the flight for `key`, or by leading a new upstream call. With
  * `coalesce` false the call neither joins nor opens a flight: it gets an answer of its own.
  */
-export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: string, coalesce = true): Promise<void> {
+export function missPath(rt: MissRuntime, ctx: Context, next: Next, key: string, coalesce = true): Promise<void> {
   if (!coalesce) return lead(rt, ctx, next, key, undefined);
+  // No flight for the key (the common miss): lead at once, no async frame of its own.
+  const flight = rt.flights?.get(key);
+  return flight === undefined ? lead(rt, ctx, next, key, rt.flights) : follow(rt, ctx, next, key, flight);
+}
+
+/** Joins `flight`; when its leader's caller abandons it, joins a newer flight or leads one. */
+async function follow(rt: MissRuntime, ctx: Context, next: Next, key: string, first: Flight): Promise<void> {
+  let flight: Flight | undefined = first;
   for (;;) {
-    const flight = rt.flights?.get(key);
-    if (flight === undefined) return lead(rt, ctx, next, key, rt.flights);
     const outcome = await flight.join(ctx.signal);
     if (outcome.kind === 'ok') {
       rt.counters.coalesced++;
@@ -54,6 +60,8 @@ export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: s
     }
     if (outcome.kind === 'error') throw outcome.error;
     // Abandoned by its leader's own caller: start over (join a newer flight or lead one).
+    flight = rt.flights?.get(key);
+    if (flight === undefined) return lead(rt, ctx, next, key, rt.flights);
   }
 }
 

@@ -17,6 +17,22 @@ export interface EntryTail {
   costUsd?: number;
 }
 
+/**
+ * `JSON.stringify(tail)` without its opening brace, written field by field (no generic walk):
+ * numbers as JSON writes them (`null` when not finite), strings through `JSON.stringify`.
+ */
+export function tailJson(tail: EntryTail): string {
+  let out = `"createdAt":${num(tail.createdAt)},"expiresAt":${num(tail.expiresAt)},"staleUntil":${num(tail.staleUntil)}`;
+  if (tail.provider !== undefined) out += `,"provider":${JSON.stringify(tail.provider)}`;
+  if (tail.model !== undefined) out += `,"model":${JSON.stringify(tail.model)}`;
+  if (tail.costUsd !== undefined) out += `,"costUsd":${num(tail.costUsd)}`;
+  return `${out}}`;
+}
+
+function num(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
 /** An answer about to be stored or handed to followers. */
 export interface PendingEntry {
   /**
@@ -57,7 +73,7 @@ class ResponsePending implements PendingEntry {
       if (typeof (response as { toJSON?: unknown }).toJSON === 'function') this.#json = JSON.stringify(this.entry());
       else {
         const text = (this.#vouched ? responseJsonOf(response) : undefined) ?? JSON.stringify(response);
-        this.#json = `{"v":${ENTRY_VERSION},"kind":"response","response":${text},${JSON.stringify(this.#tail).slice(1)}`;
+        this.#json = `{"v":${ENTRY_VERSION},"kind":"response","response":${text},${tailJson(this.#tail)}`;
       }
     }
     return this.#json;
@@ -80,7 +96,7 @@ class ChunksPending implements PendingEntry {
 
   /** Spliced from the chunk JSON captured while the stream passed: no chunk is serialised twice. */
   json(): string {
-    return (this.#json ??= `{"v":${ENTRY_VERSION},"kind":"chunks","chunks":${this.#recording.json()},${JSON.stringify(this.#tail).slice(1)}`);
+    return (this.#json ??= `{"v":${ENTRY_VERSION},"kind":"chunks","chunks":${this.#recording.json()},${tailJson(this.#tail)}`);
   }
 }
 
