@@ -341,6 +341,8 @@ describe('rateLimit: stores that answer at once, and stores that do not', () => 
       takeNow: inner.takeNow.bind(inner), adjustNow: inner.adjustNow.bind(inner), observeNow: inner.observeNow.bind(inner),
     };
     expect(await run({ rpm: 2, store: custom as unknown as MemoryRateLimitStore })).toEqual({ used: ['adjustNow'], reads: 2 });
+    class CountingStore extends MemoryRateLimitStore {}
+    expect(await run({ rpm: 2, store: new CountingStore() })).toEqual({ used: ['adjustNow'], reads: 2 });
   });
 
   it.each([

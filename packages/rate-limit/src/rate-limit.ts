@@ -87,8 +87,8 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
   const keyOf = options.key ?? defaultRateLimitKey;
   const store = options.store ?? new MemoryRateLimitStore();
   const admission = new Admission(store);
-  /** The built-in memory store, whose corrections of uncounted quantities are no-ops (skipped). */
-  const memory = store instanceof MemoryRateLimitStore;
+  /** The built-in memory store itself (not a subclass, which may count differently): its corrections of uncounted quantities are no-ops (skipped). */
+  const memory = Object.getPrototypeOf(store) === MemoryRateLimitStore.prototype;
 
   const middleware: Middleware = async function rateLimit(ctx, next) {
     const clock = options.clock ?? ctx.clock;
