@@ -90,6 +90,25 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
   /** The built-in memory store itself (not a subclass, which may count differently): its corrections of uncounted quantities are no-ops (skipped). */
   const memory = Object.getPrototypeOf(store) === MemoryRateLimitStore.prototype;
 
+  /** Corrects the estimate taken for `key` with the usage logged from `start` on (a store that answers later). */
+  const correct = async (key: string, log: readonly AttemptRecord[], start: number, estimate: number, clock: Clock): Promise<void> => {
+    const d = delta(log, start, estimate);
+    await store.adjust(key, d, limits, clock.now());
+    if (refunds(limits, d)) admission.wake(key);
+  };
+
+  /** Records the provider's window from the answer (or the error) with a store that answers later. */
+  const observe = async (ctx: Context, providerKey: string, clock: Clock, error?: unknown): Promise<void> => {
+    const now = clock.now();
+    const window = windowOf(ctx, adaptive, maxHoldMs, now, error);
+    if (window) await store.observe(providerKey, window, now);
+  };
+  /** What corrects a stream's estimate once it ends (made only for streams). */
+  const correctAtEnd = (key: string, log: readonly AttemptRecord[], start: number, estimate: number, clock: Clock) => (): Promise<void> =>
+    correct(key, log, start, estimate, clock).catch(() => {});
+
+  // No closure inside the per-call frame: a closure would keep every variable it reads in a
+  // context object allocated per call.
   const middleware: Middleware = async function rateLimit(ctx, next) {
     const clock = options.clock ?? ctx.clock;
     const key = keyOf(ctx);
@@ -113,21 +132,11 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     }
     const log = ctx.meta.attemptLog;
     const start = log.length;
-    const correct = async () => {
-      const d = delta(log, start, estimate);
-      await store.adjust(key, d, limits, clock.now());
-      if (refunds(limits, d)) admission.wake(key);
-    };
 
     try {
       await next();
     } catch (err) {
-      const observe = async () => {
-        const now = clock.now();
-        const window = windowOf(ctx, adaptive, maxHoldMs, now, err);
-        if (window) await store.observe(providerKey, window, now);
-      };
-      await Promise.all([observe(), correct()]).catch(() => {});
+      await Promise.all([observe(ctx, providerKey, clock, err), correct(key, log, start, estimate, clock)]).catch(() => {});
       throw err;
     }
     if (store.observeNow !== undefined && store.adjustNow !== undefined && !(ctx.streaming && ctx.stream)) {
@@ -155,16 +164,12 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
       }
       return;
     }
-    await (async () => {
-      const now = clock.now();
-      const window = windowOf(ctx, adaptive, maxHoldMs, now);
-      if (window) await store.observe(providerKey, window, now);
-    })().catch(() => {});
+    await observe(ctx, providerKey, clock).catch(() => {});
     if (ctx.streaming && ctx.stream) {
-      ctx.stream = watchStream(ctx.stream, () => correct().catch(() => {}));
+      ctx.stream = watchStream(ctx.stream, correctAtEnd(key, log, start, estimate, clock));
       return;
     }
-    await correct().catch(() => {});
+    await correct(key, log, start, estimate, clock).catch(() => {});
   };
   return Object.assign(middleware, { queued: () => admission.depths() });
 }
