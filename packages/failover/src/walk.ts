@@ -113,10 +113,7 @@ export class FailoverCall {
   private start(w: WalkOptions, running: Attempt[], mailbox: Mailbox, hedge: boolean, from?: Attempt, error?: unknown): boolean {
     const target = this.take(w.accept);
     if (!target) return false;
-    if (from) {
-      const { ctx } = this;
-      emit(() => ({ ctx, event: hedge ? 'hedge' : 'failover', from: from.target.name, to: target.name, error }));
-    }
+    if (from) announce(this.ctx, hedge, from, target, error);
     this._tried.push(target.name);
     const alternatives = this.alternatives(w.accept);
     const request = w.request === undefined ? requestFor(target, this._original) : w.request(target);
@@ -215,4 +212,9 @@ export class FailoverCall {
     const after = hedgeAfterMs === 'p95' ? this.stats?.percentile(last.target.name, 95) : hedgeAfterMs;
     return after === undefined ? undefined : Math.max(0, last.startedAt + after - this.ctx.clock.now());
   }
+}
+
+/** Publishes a move to `target` (a closure made here, not in the walk's frame: only when one happens). */
+function announce(ctx: Context, hedge: boolean, from: Attempt, target: ResolvedTarget, error: unknown): void {
+  emit(() => ({ ctx, event: hedge ? 'hedge' : 'failover', from: from.target.name, to: target.name, error }));
 }

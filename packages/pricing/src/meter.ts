@@ -126,6 +126,9 @@ export function meter(options: MeterOptions = {}): Middleware {
     if (costChannel.hasSubscribers) costChannel.publish(event);
   };
 
+  /** What prices a stream once it ends (made only for streams, outside the per-call frame: no context object per JSON call). */
+  const settleAtEnd = (ctx: Context, start: number) => (chars: number, served: Usage | undefined) => settle(ctx, start, chars, served ?? ctx.response?.usage ?? undefined);
+
   return async function meter(ctx, next) {
     const start = ctx.meta.attemptLog.length;
     try {
@@ -135,7 +138,7 @@ export function meter(options: MeterOptions = {}): Middleware {
       throw err;
     }
     if (ctx.streaming && ctx.stream) {
-      ctx.stream = meterStream(ctx.stream, (chars, served) => settle(ctx, start, chars, served ?? ctx.response?.usage ?? undefined));
+      ctx.stream = meterStream(ctx.stream, settleAtEnd(ctx, start));
       return;
     }
     settle(ctx, start, ctx.response ? estimatedChars(ctx.meta.attemptLog, start, ctx.response) : 0, ctx.response?.usage ?? undefined);
