@@ -2,13 +2,16 @@
  * The miss path: lead one upstream call (recording its answer) or follow one already in flight.
  * @module
  */
-import { type ChatResponse, type Clock, type Context, type Next, primeStream, publish, wantsResponseJson } from '@lifeline/core';
+import { type ChatResponse, type Clock, type Context, type Next, lifelineChannel, primeStream, wantsResponseJson } from '@lifeline/core';
 import { type ChatCacheEntry, parseFrozen, responseFinishes, unstorableReason } from './entry.js';
 import { type EntryTail, pendingChunks, pendingResponse, type PendingEntry } from './pending.js';
 import { recordStream, type RecordingEnd } from './replay.js';
 import { serveEntry } from './serve.js';
 import { ABANDONED, type Flight, type FlightRegistry } from './single-flight.js';
 import type { CacheStore } from './store.js';
+
+/** `lifeline:cache`, looked up once: an event is built only when someone listens (no closure per call). */
+const cacheChannel = lifelineChannel('lifeline:cache');
 
 /** Running totals behind `stats()`. */
 export interface Counters {
@@ -40,20 +43,28 @@ export interface MissRuntime {
  * Answers `ctx` by joining the flight for `key`, or by leading a new upstream call. With
  * `coalesce` false the call neither joins nor opens a flight: it gets an answer of its own.
  */
-export async function missPath(rt: MissRuntime, ctx: Context, next: Next, key: string, coalesce = true): Promise<void> {
+export function missPath(rt: MissRuntime, ctx: Context, next: Next, key: string, coalesce = true): Promise<void> {
   if (!coalesce) return lead(rt, ctx, next, key, undefined);
+  // No flight for the key (the common miss): lead at once, no async frame of its own.
+  const flight = rt.flights?.get(key);
+  return flight === undefined ? lead(rt, ctx, next, key, rt.flights) : follow(rt, ctx, next, key, flight);
+}
+
+/** Joins `flight`; when its leader's caller abandons it, joins a newer flight or leads one. */
+async function follow(rt: MissRuntime, ctx: Context, next: Next, key: string, first: Flight): Promise<void> {
+  let flight: Flight | undefined = first;
   for (;;) {
-    const flight = rt.flights?.get(key);
-    if (flight === undefined) return lead(rt, ctx, next, key, rt.flights);
     const outcome = await flight.join(ctx.signal);
     if (outcome.kind === 'ok') {
       rt.counters.coalesced++;
       serveEntry(ctx, outcome.entry(), 'coalesced', outcome.degraded);
-      publish('lifeline:cache', () => ({ ctx, key, status: 'coalesced' }));
+      if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'coalesced' });
       return;
     }
     if (outcome.kind === 'error') throw outcome.error;
     // Abandoned by its leader's own caller: start over (join a newer flight or lead one).
+    flight = rt.flights?.get(key);
+    if (flight === undefined) return lead(rt, ctx, next, key, rt.flights);
   }
 }
 
@@ -61,7 +72,7 @@ async function lead(rt: MissRuntime, ctx: Context, next: Next, key: string, flig
   const flight = flights?.open(key);
   rt.counters.misses++;
   ctx.meta.cache = 'miss';
-  publish('lifeline:cache', () => ({ ctx, key, status: 'miss' }));
+  if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'miss' });
   try {
     await next();
     if (ctx.stream) ctx.stream = await primeStream(ctx.stream);
@@ -137,7 +148,7 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
       // An answer JSON cannot carry: nothing to store or share; followers start over.
       rt.counters.storeErrors++;
       if (flight) flights!.end(key, flight, ABANDONED);
-      publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+      if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'error', error });
       return;
     }
   }
@@ -147,7 +158,7 @@ function conclude(rt: MissRuntime, ctx: Context, key: string, flight: Flight | u
   }
   if (!storing) {
     if (flight) flights!.close(key, flight);
-    publish('lifeline:cache', () => ({ ctx, key, status: 'not-stored', reason }));
+    if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'not-stored', reason });
     return;
   }
   if (rt.store.setSerializedNow !== undefined) {
@@ -172,10 +183,10 @@ function writeNow(rt: MissRuntime, ctx: Context, key: string, json: string): voi
   try {
     rt.store.setSerializedNow!(key, json, rt.ttlMs + rt.staleIfErrorMs);
     rt.counters.stored++;
-    publish('lifeline:cache', () => ({ ctx, key, status: 'stored' }));
+    if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'stored' });
   } catch (error) {
     rt.counters.storeErrors++;
-    publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+    if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'error', error });
   }
 }
 
@@ -187,9 +198,9 @@ async function write(rt: MissRuntime, ctx: Context, key: string, pending: Pendin
     if (store.setSerialized !== undefined) await store.setSerialized(key, json ?? pending.json(), ttlMs);
     else await store.set(key, pending.entry(), ttlMs);
     rt.counters.stored++;
-    publish('lifeline:cache', () => ({ ctx, key, status: 'stored' }));
+    if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'stored' });
   } catch (error) {
     rt.counters.storeErrors++;
-    publish('lifeline:cache', () => ({ ctx, key, status: 'error', error }));
+    if (cacheChannel.hasSubscribers) cacheChannel.publish({ ctx, key, status: 'error', error });
   }
 }

@@ -9,6 +9,10 @@ import { textResponse, toolCallChunks } from '../test/fixtures.js';
 const tails: EntryTail[] = [
   { createdAt: 1_000, expiresAt: 61_000, staleUntil: 61_000 },
   { createdAt: 1_000, expiresAt: 61_000, staleUntil: 121_000, provider: 'openai', model: 'gpt-4.1', costUsd: 0.00012 },
+  // Epoch times past 2^31, a model only, text that needs escaping, a tiny cost, a time past 2^53.
+  { createdAt: 1_765_000_000_123, expiresAt: 1_765_000_600_123, staleUntil: 1_765_086_400_123, model: 'm"\\\n\u2028é' },
+  { createdAt: 0, expiresAt: 0.5, staleUntil: 9_007_199_254_740_993, provider: '', costUsd: 1e-21 },
+  { createdAt: 1, expiresAt: 2, staleUntil: 3, provider: 'p', costUsd: 0 },
 ];
 
 describe('pendingResponse', () => {

@@ -27,26 +27,27 @@ export const ABANDONED: FlightOutcome = Object.freeze({ kind: 'abandoned' });
 
 /** One upstream call that identical requests wait on. */
 export class Flight {
-  #outcome: FlightOutcome | undefined;
+  // Plain (not #private) fields: one flight per miss, and V8 defines #private fields at a higher cost.
+  private _outcome: FlightOutcome | undefined;
   /** The followers waiting now; one that aborts removes itself at once. Made for the first follower (most flights have none). */
-  #waiters: Set<(outcome: FlightOutcome) => void> | undefined;
+  private _waiters: Set<(outcome: FlightOutcome) => void> | undefined;
 
   /** True once the outcome is known. */
   get settled(): boolean {
-    return this.#outcome !== undefined;
+    return this._outcome !== undefined;
   }
 
   /** How many followers are waiting for the outcome now (an aborted one no longer counts). */
   get waiting(): number {
-    return this.#waiters?.size ?? 0;
+    return this._waiters?.size ?? 0;
   }
 
   /** Records the outcome and hands it to every waiting follower; later calls are ignored. Returns whether this call settled it. */
   settle(outcome: FlightOutcome): boolean {
-    if (this.#outcome !== undefined) return false;
-    this.#outcome = outcome;
-    const waiters = this.#waiters;
-    this.#waiters = undefined;
+    if (this._outcome !== undefined) return false;
+    this._outcome = outcome;
+    const waiters = this._waiters;
+    this._waiters = undefined;
     if (waiters !== undefined) for (const waiter of waiters) waiter(outcome);
     return true;
   }
@@ -58,7 +59,7 @@ export class Flight {
    */
   join(signal: AbortSignal): Promise<FlightOutcome> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
-    const known = this.#outcome;
+    const known = this._outcome;
     if (known !== undefined) return Promise.resolve(known);
     return new Promise<FlightOutcome>((resolve, reject) => {
       const waiter = (outcome: FlightOutcome): void => {
@@ -66,12 +67,12 @@ export class Flight {
         resolve(outcome);
       };
       const onAbort = (): void => {
-        this.#waiters?.delete(waiter);
+        this._waiters?.delete(waiter);
         reject(abortReason(signal));
       };
       // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal aborts once, and the listener is removed when the outcome comes
       signal.addEventListener('abort', onAbort, { once: true });
-      (this.#waiters ??= new Set()).add(waiter);
+      (this._waiters ??= new Set()).add(waiter);
     });
   }
 }

@@ -128,11 +128,12 @@ export function circuitBreaker(options: CircuitBreakerOptions = {}): CircuitBrea
     // stay half-open for the length of a long stream; the rest of the stream counts as a closed call.
     if (permit.probe) permit = await engine.settle(key, permit, slow ? SLOW : SUCCESS, clock, endedAt);
     if (permit === undefined) return;
-    const counted = permit;
-    ctx.stream = watch(ctx.stream, (error) =>
-      engine.settle(key, counted, error === undefined ? (slow ? SLOW : SUCCESS) : error === STOPPED ? NEUTRAL : classify(error, ctx), clock),
-    );
+    ctx.stream = watch(ctx.stream, settleAtEnd(ctx, key, permit, slow, clock));
   };
+
+  /** What settles a stream's permit once it ends (made only for streams, outside the per-call frame). */
+  const settleAtEnd = (ctx: Context, key: string, counted: Permit, slow: boolean, clock: Clock) => (error: unknown) =>
+    engine.settle(key, counted, error === undefined ? (slow ? SLOW : SUCCESS) : error === STOPPED ? NEUTRAL : classify(error, ctx), clock);
 
   const force = async (key: string, make: (prev: BreakerRecord, now: number) => BreakerRecord, reason: 'isolated' | 'reset') => {
     const now = adminClock.now();

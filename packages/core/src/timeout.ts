@@ -8,7 +8,7 @@ import { raceContext } from './race.js';
 import type { Context } from './context.js';
 import { ConfigurationError, TimeoutError, type TimeoutKind } from './errors.js';
 import { isContentChunk } from './assemble.js';
-import type { Middleware } from './middleware.js';
+import type { Middleware, Next } from './middleware.js';
 import type { ChatChunk } from './types.js';
 
 /** Options of {@link timeout}. At least one limit is required. */
@@ -54,27 +54,15 @@ export function timeout(options: TimeoutOptions): Middleware {
     throw new ConfigurationError('timeout: give at least one of ms, firstTokenMs, idleMs');
   }
 
-  return async function timeout(ctx, next) {
+  // A JSON call takes the lean path (one timer, no stream bookkeeping, no async frame); a stream the full one.
+  return function timeout(ctx, next) {
+    return ctx.streaming ? timeStream(ctx, next) : timeCall(ctx, next, ms);
+  };
+
+  async function timeStream(ctx: Context, next: Next): Promise<void> {
     const child = ctx.fork();
     const clock = ctx.clock;
     const startedAt = clock.now();
-    if (!ctx.streaming) {
-      // A JSON call: only `ms` applies — one timer, no stream bookkeeping.
-      let timer: unknown;
-      if (ms !== undefined) {
-        const until = startedAt + ms;
-        child.deadline = child.deadline === undefined ? until : Math.min(child.deadline, until);
-        timer = clock.setTimeout(() => expire(child, 'total', ms), ms);
-      }
-      try {
-        await raceContext(next(child), child);
-        ctx.adopt(child);
-      } finally {
-        if (timer !== undefined) clock.clearTimeout(timer);
-        child.dispose();
-      }
-      return;
-    }
     const timers = new Map<TimeoutKind, unknown>();
     const fire = (kind: 'total' | 'firstToken' | 'idle', limit: number) => () => expire(child, kind, limit);
     const arm = (kind: 'total' | 'firstToken' | 'idle', limit: number | undefined) => {
@@ -145,7 +133,59 @@ export function timeout(options: TimeoutOptions): Middleware {
       },
       release,
     });
-  };
+  }
+}
+
+/**
+ * A JSON call: only `ms` applies — one timer; the attempt raced against the child's abort as
+ * {@link raceContext} would (settles at once on abort; a late outcome is ignored), with one
+ * promise and no async frame.
+ */
+function timeCall(ctx: Context, next: Next, ms: number | undefined): Promise<void> {
+  const child = ctx.fork();
+  const clock = ctx.clock;
+  let timer: unknown;
+  if (ms !== undefined) {
+    const until = clock.now() + ms;
+    child.deadline = child.deadline === undefined ? until : Math.min(child.deadline, until);
+    timer = clock.setTimeout(() => expire(child, 'total', ms), ms);
+  }
+  let work: Promise<void>;
+  try {
+    work = next(child);
+  } catch (error) {
+    work = Promise.reject(error);
+  }
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    let off: (() => void) | undefined;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      off?.();
+      if (timer !== undefined) clock.clearTimeout(timer);
+      return true;
+    };
+    work.then(
+      () => {
+        if (!finish()) return;
+        ctx.adopt(child);
+        child.dispose();
+        resolve();
+      },
+      (error: unknown) => {
+        if (!finish()) return;
+        child.dispose();
+        reject(error);
+      },
+    );
+    off = child.onAbort(() => {
+      if (!finish()) return;
+      child.dispose();
+      reject(abortReason(child));
+    });
+    if (done) off(); // aborted already: onAbort ran the callback before returning its disposer
+  });
 }
 
 /** Aborts `child` with the {@link TimeoutError} of the limit that fired. */

@@ -14,6 +14,7 @@ export interface Attempt {
   readonly child: Context;
   /** Started by hedging. */
   readonly hedge: boolean;
+  /** When it started (clock time), or 0 when the walk records no latencies. */
   readonly startedAt: number;
   /** Settles (never rejects) once the attempt answered, delivered its first token, or failed. */
   readonly done: Promise<Outcome>;
@@ -33,7 +34,8 @@ export interface LaunchInput {
   hedge: boolean;
   /** Other targets failover would still try after this one: set as `child.state[ALTERNATIVES_LEFT]`. */
   alternatives: number;
-  stats: LatencyStats;
+  /** Where the attempt's latency is recorded; without it the attempt reads no clock (`startedAt` 0). */
+  stats: LatencyStats | undefined;
   failurePenaltyMs: number;
   /** Wraps the attempt's stream before it is primed (a regeneration passes on only what follows the delivered text). */
   wrap?: ((stream: AsyncIterable<ChatChunk>) => AsyncIterable<ChatChunk>) | undefined;
@@ -49,61 +51,115 @@ export interface LaunchInput {
  * `hedge: true`, and disposes the fork unless it won.
  */
 export function launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap, verify }: LaunchInput): Attempt {
-  const clock = ctx.clock;
-  const child = ctx.fork();
-  child.target = target.target;
-  child.request = request;
-  child.state[ALTERNATIVES_LEFT] = alternatives;
-  const log = ctx.meta.attemptLog;
-  const from = log.length;
-  const attempt: { -readonly [K in keyof Attempt]: Attempt[K] } = { target, child, hedge, startedAt: clock.now(), lost: false, done: undefined as never };
-  const markHedge = () => {
-    for (let i = from; i < log.length; i++) if (log[i]!.target === target.name) log[i]!.hedge = true;
-  };
-  const settle = (ok: boolean, error?: unknown) => {
-    const now = clock.now();
-    if (hedge) markHedge();
-    if (ok) stats.record(target.name, now - attempt.startedAt, now, true);
-    else if (!attempt.lost && !(error instanceof AbortError) && !ctx.aborted) {
-      stats.record(target.name, Math.max(now - attempt.startedAt, failurePenaltyMs), now, false);
-    }
-    if (!ok || attempt.lost) child.dispose();
-  };
-  const succeed = (): Outcome => {
-    settle(true);
-    return { attempt, ok: true };
-  };
-  const fail = (error: unknown): Outcome => {
-    settle(false, error);
-    return { attempt, ok: false, error };
-  };
-  // After the rest of the onion returned: check the answer, prime a stream (one reaction, no async frame).
-  const finish = (): Outcome | Promise<Outcome> => {
+  return new Run(ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs, wrap, verify);
+}
+
+/**
+ * An attempt as it runs: one object and two reactions per attempt (no closure per step), built
+ * by {@link launch} or directly by a walk.
+ */
+export class Run implements Attempt {
+  readonly child: Context;
+  readonly startedAt: number;
+  readonly done: Promise<Outcome>;
+  lost = false;
+  private readonly _ctx: Context;
+  private readonly _from: number;
+  private readonly _stats: LatencyStats | undefined;
+  private readonly _failurePenaltyMs: number;
+  private readonly _wrap: LaunchInput['wrap'];
+  private readonly _verify: LaunchInput['verify'];
+
+  constructor(
+    ctx: Context,
+    next: Next,
+    readonly target: ResolvedTarget,
+    request: ChatRequest,
+    readonly hedge: boolean,
+    alternatives: number,
+    stats: LatencyStats | undefined,
+    failurePenaltyMs: number,
+    wrap: LaunchInput['wrap'],
+    verify: LaunchInput['verify'],
+  ) {
+    const child = ctx.fork();
+    child.target = target.target;
+    child.request = request;
+    child.state[ALTERNATIVES_LEFT] = alternatives;
+    this.child = child;
+    this._ctx = ctx;
+    this._from = ctx.meta.attemptLog.length;
+    this._stats = stats;
+    this._failurePenaltyMs = failurePenaltyMs;
+    this._wrap = wrap;
+    this._verify = verify;
+    this.startedAt = stats === undefined ? 0 : ctx.clock.now();
+    let run: Promise<void>;
     try {
-      if (verify) verify(child, target);
+      run = next(child);
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    // The terminal logs the attempt synchronously when nothing in between awaits: mark it now so
+    // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
+    if (hedge) this.markHedge();
+    this.done = run.then(
+      () => this.finish(),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  private markHedge(): void {
+    const log = this._ctx.meta.attemptLog;
+    const name = this.target.name;
+    for (let i = this._from; i < log.length; i++) if (log[i]!.target === name) log[i]!.hedge = true;
+  }
+
+  private settle(ok: boolean, error?: unknown): void {
+    if (this.hedge) this.markHedge();
+    const stats = this._stats;
+    if (stats !== undefined) {
+      const now = this._ctx.clock.now();
+      const name = this.target.name;
+      if (ok) stats.record(name, now - this.startedAt, now, true);
+      else if (!this.lost && !(error instanceof AbortError) && !this._ctx.aborted) {
+        stats.record(name, Math.max(now - this.startedAt, this._failurePenaltyMs), now, false);
+      }
+    }
+    if (!ok || this.lost) this.child.dispose();
+  }
+
+  private succeed(): Outcome {
+    this.settle(true);
+    return { attempt: this, ok: true };
+  }
+
+  private fail(error: unknown): Outcome {
+    this.settle(false, error);
+    return { attempt: this, ok: false, error };
+  }
+
+  /** After the rest of the onion returned: check the answer, prime a stream (one reaction, no async frame). */
+  private finish(): Outcome | Promise<Outcome> {
+    const child = this.child;
+    try {
+      if (this._verify) this._verify(child, this.target);
       const stream = child.stream;
       if (stream) {
-        return primeStream(wrap ? wrap(stream) : stream).then((primed) => {
-          child.stream = primed;
-          return succeed();
-        }, fail);
+        const wrap = this._wrap;
+        return primeStream(wrap ? wrap(stream) : stream).then(
+          (primed) => {
+            child.stream = primed;
+            return this.succeed();
+          },
+          (error: unknown) => this.fail(error),
+        );
       }
     } catch (error) {
-      return fail(error);
+      return this.fail(error);
     }
-    return succeed();
-  };
-  let run: Promise<void>;
-  try {
-    run = next(child);
-  } catch (error) {
-    run = Promise.reject(error);
+    return this.succeed();
   }
-  // The terminal logs the attempt synchronously when nothing in between awaits: mark it now so
-  // `lifeline:attempt` observers see the hedge; settling marks what was logged later.
-  if (hedge) markHedge();
-  attempt.done = run.then(finish, fail);
-  return attempt;
 }
 
 /** Delivered when a hedge is due. */
@@ -120,28 +176,29 @@ export type Arrival = Outcome | typeof ABORTED | typeof HEDGE;
  * over every pending attempt).
  */
 export class Mailbox {
-  readonly #arrived: Arrival[] = [];
-  #wake: ((arrival: Arrival) => void) | undefined;
-  #timer: unknown;
-  readonly #ctx: Context;
-  readonly #cleanup: () => void;
+  /** Arrivals nobody waited for yet (made on the first: a walk usually waits first). */
+  private _arrived: Arrival[] | undefined;
+  private _wake: ((arrival: Arrival) => void) | undefined;
+  private _timer: unknown;
+  private readonly _ctx: Context;
+  private readonly _cleanup: () => void;
   /** Bound once: handed to every attempt's `done` and to the abort callback. */
   readonly deliver = (arrival: Arrival): void => {
-    const wake = this.#wake;
+    const wake = this._wake;
     if (wake === undefined) {
       // A hedge is due only while its wait lasts.
-      if (arrival !== HEDGE) this.#arrived.push(arrival);
+      if (arrival !== HEDGE) (this._arrived ??= []).push(arrival);
       return;
     }
-    this.#wake = undefined;
-    this.#clearTimer();
+    this._wake = undefined;
+    this.clearTimer();
     wake(arrival);
   };
 
   /** Starts listening for `ctx`'s abort (no signal listener); {@link close} stops it. */
   constructor(ctx: Context) {
-    this.#ctx = ctx;
-    this.#cleanup = ctx.onAbort(() => this.deliver(ABORTED));
+    this._ctx = ctx;
+    this._cleanup = ctx.onAbort(() => this.deliver(ABORTED));
   }
 
   /** Delivers `attempt`'s outcome when it settles. */
@@ -154,21 +211,22 @@ export class Mailbox {
    * many ms pass first (the timer is cleared as soon as anything else arrives).
    */
   next(hedgeInMs: number | undefined): Arrival | Promise<Arrival> {
-    if (this.#arrived.length > 0) return this.#arrived.shift()!;
-    if (hedgeInMs !== undefined) this.#timer = this.#ctx.clock.setTimeout(() => this.deliver(HEDGE), hedgeInMs);
-    return new Promise<Arrival>((resolve) => (this.#wake = resolve));
+    const arrived = this._arrived;
+    if (arrived !== undefined && arrived.length > 0) return arrived.shift()!;
+    if (hedgeInMs !== undefined) this._timer = this._ctx.clock.setTimeout(() => this.deliver(HEDGE), hedgeInMs);
+    return new Promise<Arrival>((resolve) => (this._wake = resolve));
   }
 
-  #clearTimer(): void {
-    if (this.#timer === undefined) return;
-    this.#ctx.clock.clearTimeout(this.#timer);
-    this.#timer = undefined;
+  private clearTimer(): void {
+    if (this._timer === undefined) return;
+    this._ctx.clock.clearTimeout(this._timer);
+    this._timer = undefined;
   }
 
   /** Stops listening for the abort; clears a pending hedge timer. */
   close(): void {
-    this.#cleanup();
-    this.#wake = undefined;
-    this.#clearTimer();
+    this._cleanup();
+    this._wake = undefined;
+    this.clearTimer();
   }
 }

@@ -9,8 +9,8 @@ import { LatencyStats } from './latency.js';
 import { guardStream } from './stream-guard.js';
 import { type FailoverOptions, resolveOptions } from './options.js';
 import { createStrategy } from './strategy.js';
-import { type FailoverTarget, requestFor, resolveTargets } from './target.js';
-import { FailoverCall } from './walk.js';
+import { type FailoverTarget, resolveTargets } from './target.js';
+import { FailoverCall, type WalkOptions } from './walk.js';
 
 /**
  * Tries `targets` in the order of a strategy until one answers. Place it above `retry()`,
@@ -59,16 +59,20 @@ export function failover(targets: readonly FailoverTarget[], options: FailoverOp
   const stats = new LatencyStats(o.latencyAlpha);
   const strategy = createStrategy(o.strategy, { random: o.random, stats, staleMs: o.latencyStaleMs });
   const hedging = o.hedgeAfterMs !== undefined;
+  // Latencies are read only by the least-latency strategy and by hedging: otherwise no attempt
+  // reads the clock or records its latency.
+  const timed = o.strategy === 'least-latency' || hedging ? stats : undefined;
+  const plain: WalkOptions = { hedging };
 
   return async function failover(ctx, next) {
     const original = ctx.request;
-    const request = (t: (typeof resolved)[number]) => requestFor(t, original);
     const embedding = ctx.operation === 'embed' ? embeddingRoute(resolved, original as unknown as EmbeddingRequest) : undefined;
     // Only the latency strategy reads the time (a clock read saved per call for the others).
-    const call = new FailoverCall(ctx, next, strategy.order(resolved, strategy.name === 'least-latency' ? ctx.clock.now() : 0), o, stats);
+    const call = new FailoverCall(ctx, next, strategy.order(resolved, strategy.name === 'least-latency' ? ctx.clock.now() : 0), o, timed);
     let winner;
     try {
-      winner = await call.walk(embedding ? { request, hedging, accept: embedding.accept, verify: embedding.verify } : { request, hedging });
+      // Targets get the caller's request with their model (the walk's default): no options built per call.
+      winner = await call.walk(embedding ? { hedging, accept: embedding.accept, verify: embedding.verify } : plain);
     } finally {
       ctx.meta.failovers = call.failovers;
       if (hedging) ctx.meta.hedges = call.hedges;

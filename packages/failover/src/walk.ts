@@ -6,16 +6,16 @@
  */
 import { AbortError, type ChatChunk, type ChatRequest, CircuitOpenError, type Context, ContextLengthError, type Next, abortReason } from '@lifeline/core';
 import { type TargetFailure, failoverError } from './aggregate.js';
-import { ABORTED, type Attempt, HEDGE, launch, Mailbox } from './attempt.js';
+import { ABORTED, type Attempt, HEDGE, Mailbox, Run } from './attempt.js';
 import { emit } from './events.js';
 import type { LatencyStats } from './latency.js';
 import type { ResolvedFailoverOptions } from './options.js';
-import type { ResolvedTarget } from './target.js';
+import { type ResolvedTarget, requestFor } from './target.js';
 
 /** How one walk runs. */
 export interface WalkOptions {
-  /** The request a target receives. */
-  request: (target: ResolvedTarget) => ChatRequest;
+  /** The request a target receives. @defaultValue the call's request with the target's model */
+  request?: ((target: ResolvedTarget) => ChatRequest) | undefined;
   /** Only these targets (e.g. those accepting a prefill). */
   accept?: (target: ResolvedTarget) => boolean;
   /** Overrides `failoverOn` for this walk. */
@@ -38,19 +38,25 @@ export class FailoverCall {
   failovers = 0;
   /** Hedged attempts started. */
   hedges = 0;
-  readonly #queue: ResolvedTarget[];
-  readonly #tried = new Set<string>();
-  readonly #overflowed = new Set<string>();
-  #floor: number | undefined;
+  private readonly _queue: ResolvedTarget[];
+  /** Names of the targets tried (an array: a call tries one or two). */
+  private readonly _tried: string[] = [];
+  /** The caller's request, as the call started. */
+  private readonly _original: ChatRequest;
+  /** Models that overflowed their context window (made on the first overflow). */
+  private _overflowed: Set<string> | undefined;
+  private _floor: number | undefined;
 
   constructor(
     readonly ctx: Context,
     readonly next: Next,
     order: ResolvedTarget[],
     readonly options: ResolvedFailoverOptions,
-    readonly stats: LatencyStats,
+    /** Where attempts record their latency; `undefined` when nothing reads latencies (no clock read per attempt). */
+    readonly stats: LatencyStats | undefined,
   ) {
-    this.#queue = order;
+    this._queue = order;
+    this._original = ctx.request;
   }
 
   /**
@@ -62,53 +68,40 @@ export class FailoverCall {
     const running: Attempt[] = [];
     const mailbox = new Mailbox(ctx);
     let canHedge = w.hedging;
-    const start = (hedge: boolean, from?: Attempt, error?: unknown): boolean => {
-      const target = this.#take(w.accept);
-      if (!target) return false;
-      if (from) emit(() => ({ ctx, event: hedge ? 'hedge' : 'failover', from: from.target.name, to: target.name, error }));
-      this.#tried.add(target.name);
-      const { stats, next } = this;
-      const alternatives = this.#alternatives(w.accept);
-      const request = w.request(target);
-      const attempt = launch({ ctx, next, target, request, hedge, alternatives, stats, failurePenaltyMs: this.options.failurePenaltyMs, wrap: w.wrap?.(target), verify: w.verify });
-      running.push(attempt);
-      mailbox.watch(attempt);
-      return true;
-    };
     try {
-      if (!start(false)) throw this.#exhausted(undefined);
+      if (!this.start(w, running, mailbox, false)) throw this.exhausted(undefined);
       for (;;) {
-        const got = await mailbox.next(canHedge ? this.#hedgeDelay(running) : undefined);
+        const got = await mailbox.next(canHedge ? this.hedgeDelay(running) : undefined);
         if (got === ABORTED) {
-          this.#abandon(running, 'The call was aborted');
+          this.abandon(running, 'The call was aborted');
           throw abortReason(ctx);
         }
         if (got === HEDGE) {
-          if (start(true, running.at(-1))) this.hedges++;
+          if (this.start(w, running, mailbox, true, running.at(-1))) this.hedges++;
           else canHedge = false;
           continue;
         }
         running.splice(running.indexOf(got.attempt), 1);
         if (got.ok) {
-          this.#abandon(running, `Lost a hedged race to ${got.attempt.target.name}`);
+          this.abandon(running, `Lost a hedged race to ${got.attempt.target.name}`);
           return got.attempt;
         }
         const { error } = got;
         if (ctx.aborted) {
-          this.#abandon(running, 'The call was aborted');
+          this.abandon(running, 'The call was aborted');
           throw abortReason(ctx);
         }
         this.failures.push({ target: got.attempt.target.name, error });
         const failoverOn = w.failoverOn ?? this.options.failoverOn;
         if (error instanceof AbortError || !failoverOn(error, ctx)) {
-          this.#abandon(running, `Abandoned: ${got.attempt.target.name} failed with an error that ends the call`);
-          throw this.#stop(error);
+          this.abandon(running, `Abandoned: ${got.attempt.target.name} failed with an error that ends the call`);
+          throw this.stop(error);
         }
-        if (error instanceof ContextLengthError) this.#overflow(got.attempt.target);
+        if (error instanceof ContextLengthError) this.overflow(got.attempt.target);
         const again = w.again?.(got.attempt.target, error) === true;
-        if (again) this.#requeue(got.attempt.target);
+        if (again) this.requeue(got.attempt.target);
         if (running.length > 0) continue;
-        if (!start(false, got.attempt, error)) throw this.#exhausted(error);
+        if (!this.start(w, running, mailbox, false, got.attempt, error)) throw this.exhausted(error);
         if (!again) this.failovers++;
       }
     } finally {
@@ -116,8 +109,22 @@ export class FailoverCall {
     }
   }
 
+  /** Starts an attempt on the next target, if any: false when none is left. */
+  private start(w: WalkOptions, running: Attempt[], mailbox: Mailbox, hedge: boolean, from?: Attempt, error?: unknown): boolean {
+    const target = this.take(w.accept);
+    if (!target) return false;
+    if (from) announce(this.ctx, hedge, from, target, error);
+    this._tried.push(target.name);
+    const alternatives = this.alternatives(w.accept);
+    const request = w.request === undefined ? requestFor(target, this._original) : w.request(target);
+    const attempt = new Run(this.ctx, this.next, target, request, hedge, alternatives, this.stats, this.options.failurePenaltyMs, w.wrap?.(target), w.verify);
+    running.push(attempt);
+    mailbox.watch(attempt);
+    return true;
+  }
+
   /** Aborts the attempts still running: their upstream requests are cancelled. */
-  #abandon(running: readonly Attempt[], reason: string): void {
+  private abandon(running: readonly Attempt[], reason: string): void {
     for (const a of running) {
       a.lost = true;
       a.child.abort(new AbortError(reason, { provider: a.target.name }));
@@ -125,35 +132,37 @@ export class FailoverCall {
   }
 
   /** The error to throw when the walk stops on `error`: as is when it is the only failure, else a `FailoverError` with it as cause. */
-  #stop(error: unknown): unknown {
+  private stop(error: unknown): unknown {
     const attempted = this.failures.filter((f) => !f.skipped);
     return attempted.length <= 1 ? error : failoverError(this.failures, error);
   }
 
-  #exhausted(last: unknown): unknown {
+  private exhausted(last: unknown): unknown {
     // A prompt too long for every remaining target is the caller's to fix, like a 400.
-    if (last instanceof ContextLengthError) return this.#stop(last);
+    if (last instanceof ContextLengthError) return this.stop(last);
     return failoverError(this.failures);
   }
 
-  #overflow(target: ResolvedTarget): void {
-    this.#overflowed.add(target.model ?? this.ctx.request.model);
+  private overflow(target: ResolvedTarget): void {
+    (this._overflowed ??= new Set()).add(target.model ?? this.ctx.request.model);
     const max = target.maxContextTokens;
-    if (max !== undefined && (this.#floor === undefined || max > this.#floor)) this.#floor = max;
+    if (max !== undefined && (this._floor === undefined || max > this._floor)) this._floor = max;
   }
 
   /** Puts a tried target back at the head of the queue. */
-  #requeue(target: ResolvedTarget): void {
-    this.#tried.delete(target.name);
-    this.#queue.unshift(target);
+  private requeue(target: ResolvedTarget): void {
+    const tried = this._tried;
+    const i = tried.indexOf(target.name);
+    if (i >= 0) tried.splice(i, 1);
+    this._queue.unshift(target);
   }
 
   /** The next target to try, skipping tried ones, too-small ones after a context overflow, and unavailable ones. */
-  #take(accept: ((t: ResolvedTarget) => boolean) | undefined): ResolvedTarget | undefined {
-    const queue = this.#queue;
+  private take(accept: ((t: ResolvedTarget) => boolean) | undefined): ResolvedTarget | undefined {
+    const queue = this._queue;
     for (let i = 0; i < queue.length; ) {
       const t = queue[i]!;
-      if (this.#spent(t)) {
+      if (this.spent(t)) {
         queue.splice(i, 1);
         continue;
       }
@@ -176,30 +185,36 @@ export class FailoverCall {
    * How many other targets this walk could still move on to — what core's `ALTERNATIVES_LEFT` tells
    * the layers below: the queue as `#take` would see it, without consuming it.
    */
-  #alternatives(accept: ((t: ResolvedTarget) => boolean) | undefined): number {
+  private alternatives(accept: ((t: ResolvedTarget) => boolean) | undefined): number {
     const { isAvailable } = this.options;
     let n = 0;
-    for (const t of this.#queue) {
-      if (this.#spent(t) || (accept && !accept(t)) || (isAvailable && !isAvailable(t, this.ctx))) continue;
+    for (const t of this._queue) {
+      if (this.spent(t) || (accept && !accept(t)) || (isAvailable && !isAvailable(t, this.ctx))) continue;
       n++;
     }
     return n;
   }
 
   /** Already tried, or too small for the prompt after a context overflow. */
-  #spent(t: ResolvedTarget): boolean {
-    if (this.#tried.has(t.name)) return true;
-    if (this.#overflowed.size === 0) return false;
+  private spent(t: ResolvedTarget): boolean {
+    if (this._tried.includes(t.name)) return true;
+    const overflowed = this._overflowed;
+    if (overflowed === undefined) return false;
     const model = t.model ?? this.ctx.request.model;
-    return this.#overflowed.has(model) || (this.#floor !== undefined && !((t.maxContextTokens ?? 0) > this.#floor));
+    return overflowed.has(model) || (this._floor !== undefined && !((t.maxContextTokens ?? 0) > this._floor));
   }
 
   /** Ms until the next hedge should start, or `undefined` for none. */
-  #hedgeDelay(running: readonly Attempt[]): number | undefined {
+  private hedgeDelay(running: readonly Attempt[]): number | undefined {
     const { hedgeAfterMs, maxHedges } = this.options;
     const last = running.at(-1);
-    if (hedgeAfterMs === undefined || !last || this.hedges >= maxHedges || this.#queue.length === 0) return undefined;
-    const after = hedgeAfterMs === 'p95' ? this.stats.percentile(last.target.name, 95) : hedgeAfterMs;
+    if (hedgeAfterMs === undefined || !last || this.hedges >= maxHedges || this._queue.length === 0) return undefined;
+    const after = hedgeAfterMs === 'p95' ? this.stats?.percentile(last.target.name, 95) : hedgeAfterMs;
     return after === undefined ? undefined : Math.max(0, last.startedAt + after - this.ctx.clock.now());
   }
+}
+
+/** Publishes a move to `target` (a closure made here, not in the walk's frame: only when one happens). */
+function announce(ctx: Context, hedge: boolean, from: Attempt, target: ResolvedTarget, error: unknown): void {
+  emit(() => ({ ctx, event: hedge ? 'hedge' : 'failover', from: from.target.name, to: target.name, error }));
 }

@@ -163,6 +163,25 @@ describe('meter: unpriced models, events, cache hits, ledger', () => {
     expect(events[0]).toMatchObject({ provider: 'fake', model: 'gpt-4.1', tenant: 'acme', costUsd: 0.0048, usage: USAGE, estimated: false, warnings: [] });
   });
 
+  it('builds the cost event only for a reader: none without ledger, onCost or subscriber; one shared by all of them', async () => {
+    let built = 0;
+    const tenant = { toString: () => (built++, 'acme') };
+    const client = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter()] });
+    const { meta } = await client.chat(request(), { metadata: { tenant } });
+    expect(meta.costUsd).toBe(0.0048);
+    expect(built).toBe(0);
+
+    subscribe('lifeline:cost', onEvent);
+    const costs: CostEvent[] = [];
+    const ledger = new Ledger();
+    const read = createClient({ adapter: scriptedAdapter({ usage: USAGE }), use: [meter({ onCost: (e) => costs.push(e), ledger })] });
+    await read.chat(request(), { metadata: { tenant } });
+    expect(built).toBe(1);
+    expect(events).toEqual([costs[0]]);
+    expect(costs[0]).toMatchObject({ tenant: 'acme', costUsd: 0.0048 });
+    expect(ledger.totals({ by: 'tenant' })).toMatchObject([{ key: 'acme', costUsd: 0.0048 }]);
+  });
+
   it('sets savedUsd when the cache answered (meter placed outside the cache)', async () => {
     let stored: ReturnType<typeof chatResponse> | undefined;
     const fakeCache: Middleware = async function fakeCache(ctx, next) {

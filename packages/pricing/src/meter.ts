@@ -2,7 +2,7 @@
  * `meter()`: the cost of every call, from the provider's reported usage, JSON and streams alike.
  * @module
  */
-import { ConfigurationError, publish, type AttemptRecord, type ChatResponse, type Context, type Meta, type Middleware, type Usage } from '@lifeline/core';
+import { ConfigurationError, lifelineChannel, type AttemptRecord, type ChatResponse, type Context, type Meta, type Middleware, type Usage } from '@lifeline/core';
 import { catalogFor, needsEstimate, priceAttemptLog, type AttemptCost, type PricingCatalogs } from './attempt-cost.js';
 import type { Catalog } from './catalog.js';
 import { totalCostUsd } from './cost.js';
@@ -37,7 +37,7 @@ export interface CostEvent {
 
 /** Options of {@link meter}. */
 export interface MeterOptions {
-  /** Prices for targets not listed in `catalogs`. @defaultValue defaultCatalog (official prices) */
+/** Prices for targets not listed in `catalogs`. @defaultValue defaultCatalog (official prices) */
   catalog?: Catalog;
   /** Prices per target name, e.g. `{ primary: relayCatalog }`. @defaultValue {} */
   catalogs?: Readonly<Record<string, Catalog>>;
@@ -48,6 +48,9 @@ export interface MeterOptions {
 }
 
 const DEFAULTS: Required<Pick<MeterOptions, 'catalog' | 'catalogs'>> = { catalog: defaultCatalog, catalogs: {} };
+
+/** `lifeline:cost`, looked up once. */
+const costChannel = lifelineChannel('lifeline:cost');
 
 const SERVED_FROM_CACHE = new Set<Meta['cache']>(['hit', 'coalesced']);
 
@@ -97,31 +100,34 @@ export function meter(options: MeterOptions = {}): Middleware {
       if (cost.usage) meta.usage = cost.usage;
     }
     meta.costByAttempt = cost.attempts;
-    let event: CostEvent | undefined;
-    const costEvent = (): CostEvent =>
-      (event ??= {
-        ctx,
-        provider: meta.provider,
-        model: meta.model ?? ctx.response?.model ?? ctx.request.model,
-        tenant: ctx.metadata.tenant === undefined ? undefined : String(ctx.metadata.tenant),
-        costUsd: meta.costUsd,
-        savedUsd,
-        usage: meta.usage ?? served,
-        estimated: cost.estimated,
-        attempts: cost.attempts,
-        warnings: cost.warnings,
-        cache: meta.cache,
-      });
-    ledger?.recordCall(costEvent(), ctx.clock.now());
+    // Nobody reads the event: it is not built (no object, no closure, no clock read per call).
+    if (ledger === undefined && onCost === undefined && !costChannel.hasSubscribers) return;
+    const event: CostEvent = {
+      ctx,
+      provider: meta.provider,
+      model: meta.model ?? ctx.response?.model ?? ctx.request.model,
+      tenant: ctx.metadata.tenant === undefined ? undefined : String(ctx.metadata.tenant),
+      costUsd: meta.costUsd,
+      savedUsd,
+      usage: meta.usage ?? served,
+      estimated: cost.estimated,
+      attempts: cost.attempts,
+      warnings: cost.warnings,
+      cache: meta.cache,
+    };
+    ledger?.recordCall(event, ctx.clock.now());
     if (onCost) {
       try {
-        onCost(costEvent());
+        onCost(event);
       } catch {
         // a failing callback never fails the call
       }
     }
-    publish('lifeline:cost', costEvent);
+    if (costChannel.hasSubscribers) costChannel.publish(event);
   };
+
+  /** What prices a stream once it ends (made only for streams, outside the per-call frame: no context object per JSON call). */
+  const settleAtEnd = (ctx: Context, start: number) => (chars: number, served: Usage | undefined) => settle(ctx, start, chars, served ?? ctx.response?.usage ?? undefined);
 
   return async function meter(ctx, next) {
     const start = ctx.meta.attemptLog.length;
@@ -132,7 +138,7 @@ export function meter(options: MeterOptions = {}): Middleware {
       throw err;
     }
     if (ctx.streaming && ctx.stream) {
-      ctx.stream = meterStream(ctx.stream, (chars, served) => settle(ctx, start, chars, served ?? ctx.response?.usage ?? undefined));
+      ctx.stream = meterStream(ctx.stream, settleAtEnd(ctx, start));
       return;
     }
     settle(ctx, start, ctx.response ? estimatedChars(ctx.meta.attemptLog, start, ctx.response) : 0, ctx.response?.usage ?? undefined);

@@ -308,10 +308,41 @@ describe('rateLimit: stores that answer at once, and stores that do not', () => 
         return original(...args);
       };
     }
-    const { client } = setup({ rpm: 2, store }, { onCall: () => ({ status: 200, rateLimit: { remainingRequests: 5, resetRequestsAt: 60_000 } }) });
+    const { client } = setup({ rpm: 2, tpm: 100_000, store }, { onCall: () => ({ status: 200, rateLimit: { remainingRequests: 5, resetRequestsAt: 60_000 } }) });
     const { meta } = await client.chat(request);
     expect(meta.queuedMs).toBe(0);
     expect(used).toEqual(['takeNow', 'observeNow', 'adjustNow']);
+  });
+
+  it('skips a correction no bucket of the memory store counts, and the clock read it would need', async () => {
+    const clock = fakeClock(0);
+    const run = async (options: RateLimitOptions) => {
+      const store = options.store as MemoryRateLimitStore;
+      const used: string[] = [];
+      const original = store.adjustNow.bind(store);
+      store.adjustNow = (...args) => {
+        used.push('adjustNow');
+        original(...args);
+      };
+      let reads = 0;
+      const counting = { now: () => (reads++, clock.now()), setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout };
+      const client = createClient({ adapter: scriptedAdapter('ok', { usage: USAGE }), clock, use: [rateLimit({ ...options, clock: counting })] });
+      await client.chat(request);
+      return { used, reads };
+    };
+    // rpm only: the real usage corrects only tokens, which no bucket counts — nothing to write.
+    expect(await run({ rpm: 2, store: new MemoryRateLimitStore() })).toEqual({ used: [], reads: 1 });
+    // A tokens bucket counts the correction: written, at the time read after the call.
+    expect(await run({ rpm: 2, tpm: 100_000, store: new MemoryRateLimitStore() })).toEqual({ used: ['adjustNow'], reads: 2 });
+    // Any other store is told of every correction, even one the memory store would skip.
+    const inner = new MemoryRateLimitStore();
+    const custom = {
+      take: inner.take.bind(inner), peek: inner.peek.bind(inner), adjust: inner.adjust.bind(inner), observe: inner.observe.bind(inner),
+      takeNow: inner.takeNow.bind(inner), adjustNow: inner.adjustNow.bind(inner), observeNow: inner.observeNow.bind(inner),
+    };
+    expect(await run({ rpm: 2, store: custom as unknown as MemoryRateLimitStore })).toEqual({ used: ['adjustNow'], reads: 2 });
+    class CountingStore extends MemoryRateLimitStore {}
+    expect(await run({ rpm: 2, store: new CountingStore() })).toEqual({ used: ['adjustNow'], reads: 2 });
   });
 
   it.each([

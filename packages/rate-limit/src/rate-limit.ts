@@ -3,11 +3,11 @@
  * slowdown from the provider's rate-limit headers.
  * @module
  */
-import { ConfigurationError, LifelineError, type Clock, type Context, type Middleware } from '@lifeline/core';
+import { type AttemptRecord, ConfigurationError, LifelineError, type Clock, type Context, type Middleware } from '@lifeline/core';
 import { Admission } from './admission.js';
 import { estimateRequestTokens } from './estimate.js';
 import { MemoryRateLimitStore } from './memory-store.js';
-import type { ProviderWindow, RateCost, RateLimitStore } from './store.js';
+import type { ProviderWindow, RateCost, RateLimits, RateLimitStore } from './store.js';
 import { watchStream } from './watch-stream.js';
 
 /** Options of {@link rateLimit}. Give `rpm`, `tpm`, or neither for adaptive-only limiting. */
@@ -87,7 +87,28 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
   const keyOf = options.key ?? defaultRateLimitKey;
   const store = options.store ?? new MemoryRateLimitStore();
   const admission = new Admission(store);
+  /** The built-in memory store itself (not a subclass, which may count differently): its corrections of uncounted quantities are no-ops (skipped). */
+  const memory = Object.getPrototypeOf(store) === MemoryRateLimitStore.prototype;
 
+  /** Corrects the estimate taken for `key` with the usage logged from `start` on (a store that answers later). */
+  const correct = async (key: string, log: readonly AttemptRecord[], start: number, estimate: number, clock: Clock): Promise<void> => {
+    const d = delta(log, start, estimate);
+    await store.adjust(key, d, limits, clock.now());
+    if (refunds(limits, d)) admission.wake(key);
+  };
+
+  /** Records the provider's window from the answer (or the error) with a store that answers later. */
+  const observe = async (ctx: Context, providerKey: string, clock: Clock, error?: unknown): Promise<void> => {
+    const now = clock.now();
+    const window = windowOf(ctx, adaptive, maxHoldMs, now, error);
+    if (window) await store.observe(providerKey, window, now);
+  };
+  /** What corrects a stream's estimate once it ends (made only for streams). */
+  const correctAtEnd = (key: string, log: readonly AttemptRecord[], start: number, estimate: number, clock: Clock) => (): Promise<void> =>
+    correct(key, log, start, estimate, clock).catch(() => {});
+
+  // No closure inside the per-call frame: a closure would keep every variable it reads in a
+  // context object allocated per call.
   const middleware: Middleware = async function rateLimit(ctx, next) {
     const clock = options.clock ?? ctx.clock;
     const key = keyOf(ctx);
@@ -112,74 +133,79 @@ export function rateLimit(options: RateLimitOptions = {}): RateLimitMiddleware {
     const log = ctx.meta.attemptLog;
     const start = log.length;
 
-    /** The provider's window from the last response's headers (and a 429's Retry-After), or undefined when there is nothing to observe. */
-    const windowOf = (now: number, error?: unknown): ProviderWindow | undefined => {
-      if (!adaptive) return undefined;
-      const cap = (at: number | undefined) => (at === undefined ? undefined : Math.min(at, now + maxHoldMs));
-      const info = ctx.meta.rateLimit;
-      const window: ProviderWindow = {};
-      if (info) {
-        window.remainingRequests = info.remainingRequests;
-        window.resetRequestsAt = cap(info.resetRequestsAt);
-        window.remainingTokens = info.remainingTokens;
-        window.resetTokensAt = cap(info.resetTokensAt);
-      }
-      if (error instanceof LifelineError && error.code === 'rate_limit' && error.retryAfterMs !== undefined) window.holdUntil = now + Math.min(error.retryAfterMs, maxHoldMs);
-      return info || window.holdUntil !== undefined ? window : undefined;
-    };
-    const observe = async (error?: unknown) => {
-      const now = clock.now();
-      const window = windowOf(now, error);
-      if (window) await store.observe(providerKey, window, now);
-    };
-    /** What the call used beyond (or below) what admission took: retries, real usage. */
-    const delta = (): RateCost => {
-      let tokens = 0;
-      for (let i = start; i < log.length; i++) {
-        const r = log[i]!;
-        tokens += r.usage ? r.usage.total_tokens || r.usage.prompt_tokens + r.usage.completion_tokens : r.status === undefined ? 0 : estimate;
-      }
-      return { requests: log.length - start - 1, tokens: tokens - estimate };
-    };
-    const refunded = (d: RateCost) => {
-      if ((limits.rpm && d.requests < 0) || (limits.tpm && d.tokens < 0)) admission.wake(key); // a refund may let waiters go early
-    };
-    const correct = async () => {
-      const d = delta();
-      await store.adjust(key, d, limits, clock.now());
-      refunded(d);
-    };
-
     try {
       await next();
     } catch (err) {
-      await Promise.all([observe(err), correct()]).catch(() => {});
+      await Promise.all([observe(ctx, providerKey, clock, err), correct(key, log, start, estimate, clock)]).catch(() => {});
       throw err;
     }
     if (store.observeNow !== undefined && store.adjustNow !== undefined && !(ctx.streaming && ctx.stream)) {
-      // A store that answers at once: observed and corrected without a promise.
-      const now = clock.now();
+      // A store that answers at once: observed and corrected without a promise. The clock is read
+      // only when something is written (the memory store writes nothing for a correction that
+      // none of its buckets counts).
+      let now: number | undefined;
       try {
-        const window = windowOf(now);
-        if (window) store.observeNow(providerKey, window, now);
+        if (adaptive && ctx.meta.rateLimit !== undefined) {
+          now = clock.now();
+          const window = windowOf(ctx, adaptive, maxHoldMs, now);
+          if (window) store.observeNow(providerKey, window, now);
+        }
       } catch {
         // as with the async path: an observation that fails changes nothing
       }
       try {
-        const d = delta();
-        store.adjustNow(key, d, limits, now);
-        refunded(d);
+        const d = delta(log, start, estimate);
+        if (!(memory && uncounted(limits, d))) {
+          store.adjustNow(key, d, limits, now ?? clock.now());
+          if (refunds(limits, d)) admission.wake(key);
+        }
       } catch {
         // as with the async path
       }
       return;
     }
-    await observe().catch(() => {});
+    await observe(ctx, providerKey, clock).catch(() => {});
     if (ctx.streaming && ctx.stream) {
-      ctx.stream = watchStream(ctx.stream, () => correct().catch(() => {}));
+      ctx.stream = watchStream(ctx.stream, correctAtEnd(key, log, start, estimate, clock));
       return;
     }
-    await correct().catch(() => {});
+    await correct(key, log, start, estimate, clock).catch(() => {});
   };
   return Object.assign(middleware, { queued: () => admission.depths() });
+}
+
+/** The provider's window from the last response's headers (and a 429's Retry-After), or undefined when there is nothing to observe. */
+function windowOf(ctx: Context, adaptive: boolean, maxHoldMs: number, now: number, error?: unknown): ProviderWindow | undefined {
+  if (!adaptive) return undefined;
+  const cap = (at: number | undefined) => (at === undefined ? undefined : Math.min(at, now + maxHoldMs));
+  const info = ctx.meta.rateLimit;
+  const window: ProviderWindow = {};
+  if (info) {
+    window.remainingRequests = info.remainingRequests;
+    window.resetRequestsAt = cap(info.resetRequestsAt);
+    window.remainingTokens = info.remainingTokens;
+    window.resetTokensAt = cap(info.resetTokensAt);
+  }
+  if (error instanceof LifelineError && error.code === 'rate_limit' && error.retryAfterMs !== undefined) window.holdUntil = now + Math.min(error.retryAfterMs, maxHoldMs);
+  return info || window.holdUntil !== undefined ? window : undefined;
+}
+
+/** What the call used beyond (or below) what admission took: retries, real usage. */
+function delta(log: readonly AttemptRecord[], start: number, estimate: number): RateCost {
+  let tokens = 0;
+  for (let i = start; i < log.length; i++) {
+    const r = log[i]!;
+    tokens += r.usage ? r.usage.total_tokens || r.usage.prompt_tokens + r.usage.completion_tokens : r.status === undefined ? 0 : estimate;
+  }
+  return { requests: log.length - start - 1, tokens: tokens - estimate };
+}
+
+/** Whether `d` gives back something a bucket counts (a refund may let waiters go early). */
+function refunds(limits: RateLimits, d: RateCost): boolean {
+  return (!!limits.rpm && d.requests < 0) || (!!limits.tpm && d.tokens < 0);
+}
+
+/** Whether `d` changes nothing a bucket counts (no requests bucket or no extra requests, likewise tokens). */
+function uncounted(limits: RateLimits, d: RateCost): boolean {
+  return (!limits.rpm || !d.requests) && (!limits.tpm || !d.tokens);
 }
