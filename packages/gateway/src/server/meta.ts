@@ -3,7 +3,7 @@
  * @module
  */
 import type { Meta } from '@lifeline/core';
-import { safeHeaders } from './header-value.js';
+import { headerValue } from './header-value.js';
 
 /** The `lifeline` field of JSON responses and of the final `: lifeline` SSE comment. */
 export interface LifelineSummary {
@@ -77,16 +77,22 @@ export function summarize(meta: Meta): LifelineSummary {
  * ```
  */
 export function metaHeaders(meta: Meta, final = true): Record<string, string> {
-  const h: Record<string, string> = {
-    'x-lifeline-provider': meta.provider ?? 'none',
-    'x-lifeline-attempts': String(meta.attemptLog.length),
-    'x-lifeline-cache': meta.cache ?? 'none',
-    'x-lifeline-degraded': String(meta.degraded === true),
-  };
-  if (meta.model !== undefined) h['x-lifeline-model'] = meta.model;
+  // Each value made safe as it is set (what `safeHeaders` does, without a second object).
+  const h: Record<string, string> = {};
+  put(h, 'x-lifeline-provider', meta.provider ?? 'none');
+  h['x-lifeline-attempts'] = String(meta.attemptLog.length);
+  put(h, 'x-lifeline-cache', meta.cache ?? 'none');
+  h['x-lifeline-degraded'] = meta.degraded === true ? 'true' : 'false';
+  if (meta.model !== undefined) put(h, 'x-lifeline-model', meta.model);
   if (final) {
-    if (meta.costUsd !== undefined) h['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
-    if (meta.latencyMs !== undefined) h['x-lifeline-latency-ms'] = String(Math.round(meta.latencyMs));
+    if (meta.costUsd !== undefined) put(h, 'x-lifeline-cost-usd', formatUsd(meta.costUsd));
+    if (meta.latencyMs !== undefined) put(h, 'x-lifeline-latency-ms', String(Math.round(meta.latencyMs)));
   }
-  return safeHeaders(h);
+  return h;
+}
+
+/** Sets `name` to `value` made safe, or leaves it out when it cannot be sent. */
+function put(h: Record<string, string>, name: string, value: string): void {
+  const safe = headerValue(value);
+  if (safe !== undefined) h[name] = safe;
 }

@@ -62,6 +62,20 @@ export function requestLog(root: FastifyBaseLogger, builtIn: boolean): RequestLo
 /** A string pino writes as is between quotes (printable ASCII without `"` or `\\`): a JSON string without escapes. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+/** Strings found plain lately (endpoints, models, providers, cache results, tenants repeat): at most this many kept. */
+const PLAIN_KEPT = 256;
+const plainSeen = new Set<string>();
+
+/** {@link PLAIN}'s test, remembered for the few strings that repeat on every line (a bounded set of short strings, cleared when full). */
+function plain(value: string): boolean {
+  if (plainSeen.has(value)) return true;
+  if (!PLAIN.test(value)) return false;
+  if (value.length > 128) return true;
+  if (plainSeen.size >= PLAIN_KEPT) plainSeen.clear();
+  plainSeen.add(value);
+  return true;
+}
+
 const text = (key: string, value: string | undefined): string => (value === undefined ? '' : `,"${key}":"${value}"`);
 const number = (key: string, value: number | undefined): string => (value === undefined ? '' : `,"${key}":${Number.isFinite(value) ? value : 'null'}`);
 
@@ -102,9 +116,9 @@ function lineWriter(log: FastifyBaseLogger): ((req: FastifyRequest, line: Reques
   return (req, l) => {
     if (!p.isLevelEnabled('info')) return true;
     const id = req.id as unknown;
-    if (typeof id !== 'string' || !PLAIN.test(id) || !PLAIN.test(l.endpoint)) return false;
-    if ((l.model !== undefined && !PLAIN.test(l.model)) || (l.provider !== undefined && !PLAIN.test(l.provider))) return false;
-    if ((l.cache !== undefined && !PLAIN.test(l.cache)) || (l.tenant !== undefined && !PLAIN.test(l.tenant))) return false;
+    if (typeof id !== 'string' || !PLAIN.test(id) || !plain(l.endpoint)) return false;
+    if ((l.model !== undefined && !plain(l.model)) || (l.provider !== undefined && !plain(l.provider))) return false;
+    if ((l.cache !== undefined && !plain(l.cache)) || (l.tenant !== undefined && !plain(l.tenant))) return false;
     stream.write(
       `${level}${time.call(log)}${chindings},"reqId":"${id}","endpoint":"${l.endpoint}"${number('status', l.status)},"stream":${l.stream}` +
         `${text('model', l.model)}${text('provider', l.provider)}${number('attempts', l.attempts)}${text('cache', l.cache)}${number('costUsd', l.costUsd)}` +

@@ -31,7 +31,9 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
       return reply;
     }
     const { response, meta } = await runChat(ctx, req, reply, 'chat.completions', request as ChatRequest);
-    return { ...response, lifeline: { ...(typeof response.lifeline === 'object' ? response.lifeline : {}), ...summarize(meta) } };
+    // The answer's own `lifeline` object (if any) merged with the summary; copied only then.
+    const own = response.lifeline;
+    return { ...response, lifeline: typeof own === 'object' && own !== null ? { ...own, ...summarize(meta) } : summarize(meta) };
   });
 
   app.post('/api/chat', { schema: { body: apiChatBody } }, async (req, reply): Promise<ApiChatResponse> => {

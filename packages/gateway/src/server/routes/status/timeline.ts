@@ -72,22 +72,22 @@ export function callEvents(meta: Meta, status: number, route: Pick<GatewayRoute,
   const log = meta.attemptLog;
   const ordered = (route?.strategy ?? 'ordered') === 'ordered';
   const planned = ordered ? (route?.targets ?? []) : [];
-  const base = { at, ...(model !== undefined && { model }) };
+  const base = (): { at: number; model?: string } => (model === undefined ? { at } : { at, model });
   const reasons = (answered: string | undefined) => {
     const text = why(planned, log, answered);
     return text === '' ? '' : ` (${text})`;
   };
-  if (meta.degraded) return [{ ...base, kind: 'degraded', text: `degraded answer for ${model ?? 'a call'}${reasons(undefined)}` }];
-  if (meta.cache === 'stale') return [{ ...base, kind: 'stale', text: `stale answer from the cache for ${model ?? 'a call'}${reasons(undefined)}` }];
+  if (meta.degraded) return [{ ...base(), kind: 'degraded', text: `degraded answer for ${model ?? 'a call'}${reasons(undefined)}` }];
+  if (meta.cache === 'stale') return [{ ...base(), kind: 'stale', text: `stale answer from the cache for ${model ?? 'a call'}${reasons(undefined)}` }];
   if (meta.cache === 'hit') return [];
   const provider = meta.provider;
   if (status >= 500 || provider === undefined) {
-    return status >= 500 ? [{ ...base, kind: 'failed', text: `call for ${model ?? 'a model'} failed with HTTP ${status}${reasons(undefined)}` }] : [];
+    return status >= 500 ? [{ ...base(), kind: 'failed', text: `call for ${model ?? 'a model'} failed with HTTP ${status}${reasons(undefined)}` }] : [];
   }
   const first = planned[0] ?? log[0]?.target;
   const movedOn = (meta.failovers ?? 0) > 0 || (ordered && first !== undefined && first !== provider);
   if (!movedOn || first === undefined) return [];
-  return [{ ...base, kind: 'failover', target: provider, from: first, to: provider, text: `${first} → ${provider}${reasons(provider)}` }];
+  return [{ ...base(), kind: 'failover', target: provider, from: first, to: provider, text: `${first} → ${provider}${reasons(provider)}` }];
 }
 
 /**
