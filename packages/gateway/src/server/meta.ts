@@ -3,7 +3,7 @@
  * @module
  */
 import type { Meta } from '@lifeline/core';
-import { headerValue } from './header-value.js';
+import { putSafeHeader } from './header-value.js';
 
 /** The `lifeline` field of JSON responses and of the final `: lifeline` SSE comment. */
 export interface LifelineSummary {
@@ -79,20 +79,14 @@ export function summarize(meta: Meta): LifelineSummary {
 export function metaHeaders(meta: Meta, final = true): Record<string, string> {
   // Each value made safe as it is set (what `safeHeaders` does, without a second object).
   const h: Record<string, string> = {};
-  put(h, 'x-lifeline-provider', meta.provider ?? 'none');
+  putSafeHeader(h, 'x-lifeline-provider', meta.provider ?? 'none');
   h['x-lifeline-attempts'] = String(meta.attemptLog.length);
-  put(h, 'x-lifeline-cache', meta.cache ?? 'none');
+  putSafeHeader(h, 'x-lifeline-cache', meta.cache ?? 'none');
   h['x-lifeline-degraded'] = meta.degraded === true ? 'true' : 'false';
-  if (meta.model !== undefined) put(h, 'x-lifeline-model', meta.model);
+  if (meta.model !== undefined) putSafeHeader(h, 'x-lifeline-model', meta.model);
   if (final) {
-    if (meta.costUsd !== undefined) put(h, 'x-lifeline-cost-usd', formatUsd(meta.costUsd));
-    if (meta.latencyMs !== undefined) put(h, 'x-lifeline-latency-ms', String(Math.round(meta.latencyMs)));
+    if (meta.costUsd !== undefined) putSafeHeader(h, 'x-lifeline-cost-usd', formatUsd(meta.costUsd));
+    if (meta.latencyMs !== undefined) putSafeHeader(h, 'x-lifeline-latency-ms', String(Math.round(meta.latencyMs)));
   }
   return h;
-}
-
-/** Sets `name` to `value` made safe, or leaves it out when it cannot be sent. */
-function put(h: Record<string, string>, name: string, value: string): void {
-  const safe = headerValue(value);
-  if (safe !== undefined) h[name] = safe;
 }
