@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayRoute } from '../pipeline/types.js';
 import { requestState, type ServerContext } from './context.js';
 import { HttpError, toErrorResponse } from './errors.js';
-import { metaHeaders } from './meta.js';
+import { metaHeaders, putMetaHeaders } from './meta.js';
 import type { RequestLine } from './request-log.js';
 import { writeEventStream, type StreamOutcome } from './sse.js';
 import { traceInto, type Trace } from './trace.js';
@@ -92,7 +92,7 @@ export async function runChat(ctx: ServerContext, req: FastifyRequest, reply: Fa
   const { options, trace, tenant } = callOptions(ctx, req);
   try {
     const result = await route.client.chat(request, options);
-    void reply.headers(metaHeaders(result.meta));
+    putMetaHeaders(reply, result.meta);
     observe(ctx, req, endpoint, 200, false, tenant, result.meta);
     return result;
   } catch (error) {
