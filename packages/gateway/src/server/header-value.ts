@@ -36,6 +36,15 @@ export function headerValue(value: string): string | undefined {
 }
 
 /**
+ * Sets `headers[name]` to `value` passed through {@link headerValue}, or leaves it out when it
+ * cannot be sent: {@link safeHeaders} one header at a time, without a second object.
+ */
+export function putSafeHeader(headers: Record<string, string>, name: string, value: string): void {
+  const safe = headerValue(value);
+  if (safe !== undefined) headers[name] = safe;
+}
+
+/**
  * `headers` with every value passed through {@link headerValue}; values that cannot be sent are
  * left out. Use it on any header set another route builds from client or upstream data.
  *

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Meta } from '@lifeline/core';
-import { safeHeaders } from './header-value.js';
+import { headerValue } from './header-value.js';
 
 /** The `lifeline` field of JSON responses and of the final `: lifeline` SSE comment. */
 export interface LifelineSummary {
@@ -67,6 +67,34 @@ export function summarize(meta: Meta): LifelineSummary {
   return summary;
 }
 
+/** Where {@link putMetaHeaders} sets headers: a Fastify reply (`reply.header`), or a record's writer. */
+export interface HeaderSink {
+  header(name: string, value: string): unknown;
+}
+
+/** Sets `name` on `sink` to `value` made safe (see `headerValue`), or leaves it out when it cannot be sent. */
+function putSafe(sink: HeaderSink, name: string, value: string): void {
+  const safe = headerValue(value);
+  if (safe !== undefined) sink.header(name, safe);
+}
+
+/**
+ * Sets the `x-lifeline-*` headers of {@link metaHeaders} on `sink` one by one, in the same order
+ * with the same values: on a reply, without building the record and walking it again.
+ */
+export function putMetaHeaders(sink: HeaderSink, meta: Meta, final = true): void {
+  putSafe(sink, 'x-lifeline-provider', meta.provider ?? 'none');
+  sink.header('x-lifeline-attempts', String(meta.attemptLog.length));
+  putSafe(sink, 'x-lifeline-cache', meta.cache ?? 'none');
+  sink.header('x-lifeline-degraded', meta.degraded === true ? 'true' : 'false');
+  if (meta.model !== undefined) putSafe(sink, 'x-lifeline-model', meta.model);
+  if (final) {
+    // Numbers as text (digits, `.`, `-`, `e+`, `NaN`, `Infinity`): always verbatim, never long.
+    if (meta.costUsd !== undefined) sink.header('x-lifeline-cost-usd', formatUsd(meta.costUsd));
+    if (meta.latencyMs !== undefined) sink.header('x-lifeline-latency-ms', String(Math.round(meta.latencyMs)));
+  }
+}
+
 /**
  * `x-lifeline-*` headers. `final: false` (a stream's first chunk) leaves out what is not known
  * yet: cost. Values are safe to send whatever the names hold (see `headerValue`): a model or
@@ -77,16 +105,15 @@ export function summarize(meta: Meta): LifelineSummary {
  * ```
  */
 export function metaHeaders(meta: Meta, final = true): Record<string, string> {
-  const h: Record<string, string> = {
-    'x-lifeline-provider': meta.provider ?? 'none',
-    'x-lifeline-attempts': String(meta.attemptLog.length),
-    'x-lifeline-cache': meta.cache ?? 'none',
-    'x-lifeline-degraded': String(meta.degraded === true),
-  };
-  if (meta.model !== undefined) h['x-lifeline-model'] = meta.model;
-  if (final) {
-    if (meta.costUsd !== undefined) h['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
-    if (meta.latencyMs !== undefined) h['x-lifeline-latency-ms'] = String(Math.round(meta.latencyMs));
-  }
-  return safeHeaders(h);
+  const h: Record<string, string> = {};
+  putMetaHeaders(
+    {
+      header(name, value) {
+        h[name] = value;
+      },
+    },
+    meta,
+    final,
+  );
+  return h;
 }

@@ -87,6 +87,16 @@ describe('requestLog', () => {
       expect(JSON.parse(mine!)).toMatchObject({ msg: 'request done' });
     });
 
+    it('checks every string afresh however many plain ones came before (same bytes, escapes kept)', () => {
+      for (let i = 0; i < 300; i++) {
+        const [mine, theirs] = both({ ...done, model: `model-${i}`, tenant: i % 2 === 0 ? 'acme' : undefined });
+        expect(mine).toBe(theirs);
+      }
+      const [mine, theirs] = both({ ...done, model: 'model-"1"', tenant: 'a\\b' });
+      expect(mine).toBe(theirs);
+      expect(JSON.parse(mine!)).toMatchObject({ model: 'model-"1"', tenant: 'a\\b' });
+    });
+
     it('leaves a request id that is not a string to pino (same bytes)', () => {
       const [mine, theirs] = both(done, 42);
       expect(mine).toBe(theirs);

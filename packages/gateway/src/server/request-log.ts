@@ -62,8 +62,36 @@ export function requestLog(root: FastifyBaseLogger, builtIn: boolean): RequestLo
 /** A string pino writes as is between quotes (printable ASCII without `"` or `\\`): a JSON string without escapes. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-const text = (key: string, value: string | undefined): string => (value === undefined ? '' : `,"${key}":"${value}"`);
-const number = (key: string, value: number | undefined): string => (value === undefined ? '' : `,"${key}":${Number.isFinite(value) ? value : 'null'}`);
+/** Strings found plain lately (endpoints, models, providers, cache results, tenants repeat): at most this many kept. */
+const PLAIN_KEPT = 256;
+const plainSeen = new Set<string>();
+
+/** {@link PLAIN}'s test, remembered for the few strings that repeat on every line (a bounded set of short strings, cleared when full). */
+function plain(value: string): boolean {
+  if (plainSeen.has(value)) return true;
+  if (!PLAIN.test(value)) return false;
+  if (value.length > 128) return true;
+  if (plainSeen.size >= PLAIN_KEPT) plainSeen.clear();
+  plainSeen.add(value);
+  return true;
+}
+
+// Each field's `,"key":` made once: a field of a line is then its value and at most one more piece.
+const text = (prefix: string, value: string | undefined): string => (value === undefined ? '' : prefix + value + '"');
+const number = (prefix: string, value: number | undefined): string => (value === undefined ? '' : prefix + (Number.isFinite(value) ? value : 'null'));
+const ENDPOINT = '","endpoint":"';
+const STATUS = '","status":';
+const STREAM_TRUE = ',"stream":true';
+const STREAM_FALSE = ',"stream":false';
+const MODEL = ',"model":"';
+const PROVIDER = ',"provider":"';
+const ATTEMPTS = ',"attempts":';
+const CACHE = ',"cache":"';
+const COST = ',"costUsd":';
+const DEGRADED_TRUE = ',"degraded":true';
+const DEGRADED_FALSE = ',"degraded":false';
+const LATENCY = ',"latencyMs":';
+const TENANT = ',"tenant":"';
 
 /** Internals of a pino logger that its `write` reads (public as `pino.symbols`, for integrations). */
 interface PinoParts {
@@ -99,16 +127,18 @@ function lineWriter(log: FastifyBaseLogger): ((req: FastifyRequest, line: Reques
   ) {
     return undefined;
   }
+  const reqIdKey = `${chindings},"reqId":"`;
+  const tail = `,"msg":"request done"${end}`;
   return (req, l) => {
     if (!p.isLevelEnabled('info')) return true;
     const id = req.id as unknown;
-    if (typeof id !== 'string' || !PLAIN.test(id) || !PLAIN.test(l.endpoint)) return false;
-    if ((l.model !== undefined && !PLAIN.test(l.model)) || (l.provider !== undefined && !PLAIN.test(l.provider))) return false;
-    if ((l.cache !== undefined && !PLAIN.test(l.cache)) || (l.tenant !== undefined && !PLAIN.test(l.tenant))) return false;
+    if (typeof id !== 'string' || !PLAIN.test(id) || !plain(l.endpoint)) return false;
+    if ((l.model !== undefined && !plain(l.model)) || (l.provider !== undefined && !plain(l.provider))) return false;
+    if ((l.cache !== undefined && !plain(l.cache)) || (l.tenant !== undefined && !plain(l.tenant))) return false;
     stream.write(
-      `${level}${time.call(log)}${chindings},"reqId":"${id}","endpoint":"${l.endpoint}"${number('status', l.status)},"stream":${l.stream}` +
-        `${text('model', l.model)}${text('provider', l.provider)}${number('attempts', l.attempts)}${text('cache', l.cache)}${number('costUsd', l.costUsd)}` +
-        `${l.degraded === undefined ? '' : `,"degraded":${l.degraded}`}${number('latencyMs', l.latencyMs)}${text('tenant', l.tenant)},"msg":"request done"${end}`,
+      level + time.call(log) + reqIdKey + id + ENDPOINT + l.endpoint + (l.status === undefined ? '"' : number(STATUS, l.status)) +
+        (l.stream === true ? STREAM_TRUE : l.stream === false ? STREAM_FALSE : ',"stream":' + l.stream) + text(MODEL, l.model) + text(PROVIDER, l.provider) + number(ATTEMPTS, l.attempts) + text(CACHE, l.cache) +
+        number(COST, l.costUsd) + (l.degraded === undefined ? '' : l.degraded === true ? DEGRADED_TRUE : l.degraded === false ? DEGRADED_FALSE : ',"degraded":' + l.degraded) + number(LATENCY, l.latencyMs) + text(TENANT, l.tenant) + tail,
     );
     return true;
   };

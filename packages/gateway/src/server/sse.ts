@@ -13,7 +13,7 @@ import type { ChatChunk, LifelineStream, Meta, Usage } from '@lifeline/core';
 import { AbortError, chunkJsonOf, takeFrom } from '@lifeline/core';
 import { toErrorResponse } from './errors.js';
 import { EventWriter } from './event-writer.js';
-import { safeHeaders } from './header-value.js';
+import { putSafeHeader } from './header-value.js';
 import { contributorsOf, formatUsd, summarize } from './meta.js';
 import { writeStreamHead as writeHead } from './stream-head.js';
 
@@ -80,6 +80,12 @@ function shapedJson(chunk: ChatChunk, includeUsage: boolean): string | undefined
   return chunk.choices.length === 0 ? undefined : withoutUsageJson(chunk);
 }
 
+/** True when one of the chunk's choices carries a finish reason (its last content chunk). */
+function finishes(chunk: ChatChunk): boolean {
+  for (const c of chunk.choices) if (c.finish_reason) return true;
+  return false;
+}
+
 function usageChunk(template: ChatChunk | undefined, usage: Usage, model: string): ChatChunk {
   return { id: template?.id ?? 'chatcmpl-lifeline', object: 'chat.completion.chunk', created: template?.created ?? Math.floor(Date.now() / 1000), model: template?.model ?? model, choices: [], usage };
 }
@@ -122,7 +128,7 @@ export async function writeEventStream(
       } else {
         const json = shapedJson(chunk, options.includeUsage);
         if (json !== undefined) {
-          if (chunk.choices.some((c) => c.finish_reason)) out.finishing();
+          if (finishes(chunk)) out.finishing();
           const wait = out.queue(`data: ${json}\n\n`);
           if (wait) await wait;
         }
@@ -183,11 +189,10 @@ export function endBroken(res: ServerResponse, out: EventWriter, it: AsyncIterat
 
 /** The final `x-lifeline-*` values, sent as HTTP trailers at the end of a stream. */
 export function trailersOf(meta: Meta): Record<string, string> {
-  const trailers: Record<string, string> = {
-    'x-lifeline-attempts': String(meta.attemptLog.length),
-    'x-lifeline-provider': meta.provider ?? 'none',
-    'x-lifeline-providers': contributorsOf(meta).join(', ') || 'none',
-  };
+  // Each value made safe as it is set (what `safeHeaders` does, without a second object).
+  const trailers: Record<string, string> = { 'x-lifeline-attempts': String(meta.attemptLog.length) };
+  putSafeHeader(trailers, 'x-lifeline-provider', meta.provider ?? 'none');
+  putSafeHeader(trailers, 'x-lifeline-providers', contributorsOf(meta).join(', ') || 'none');
   if (meta.costUsd !== undefined) trailers['x-lifeline-cost-usd'] = formatUsd(meta.costUsd);
-  return safeHeaders(trailers);
+  return trailers;
 }

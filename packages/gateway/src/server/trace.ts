@@ -31,12 +31,23 @@ function onRequest(message: unknown): void {
  * @returns the metadata and the trace it carries
  */
 export function traced(fields: Record<string, unknown>): { metadata: Record<string, unknown>; trace: Trace } {
+  const metadata: Record<string | symbol, unknown> = { ...fields };
+  const trace = traceInto(metadata);
+  return { metadata: metadata as Record<string, unknown>, trace };
+}
+
+/**
+ * Attaches a fresh trace to `metadata` (a call's own, new metadata object) and returns it.
+ *
+ * @param metadata - the call's metadata, made for this call
+ * @returns the trace, filled in when the call starts
+ */
+export function traceInto(metadata: Record<string | symbol, unknown>): Trace {
   if (!subscribed) {
     subscribe('lifeline:request', onRequest);
     subscribed = true;
   }
   const trace: Trace = {};
-  const metadata: Record<string | symbol, unknown> = { ...fields };
   metadata[TRACE] = trace;
-  return { metadata: metadata as Record<string, unknown>, trace };
+  return trace;
 }

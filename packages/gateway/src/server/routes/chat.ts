@@ -2,7 +2,7 @@
  * `POST /v1/chat/completions` (OpenAI-compatible) and `POST /api/chat` (the seed's simplified endpoint).
  * @module
  */
-import type { ChatRequest } from '@lifeline/core';
+import { responseJsonOf, type ChatRequest, type ChatResponse, type Meta } from '@lifeline/core';
 import type { FastifyInstance } from 'fastify';
 import { runChat, runStream } from '../call.js';
 import type { ServerContext } from '../context.js';
@@ -22,6 +22,24 @@ export interface ApiChatResponse {
   cache: string;
 }
 
+/** The content type Fastify gives a JSON answer. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+const EMPTY_OBJECT = /^\{\s*\}$/;
+
+/**
+ * The JSON answer as the provider's own text with the `lifeline` summary added as its last member
+ * (what `{ ...response, lifeline: summarize(meta) }` serialises to, without serialising the answer
+ * again), when the adapter kept that text for this very object (pipelines that vouch nothing
+ * changes answers in place) and the answer has no `lifeline` of its own; else `undefined`.
+ */
+export function withSummaryJson(response: ChatResponse, meta: Meta): string | undefined {
+  const text = responseJsonOf(response);
+  if (text === undefined || 'lifeline' in response || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return undefined;
+  // `{}` (no member yet) takes no comma.
+  const comma = text.length < 16 && EMPTY_OBJECT.test(text) ? '' : ',';
+  return `${text.slice(0, -1)}${comma}"lifeline":${JSON.stringify(summarize(meta))}}`;
+}
+
 /** Registers the chat endpoints. */
 export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/v1/chat/completions', { schema: { body: chatCompletionBody } }, async (req, reply) => {
@@ -31,7 +49,11 @@ export function chatRoutes(app: FastifyInstance, ctx: ServerContext): void {
       return reply;
     }
     const { response, meta } = await runChat(ctx, req, reply, 'chat.completions', request as ChatRequest);
-    return { ...response, lifeline: { ...(typeof response.lifeline === 'object' ? response.lifeline : {}), ...summarize(meta) } };
+    const spliced = withSummaryJson(response, meta);
+    if (spliced !== undefined) return reply.type(JSON_TYPE).send(spliced);
+    // The answer's own `lifeline` object (if any) merged with the summary; copied only then.
+    const own = response.lifeline;
+    return { ...response, lifeline: typeof own === 'object' && own !== null ? { ...own, ...summarize(meta) } : summarize(meta) };
   });
 
   app.post('/api/chat', { schema: { body: apiChatBody } }, async (req, reply): Promise<ApiChatResponse> => {

@@ -68,26 +68,38 @@ function why(planned: readonly string[], log: readonly AttemptRecord[], answered
  * @param at - epoch ms
  * @returns zero or one entry
  */
-export function callEvents(meta: Meta, status: number, route: Pick<GatewayRoute, 'targets' | 'strategy'> | undefined, model: string | undefined, at: number): NewTimelineEvent[] {
+export function callEvents(meta: Meta, status: number, route: Pick<GatewayRoute, 'targets' | 'strategy'> | undefined, model: string | undefined, at: number): readonly NewTimelineEvent[] {
   const log = meta.attemptLog;
   const ordered = (route?.strategy ?? 'ordered') === 'ordered';
-  const planned = ordered ? (route?.targets ?? []) : [];
-  const base = { at, ...(model !== undefined && { model }) };
-  const reasons = (answered: string | undefined) => {
-    const text = why(planned, log, answered);
-    return text === '' ? '' : ` (${text})`;
-  };
-  if (meta.degraded) return [{ ...base, kind: 'degraded', text: `degraded answer for ${model ?? 'a call'}${reasons(undefined)}` }];
-  if (meta.cache === 'stale') return [{ ...base, kind: 'stale', text: `stale answer from the cache for ${model ?? 'a call'}${reasons(undefined)}` }];
-  if (meta.cache === 'hit') return [];
+  const planned = ordered ? (route?.targets ?? NO_TARGETS) : NO_TARGETS;
   const provider = meta.provider;
-  if (status >= 500 || provider === undefined) {
-    return status >= 500 ? [{ ...base, kind: 'failed', text: `call for ${model ?? 'a model'} failed with HTTP ${status}${reasons(undefined)}` }] : [];
-  }
+  // Most calls make no entry: they return before any entry (or closure) is built.
+  if (meta.degraded) return [entry(at, model, { kind: 'degraded', text: `degraded answer for ${model ?? 'a call'}${reasons(planned, log, undefined)}` })];
+  if (meta.cache === 'stale') return [entry(at, model, { kind: 'stale', text: `stale answer from the cache for ${model ?? 'a call'}${reasons(planned, log, undefined)}` })];
+  if (meta.cache === 'hit') return NONE;
+  if (status >= 500) return [entry(at, model, { kind: 'failed', text: `call for ${model ?? 'a model'} failed with HTTP ${status}${reasons(planned, log, undefined)}` })];
+  if (provider === undefined) return NONE;
   const first = planned[0] ?? log[0]?.target;
   const movedOn = (meta.failovers ?? 0) > 0 || (ordered && first !== undefined && first !== provider);
-  if (!movedOn || first === undefined) return [];
-  return [{ ...base, kind: 'failover', target: provider, from: first, to: provider, text: `${first} → ${provider}${reasons(provider)}` }];
+  if (!movedOn || first === undefined) return NONE;
+  return [entry(at, model, { kind: 'failover', target: provider, from: first, to: provider, text: `${first} → ${provider}${reasons(planned, log, provider)}` })];
+}
+
+/** No targets planned (shared: never changed). */
+const NO_TARGETS: readonly string[] = Object.freeze([]);
+
+/** No entry (shared: never changed). */
+const NONE: readonly NewTimelineEvent[] = Object.freeze([]);
+
+/** An entry at `at` for `model` (when known). */
+function entry(at: number, model: string | undefined, fields: Omit<NewTimelineEvent, 'at' | 'model'>): NewTimelineEvent {
+  return (model === undefined ? { at, ...fields } : { at, model, ...fields }) as NewTimelineEvent;
+}
+
+/** ` (why)` for an entry's text, or nothing. */
+function reasons(planned: readonly string[], log: Meta['attemptLog'], answered: string | undefined): string {
+  const text = why(planned, log, answered);
+  return text === '' ? '' : ` (${text})`;
 }
 
 /**
