@@ -125,3 +125,21 @@ describe('compose: re-attempts after settling', () => {
     await expect(later!()).rejects.toThrow('next() called after middleware #0 (bad) had settled — missing await?');
   });
 });
+
+describe('compose: the step after the last layer', () => {
+  it('reaches the step each call was given, whether it stays the same or changes between calls', async () => {
+    const seen: string[] = [];
+    const pass: Middleware = async (_c, next) => next();
+    const composed = compose([pass, pass]);
+    const a = async () => { seen.push('a'); };
+    const b = async () => { seen.push('b'); };
+    await composed(ctx(), a);
+    await composed(ctx(), a);
+    await composed(ctx(), b);
+    await (composed as (c: Context) => Promise<void>)(ctx());
+    await composed(ctx(), a);
+    // Two calls in flight with different steps: each keeps its own.
+    await Promise.all([composed(ctx(), b), composed(ctx(), a)]);
+    expect(seen).toEqual(['a', 'a', 'b', 'a', 'b', 'a']);
+  });
+});
