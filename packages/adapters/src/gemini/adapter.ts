@@ -9,7 +9,7 @@ import { guardBody } from '../anthropic/guard.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
-import { exchange, readJson } from '../http/exchange.js';
+import { exchange, readJson, type ExchangeInput } from '../http/exchange.js';
 import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { geminiVectors, planGeminiEmbed, reportedTokens, toEmbeddingResponse } from './embed.js';
 import { geminiError } from './errors.js';
@@ -65,25 +65,33 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
   const secrets = keys.secrets;
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
+  // Headers per key and answer type, built once.
+  const headersOf = new Map<string | undefined, { json: Record<string, string>; stream: Record<string, string> }>();
+  const headersFor = (key: string | undefined, accept: 'application/json' | 'text/event-stream') => {
+    let h = headersOf.get(key);
+    if (!h) headersOf.set(key, (h = { json: { ...headers, 'x-goog-api-key': key!, accept: 'application/json' }, stream: { ...headers, 'x-goog-api-key': key!, accept: 'text/event-stream' } }));
+    return accept === 'text/event-stream' ? h.stream : h.json;
+  };
+  const toError: ExchangeInput['toError'] = (r) => geminiError({ provider: name, label, secrets, ...r });
   const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
 
   /**
    * POSTs `payload` to `models/{model}:{method}` with a key (of the pool, when there is one);
    * resolves with the unread 2xx response and how to report its usage.
    */
-  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: string): Promise<{ value: SendResponse; settle: SettleUsage }> {
+  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: 'application/json' | 'text/event-stream'): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const url = `${o.baseURL}/${o.apiVersion}/${modelPath(model)}:${method}`;
     const body = jsonBody(payload);
     return keys.send(call, (key, keyCall) =>
       exchange(pool, {
         url,
-        headers: { ...headers, 'x-goog-api-key': key!, accept },
+        headers: headersFor(key, accept),
         body,
         call: keyCall,
         provider: name,
         label,
         secrets,
-        toError: (r) => geminiError({ provider: name, label, secrets, ...r }),
+        toError,
       }),
     );
   }

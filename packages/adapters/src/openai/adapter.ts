@@ -23,6 +23,7 @@ import {
   providerLabel,
   readText,
   exchange,
+  type ExchangeInput,
   jsonBody,
   type OriginStats,
   type SendResponse,
@@ -87,12 +88,13 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
     headersOf.set(key, { json, stream: { ...json, accept: 'text/event-stream' } });
   }
   const base = { provider: o.name, label, secrets: o.secrets, timeouts: pool.options };
+  const toError: ExchangeInput['toError'] = (res) => httpError({ ...base, ...res });
 
   function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const body = buildBody(req, streaming, o.includeUsage);
     return keys.send(call, (key, keyCall) => {
       const h = headersOf.get(key)!;
-      return exchange(pool, { ...base, url: o.url, headers: streaming ? h.stream : h.json, body, call: keyCall, toError: (res) => httpError({ ...base, ...res }) });
+      return exchange(pool, { ...base, url: o.url, headers: streaming ? h.stream : h.json, body, call: keyCall, toError });
     });
   }
 
@@ -137,7 +139,7 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
     async embed(req: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
       const body = jsonBody(req);
       const { value: res, settle } = await keys.send(call, (key, keyCall) =>
-        exchange(pool, { ...base, url: o.embeddingsUrl, headers: headersOf.get(key)!.json, body, call: keyCall, toError: (r) => httpError({ ...base, ...r }) }),
+        exchange(pool, { ...base, url: o.embeddingsUrl, headers: headersOf.get(key)!.json, body, call: keyCall, toError }),
       );
       const response = await readEmbeddings(res.body, req, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
       settle(response.usage);
