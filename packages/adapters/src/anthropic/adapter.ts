@@ -3,6 +3,7 @@
  * returning OpenAI-shaped requests, responses and chunks.
  * @module
  */
+import { callCancellation, callSignal } from '../http/call-aborts.js';
 import { ServerError, responseToChunks, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
 import { classifyError, httpError } from '../http/errors.js';
 import { providerLabel } from '../http/label.js';
@@ -80,7 +81,7 @@ export function anthropic(options: AnthropicOptions): KeyedAdapter {
 
   /** Reads a JSON body that should be a message; an error envelope (even with a 200) or garbage throws. */
   async function readMessage(res: SendResponse, call: AdapterCall): Promise<ChatResponse> {
-    const parsed = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+    const parsed = await readJson(res, { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), secrets });
     if (isAnthropicMessage(parsed)) return fromAnthropicMessage(parsed);
     const info = extractProviderError(parsed);
     if (info) throw classifyError({ provider: name, label, status: res.status, info, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
@@ -89,7 +90,7 @@ export function anthropic(options: AnthropicOptions): KeyedAdapter {
 
   function events(res: SendResponse, call: AdapterCall): AsyncIterableIterator<ChatChunk> {
     const translator = new AnthropicStreamTranslator({ provider: name, label, requestId: res.requestId, secrets });
-    const options = { provider: name, label, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, secrets, timeouts: pool.options };
+    const options = { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, secrets, timeouts: pool.options };
     return readAnthropicChunks(res.body, options, translator);
   }
 

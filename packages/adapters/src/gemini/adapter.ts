@@ -3,6 +3,7 @@
  * `:streamGenerateContent?alt=sse`), taking and returning OpenAI-shaped requests, responses and chunks.
  * @module
  */
+import { callCancellation, callSignal } from '../http/call-aborts.js';
 import { randomUUID } from 'node:crypto';
 import { ServerError, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
@@ -99,7 +100,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
   /** {@link send}, then the parsed JSON answer (an error envelope in a 200 throws). */
   async function post(model: string, method: string, payload: unknown, call: AdapterCall): Promise<{ res: SendResponse; body: unknown; settle: SettleUsage }> {
     const { value: res, settle } = await send(model, method, payload, call, 'application/json');
-    const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+    const body = await readJson(res, { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), secrets });
     if (typeof body === 'object' && body !== null && 'error' in body) {
       throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
     }
@@ -108,7 +109,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
 
   function events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncIterableIterator<ChatChunk> {
     const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
-    const options = { provider: name, label, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, secrets, timeouts: pool.options };
+    const options = { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, secrets, timeouts: pool.options };
     return readGeminiChunks(res.body, options, translator);
   }
 
@@ -132,7 +133,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
-        const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+        const body = await readJson(res, { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), secrets });
         const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
         const chunks = [...translator.push(JSON.stringify(body)), ...translator.end()];
         settle(chunks.findLast((c) => c.usage)?.usage);
