@@ -32,12 +32,17 @@ export interface Cancellation {
 
 /** Per-call inputs an adapter receives from the pipeline. */
 export interface AdapterCall {
-  /** Aborts the upstream request (caller abort, timeout, lost hedge). */
+  /**
+   * Aborts the upstream request (caller abort, timeout, lost hedge). On the pipeline's calls it is
+   * made when first read (an `AbortController` per call otherwise): copy such a call field by
+   * field or with `{ ...call, signal: call.signal }` — a bare spread does not copy it.
+   */
   signal: AbortSignal;
   /**
    * The same aborts as `signal`, followed without an event listener (cheaper per request). Set by
    * the pipeline; an adapter may follow it instead of `signal` when `cancellation.signal` is
-   * `signal` (a call copied with another signal must follow that signal).
+   * `signal` (a call copied with another signal must follow that signal). `callCancellation(call)`
+   * tells, without making the pipeline's signal.
    */
   cancellation?: Cancellation | undefined;
   /** Epoch ms after which the call is pointless. */

@@ -34,6 +34,7 @@ export {
 export { noEmbeddingsApi, embeddingUsageAsUsage, NO_EMBEDDINGS_API } from './terminal-embed.js';
 export type { EmbeddingResult } from './client-embed.js';
 export { createTerminal } from './terminal.js';
+export { callCancellation } from './pipeline-call.js';
 export { createClient, errorMeta, DEADLINE_GRACE_MS, type ClientOptions, type CallOptions, type ChatResult, type LifelineStream, type LifelineClient } from './client.js';
 export { timeout, type TimeoutOptions } from './timeout.js';
 export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';

@@ -5,7 +5,8 @@
  */
 import { abortReason } from './abort.js';
 import { raceContext } from './race.js';
-import type { Adapter, AdapterCall, ResponseInfo } from './adapter.js';
+import type { Adapter, ResponseInfo } from './adapter.js';
+import { PipelineCall } from './pipeline-call.js';
 import { isContentChunk } from './assemble.js';
 import type { Context } from './context.js';
 import { ConfigurationError, LifelineError } from './errors.js';
@@ -38,22 +39,16 @@ export function createTerminal(fallbackAdapter?: Adapter): Next {
     const log = ctx.meta.attemptLog;
     log.push(record);
     ctx.meta.attempts = log.length;
-    const call: AdapterCall = {
-      signal: ctx.signal,
-      cancellation: ctx,
-      deadline: ctx.deadline,
-      metadata: ctx.metadata,
-      onResponse(info: ResponseInfo) {
-        if (info.key !== undefined) {
-          // A key pool re-sent the attempt with another key: keep the one set aside.
-          if (record.key !== undefined) (record.keysTried ??= []).push({ key: record.key, ...(record.status !== undefined && { status: record.status }) });
-          record.key = info.key;
-        }
-        record.status = info.status;
-        if (info.requestId !== undefined) record.requestId = info.requestId;
-        if (info.rateLimit !== undefined) ctx.meta.rateLimit = info.rateLimit;
-      },
-    };
+    const call = new PipelineCall(ctx, (info: ResponseInfo) => {
+      if (info.key !== undefined) {
+        // A key pool re-sent the attempt with another key: keep the one set aside.
+        if (record.key !== undefined) (record.keysTried ??= []).push({ key: record.key, ...(record.status !== undefined && { status: record.status }) });
+        record.key = info.key;
+      }
+      record.status = info.status;
+      if (info.requestId !== undefined) record.requestId = info.requestId;
+      if (info.rateLimit !== undefined) ctx.meta.rateLimit = info.rateLimit;
+    });
     if (starting.hasSubscribers) {
       const headers: Record<string, string> = {};
       call.headers = headers;

@@ -3,13 +3,14 @@
  * returning OpenAI-shaped requests, responses and chunks.
  * @module
  */
+import { callCancellation, callSignal } from '../http/call-aborts.js';
 import { ServerError, responseToChunks, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse } from '@lifeline/core';
 import { classifyError, httpError } from '../http/errors.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { extractProviderError } from '../http/provider-error.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
-import { exchange, readJson } from '../http/exchange.js';
+import { exchange, readJson, type ExchangeInput } from '../http/exchange.js';
 import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { resolveAnthropicOptions, type AnthropicOptions } from './options.js';
 import { toAnthropicRequest } from './request.js';
@@ -53,27 +54,34 @@ export function anthropic(options: AnthropicOptions): KeyedAdapter {
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
   headers['anthropic-version'] = o.version;
+  // Headers per key and answer type, built once.
+  const headersOf = new Map<string | undefined, { json: Record<string, string>; stream: Record<string, string> }>();
+  const headersFor = (key: string | undefined) => {
+    let h = headersOf.get(key);
+    if (!h) headersOf.set(key, (h = { json: { ...headers, 'x-api-key': key!, accept: 'application/json' }, stream: { ...headers, 'x-api-key': key!, accept: 'text/event-stream' } }));
+    return h;
+  };
+  const toError: ExchangeInput['toError'] = (res) => httpError({ provider: name, label, secrets, ...res });
 
   async function open(request: ChatRequest, call: AdapterCall, stream: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const body = jsonBody(toAnthropicRequest(request, { provider: name, defaultMaxTokens: o.defaultMaxTokens, stream }));
-    const accept = stream ? 'text/event-stream' : 'application/json';
     return keys.send(call, (key, keyCall) =>
       exchange(pool, {
         url,
-        headers: { ...headers, 'x-api-key': key!, accept },
+        headers: stream ? headersFor(key).stream : headersFor(key).json,
         body,
         call: keyCall,
         provider: name,
         label,
         secrets,
-        toError: (res) => httpError({ provider: name, label, secrets, ...res }),
+        toError,
       }),
     );
   }
 
   /** Reads a JSON body that should be a message; an error envelope (even with a 200) or garbage throws. */
   async function readMessage(res: SendResponse, call: AdapterCall): Promise<ChatResponse> {
-    const parsed = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+    const parsed = await readJson(res, { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), secrets });
     if (isAnthropicMessage(parsed)) return fromAnthropicMessage(parsed);
     const info = extractProviderError(parsed);
     if (info) throw classifyError({ provider: name, label, status: res.status, info, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
@@ -82,7 +90,7 @@ export function anthropic(options: AnthropicOptions): KeyedAdapter {
 
   function events(res: SendResponse, call: AdapterCall): AsyncIterableIterator<ChatChunk> {
     const translator = new AnthropicStreamTranslator({ provider: name, label, requestId: res.requestId, secrets });
-    const options = { provider: name, label, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, secrets, timeouts: pool.options };
+    const options = { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, secrets, timeouts: pool.options };
     return readAnthropicChunks(res.body, options, translator);
   }
 

@@ -3,13 +3,14 @@
  * `:streamGenerateContent?alt=sse`), taking and returning OpenAI-shaped requests, responses and chunks.
  * @module
  */
+import { callCancellation, callSignal } from '../http/call-aborts.js';
 import { randomUUID } from 'node:crypto';
 import { ServerError, type AdapterCall, type ChatChunk, type ChatRequest, type ChatResponse, type EmbeddingRequest, type EmbeddingResponse } from '@lifeline/core';
 import { guardBody } from '../anthropic/guard.js';
 import { providerLabel } from '../http/label.js';
 import { HttpPool } from '../http/pool.js';
 import { headerValue, jsonBody, type SendResponse } from '../http/send.js';
-import { exchange, readJson } from '../http/exchange.js';
+import { exchange, readJson, type ExchangeInput } from '../http/exchange.js';
 import { adapterKeys, settleChunks, type KeyedAdapter, type SettleUsage } from '../keys/index.js';
 import { geminiVectors, planGeminiEmbed, reportedTokens, toEmbeddingResponse } from './embed.js';
 import { geminiError } from './errors.js';
@@ -65,25 +66,33 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
   const secrets = keys.secrets;
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(o.headers)) if (!RESERVED_HEADERS.has(key.toLowerCase())) headers[key] = value;
+  // Headers per key and answer type, built once.
+  const headersOf = new Map<string | undefined, { json: Record<string, string>; stream: Record<string, string> }>();
+  const headersFor = (key: string | undefined, accept: 'application/json' | 'text/event-stream') => {
+    let h = headersOf.get(key);
+    if (!h) headersOf.set(key, (h = { json: { ...headers, 'x-goog-api-key': key!, accept: 'application/json' }, stream: { ...headers, 'x-goog-api-key': key!, accept: 'text/event-stream' } }));
+    return accept === 'text/event-stream' ? h.stream : h.json;
+  };
+  const toError: ExchangeInput['toError'] = (r) => geminiError({ provider: name, label, secrets, ...r });
   const context = (request: ChatRequest): GeminiResponseContext => ({ provider: name, label, model: request.model, newId: newToolCallId });
 
   /**
    * POSTs `payload` to `models/{model}:{method}` with a key (of the pool, when there is one);
    * resolves with the unread 2xx response and how to report its usage.
    */
-  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: string): Promise<{ value: SendResponse; settle: SettleUsage }> {
+  function send(model: string, method: string, payload: unknown, call: AdapterCall, accept: 'application/json' | 'text/event-stream'): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const url = `${o.baseURL}/${o.apiVersion}/${modelPath(model)}:${method}`;
     const body = jsonBody(payload);
     return keys.send(call, (key, keyCall) =>
       exchange(pool, {
         url,
-        headers: { ...headers, 'x-goog-api-key': key!, accept },
+        headers: headersFor(key, accept),
         body,
         call: keyCall,
         provider: name,
         label,
         secrets,
-        toError: (r) => geminiError({ provider: name, label, secrets, ...r }),
+        toError,
       }),
     );
   }
@@ -91,7 +100,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
   /** {@link send}, then the parsed JSON answer (an error envelope in a 200 throws). */
   async function post(model: string, method: string, payload: unknown, call: AdapterCall): Promise<{ res: SendResponse; body: unknown; settle: SettleUsage }> {
     const { value: res, settle } = await send(model, method, payload, call, 'application/json');
-    const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+    const body = await readJson(res, { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), secrets });
     if (typeof body === 'object' && body !== null && 'error' in body) {
       throw geminiError({ provider: name, label, status: res.status, body, headers: res.headers, requestId: res.requestId, secrets, source: 'body' });
     }
@@ -100,7 +109,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
 
   function events(request: ChatRequest, res: SendResponse, call: AdapterCall): AsyncIterableIterator<ChatChunk> {
     const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
-    const options = { provider: name, label, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, secrets, timeouts: pool.options };
+    const options = { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, secrets, timeouts: pool.options };
     return readGeminiChunks(res.body, options, translator);
   }
 
@@ -124,7 +133,7 @@ export function gemini(options: GeminiOptions): KeyedAdapter {
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('json') && !type.includes('event-stream')) {
         // A gateway (or a missing alt=sse) answers with one JSON document: an array of responses, or an error.
-        const body = await readJson(res, { provider: name, label, signal: call.signal, secrets });
+        const body = await readJson(res, { provider: name, label, signal: callSignal(call), cancellation: callCancellation(call), secrets });
         const translator = new GeminiStreamTranslator({ ...context(request), requestId: res.requestId, secrets, candidateCount: request.n ?? 1 });
         const chunks = [...translator.push(JSON.stringify(body)), ...translator.end()];
         settle(chunks.findLast((c) => c.usage)?.usage);

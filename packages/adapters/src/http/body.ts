@@ -4,7 +4,7 @@
  */
 import type { LifelineError } from '@lifeline/core';
 import type { ResponseBody } from './send.js';
-import { transportError, type TransportErrorContext } from './transport-error.js';
+import { abortsOf, transportError, type TransportErrorContext } from './transport-error.js';
 
 /**
  * Largest body {@link readText} reads by default: 32 MiB.
@@ -80,7 +80,8 @@ export async function readText(body: ResponseBody, options: ReadTextOptions): Pr
       return;
     }
     if (body.destroyed) {
-      onError(options.signal?.aborted ? options.signal.reason : new Error('the response body was already destroyed'));
+      const aborts = abortsOf(options);
+      onError(aborts?.aborted ? aborts.reason : new Error('the response body was already destroyed'));
       return;
     }
     body.on('data', onData).on('end', onEnd).on('error', onError);

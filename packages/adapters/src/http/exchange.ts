@@ -3,7 +3,7 @@
  * error status into the provider's error — the part every adapter shares.
  * @module
  */
-import { ServerError, type AdapterCall } from '@lifeline/core';
+import { ServerError, callCancellation, type AdapterCall } from '@lifeline/core';
 import { MAX_BODY_BYTES, readText, release } from './body.js';
 import type { TransportErrorContext } from './transport-error.js';
 import { parseRateLimit } from './rate-limit-headers.js';
@@ -34,7 +34,10 @@ export async function exchange(pool: HttpPool, input: ExchangeInput): Promise<Se
   const { call, provider, label, secrets, timeouts } = input;
   // Per-attempt extra headers (trace context) go first: the adapter's own headers win on a clash.
   const headers = call.headers === undefined ? input.headers : { ...call.headers, ...input.headers };
-  const res = await send(pool, { url: input.url, headers, body: input.body, signal: call.signal, cancellation: call.cancellation, provider, label, secrets });
+  // The pipeline's cancellation when the call follows it: no AbortSignal made for the call.
+  const cancellation = callCancellation(call);
+  const signal = cancellation === undefined ? call.signal : undefined;
+  const res = await send(pool, { url: input.url, headers, body: input.body, signal, cancellation, provider, label, secrets });
   const rateLimit = parseRateLimit(res.headers);
   try {
     call.onResponse?.(rateLimit ? { status: res.status, requestId: res.requestId, rateLimit } : { status: res.status, requestId: res.requestId });
@@ -43,7 +46,7 @@ export async function exchange(pool: HttpPool, input: ExchangeInput): Promise<Se
     throw err;
   }
   if (res.status < 200 || res.status >= 300) {
-    const body = await readText(res.body, { provider, label, secrets, timeouts, signal: call.signal, requestId: res.requestId, maxBytes: MAX_ERROR_BYTES });
+    const body = await readText(res.body, { provider, label, secrets, timeouts, signal, cancellation, requestId: res.requestId, maxBytes: MAX_ERROR_BYTES });
     throw input.toError({ status: res.status, headers: res.headers, body, requestId: res.requestId });
   }
   return res;

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Cancellation } from '@lifeline/core';
 import { errors, type Dispatcher } from 'undici';
 import type { HttpPool } from './pool.js';
-import { transportError, type TransportErrorContext } from './transport-error.js';
+import { abortsOf, followedCancellation, transportError, type TransportErrorContext } from './transport-error.js';
 import { UpstreamAbort } from './upstream-abort.js';
 
 /** A response body as undici hands it over: a Node `Readable` with fetch-style helpers. */
@@ -30,7 +30,8 @@ export interface SendRequest {
   signal?: AbortSignal | undefined;
   /**
    * The same aborts as `signal`, followed without an event listener (core's
-   * `AdapterCall.cancellation`); used instead of `signal` when its `signal` is `signal`.
+   * `callCancellation(call)`): used when `signal` is absent, or instead of `signal` when its own
+   * `signal` is `signal`.
    */
   cancellation?: Cancellation | undefined;
   /** Target name for errors (`provider`). */
@@ -119,15 +120,15 @@ export function jsonBody(value: unknown): Uint8Array {
  * ```
  */
 export async function send(pool: HttpPool, req: SendRequest): Promise<SendResponse> {
-  if (req.signal?.aborted) throw transportError(req.signal.reason, errorContext(pool, req));
+  const aborts = abortsOf(req);
+  if (aborts?.aborted) throw transportError(aborts.reason, errorContext(pool, req));
   const { origin, path } = target(req.url);
   const given = req.headers ?? {};
   const headers = req.body !== undefined && !hasContentType(given) ? { ...given, 'content-type': 'application/json' } : given;
   // A precise headers timeout (undici's own timers have a resolution of about a second), and the
   // caller's aborts, through one abort source (see UpstreamAbort).
   const limit = pool.options.headersTimeoutMs;
-  const cancellation = req.cancellation;
-  const abort = cancellation !== undefined && cancellation.signal === req.signal ? new UpstreamAbort(cancellation) : new UpstreamAbort(req.signal);
+  const abort = new UpstreamAbort(followedCancellation(req) ?? req.signal);
   const handle = setTimeout(headersTimeout, limit, abort, limit);
   handle.unref();
   try {
@@ -144,7 +145,7 @@ export async function send(pool: HttpPool, req: SendRequest): Promise<SendRespon
     return { status: res.statusCode, headers: res.headers, body: res.body, requestId: requestIdFrom(res.headers) };
   } catch (err) {
     abort.dispose();
-    throw transportError(abort.timedOut && !req.signal?.aborted ? abort.reason : err, errorContext(pool, req));
+    throw transportError(abort.timedOut && !aborts?.aborted ? abort.reason : err, errorContext(pool, req));
   } finally {
     clearTimeout(handle);
   }
@@ -155,7 +156,7 @@ function headersTimeout(abort: UpstreamAbort, limit: number): void {
 }
 
 function errorContext(pool: HttpPool, req: SendRequest): TransportErrorContext {
-  return { provider: req.provider, label: req.label ?? req.provider, signal: req.signal, timeouts: pool.options, secrets: req.secrets };
+  return { provider: req.provider, label: req.label ?? req.provider, signal: req.signal, cancellation: req.cancellation, timeouts: pool.options, secrets: req.secrets };
 }
 
 const targets = new WeakMap<URL, { origin: string; path: string }>();

@@ -5,10 +5,10 @@
  * @module
  */
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { StreamInterruptedError, abortReason, type Cancellation, type LifelineError } from '@lifeline/core';
+import { StreamInterruptedError, abortReason, type LifelineError } from '@lifeline/core';
 import { drain, release, socketReturned } from './body.js';
 import type { ResponseBody } from './send.js';
-import { transportError, type TransportErrorContext } from './transport-error.js';
+import { abortsOf, followedCancellation, transportError, type TransportErrorContext } from './transport-error.js';
 
 export type { EventSourceMessage } from 'eventsource-parser';
 
@@ -32,11 +32,6 @@ export interface SseReaderOptions extends TransportErrorContext {
    * @defaultValue 1_000
    */
   drainMs?: number;
-  /**
-   * The same aborts as `signal`, followed without an event listener (core's
-   * `AdapterCall.cancellation`); used instead of a listener on `signal` when its `signal` is `signal`.
-   */
-  cancellation?: Cancellation | undefined;
 }
 
 /**
@@ -94,7 +89,7 @@ export class SseReader<E = EventSourceMessage> implements AsyncIterable<E> {
   #broken(err: unknown): LifelineError {
     const options = this.#options;
     const mapped = transportError(err, options);
-    if (options.signal?.aborted || mapped.code === 'timeout' || mapped.code === 'abort') return mapped;
+    if (abortsOf(options)?.aborted || mapped.code === 'timeout' || mapped.code === 'abort') return mapped;
     return new StreamInterruptedError(`${options.label}: stream cut — ${mapped.message.replace(`${options.label}: `, '')}`, {
       provider: options.provider,
       requestId: options.requestId,
@@ -210,8 +205,8 @@ class SseEvents<E> implements SseEventIterator<E> {
 
   next(): Promise<IteratorResult<E>> {
     if (this.#finished) return Promise.resolve(DONE);
-    const signal = this.#options.signal;
-    if (signal?.aborted) return this.#stop(abortReason(signal, this.#options.provider));
+    const aborts = abortsOf(this.#options);
+    if (aborts?.aborted) return this.#stop(abortReason(aborts, this.#options.provider));
     if (!this.#listening) this.#listen();
     if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#dequeue(), done: false });
     if (this.#failed) return this.#stop(this.#failure);
@@ -225,7 +220,7 @@ class SseEvents<E> implements SseEventIterator<E> {
   }
 
   take(): E | undefined {
-    if (this.#finished || this.#head >= this.#queue.length || this.#options.signal?.aborted) return undefined;
+    if (this.#finished || this.#head >= this.#queue.length || abortsOf(this.#options)?.aborted) return undefined;
     return this.#dequeue();
   }
 
@@ -255,15 +250,16 @@ class SseEvents<E> implements SseEventIterator<E> {
     const options = this.#options;
     this.#framer = this.#framing(this.#queue, options.maxEventSize ?? 16 * 1024 * 1024);
     const body = this.#body;
-    const cancellation = options.cancellation;
-    if (cancellation !== undefined && cancellation.signal === options.signal) this.#unfollow = cancellation.onAbort(this.#onAbort);
+    const cancellation = followedCancellation(options);
+    if (cancellation !== undefined) this.#unfollow = cancellation.onAbort(this.#onAbort);
     else options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     if (body.readableEnded) {
       this.#onEnd();
       return;
     }
     if (body.destroyed) {
-      this.#onError(options.signal?.aborted ? options.signal.reason : new Error('the response body was already destroyed'));
+      const aborts = abortsOf(options);
+      this.#onError(aborts?.aborted ? aborts.reason : new Error('the response body was already destroyed'));
       return;
     }
     body.on('data', this.#onData).on('end', this.#onEnd).on('error', this.#onError);

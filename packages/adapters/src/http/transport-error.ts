@@ -3,7 +3,7 @@
  * classes: `ConnectionError`, `TimeoutError`, or the abort reason of the caller's signal.
  * @module
  */
-import { AbortError, BadRequestError, ConnectionError, LifelineError, TimeoutError, abortReason, redactSecrets } from '@lifeline/core';
+import { AbortError, BadRequestError, ConnectionError, LifelineError, TimeoutError, abortReason, redactSecrets, type Cancellation } from '@lifeline/core';
 
 /** What {@link transportError} needs to know about the request that failed. */
 export interface TransportErrorContext {
@@ -13,6 +13,11 @@ export interface TransportErrorContext {
   label: string;
   /** The request's signal: when it is aborted, its reason wins over the socket error. */
   signal?: AbortSignal | undefined;
+  /**
+   * The same aborts followed without an event listener (core's `callCancellation(call)`): used
+   * when `signal` is absent, or when its own `signal` is `signal`.
+   */
+  cancellation?: Cancellation | undefined;
   /** The configured limits, quoted in timeout messages. */
   timeouts?: { connectTimeoutMs?: number; headersTimeoutMs?: number; bodyTimeoutMs?: number } | undefined;
   /** Request id from the response head, when the failure happened while reading the body. */
@@ -67,8 +72,9 @@ function describe(err: unknown): string {
  * ```
  */
 export function transportError(err: unknown, ctx: TransportErrorContext): LifelineError {
-  const { provider, label, signal, requestId } = ctx;
-  if (signal?.aborted) return abortReason(signal, provider);
+  const { provider, label, requestId } = ctx;
+  const aborts = abortsOf(ctx);
+  if (aborts?.aborted) return abortReason(aborts, provider);
   if (err instanceof LifelineError) return err;
   const code = errorCode(err);
   const clean = (text: string) => redactSecrets(text, ctx.secrets ?? []);
@@ -105,4 +111,24 @@ export function transportError(err: unknown, ctx: TransportErrorContext): Lifeli
     retryable: true,
     cause: err,
   });
+}
+
+/**
+ * Where a request's aborts are read: its `signal`, else its `cancellation`.
+ * @example
+ * ```ts
+ * if (abortsOf(options)?.aborted) throw abortReason(abortsOf(options)!, provider);
+ * ```
+ */
+export function abortsOf(ctx: Pick<TransportErrorContext, 'signal' | 'cancellation'>): { readonly aborted: boolean; readonly reason: unknown } | undefined {
+  return ctx.signal ?? ctx.cancellation;
+}
+
+/**
+ * The cancellation to follow instead of a listener on `signal`: `cancellation` when `signal` is
+ * absent or is the cancellation's own signal.
+ */
+export function followedCancellation(ctx: Pick<TransportErrorContext, 'signal' | 'cancellation'>): Cancellation | undefined {
+  const { signal, cancellation } = ctx;
+  return cancellation !== undefined && (signal === undefined || cancellation.signal === signal) ? cancellation : undefined;
 }

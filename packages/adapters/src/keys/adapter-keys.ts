@@ -44,6 +44,10 @@ export interface AdapterKeysInput {
 
 const ignore: SettleUsage = () => {};
 
+function single<T>(value: T): { value: T; settle: SettleUsage } {
+  return { value, settle: ignore };
+}
+
 /**
  * Builds an adapter's keys; `keyPool` is validated even with a single key.
  * @throws {@link ConfigurationError} naming the invalid `keyPool` field
@@ -57,9 +61,10 @@ export function adapterKeys(input: AdapterKeysInput): AdapterKeys {
     pool,
     first,
     secrets: specs.map((s) => s.key),
-    async send(call, attempt) {
+    send(call, attempt) {
       if (pool) return pool.send(call, attempt);
-      return { value: await attempt(first, call), settle: ignore };
+      // No async frame of its own: one `then` on the attempt.
+      return attempt(first, call).then(single);
     },
   };
 }

@@ -5,7 +5,7 @@
  * provider, and an error only when no key is left.
  * @module
  */
-import { systemClock, type AdapterCall, type Clock, type LifelineError, type ResponseInfo, type Usage } from '@lifeline/core';
+import { callCancellation, systemClock, type AdapterCall, type Clock, type LifelineError, type ResponseInfo, type Usage } from '@lifeline/core';
 import { KeyEvents, type KeyEvent } from './events.js';
 import { poolExhausted } from './exhausted.js';
 import { keyFingerprint } from './fingerprint.js';
@@ -140,7 +140,7 @@ export class KeyPool {
         return { value, settle: (usage) => usage && key.usage.tokens.add(this.#clock.now(), usage.total_tokens || usage.prompt_tokens + (usage.completion_tokens ?? 0)) };
       } catch (error) {
         const reason = setAsideFor(error);
-        if (reason === undefined || call.signal.aborted) throw error;
+        if (reason === undefined || (callCancellation(call) ?? call.signal).aborted) throw error;
         last = error;
         await this.#setAside(key, reason, error as LifelineError, probe);
       }
@@ -173,8 +173,15 @@ export class KeyPool {
 
   /** The call `attempt` gets: its `onResponse` carries the key's fingerprint and the pool's allowance. */
   #forward(call: AdapterCall, key: PoolKey, records: ReadonlyMap<string, KeyRecord>): AdapterCall {
+    // Field by field, not a spread: the pipeline's call makes its `signal` on first read (a getter a spread would not copy).
     return {
-      ...call,
+      get signal() {
+        return call.signal;
+      },
+      cancellation: callCancellation(call),
+      deadline: call.deadline,
+      metadata: call.metadata,
+      headers: call.headers,
       onResponse: (info: ResponseInfo) => {
         this.#readings.record(key.index, info.rateLimit);
         const out: ResponseInfo = { ...info, key: key.fingerprint };

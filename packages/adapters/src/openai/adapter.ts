@@ -3,6 +3,7 @@
  * v1, DeepSeek, OpenRouter, Groq, Together, Fireworks, vLLM, Ollama, LiteLLM and other relays).
  * @module
  */
+import { callCancellation, callSignal } from '../http/call-aborts.js';
 import {
   ResponseAssembler,
   responseToChunks,
@@ -23,6 +24,7 @@ import {
   providerLabel,
   readText,
   exchange,
+  type ExchangeInput,
   jsonBody,
   type OriginStats,
   type SendResponse,
@@ -87,12 +89,13 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
     headersOf.set(key, { json, stream: { ...json, accept: 'text/event-stream' } });
   }
   const base = { provider: o.name, label, secrets: o.secrets, timeouts: pool.options };
+  const toError: ExchangeInput['toError'] = (res) => httpError({ ...base, ...res });
 
   function request(req: ChatRequest, call: AdapterCall, streaming: boolean): Promise<{ value: SendResponse; settle: SettleUsage }> {
     const body = buildBody(req, streaming, o.includeUsage);
     return keys.send(call, (key, keyCall) => {
       const h = headersOf.get(key)!;
-      return exchange(pool, { ...base, url: o.url, headers: streaming ? h.stream : h.json, body, call: keyCall, toError: (res) => httpError({ ...base, ...res }) });
+      return exchange(pool, { ...base, url: o.url, headers: streaming ? h.stream : h.json, body, call: keyCall, toError });
     });
   }
 
@@ -109,10 +112,10 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
       if ((headerValue(res.headers, 'content-type') ?? '').includes('text/event-stream')) {
         // A relay that streams whatever it is asked: assemble the stream into the completion.
         const asm = new ResponseAssembler();
-        for await (const chunk of readChunks(res.body, { ...base, signal: call.signal, requestId: res.requestId })) asm.push(chunk);
+        for await (const chunk of readChunks(res.body, { ...base, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId })) asm.push(chunk);
         response = asm.finish();
       } else {
-        response = await readCompletion(res.body, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes, responseJson: wantsResponseJson(call.metadata) });
+        response = await readCompletion(res.body, { ...base, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes, responseJson: wantsResponseJson(call.metadata) });
       }
       settle(response.usage);
       return response;
@@ -120,7 +123,7 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
 
     async stream(req: ChatRequest, call: AdapterCall): Promise<AsyncIterable<ChatChunk>> {
       const { value: res, settle } = await request(req, call, true);
-      const ctx = { ...base, signal: call.signal, cancellation: call.cancellation, requestId: res.requestId, chunkJson: wantsChunkJson(call.metadata) };
+      const ctx = { ...base, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, chunkJson: wantsChunkJson(call.metadata) };
       const type = headerValue(res.headers, 'content-type') ?? '';
       if (type.includes('application/json')) {
         // A server that answered a stream request with JSON: an error in a 200, or a whole completion.
@@ -137,9 +140,9 @@ export function openai(options: OpenAIOptions): OpenAIAdapter {
     async embed(req: EmbeddingRequest, call: AdapterCall): Promise<EmbeddingResponse> {
       const body = jsonBody(req);
       const { value: res, settle } = await keys.send(call, (key, keyCall) =>
-        exchange(pool, { ...base, url: o.embeddingsUrl, headers: headersOf.get(key)!.json, body, call: keyCall, toError: (r) => httpError({ ...base, ...r }) }),
+        exchange(pool, { ...base, url: o.embeddingsUrl, headers: headersOf.get(key)!.json, body, call: keyCall, toError }),
       );
-      const response = await readEmbeddings(res.body, req, { ...base, signal: call.signal, requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
+      const response = await readEmbeddings(res.body, req, { ...base, signal: callSignal(call), cancellation: callCancellation(call), requestId: res.requestId, status: res.status, maxBytes: o.maxResponseBytes });
       settle(response.usage);
       return response;
     },
