@@ -34,8 +34,8 @@ export interface Cancellation {
 export interface AdapterCall {
   /**
    * Aborts the upstream request (caller abort, timeout, lost hedge). On the pipeline's calls it is
-   * made when first read (an `AbortController` per call otherwise): copy such a call field by
-   * field or with `{ ...call, signal: call.signal }` — a bare spread does not copy it.
+   * made when first read (an `AbortController` per call otherwise); copying the call
+   * (`{ ...call }`) reads and copies it as it would a plain field.
    */
   signal: AbortSignal;
   /**

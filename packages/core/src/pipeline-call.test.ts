@@ -53,6 +53,27 @@ describe("the terminal's call", () => {
     expect(signal!.aborted).toBe(true);
   });
 
+  it('is copied with its signal by a spread or Object.assign, as a plain object would be', async () => {
+    const ctx = new Context({ request: REQ });
+    let spread: AdapterCall | undefined;
+    let assigned: AdapterCall | undefined;
+    let keys: string[] = [];
+    await callOf(ctx, (c) => {
+      spread = { ...c };
+      assigned = Object.assign({}, c);
+      keys = Object.keys(c);
+    });
+    expect(keys).toContain('signal');
+    expect(spread!.signal).toBe(ctx.signal);
+    expect(assigned!.signal).toBe(ctx.signal);
+    expect(spread!.cancellation).toBe(ctx);
+    // The copy's signal and cancellation are the same aborts: an adapter may follow either.
+    expect(callCancellation(spread!)).toBe(ctx);
+    ctx.abort(new Error('stop'));
+    expect(spread!.signal.aborted).toBe(true);
+    expect(spread!.signal.reason).toEqual(new Error('stop'));
+  });
+
   it('follows an assigned signal instead of its context', async () => {
     const own = new AbortController();
     const ctx = new Context({ request: REQ });

@@ -6,11 +6,29 @@ import type { AdapterCall, Cancellation, ResponseInfo } from './adapter.js';
 import type { Context } from './context.js';
 
 /**
+ * `signal` as an own, enumerable accessor of every {@link PipelineCall}: a spread or
+ * `Object.assign` of the call reads it (making the context's signal then) and copies it, as it
+ * would a plain field.
+ */
+const SIGNAL: PropertyDescriptor = {
+  get(this: PipelineCall): AbortSignal {
+    return PipelineCall.signalOf(this);
+  },
+  set(this: PipelineCall, signal: AbortSignal) {
+    PipelineCall.assignSignal(this, signal);
+  },
+  enumerable: true,
+  configurable: false,
+};
+
+/**
  * An attempt's call. `signal` is the context's signal, created on first read (an
  * `AbortController` per call otherwise); an adapter that follows {@link callCancellation} never
- * reads it. Assigning `signal` replaces it, as on a plain object.
+ * reads it. Assigning `signal` replaces it, and copying the call (`{ ...call }`) copies it, as on
+ * a plain object.
  */
 export class PipelineCall implements AdapterCall {
+  declare signal: AbortSignal;
   cancellation: Cancellation | undefined;
   deadline: number | undefined;
   metadata: Readonly<Record<string, unknown>>;
@@ -27,15 +45,17 @@ export class PipelineCall implements AdapterCall {
     this.headers = undefined;
     this.#ctx = ctx;
     this.#signal = undefined;
+    Object.defineProperty(this, 'signal', SIGNAL);
   }
 
-  /** The context's signal (made on first read), or the one assigned. */
-  get signal(): AbortSignal {
-    return this.#signal ?? this.#ctx.signal;
+  /** The call's signal: the one assigned, else the context's (made on first read). */
+  static signalOf(call: PipelineCall): AbortSignal {
+    return call.#signal ?? call.#ctx.signal;
   }
 
-  set signal(signal: AbortSignal) {
-    this.#signal = signal;
+  /** Replaces the call's signal. */
+  static assignSignal(call: PipelineCall, signal: AbortSignal): void {
+    call.#signal = signal;
   }
 
   /** `call.cancellation` when the call's aborts are its own context's (see {@link callCancellation}). */
