@@ -97,9 +97,14 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
    */
   let dry = false;
 
-  const settle = async (how: TapEnd, error?: unknown): Promise<void> => {
+  /** Marks the stream finished and runs `finally`: its result as is (a promise only when the hook made one). */
+  const settleNow = (how: TapEnd, error?: unknown): unknown => {
     finished = true;
-    if (tap.finally) await tap.finally(how, error);
+    return tap.finally?.(how, error);
+  };
+  const settle = async (how: TapEnd, error?: unknown): Promise<void> => {
+    const f = settleNow(how, error);
+    if (tap.finally) await f;
   };
   const fail = async (err: unknown): Promise<never> => {
     const replaced = tap.error ? tap.error(err) : undefined;
@@ -121,8 +126,7 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
       }
       if (isThenable(r)) return endedAfter(r, fail, settle);
     }
-    finished = true;
-    const f = tap.finally?.('done');
+    const f = settleNow('done');
     return isThenable(f) ? Promise.resolve(f).then(() => DONE) : DONE;
   };
   /** The chunk result `r` through the `chunk` hook (a hook that throws releases the source and fails the stream). */

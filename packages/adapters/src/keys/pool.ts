@@ -173,7 +173,7 @@ export class KeyPool {
 
   /** The call `attempt` gets: its `onResponse` carries the key's fingerprint and the pool's allowance. */
   #forward(call: AdapterCall, key: PoolKey, records: ReadonlyMap<string, KeyRecord>): AdapterCall {
-    // Field by field, not a spread: the pipeline's call makes its `signal` on first read (a getter a spread would not copy).
+    // Field by field, not a spread: a spread reads the pipeline call's `signal`, which makes it; this getter reads it only when the adapter does.
     return {
       get signal() {
         return call.signal;
