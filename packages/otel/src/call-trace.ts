@@ -4,7 +4,7 @@
  * @module
  */
 import { type Attributes, type Context as OtelContext, defaultTextMapSetter, type Span, SpanKind, SpanStatusCode, type TimeInput, trace } from '@opentelemetry/api';
-import { type AttemptRecord, type ChatResponse, CircuitOpenError, type Context, FailoverError, redactSecrets } from '@lifeline/core';
+import { type AttemptRecord, type ChatChunk, type ChatResponse, CircuitOpenError, type Context, FailoverError, isContentChunk, redactSecrets } from '@lifeline/core';
 import { type AnswerSummary, answerAttributes, errorAttributes, errorType, type Operation } from './attributes.js';
 import { attemptSpanName, attemptStartAttributes, endAttempt } from './attempt-span.js';
 import { noteBreaker } from './breaker-states.js';
@@ -99,8 +99,15 @@ export class CallTrace {
     this.#degradedBy = errorType(error);
   }
 
-  /** A chunk of the answer (from `model`) reached the caller's side of the pipeline. */
-  chunk(model: string | undefined): void {
+  /**
+   * A chunk of the answer reached the caller's side of the pipeline. Time to first chunk counts
+   * from the first chunk that carries content (text, a refusal, reasoning or a tool call), as each
+   * attempt's does, so the call's value is never below its attempt's; a role-only opening chunk
+   * before it is not timed.
+   */
+  chunk(chunk: ChatChunk): void {
+    if (this.#firstChunkAt === undefined && !isContentChunk(chunk)) return;
+    const model = chunk.model;
     const now = this.ctx.clock.now();
     if (this.#firstChunkAt === undefined) this.#firstChunkAt = now;
     else if (this.instruments.live) this.instruments.timePerOutputChunk.record((now - this.#lastChunkAt) / 1000, (this.#chunkAttributes ??= this.#metricAttributes(undefined, model || undefined)));

@@ -5,7 +5,7 @@
 import { openai } from '@lifeline/adapters';
 import { ConfigurationError, type Context, createClient, type Middleware } from '@lifeline/core';
 import { failover } from '@lifeline/failover';
-import { fakeClock, type MockProviderOptions, startMockProvider } from '@lifeline/testing';
+import { fakeClock, type MockProviderOptions, scriptedAdapter, startMockProvider } from '@lifeline/testing';
 import { context, defaultTextMapGetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -170,6 +170,27 @@ describe('otel(): hedges, stopped and aborted streams', () => {
     expect(tree.attributes['lifeline.stream.stopped']).toBe(true);
     expect(tree.attributes['error.type']).toBeUndefined();
     expect(tree.children.map((c) => [c.attributes['lifeline.attempt.aborted'], c.status.code])).toEqual([[true, 0]]);
+  });
+
+  it('times the first chunk with content, not a role-only opening chunk before it: call and attempt agree', async () => {
+    const clock = fakeClock(T0);
+    const { sdk, middleware } = sdkFor();
+    // The role chunk goes out at once; the first word 40 ms later, then one every 5 ms.
+    const adapter = scriptedAdapter([{ firstTokenDelayMs: 40, chunkDelayMs: 5, pieces: ['Hi', ' there', '!'] }], { name: 'primary', kind: 'openai', clock });
+    const stream = createClient({ clock, adapter, use: [middleware] }).stream(req);
+    const consume = async () => {
+      const kinds: string[] = [];
+      for await (const chunk of stream) kinds.push(chunk.choices[0]?.delta.content ? 'content' : 'other');
+      return kinds;
+    };
+    expect(await clock.run(consume())).toEqual(['other', 'content', 'content', 'content', 'other', 'other']);
+    const [tree] = sdk.trees(T0) as [SpanNode];
+    expect(tree.attributes['gen_ai.response.time_to_first_chunk']).toBe(0.04);
+    expect(tree.children.map((c) => c.attributes['gen_ai.response.time_to_first_chunk'])).toEqual([0.04]);
+    const metrics = await sdk.metrics();
+    expect(points(metrics.get('gen_ai.client.operation.time_to_first_chunk')).map((p) => (p.value as { sum: number }).sum)).toEqual([0.04]);
+    // One interval per chunk after the first word: ' there' and '!' 5 ms each, the finish and usage chunks at once.
+    expect(points(metrics.get('gen_ai.client.operation.time_per_output_chunk')).map((p) => p.value)).toMatchObject([{ count: 4, sum: 0.01 }]);
   });
 
   it('a stream aborted before it is read: the call span ends with error.type AbortError', async () => {

@@ -23,7 +23,7 @@ export async function* observeStream(stream: AsyncIterable<ChatChunk>, trace: Ca
   let completed = false;
   try {
     for await (const chunk of stream) {
-      safely(() => trace.chunk(chunk.model));
+      safely(() => trace.chunk(chunk));
       if (chunk.id) id = chunk.id;
       if (chunk.model) model = chunk.model;
       if (chunk.usage) usage = chunk.usage;
