@@ -121,6 +121,22 @@ export function cache(options: CacheOptions): CacheMiddleware {
     if (ctx.operation === 'embed') return embeddingPath(rt, ctx, next, scope, directives, peekItem);
     const key = keyOf === undefined ? cacheKey(ctx.request, scope) : hashKey(keyOf(ctx.request, ctx), scope);
     const clock = rt.clock ?? ctx.clock;
+    // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
+    const recordOnly = rt.ttlMs === 0;
+    const maxAge = directives.maxAgeMs;
+    if (recordOnly && (maxAge === undefined || directives.noCache)) {
+      // Nothing can be served before the call: the entry matters only if the call fails, so it is
+      // read then (no store read, no parse of the recorded answer, on the common path).
+      try {
+        await missPath(rt, ctx, next, key, maxAge !== undefined);
+      } catch (error) {
+        if (!isOutage(error)) throw error;
+        const stale = await staleEntry(ctx, key, clock);
+        if (stale === undefined) throw error;
+        serveStale(ctx, key, stale, error);
+      }
+      return;
+    }
     const getNow = store.getNow;
     // The store this cache made judges expiry on the same clock: it gets the time read here.
     const shared = getNow !== undefined && sharesClock(clock) ? clock.now() : undefined;
@@ -129,9 +145,6 @@ export function cache(options: CacheOptions): CacheMiddleware {
     // The time matters only for an entry found (otherwise a miss reads no clock here).
     const now = entry === undefined ? 0 : (shared ?? clock.now());
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
-    // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
-    const recordOnly = rt.ttlMs === 0;
-    const maxAge = directives.maxAgeMs;
     if (
       entry !== undefined &&
       !directives.noCache &&
@@ -148,11 +161,23 @@ export function cache(options: CacheOptions): CacheMiddleware {
       await missPath(rt, ctx, next, key, !recordOnly || maxAge !== undefined);
     } catch (error) {
       if (stale === undefined || !isOutage(error) || clock.now() >= stale.staleUntil) throw error;
-      counters.stale++;
-      serveEntry(ctx, stale, 'stale');
-      publish('lifeline:cache', () => ({ ctx, key, status: 'stale', error }));
+      serveStale(ctx, key, stale, error);
     }
   };
+
+  /** The chat entry under `key` still within its stale-if-error window, read when a call failed. */
+  async function staleEntry(ctx: Context, key: string, clock: Clock): Promise<CacheEntry | undefined> {
+    const getNow = store.getNow;
+    const found = getNow !== undefined ? readNow(ctx, key, getNow, undefined) : await read(ctx, key);
+    if (found === undefined || found.kind === 'embedding') return undefined;
+    return clock.now() < found.staleUntil ? found : undefined;
+  }
+
+  function serveStale(ctx: Context, key: string, entry: CacheEntry, error: unknown): void {
+    counters.stale++;
+    serveEntry(ctx, entry, 'stale');
+    publish('lifeline:cache', () => ({ ctx, key, status: 'stale', error }));
+  }
 
   return Object.assign(middleware, {
     store,

@@ -1,7 +1,9 @@
 /** `ttlMs: 0`: answers are recorded for stale-if-error and for callers asking with max-age, never served fresh on their own. */
-import { ServerError } from '@lifeline/core';
+import { BadRequestError, ServerError } from '@lifeline/core';
 import type { AdapterScript } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
+import { memoryStore } from './memory-store.js';
+import type { CacheStore } from './store.js';
 import { collect, deferred, rejection, req, setup } from '../test/setup.js';
 
 const STALE = 86_400_000;
@@ -73,5 +75,69 @@ describe('cache({ ttlMs: 0 }): record only', () => {
     expect(await collect(s)).toEqual(first);
     expect((await s.result).meta.cache).toBe('hit');
     expect(adapter.calls).toHaveLength(1);
+  });
+
+  describe('reads the recording only when a call fails', () => {
+    /** A memory store whose reads are counted (a spread copy: the cache uses its async `get`). */
+    function countingStore(failReads = false) {
+      const inner = memoryStore();
+      const counts = { reads: 0 };
+      const store: CacheStore = {
+        ...inner,
+        async get(key) {
+          counts.reads++;
+          if (failReads) throw new Error('store down');
+          return inner.get(key);
+        },
+      };
+      return { store, counts };
+    }
+    const failingAfterFirst = (error: Error) => (_r: unknown, _c: unknown, n: number) => {
+      if (n > 0) throw error;
+      return { text: `Answer ${n}` };
+    };
+
+    it('a call that answers makes no store read (nothing could be served before it), and still records', async () => {
+      const { store, counts } = countingStore();
+      const { client, cache: c } = setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE, store } });
+      for (let i = 0; i < 3; i++) expect((await client.chat(req)).meta.cache).toBe('miss');
+      const s = client.stream(req);
+      await collect(s);
+      expect((await s.result).meta.cache).toBe('miss');
+      expect(counts.reads).toBe(0);
+      expect(c.stats()).toMatchObject({ stored: 4, misses: 4, stale: 0 });
+    });
+
+    it('an outage reads it once and serves it stale; a max-age caller reads it before the call', async () => {
+      const { store, counts } = countingStore();
+      const { client } = setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE, store }, script: failingAfterFirst(new ServerError('upstream 503', { status: 503 })) });
+      const first = await client.chat(req);
+      const stale = await client.chat(req);
+      expect([stale.meta.cache, stale.response]).toEqual(['stale', first.response]);
+      expect(counts.reads).toBe(1);
+      expect((await client.chat(req, { metadata: { cacheControl: 'max-age=60' } })).meta.cache).toBe('hit');
+      expect(counts.reads).toBe(2);
+    });
+
+    it('an error that is not an outage is thrown as is, without a read', async () => {
+      const { store, counts } = countingStore();
+      const { client } = setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE, store }, script: failingAfterFirst(new BadRequestError('bad request', { status: 400 })) });
+      await client.chat(req);
+      const err = await rejection(client.chat(req));
+      expect(err).toBeInstanceOf(BadRequestError);
+      expect((err as Error).message).toBe('bad request');
+      expect(counts.reads).toBe(0);
+    });
+
+    it('a store that fails the read after an outage: the outage is thrown, the store error counted', async () => {
+      const { store, counts } = countingStore(true);
+      const { client, cache: c } = setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE, store }, script: failingAfterFirst(new ServerError('upstream 503', { status: 503 })) });
+      await client.chat(req);
+      const err = await rejection(client.chat(req));
+      expect(err).toBeInstanceOf(ServerError);
+      expect((err as Error).message).toBe('upstream 503');
+      expect(counts.reads).toBe(1);
+      expect(c.stats()).toMatchObject({ storeErrors: 1, stale: 0 });
+    });
   });
 });
