@@ -4,7 +4,7 @@
  */
 import { type Clock, type Context, isOutage, lifelineChannel, type Middleware, type Next, publish, systemClock } from '@lifeline/core';
 import { readDirectives } from './cache-control.js';
-import { type CacheEntry, isCacheEntry } from './entry.js';
+import { type CacheEntry, type ChatCacheEntry, isCacheEntry } from './entry.js';
 import { embeddingPath } from './embedding-path.js';
 import { cacheKey, hashKey } from './key.js';
 import { memoryStore } from './memory-store.js';
@@ -166,14 +166,14 @@ export function cache(options: CacheOptions): CacheMiddleware {
   };
 
   /** The chat entry under `key` still within its stale-if-error window, read when a call failed. */
-  async function staleEntry(ctx: Context, key: string, clock: Clock): Promise<CacheEntry | undefined> {
+  async function staleEntry(ctx: Context, key: string, clock: Clock): Promise<ChatCacheEntry | undefined> {
     const getNow = store.getNow;
     const found = getNow !== undefined ? readNow(ctx, key, getNow, undefined) : await read(ctx, key);
     if (found === undefined || found.kind === 'embedding') return undefined;
     return clock.now() < found.staleUntil ? found : undefined;
   }
 
-  function serveStale(ctx: Context, key: string, entry: CacheEntry, error: unknown): void {
+  function serveStale(ctx: Context, key: string, entry: ChatCacheEntry, error: unknown): void {
     counters.stale++;
     serveEntry(ctx, entry, 'stale');
     publish('lifeline:cache', () => ({ ctx, key, status: 'stale', error }));
