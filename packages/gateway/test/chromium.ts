@@ -30,18 +30,28 @@ export function warnNoChromium(suite: string): void {
 /** A browser on a fresh profile (`--user-data-dir` in a new temp directory); `close()` removes the profile. */
 export async function launchChromium(options: { viewport?: { width: number; height: number }; httpCredentials?: { username: string; password: string } } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'lifeline-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM!,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: options.viewport ?? { width: 1100, height: 900 },
-    ...(options.httpCredentials && { httpCredentials: options.httpCredentials }),
-  });
+  const removeProfile = () => rmSync(profile, { recursive: true, force: true });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM!,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: options.viewport ?? { width: 1100, height: 900 },
+      ...(options.httpCredentials && { httpCredentials: options.httpCredentials }),
+    });
+  } catch (error) {
+    removeProfile(); // a browser that did not start leaves no profile behind
+    throw error;
+  }
   return {
     context,
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      try {
+        await context.close();
+      } finally {
+        removeProfile();
+      }
     },
   };
 }

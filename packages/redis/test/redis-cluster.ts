@@ -73,8 +73,11 @@ export async function startRedisCluster(): Promise<RedisCluster> {
     rootNodes: nodes.map((n) => `redis://${n.address}`),
     nodes,
     async stop() {
-      await Promise.all(nodes.map((n) => n.stopNow()));
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await Promise.all(nodes.map((n) => n.stopNow()));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -82,15 +82,24 @@ export async function startRedisServer(bin: string | undefined = redisServerBin(
       c.kill('SIGKILL');
     });
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await kill();
+    rmSync(dir, { recursive: true, force: true }); // a server that did not start leaves no directory behind
+    throw error;
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
     start,
     async stop() {
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await kill();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

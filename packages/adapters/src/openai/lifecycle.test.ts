@@ -18,12 +18,16 @@ let adapter: OpenAIAdapter | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
-  await adapter?.close();
-  await mock?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  const [a, m, d] = [adapter, mock, dir];
   adapter = undefined;
   mock = undefined;
   dir = undefined;
+  try {
+    await a?.close();
+    await m?.close();
+  } finally {
+    if (d) await rm(d, { recursive: true, force: true });
+  }
 });
 
 describe('openai() in the pipeline', () => {

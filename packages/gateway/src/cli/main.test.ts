@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockProvider } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
 import { runCli, USAGE } from './main.js';
+import { tempDir } from '../../test/temp-dir.js';
 
 function io(env: Record<string, string> = {}, signal: Promise<string> = new Promise(() => {})) {
   const out: string[] = [];
@@ -49,7 +49,7 @@ describe('lifeline CLI', () => {
   });
 
   it('check: says how many keys a key pool has, never the keys', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const dir = tempDir('cli');
     const file = join(dir, 'pool.yaml');
     writeFileSync(file, ['providers: { main: { kind: openai, apiKeys: ["${K1}", "${K2}", "${K3}"] } }', 'routes: [{ model: "*", targets: [main] }]'].join('\n'));
     const a = io({ K1: 'sk-pool-cli-one-0123456789', K2: 'sk-pool-cli-two-0123456789', K3: 'sk-pool-cli-three-012345678' });
@@ -59,7 +59,7 @@ describe('lifeline CLI', () => {
   });
 
   it('check: names the telemetry endpoint, never its headers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const dir = tempDir('cli');
     const file = join(dir, 'otel.yaml');
     writeFileSync(file, [
       'providers: { main: { kind: openai, apiKey: "${KEY}" } }',
@@ -73,7 +73,7 @@ describe('lifeline CLI', () => {
   });
 
   it('check: names every problem and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const dir = tempDir('cli');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'providers:\n  backup: { kind: antropic, apiKey: "${K}" }\nroutes: [{ model: "*", targets: [bakup] }]\n');
     const a = io({ K: 'x' });
@@ -95,7 +95,7 @@ describe('lifeline CLI', () => {
     expect(text).toMatch(/^Catalog: the seed tutorial's relay price list/);
     expect(text).toMatch(/model\s+relay in\/out\s+genai-prices in\/out\s+input saved\s+output saved/);
     expect(text).toMatch(/deepseek-v3\.2\s+0\.42 \/ 1\.68/);
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const dir = tempDir('cli');
     const file = join(dir, 'mine.yaml');
     writeFileSync(file, 'name: mine\nsource: my invoice\neffectiveDate: "2026-01-01"\nmodels:\n  gpt-4.1: { inputPerMTok: 1, outputPerMTok: 4 }\n');
     const b = io();
@@ -108,7 +108,7 @@ describe('lifeline CLI', () => {
 
   it('serve: starts from a config file, answers, and stops on a signal', async () => {
     const upstream = await startMockProvider({ flavor: 'openai', text: 'served', apiKey: 'up-key' });
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cli-'));
+    const dir = tempDir('cli');
     const file = join(dir, 'lifeline.yaml');
     writeFileSync(file, `server: { port: 0, logLevel: silent }\nproviders:\n  up: { kind: openai, baseURL: "${upstream.url}", apiKey: "\${UP_KEY}" }\nroutes: [{ model: "*", targets: [up] }]\n`);
     let stop!: (signal: string) => void;

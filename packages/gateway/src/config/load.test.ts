@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from './check.js';
 import { loadConfig, parseConfig } from './load.js';
+import { tempDir } from '../../test/temp-dir.js';
 
 const YAML = `
 server: { host: 127.0.0.1, port: 8787 }
@@ -94,7 +94,7 @@ routes: [{ model: "$\${literal}", targets: [p] }]`;
 
 describe('loadConfig', () => {
   it('reads a file and resolves pricing paths against its directory', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-load-'));
+    const dir = tempDir('load');
     writeFileSync(join(dir, 'lifeline.yaml'), `${YAML}\npricing: { catalog: relay.yaml }\n`);
     const config = await loadConfig(join(dir, 'lifeline.yaml'), { env });
     expect(config.pricing.catalog).toBe(join(dir, 'relay.yaml'));

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/main.js';
 import { buildPipeline } from '../pipeline/from-config.js';
 import { ConfigValidationError } from './check.js';
 import { parseConfig } from './load.js';
+import { tempDir } from '../../test/temp-dir.js';
 
 const ROUTES = 'routes: [{ model: "*", targets: [p] }]';
 
@@ -84,7 +84,7 @@ describe('credential headers in providers.*.headers', () => {
   });
 
   it('lifeline check refuses them with exit code 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-secrets-'));
+    const dir = tempDir('secrets');
     const file = join(dir, 'lifeline.yaml');
     writeFileSync(file, `providers:\n  p: { kind: openai, apiKey: "\${K:-sk-literal-secret-9}", headers: { x-api-key: literal-secret-10 } }\n${ROUTES}\n`);
     const err: string[] = [];

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from './check.js';
 import { parseConfig } from './load.js';
 import { validateConfig } from './validate.js';
+import { tempDir } from '../../test/temp-dir.js';
 
 const K1 = 'sk-config-pool-key-one-0123456789';
 const K2 = 'sk-config-pool-key-two-0123456789';
@@ -53,7 +53,7 @@ describe('providers.<name>.apiKeys, apiKeyFile lists and keyPool', () => {
   });
 
   it('reads a list of apiKeyFiles (each trimmed) as a pool, and names the file that cannot be read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-keys-'));
+    const dir = tempDir('keys');
     writeFileSync(join(dir, 'k1'), `  ${K1}\n`);
     writeFileSync(join(dir, 'k2'), `${K2}\n`);
     writeFileSync(join(dir, 'empty'), '\n');

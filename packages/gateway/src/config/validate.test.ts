@@ -1,11 +1,11 @@
 import { ConfigurationError } from '@lifeline/core';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigValidationError } from './check.js';
 import { hashKey } from './validate-auth.js';
 import { validateConfig } from './validate.js';
+import { tempDir } from '../../test/temp-dir.js';
 
 const minimal = () => ({
   providers: { primary: { kind: 'openai', baseURL: 'https://relay.example/v1', apiKey: 'sk-relay-123456' } },
@@ -143,7 +143,7 @@ describe('validateConfig', () => {
   });
 
   it('reads apiKeyFile relative to baseDir, and reports an unreadable one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-cfg-'));
+    const dir = tempDir('cfg');
     writeFileSync(join(dir, 'key.txt'), '  sk-from-file-123  \n');
     const input = { providers: { p: { kind: 'openai', apiKeyFile: 'key.txt' } }, routes: [{ model: '*', targets: ['p'] }] };
     expect(validateConfig(input, { baseDir: dir }).providers.p!.apiKey).toBe('sk-from-file-123');

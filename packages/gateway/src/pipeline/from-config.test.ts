@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServerError } from '@lifeline/core';
 import { startMockProvider } from '@lifeline/testing';
@@ -8,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/types.js';
 import { createGateway, type Gateway } from '../server/create-gateway.js';
 import { scriptedAdapter } from '@lifeline/testing';
+import { tempDir } from '../../test/temp-dir.js';
 
 const TENANT_KEY = 'tenant-key-0123456789';
 let gateway: Gateway | undefined;
@@ -82,7 +82,7 @@ describe('buildPipeline wiring', () => {
   });
 
   it('reports breakers, relay prices and spend', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifeline-pricing-'));
+    const dir = tempDir('pricing');
     writeFileSync(join(dir, 'relay.yaml'), 'name: relay\nsource: relay price page\neffectiveDate: "2026-01-01"\nmodels:\n  gpt-4.1: { inputPerMTok: 1, outputPerMTok: 4 }\n');
     const down = scriptedAdapter(() => { throw new ServerError('down', { provider: 'p', status: 503 }); }, { name: 'p' });
     const { url, sdk } = await start(

@@ -1,10 +1,10 @@
 /**
  * The status page in headless Chromium, during the demo: the relay (primary) fails, its breaker
  * opens and the failover shows in the timeline; it recovers and the breaker closes — read from
- * the DOM. Set LIFELINE_STATUS_SCREENSHOT=docs/status.png to refresh the README's screenshot.
+ * the DOM. The screenshot is taken in memory and checked; set LIFELINE_STATUS_SCREENSHOT=docs/status.png
+ * to also write it to that file (how the README's screenshot is refreshed).
  */
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, CHROMIUM_REQUIRED, launchChromium, NO_CHROMIUM, warnNoChromium } from '../../../../test/chromium.js';
 import { startMockProvider } from '@lifeline/testing';
@@ -12,7 +12,8 @@ import { DEMO_MODEL, driveDemo } from '../../../demo/drive.js';
 import { startDemo } from '../../../demo/start-demo.js';
 import { startConfigGateway } from '../../../../test/config-gateway.js';
 
-const SCREENSHOT = process.env.LIFELINE_STATUS_SCREENSHOT ? resolve(process.env.LIFELINE_STATUS_SCREENSHOT) : join(tmpdir(), `lifeline-status-${process.pid}.png`);
+/** Where to save the screenshot: only when asked (nothing is written otherwise). */
+const SCREENSHOT = process.env.LIFELINE_STATUS_SCREENSHOT ? resolve(process.env.LIFELINE_STATUS_SCREENSHOT) : undefined;
 
 /** True for the loopback addresses (and the page's own `data:` icon). */
 function loopback(url: string): boolean {
@@ -64,7 +65,7 @@ describe.runIf(CHROMIUM)('the status page in headless Chromium', () => {
         .toMatch(/^last error \d\d:\d\d:\d\d: server \(HTTP 503\) — openai relay: 503/);
       // The last changes settle: claude (the third target) was overloaded too.
       await expect.poll(() => page.locator('article.target[data-target="claude:claude-sonnet-4.5"] .breaker').getAttribute('data-state'), { timeout: 5_000 }).toBe('open');
-      const png = await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      const png = await page.screenshot({ fullPage: true, ...(SCREENSHOT && { path: SCREENSHOT }) });
       expect(png.subarray(1, 4).toString()).toBe('PNG');
 
       // The relay is healthy again (the live run leaves every upstream healthy): once its break is
