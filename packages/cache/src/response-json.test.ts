@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openai } from '@lifeline/adapters';
 import { RESPONSE_JSON, createClient, type Middleware } from '@lifeline/core';
+import { startMockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cache, memoryStore, type CacheStore } from './index.js';
 
@@ -13,17 +12,11 @@ afterEach(async () => {
 /** A completion as a provider may write it: `\u00e9` escaped, where JSON.stringify writes é. */
 const BODY = '{"id":"r1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"caf\\u00e9"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}';
 
+/** The base URL of a mock provider that answers every request with `body`, as given. */
 async function server(body: string): Promise<string> {
-  const s: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise((r) => s.close(() => r())));
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  const mock = await startMockProvider({ apiKey: 'k', script: { raw: { body } } });
+  closers.push(() => mock.close());
+  return mock.url;
 }
 
 /** A memory store that records the JSON of every entry written. */

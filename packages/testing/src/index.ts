@@ -42,6 +42,8 @@ export type {
   PresetName,
   PresetStep,
   RateLimitSpec,
+  RawResponse,
+  RawStep,
   RecordedRequest,
   ReplySpec,
   ReplyStep,

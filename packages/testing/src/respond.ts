@@ -1,6 +1,7 @@
 /**
- * Carries out one step on one response: delay, hang, TCP reset, malformed JSON, HTTP-200 error
- * body, an error status with the vendor's body and headers, or a JSON or streamed reply.
+ * Carries out one step on one response: delay, hang, TCP reset, the bytes of a `raw` step,
+ * malformed JSON, HTTP-200 error body, an error status with the vendor's body and headers, or a
+ * JSON or streamed reply.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { retryMs } from './durations.js';
 import type { ErrorPreset, FlavorImpl, RenderContext, WireResponse } from './flavors/flavor.js';
 import { resolveEmbeddings } from './embeddings.js';
+import { rawResponse } from './raw.js';
 import { resolveReply } from './reply.js';
 import type { ConcreteStep } from './script.js';
 import { writeStream } from './sse.js';
@@ -121,6 +123,10 @@ export function execute(
   if ('hang' in step) return;
   if ('reset' in step) {
     resetNow(res);
+    return;
+  }
+  if ('raw' in step) {
+    send(res, rawResponse(rt.flavor, step, ctx, stream));
     return;
   }
   const headers = (extra?: Record<string, string>) => ({

@@ -238,6 +238,50 @@ export interface ErrorBody200Step extends StepBase {
   errorBody200: true | (ErrorDetails & { code?: number });
 }
 
+/** What a `raw` step sends. */
+export interface RawResponse {
+  /**
+   * The body, sent byte for byte in one write: a string (as UTF-8) or bytes (a `Buffer` or any
+   * `Uint8Array`). An SSE body is sent as given too: its framing, comments and terminator are yours.
+   */
+  body: string | Uint8Array;
+  /**
+   * HTTP status.
+   *
+   * @defaultValue `200`
+   */
+  status?: number;
+  /**
+   * Response headers, sent as given. Without a `content-type` (in any case), the mock sends the
+   * one the vendor sends for this request: the flavour's stream type when the request asks for a
+   * stream and `status` is 2xx (`text/event-stream; charset=utf-8`; Gemini `alt=sse`:
+   * `text/event-stream`; Gemini `streamGenerateContent` without `alt=sse`:
+   * `application/json; charset=UTF-8`), else `application/json`.
+   */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Answer with exactly these bytes, for a provider's own text that the flavours would not write
+ * (`\u00e9` escapes, `"usage":null` last, a relay's extra members, an odd SSE framing). The
+ * request is still checked (path, auth, validation) and recorded like any other. Nothing is added
+ * to what `raw` gives but a default `content-type`, the step's own `headers` and `rateLimit`
+ * headers when it has them, and what Node writes itself (`date`, `connection`, `content-length`
+ * or chunked framing): no request id, and not the server's `rateLimit` option.
+ *
+ * @example
+ * ```ts
+ * const json = '{"id":"r1","object":"chat.completion","created":1,"model":"m","choices":[],"usage":null}';
+ * await startMockProvider({ script: { raw: { body: json } } });
+ * const sse = 'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[]}\n\ndata: [DONE]\n\n';
+ * await startMockProvider({ script: [{ raw: { body: sse }, delayMs: 50 }] });
+ * ```
+ */
+export interface RawStep extends StepBase {
+  /** What to send. */
+  raw: RawResponse;
+}
+
 /**
  * A step that depends on time: `step` while `fromMs <= t < untilMs` (t = clock time since the
  * server started or was last `reset()`), `otherwise` (default: a normal reply) outside.
@@ -258,7 +302,7 @@ export interface WindowStep {
 
 /**
  * What one request gets. Discriminated by the key present:
- * `status` | `preset` | `hang` | `reset` | `malformedJson` | `errorBody200` | `window`; anything else
+ * `status` | `preset` | `hang` | `reset` | `malformedJson` | `errorBody200` | `raw` | `window`; anything else
  * (including `'ok'`, `{}`, `{ reply }`, `{ stream }`, `{ delayMs }`) is a normal reply.
  */
 export type Step =
@@ -270,6 +314,7 @@ export type Step =
   | ResetStep
   | MalformedJsonStep
   | ErrorBody200Step
+  | RawStep
   | WindowStep;
 
 /**

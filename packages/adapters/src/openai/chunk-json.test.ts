@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CHUNK_JSON, StreamInterruptedError, chunkJsonOf, type AdapterCall, type ChatChunk, type TakeableIterator } from '@lifeline/core';
+import { startMockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openai } from './adapter.js';
 
@@ -9,18 +10,11 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-/** An OpenAI-compatible server on loopback that streams `events` (each a `data:` payload) in one write. */
+/** The base URL of a mock provider that streams `events` (each a `data:` payload) in one write. */
 async function sseServer(events: string[]): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(events.map((e) => `data: ${e}\n\n`).join(''));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise((r) => server.close(() => r())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mock = await startMockProvider({ apiKey: 'k', script: { raw: { body: events.map((e) => `data: ${e}\n\n`).join('') } } });
+  closers.push(() => mock.close());
+  return mock.url;
 }
 
 /** A chunk's JSON as a provider may write it: `\u00e9` escaped (JSON.stringify would write é). */

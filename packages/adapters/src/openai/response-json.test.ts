@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { RESPONSE_JSON, responseJsonOf, type AdapterCall, type ChatResponse } from '@lifeline/core';
+import { startMockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openai } from './adapter.js';
 
@@ -9,27 +8,15 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
 
-async function jsonServer(body: string): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise((r) => server.close(() => r())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 /** A completion as a provider may write it: `\u00e9` escaped (JSON.stringify would write é). */
 const BODY = '{"id":"r1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"caf\\u00e9"},"finish_reason":"stop"}],"usage":null}';
 
 const call = (metadata: Record<string | symbol, unknown>): AdapterCall => ({ signal: new AbortController().signal, metadata: metadata as Record<string, unknown> });
 
 async function chat(body: string, metadata: Record<string | symbol, unknown>): Promise<ChatResponse> {
-  const adapter = openai({ baseURL: await jsonServer(body), apiKey: 'k' });
-  closers.push(() => adapter.close());
+  const mock = await startMockProvider({ apiKey: 'k', script: { raw: { body } } }); // the provider's bytes, as given
+  const adapter = openai({ baseURL: mock.url, apiKey: 'k' });
+  closers.push(() => adapter.close(), () => mock.close());
   return adapter.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }, call(metadata));
 }
 

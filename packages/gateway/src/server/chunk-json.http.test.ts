@@ -1,8 +1,7 @@
 /** Chunks written as the provider's own JSON text when nothing replaced them, and serialised otherwise. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openai } from '@lifeline/adapters';
 import { createClient } from '@lifeline/core';
+import { startMockProvider } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
 import { closeAfterEach, readAll, startConfigGateway } from '../../test/config-gateway.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
@@ -10,18 +9,10 @@ import { createGateway } from './create-gateway.js';
 
 const track = closeAfterEach();
 
-/** An OpenAI-compatible provider on loopback that streams `events` (`data:` payloads) for every request. */
+/** The base URL of a mock OpenAI provider that streams `events` (`data:` payloads), then `[DONE]`, to every request, as given. */
 async function provider(events: string[]): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end([...events, '[DONE]'].map((e) => `data: ${e}\n\n`).join(''));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  track({ close: () => new Promise<void>((r) => server.close(() => r())) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const body = [...events, '[DONE]'].map((e) => `data: ${e}\n\n`).join('');
+  return track(await startMockProvider({ apiKey: 'k', script: { raw: { body } } })).url;
 }
 
 // As a provider may write them: `é` escaped as \u00e9 (JSON.stringify writes é), `"usage":null` last.

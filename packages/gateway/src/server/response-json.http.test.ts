@@ -1,8 +1,7 @@
 /** JSON answers written as the provider's own text plus the `lifeline` summary when nothing replaced them, and serialised otherwise. */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openai } from '@lifeline/adapters';
 import { createClient } from '@lifeline/core';
+import { startMockProvider } from '@lifeline/testing';
 import { describe, expect, it } from 'vitest';
 import { closeAfterEach, startConfigGateway } from '../../test/config-gateway.js';
 import { createPipeline } from '../pipeline/create-pipeline.js';
@@ -11,18 +10,9 @@ import { withSummaryJson } from './routes/chat.js';
 
 const track = closeAfterEach();
 
-/** An OpenAI-compatible provider on loopback that answers every request with `body`. */
+/** The base URL of a mock OpenAI provider that answers every request with `body`, as given. */
 async function provider(body: string): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  track({ close: () => new Promise<void>((r) => server.close(() => r())) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return track(await startMockProvider({ apiKey: 'k', script: { raw: { body } } })).url;
 }
 
 // As a provider may write it: `é` escaped as \u00e9 (JSON.stringify writes é).

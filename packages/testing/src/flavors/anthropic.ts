@@ -45,6 +45,7 @@ const TYPES: Record<number, [type: string, message: string]> = {
   529: ['overloaded_error', 'Overloaded'],
 };
 
+const STREAM_TYPE = 'text/event-stream; charset=utf-8';
 const CREDIT_TOO_LOW =
   'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.';
 
@@ -156,6 +157,10 @@ export const anthropic: FlavorImpl = {
     return true;
   },
 
+  streamContentType() {
+    return STREAM_TYPE;
+  },
+
   models(ids) {
     return JSON.stringify({
       data: ids.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-01-01T00:00:00Z' })),
@@ -242,7 +247,7 @@ export const anthropic: FlavorImpl = {
     if (!faults.noDone) frames.push({ kind: END, data: event('message_stop', { type: 'message_stop' }) });
     const e = faults.error;
     return {
-      contentType: 'text/event-stream; charset=utf-8',
+      contentType: STREAM_TYPE,
       frames,
       garbage: `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_del\n\n`,
       error: event('error', envelope(e?.type ?? 'overloaded_error', e?.message ?? 'Overloaded', ctx.requestId)),

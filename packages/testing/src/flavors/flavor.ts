@@ -37,8 +37,8 @@ export interface WireResponse {
   status: number;
   /** Response headers. */
   headers: Record<string, string>;
-  /** Serialized body. */
-  body: string;
+  /** Serialized body (bytes only from a `raw` step). */
+  body: string | Uint8Array;
 }
 
 /** Kinds of stream frames: `0` structure (role chunk, `message_start`, block start/stop, ping; not counted), `1` a content chunk (text or tool-call delta; counted by `cutAfter` & co.), `2` finish, usage and terminator frames. */
@@ -153,6 +153,8 @@ export interface FlavorImpl {
   promptChars(body: unknown): number;
   /** OpenAI: whether `stream_options.include_usage` is set. */
   includeUsage(body: unknown): boolean;
+  /** The content type of a streamed reply to this request. */
+  streamContentType(ctx: RenderContext): string;
   /** The model listing body. */
   models(ids: string[], ctx: RenderContext): string;
   /** The JSON reply body. */

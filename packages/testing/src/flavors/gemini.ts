@@ -46,6 +46,9 @@ const STATUS: Record<number, [status: string, message: string]> = {
 };
 
 const DEFAULT_RETRY_MS = 45_800;
+const SSE_TYPE = 'text/event-stream';
+/** `streamGenerateContent` without `alt=sse` streams one JSON array. */
+const ARRAY_TYPE = 'application/json; charset=UTF-8';
 const QUOTA_HELP = 'https://ai.google.dev/gemini-api/docs/rate-limits';
 
 type Quota = 'minute' | 'day';
@@ -202,6 +205,10 @@ export const gemini: FlavorImpl = {
     return true;
   },
 
+  streamContentType(ctx) {
+    return ctx.sse ? SSE_TYPE : ARRAY_TYPE;
+  },
+
   models(ids) {
     return JSON.stringify({
       models: ids.map((id) => ({
@@ -259,7 +266,7 @@ export const gemini: FlavorImpl = {
     const garbageJson = '{"candidates":[{"content":{"parts":[{"text":"tru';
     if (ctx.sse) {
       return {
-        contentType: 'text/event-stream',
+        contentType: SSE_TYPE,
         frames: bodies.map((b) => ({ kind: CONTENT, data: `data: ${b}\r\n\r\n` })),
         garbage: `data: ${garbageJson}\r\n\r\n`,
         error: `data: ${errorJson}\r\n\r\n`,
@@ -270,7 +277,7 @@ export const gemini: FlavorImpl = {
     const frames: Frame[] = bodies.map((b, i) => ({ kind: CONTENT, data: `${i === 0 ? '[' : ',\r\n'}${b}` }));
     frames.push({ kind: END, data: ']' });
     return {
-      contentType: 'application/json; charset=UTF-8',
+      contentType: ARRAY_TYPE,
       frames,
       garbage: `,\r\n${garbageJson}`,
       error: `,\r\n${errorJson}]`,

@@ -33,6 +33,7 @@ interface OpenAIError {
   code: string | number | null;
 }
 
+const STREAM_TYPE = 'text/event-stream; charset=utf-8';
 const SERVER_ERROR = 'The server had an error while processing your request. Sorry about that!';
 
 function defaultError(status: number, model: string): OpenAIError {
@@ -200,6 +201,10 @@ export const openai: FlavorImpl = {
     return isObject(body) && isObject(body.stream_options) && body.stream_options.include_usage === true;
   },
 
+  streamContentType() {
+    return STREAM_TYPE;
+  },
+
   models(ids) {
     return JSON.stringify({
       object: 'list',
@@ -258,7 +263,7 @@ export const openai: FlavorImpl = {
     if (!faults.noDone) frames.push({ kind: END, data: 'data: [DONE]\n\n' });
     const e = faults.error;
     return {
-      contentType: 'text/event-stream; charset=utf-8',
+      contentType: STREAM_TYPE,
       frames,
       garbage: `data: ${head}[{"index":0,"delta":{"content":"tru\n\n`,
       error: sse(
