@@ -165,10 +165,13 @@ export function cache(options: CacheOptions): CacheMiddleware {
     }
   };
 
-  /** The chat entry under `key` still within its stale-if-error window, read when a call failed. */
+  /**
+   * The chat entry under `key` still within its stale-if-error window, read when a call failed:
+   * with `peek` where the store has it (no single-flight lock taken, no wait on another flight).
+   */
   async function staleEntry(ctx: Context, key: string, clock: Clock): Promise<ChatCacheEntry | undefined> {
     const getNow = store.getNow;
-    const found = getNow !== undefined ? readNow(ctx, key, getNow, undefined) : await read(ctx, key);
+    const found = getNow !== undefined ? readNow(ctx, key, getNow, undefined) : await read(ctx, key, true);
     if (found === undefined || found.kind === 'embedding') return undefined;
     return clock.now() < found.staleUntil ? found : undefined;
   }

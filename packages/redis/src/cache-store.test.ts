@@ -131,6 +131,22 @@ describe('RedisCacheStore', () => {
     expect(await s.peek('free')).toMatchObject({ kind: 'response' });
   });
 
+  it('record only (ttlMs 0): a call without max-age neither waits on nor takes a lock, and reads the recording with peek() after an outage', async () => {
+    const s = await store(uniquePrefix('cache-record-only'), { lockTtlMs: 10_000 });
+    const key = cacheKey(request, undefined);
+    // Another process is calling upstream for the same request and holds the single-flight lock.
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '10000']);
+    const adapter = fakeAdapter({ fail: (n) => (n === 2 ? new ServerError('upstream 503', { provider: 'fake', status: 503 }) : undefined) });
+    const client = createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 0, staleIfErrorMs: 60_000, store: s })] });
+    // A get() would follow the other process's flight for up to maxWaitMs (30 s), then ignore its entry.
+    const first = await client.chat(request);
+    expect(first.meta.cache).toBe('miss');
+    const stale = await client.chat(request);
+    expect([stale.meta.cache, stale.response.choices[0]!.message.content]).toEqual(['stale', 'answer #1']);
+    expect(adapter.calls).toBe(2);
+    expect(s.redisStats()).toMatchObject({ led: 0, followed: 0 });
+  });
+
   it("a crashed leader's lock expires and a waiting process takes over as leader", async () => {
     const s = await store(uniquePrefix('cache-crash'));
     await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock('k'), 'dead-process', 'PX', '150']);
