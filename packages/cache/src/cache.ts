@@ -140,7 +140,9 @@ export function cache(options: CacheOptions): CacheMiddleware {
     const getNow = store.getNow;
     // The store this cache made judges expiry on the same clock: it gets the time read here.
     const shared = getNow !== undefined && sharesClock(clock) ? clock.now() : undefined;
-    const found = getNow !== undefined ? readNow(ctx, key, getNow, shared) : await read(ctx, key);
+    // A no-cache call is not answered from the store (its entry only serves stale-if-error): it reads
+    // with `peek` where the store has one, so it does not wait on another process's flight to ignore it.
+    const found = getNow !== undefined ? readNow(ctx, key, getNow, shared) : await read(ctx, key, directives.noCache);
     let entry = found?.kind === 'embedding' ? undefined : found;
     // The time matters only for an entry found (otherwise a miss reads no clock here).
     const now = entry === undefined ? 0 : (shared ?? clock.now());

@@ -147,6 +147,17 @@ describe('RedisCacheStore', () => {
     expect(s.redisStats()).toMatchObject({ led: 0, followed: 0 });
   });
 
+  it("a no-cache call does not wait on another process's flight it would not be answered from (peek)", async () => {
+    const s = await store(uniquePrefix('cache-no-cache'), { lockTtlMs: 10_000 });
+    const key = cacheKey(request, undefined);
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '10000']);
+    const adapter = fakeAdapter();
+    const client = createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] });
+    const refreshed = await client.chat(request, { metadata: { cacheControl: 'no-cache' } });
+    expect([refreshed.meta.cache, adapter.calls]).toEqual(['miss', 1]);
+    expect(s.redisStats()).toMatchObject({ led: 0, followed: 0 });
+  });
+
   it("a crashed leader's lock expires and a waiting process takes over as leader", async () => {
     const s = await store(uniquePrefix('cache-crash'));
     await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock('k'), 'dead-process', 'PX', '150']);
