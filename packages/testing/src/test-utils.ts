@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { flush } from './flush.js';
 import type { Flavor, MockProvider } from './types.js';
 
 /** Correct auth headers for each flavour. */
@@ -121,24 +120,4 @@ export async function readUntilQuiet(
 /** Parses a response body as JSON, typed loosely for assertions. */
 export async function jsonOf(res: Response | Promise<Response>): Promise<any> {
   return (await res).json();
-}
-
-/**
- * Waits event-loop turns (`setImmediate`, which fake timers leave alone) until `cond()` holds: a
- * loopback exchange takes a handful of turns however loaded the machine is, so this waits for I/O
- * without measuring time. Throws naming `what` when it never holds.
- */
-export async function turnsUntil(cond: () => boolean, what: string, maxTurns = 10_000): Promise<void> {
-  for (let turn = 0; !cond(); turn++) {
-    if (turn === maxTurns) throw new Error(`${what}: not after ${maxTurns} event-loop turns`);
-    await flush(1);
-  }
-}
-
-/** A promise and whether it has settled yet (for "not yet" assertions). */
-export function watch<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
-  let settled = false;
-  const watched = promise.finally(() => (settled = true));
-  watched.catch(() => {});
-  return { promise: watched, settled: () => settled };
 }

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { turnsUntil, watch } from '../../../test-support/turns.js';
 import { flush } from './flush.js';
 import { startMockProvider } from './server.js';
-import { chat, jsonOf, turnsUntil, watch } from './test-utils.js';
+import { chat, jsonOf } from './test-utils.js';
 import type { Flavor, MockProvider } from './types.js';
 
 let mock: MockProvider;
