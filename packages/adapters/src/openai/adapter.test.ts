@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortError,
   AuthenticationError,
@@ -20,7 +20,8 @@ import {
   type ChatRequest,
   type ResponseInfo,
 } from '@lifeline/core';
-import { startMockProvider, type MockProvider, type MockProviderOptions } from '@lifeline/testing';
+import { flush, startMockProvider, type MockProvider, type MockProviderOptions } from '@lifeline/testing';
+import { turnsUntil, watch } from '../../../../test-support/turns.js';
 import { openai, type OpenAIAdapter } from './adapter.js';
 import type { OpenAIOptions } from './options.js';
 
@@ -31,6 +32,7 @@ let mock: MockProvider | undefined;
 let adapter: OpenAIAdapter | undefined;
 
 afterEach(async () => {
+  vi.useRealTimers();
   await adapter?.close();
   await mock?.close();
   adapter = undefined;
@@ -116,16 +118,21 @@ describe('openai() chat', () => {
     expect(err.message).toMatch(/^openai primary: connection failed — /);
   });
 
-  it('raises TimeoutError kind headers on a hang, close to headersTimeoutMs', async () => {
+  it('raises TimeoutError kind headers on a hang, at headersTimeoutMs to the millisecond', async () => {
+    // Fake timers (the sockets stay real): the limit is our precise timer, not undici's ±1 s one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await setup({ script: [{ hang: true }] }, { headersTimeoutMs: 200 });
-    const started = performance.now();
-    const err = await failure(adapter!.chat(REQ, call()));
-    const elapsed = performance.now() - started;
+    const pending = watch(failure(adapter!.chat(REQ, call())));
+    await turnsUntil(() => mock!.requests.length === 1, 'the request');
+    await vi.advanceTimersByTimeAsync(199);
+    await flush();
+    expect(pending.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await turnsUntil(pending.settled, 'the headers timeout');
+    const err = await pending.promise;
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ kind: 'headers', timeoutMs: 200, retryable: true });
     expect(err.message).toBe('openai primary: no response head within 200 ms (headersTimeoutMs)');
-    expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(900);
   });
 
   it('rejects with the abort reason when aborted while waiting', async () => {
