@@ -8,6 +8,7 @@
  * @module
  */
 import { flush } from '@lifeline/testing';
+import { expect, vi } from 'vitest';
 
 /** Waits event-loop turns until `cond()` holds; throws naming `what` when it still does not after `maxTurns`. */
 export async function turnsUntil(cond: () => boolean, what: string, maxTurns = 10_000): Promise<void> {
@@ -18,9 +19,29 @@ export async function turnsUntil(cond: () => boolean, what: string, maxTurns = 1
 }
 
 /** A promise and whether it has settled yet, for "not yet" assertions. */
-export function watch<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+export interface Watched<T> {
+  promise: Promise<T>;
+  settled: () => boolean;
+}
+
+/** Watches `promise` (see {@link Watched}); its rejection is left to whoever awaits `.promise`. */
+export function watch<T>(promise: Promise<T>): Watched<T> {
   let settled = false;
   const watched = promise.finally(() => (settled = true));
   watched.catch(() => {});
   return { promise: watched, settled: () => settled };
+}
+
+/**
+ * On fake timers, shows that `work` settles `ms` after now to the millisecond: still pending once
+ * the timers have moved `ms - 1` (and the sockets had their turns), settled once they moved `ms`.
+ * Resolves (or rejects) as `work` does.
+ */
+export async function settlesAfter<T>(work: Watched<T>, ms: number, what: string): Promise<T> {
+  await vi.advanceTimersByTimeAsync(ms - 1);
+  await flush();
+  expect(work.settled(), `${what} after ${ms - 1} ms`).toBe(false);
+  await vi.advanceTimersByTimeAsync(1);
+  await turnsUntil(work.settled, `${what} after ${ms} ms`);
+  return work.promise;
 }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { turnsUntil, watch } from '../../../test-support/turns.js';
-import { flush } from './flush.js';
+import { settlesAfter, turnsUntil, watch } from '../../../test-support/turns.js';
 import { startMockProvider } from './server.js';
 import { chat, jsonOf } from './test-utils.js';
 import type { Flavor, MockProvider } from './types.js';
@@ -23,12 +22,7 @@ describe('transport steps', () => {
       const arrived = mock.requests.length + 1;
       const res = watch(chat(mock));
       await turnsUntil(() => mock.requests.length === arrived, 'the request');
-      await vi.advanceTimersByTimeAsync(ms - 1);
-      await flush();
-      expect(res.settled()).toBe(false);
-      await vi.advanceTimersByTimeAsync(1);
-      await turnsUntil(res.settled, 'the response head');
-      return (await res.promise).status;
+      return (await settlesAfter(res, ms, 'the response head')).status;
     };
     expect(await answeredAfter(90)).toBe(200); // latencyMs + delayMs
     expect(await answeredAfter(30)).toBe(200); // latencyMs alone: delayMs was the first step's

@@ -20,8 +20,8 @@ import {
   type ChatRequest,
   type ResponseInfo,
 } from '@lifeline/core';
-import { flush, startMockProvider, type MockProvider, type MockProviderOptions } from '@lifeline/testing';
-import { turnsUntil, watch } from '../../../../test-support/turns.js';
+import { startMockProvider, type MockProvider, type MockProviderOptions } from '@lifeline/testing';
+import { settlesAfter, turnsUntil, watch } from '../../../../test-support/turns.js';
 import { openai, type OpenAIAdapter } from './adapter.js';
 import type { OpenAIOptions } from './options.js';
 
@@ -124,12 +124,7 @@ describe('openai() chat', () => {
     await setup({ script: [{ hang: true }] }, { headersTimeoutMs: 200 });
     const pending = watch(failure(adapter!.chat(REQ, call())));
     await turnsUntil(() => mock!.requests.length === 1, 'the request');
-    await vi.advanceTimersByTimeAsync(199);
-    await flush();
-    expect(pending.settled()).toBe(false);
-    await vi.advanceTimersByTimeAsync(1);
-    await turnsUntil(pending.settled, 'the headers timeout');
-    const err = await pending.promise;
+    const err = await settlesAfter(pending, 200, 'the headers timeout');
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ kind: 'headers', timeoutMs: 200, retryable: true });
     expect(err.message).toBe('openai primary: no response head within 200 ms (headersTimeoutMs)');
