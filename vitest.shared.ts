@@ -10,6 +10,9 @@ export const shared: ViteUserConfig = {
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // expect.poll() waits for something to happen, it never times it: its budget (1 s by default)
+    // must not be what a loaded CI runner decides.
+    expect: { poll: { timeout: 10_000 } },
     passWithNoTests: false,
   },
 };

@@ -1,11 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, createClient, ServerError, type ChatRequest } from '@lifeline/core';
 import { cache, cacheKey, type CacheEntry } from '@lifeline/cache';
 import { RedisConnection } from './connection.js';
 import { RedisCacheStore } from './cache-store.js';
 import { redisSingleFlight } from './flight-scope.js';
 import { fakeAdapter } from '../test/fake-adapter.js';
-import { redisUrl, uniquePrefix } from '../test/helpers.js';
+import { redisUrl, uniquePrefix, until, within } from '../test/helpers.js';
 
 const connections: RedisConnection[] = [];
 async function store(prefix: string, options: Partial<ConstructorParameters<typeof RedisCacheStore>[0]> = {}): Promise<RedisCacheStore> {
@@ -14,6 +14,9 @@ async function store(prefix: string, options: Partial<ConstructorParameters<type
   expect(await connection.ready()).toBe(true);
   return new RedisCacheStore({ connection, prefix, ...options });
 }
+afterEach(() => {
+  vi.useRealTimers();
+});
 afterAll(async () => {
   await Promise.all(connections.map((c) => c.close()));
 });
@@ -103,11 +106,12 @@ describe('RedisCacheStore', () => {
   it("a failed leader releases the other processes' followers at once (redisSingleFlight), who then call upstream themselves", async () => {
     const prefix = uniquePrefix('cache-fail');
     const adapter = fakeAdapter({ delayMs: 100, fail: (n) => (n === 1 ? new ServerError('upstream 503', { provider: 'fake', status: 503 }) : undefined) });
-    const stores = await Promise.all([0, 1, 2].map(() => store(prefix, { lockTtlMs: 20_000 })));
+    // Unreleased, the lock would hold the followers for 10 minutes: far past the 10 s they get.
+    const stores = await Promise.all([0, 1, 2].map(() => store(prefix, { lockTtlMs: 600_000, maxWaitMs: 600_000 })));
     const clients = stores.map((s) => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] }));
-    const started = Date.now();
-    const results = await Promise.allSettled(clients.map((c) => c.chat(request)));
-    expect(Date.now() - started).toBeLessThan(5_000); // far from the 20 s lock
+    const settled = await within('the followers of the failed leader', Promise.allSettled(clients.map((c) => c.chat(request))));
+    expect(settled).toBeInstanceOf(Array);
+    const results = settled as PromiseSettledResult<unknown>[];
     const failed = results.filter((r) => r.status === 'rejected');
     expect(failed).toHaveLength(1);
     expect((failed[0] as PromiseRejectedResult).reason).toBeInstanceOf(ServerError);
@@ -169,30 +173,45 @@ describe('RedisCacheStore', () => {
   });
 
   it('a follower stops waiting when its own caller aborts', async () => {
-    const s = await store(uniquePrefix('cache-abort'), { lockTtlMs: 10_000 });
+    // Left waiting, the follower would wait 10 minutes for the other process's lock: far past the 10 s it gets.
+    const s = await store(uniquePrefix('cache-abort'), { lockTtlMs: 600_000, maxWaitMs: 600_000 });
     const key = cacheKey(request, undefined);
-    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '10000']);
+    await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '600000']);
     const client = createClient({ adapter: fakeAdapter(), use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
-    const error = await client.chat(request, { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await within('the aborted follower', client.chat(request, { signal: controller.signal }).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(AbortError);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
-  it("a leader's lock is renewed while its call runs longer than lockTtlMs (redisSingleFlight)", async () => {
+  it("a leader's lock is renewed every lockTtlMs / 3 while its call runs, back to lockTtlMs (redisSingleFlight)", async () => {
+    // Only the renewal timer is fake. Redis counts the lock's TTL down in real time, so rather than
+    // wait for it to run low (and fail whenever this process is descheduled for 2/3 of it), the test
+    // lowers it with PEXPIRE, as if most of lockTtlMs had passed, then moves the renewal timer.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const prefix = uniquePrefix('cache-renew');
     let leaderUpstream!: () => void;
     const upstream = new Promise<void>((resolve) => (leaderUpstream = resolve));
-    // The call runs 2.5 × lockTtlMs: the lock must be renewed twice (every lockTtlMs / 3) to outlive it.
-    const adapter = fakeAdapter({ delayMs: 2500, gate: () => (leaderUpstream(), undefined) });
-    const clients = await Promise.all([0, 1].map(async () => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: await store(prefix, { lockTtlMs: 1000 }) })] })));
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const adapter = fakeAdapter({ gate: () => (leaderUpstream(), answered) });
+    const stores = await Promise.all([0, 1].map(() => store(prefix, { lockTtlMs: 60_000 })));
+    const clients = stores.map((s) => createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] }));
     const leader = clients[0]!.chat(request);
-    await upstream; // the leader holds the lock
-    const follower = await clients[1]!.chat(request);
+    await upstream; // the leader holds the lock, its call runs until answer()
+    const lock = stores[0]!.keys.cacheLock(cacheKey(request, undefined));
+    const redis = (...args: string[]) => stores[0]!.connection.call('cache', 'test', args);
+    for (let renewal = 1; renewal <= 2; renewal++) {
+      await redis('PEXPIRE', lock, '10000'); // as if 50 of its 60 s had passed
+      vi.advanceTimersByTime(19_999);
+      expect(await redis('PTTL', lock)).toBeLessThanOrEqual(10_000); // not renewed before lockTtlMs / 3
+      vi.advanceTimersByTime(1);
+      await until(`renewal ${renewal}`, async () => ((await redis('PTTL', lock)) as number) > 30_000);
+    }
+    const follower = clients[1]!.chat(request); // waits for the leader: the lock is still held
+    answer();
     expect((await leader).meta.cache).toBe('miss');
-    expect(follower.meta.cache).toBe('hit');
+    expect((await follower).meta.cache).toBe('hit');
     expect(adapter.calls).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Test helpers: the Redis (URL or cluster) of the run, unique prefixes, a manual clock, a countdown of events,
- * and polling for a condition (for things outside the test's control, like a reconnection —
- * never to time a delay).
+ * polling for a condition (for things outside the test's control, like a reconnection —
+ * never to time a delay), and a budget for work that must not wait for something far longer.
  * @module
  */
 import { randomUUID } from 'node:crypto';
@@ -64,6 +64,21 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * `work`'s value, or the text "still waiting for `what` after `ms` ms". For "does not wait for X"
+ * where X (a lock's TTL, a frozen server) is far longer than `ms`: the gap, not this machine's
+ * speed, decides. Assert on the value; the text makes the failure say what hung.
+ */
+export async function within<T>(what: string, work: Promise<T>, ms = 10_000): Promise<T | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(resolve, ms, `still waiting for ${what} after ${ms} ms`)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -48,6 +48,10 @@ export interface RedisServer {
   readonly url: string;
   /** Kills it at once (SIGKILL), like a crash. */
   kill(): Promise<void>;
+  /** Freezes it (SIGSTOP), like a stalled host: connections stay open, nothing is answered until {@link RedisServer.thaw}. */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   /** Starts it again on the same port (empty: no persistence). */
   start(): Promise<void>;
   /** Stops it and removes its directory. */
@@ -93,6 +97,8 @@ export async function startRedisServer(bin: string | undefined = redisServerBin(
     port,
     url: `redis://127.0.0.1:${port}`,
     kill,
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     start,
     async stop() {
       try {

@@ -1,25 +1,31 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { settlesAfter, turnsUntil, watch } from '../../../test-support/turns.js';
 import { startMockProvider } from './server.js';
 import { chat, jsonOf } from './test-utils.js';
 import type { Flavor, MockProvider } from './types.js';
 
 let mock: MockProvider;
-afterEach(() => mock?.close());
+afterEach(async () => {
+  vi.useRealTimers();
+  await mock?.close();
+});
 
 const FLAVORS: Flavor[] = ['openai', 'anthropic', 'gemini'];
 
 describe('transport steps', () => {
   it('delayMs and latencyMs delay the headers', async () => {
+    // Only the timers are fake: the sockets are real, and the mock's delays move when told to.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     mock = await startMockProvider({ latencyMs: 30, script: [{ delayMs: 60 }, 'ok'] });
-    let t = performance.now();
-    expect((await chat(mock)).status).toBe(200);
-    const first = performance.now() - t;
-    expect(first).toBeGreaterThanOrEqual(85);
-    t = performance.now();
-    await chat(mock);
-    const second = performance.now() - t;
-    expect(second).toBeGreaterThanOrEqual(25);
-    expect(second).toBeLessThan(first);
+    /** Sends a chat; checks that its headers come `ms` after it arrived, not a millisecond before. */
+    const answeredAfter = async (ms: number) => {
+      const arrived = mock.requests.length + 1;
+      const res = watch(chat(mock));
+      await turnsUntil(() => mock.requests.length === arrived, 'the request');
+      return (await settlesAfter(res, ms, 'the response head')).status;
+    };
+    expect(await answeredAfter(90)).toBe(200); // latencyMs + delayMs
+    expect(await answeredAfter(30)).toBe(200); // latencyMs alone: delayMs was the first step's
   });
 
   it('hang never answers until the client gives up (and is still recorded)', async () => {

@@ -1,8 +1,9 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AbortError, ConfigurationError, ConnectionError, Context, TimeoutError } from '@lifeline/core';
+import { settlesAfter, turnsUntil, watch } from '../../../../test-support/turns.js';
 import { startServer, type TestServer } from '../../test/http-server.js';
 import { readText } from './body.js';
 import { HttpPool } from './pool.js';
@@ -14,6 +15,7 @@ let pool: HttpPool | undefined;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
+  vi.useRealTimers();
   await pool?.close();
   await server?.close();
   for (const c of cleanups.splice(0)) await c();
@@ -109,30 +111,29 @@ describe('send', () => {
     expect((err as Error).message).toMatch(/^p: connection failed — other side closed/);
   });
 
-  it('raises TimeoutError kind connect when the TLS handshake never completes', async () => {
-    const { port } = await silentTcp();
+  it('raises TimeoutError kind connect when the TLS handshake never completes, on the millisecond', async () => {
+    // Fake timers (the sockets stay real): the limit is our precise timer, not undici's ±1 s one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { port, sockets } = await silentTcp();
     pool = new HttpPool({ connectTimeoutMs: 150 });
-    const started = performance.now();
-    const err = await send(pool, { url: `https://127.0.0.1:${port}/v1/x`, provider: 'p', label: 'openai p', body: '{}' }).catch((e: unknown) => e);
-    const elapsed = performance.now() - started;
+    const sent = watch(send(pool, { url: `https://127.0.0.1:${port}/v1/x`, provider: 'p', label: 'openai p', body: '{}' }));
+    await turnsUntil(() => sockets.length === 1, 'the TCP connection');
+    const err = await settlesAfter(sent, 150, 'the connect timeout').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ kind: 'connect', timeoutMs: 150, retryable: true, provider: 'p' });
     expect((err as Error).message).toBe('openai p: could not connect within 150 ms (connectTimeoutMs)');
-    expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(900);
   });
 
-  it('raises TimeoutError kind headers when the head does not come', async () => {
+  it('raises TimeoutError kind headers when the head does not come, on the millisecond', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     server = await startServer(() => {});
     pool = new HttpPool({ headersTimeoutMs: 150 });
-    const started = performance.now();
-    const err = await send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}' }).catch((e: unknown) => e);
-    const elapsed = performance.now() - started;
+    const sent = watch(send(pool, { url: `${server.url}/x`, provider: 'p', body: '{}' }));
+    await turnsUntil(() => server!.requests.length === 1, 'the request');
+    const err = await settlesAfter(sent, 150, 'the headers timeout').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ kind: 'headers', timeoutMs: 150 });
     expect((err as Error).message).toBe('p: no response head within 150 ms (headersTimeoutMs)');
-    expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(900);
   });
 
   it('rejects with the abort reason and closes the socket when the signal aborts', async () => {

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortError,
   AuthenticationError,
@@ -21,6 +21,7 @@ import {
   type ResponseInfo,
 } from '@lifeline/core';
 import { startMockProvider, type MockProvider, type MockProviderOptions } from '@lifeline/testing';
+import { settlesAfter, turnsUntil, watch } from '../../../../test-support/turns.js';
 import { openai, type OpenAIAdapter } from './adapter.js';
 import type { OpenAIOptions } from './options.js';
 
@@ -31,6 +32,7 @@ let mock: MockProvider | undefined;
 let adapter: OpenAIAdapter | undefined;
 
 afterEach(async () => {
+  vi.useRealTimers();
   await adapter?.close();
   await mock?.close();
   adapter = undefined;
@@ -116,16 +118,16 @@ describe('openai() chat', () => {
     expect(err.message).toMatch(/^openai primary: connection failed — /);
   });
 
-  it('raises TimeoutError kind headers on a hang, close to headersTimeoutMs', async () => {
+  it('raises TimeoutError kind headers on a hang, at headersTimeoutMs to the millisecond', async () => {
+    // Fake timers (the sockets stay real): the limit is our precise timer, not undici's ±1 s one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     await setup({ script: [{ hang: true }] }, { headersTimeoutMs: 200 });
-    const started = performance.now();
-    const err = await failure(adapter!.chat(REQ, call()));
-    const elapsed = performance.now() - started;
+    const pending = watch(failure(adapter!.chat(REQ, call())));
+    await turnsUntil(() => mock!.requests.length === 1, 'the request');
+    const err = await settlesAfter(pending, 200, 'the headers timeout');
     expect(err).toBeInstanceOf(TimeoutError);
     expect(err).toMatchObject({ kind: 'headers', timeoutMs: 200, retryable: true });
     expect(err.message).toBe('openai primary: no response head within 200 ms (headersTimeoutMs)');
-    expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(900);
   });
 
   it('rejects with the abort reason when aborted while waiting', async () => {
@@ -347,8 +349,7 @@ describe('openai() streaming', () => {
     const reason = new TimeoutError('Timeout: stream went silent for 10 ms (idleMs) from primary', { kind: 'idle', timeoutMs: 10, provider: 'primary' });
     ac.abort(reason);
     await expect(pending).rejects.toBe(reason);
-    await new Promise((r2) => setTimeout(r2, 10));
-    expect(adapter!.stats()).toMatchObject({ connected: 0 });
+    await turnsUntil(() => adapter!.stats()?.connected === 0, 'the socket closed');
   });
 
   it('closes the socket when the consumer stops early', async () => {
@@ -356,7 +357,6 @@ describe('openai() streaming', () => {
     for await (const c of await adapter!.stream(REQ, call())) {
       if (c.choices[0]?.delta.content) break;
     }
-    await new Promise((r) => setTimeout(r, 10));
-    expect(adapter!.stats()).toMatchObject({ connected: 0 });
+    await turnsUntil(() => adapter!.stats()?.connected === 0, 'the socket closed');
   });
 });

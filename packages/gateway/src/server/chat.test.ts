@@ -1,8 +1,9 @@
 import { fallbackResponse, RateLimitError, ServerError, StreamInterruptedError, TimeoutError, type ChatChunk } from '@lifeline/core';
 import OpenAI, { APIError } from 'openai';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { chatChunk as chunk, scriptedAdapter, textChunks } from '@lifeline/testing';
 import { hello, post, startHarness, type Harness } from '../../test/harness.js';
+import { turnsUntil } from '../../../../test-support/turns.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -159,8 +160,8 @@ describe('POST /v1/chat/completions (stream)', () => {
     const reader = res.body!.getReader();
     await reader.read();
     controller.abort();
-    await vi.waitFor(() => expect(adapter.calls[0]!.call.signal.aborted).toBe(true));
-    await vi.waitFor(() => expect(adapter.closed).toBe(1));
+    await turnsUntil(() => adapter.calls[0]!.call.signal.aborted, 'the upstream call aborted');
+    await turnsUntil(() => adapter.closed === 1, 'the upstream stream closed');
     expect((await fetch(`${h.url}/health`)).status).toBe(200);
   });
 });

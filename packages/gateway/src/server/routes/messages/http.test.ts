@@ -1,8 +1,9 @@
 /** `/v1/messages` over HTTP: body checks in Anthropic's error shape, x-api-key, degraded answers. */
 import { fallbackResponse, ServerError } from '@lifeline/core';
 import { scriptedAdapter } from '@lifeline/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { post, startHarness, type Harness } from '../../../../test/harness.js';
+import { turnsUntil } from '../../../../../../test-support/turns.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -71,8 +72,8 @@ describe('POST /v1/messages over HTTP', () => {
     const reader = res.body!.getReader();
     await reader.read();
     controller.abort();
-    await vi.waitFor(() => expect(adapter.calls[0]!.call.signal.aborted).toBe(true));
-    await vi.waitFor(() => expect(adapter.closed).toBe(1));
+    await turnsUntil(() => adapter.calls[0]!.call.signal.aborted, 'the upstream call aborted');
+    await turnsUntil(() => adapter.closed === 1, 'the upstream stream closed');
   });
 
   it('count_tokens takes the same params as create, and refuses what create refuses', async () => {

@@ -1,7 +1,8 @@
 import { StreamInterruptedError, type ChatChunk, type Middleware } from '@lifeline/core';
 import { chatChunk, scriptedAdapter, textChunks } from '@lifeline/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../../../test/harness.js';
+import { turnsUntil } from '../../../../../../test-support/turns.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -79,8 +80,8 @@ describe('POST /v1/responses stream on the wire', () => {
     const res = await fetch(`${h.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'fake-model', input: 'Q', stream: true }), signal: controller.signal });
     await res.body!.getReader().read();
     controller.abort();
-    await vi.waitFor(() => expect(adapter.calls[0]!.call.signal.aborted).toBe(true));
-    await vi.waitFor(() => expect(adapter.closed).toBe(1));
+    await turnsUntil(() => adapter.calls[0]!.call.signal.aborted, 'the upstream call aborted');
+    await turnsUntil(() => adapter.closed === 1, 'the upstream stream closed');
     expect((await fetch(`${h.url}/health`)).status).toBe(200);
   });
 });
