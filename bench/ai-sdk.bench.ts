@@ -39,7 +39,7 @@ const results = await compare(
     ['generateText on createLifeline(client: openai())', () => generateText({ model: lifelineModel, prompt, maxOutputTokens: 32 })],
     ['client.chat() on the native openai() adapter', () => viaNative.chat(request)],
     ['client.chat() on aiSdkAdapter(@ai-sdk/openai-compatible)', () => viaAiSdk.chat(request)],
-    ['doGenerate() of @ai-sdk/openai-compatible, bare', () => compatibleModel.doGenerate({ prompt: [{ role: 'user', content: [{ type: 'text', text: prompt }] }], maxOutputTokens: 32 })],
+    ['doGenerate() of @ai-sdk/openai-compatible, bare', async () => compatibleModel.doGenerate({ prompt: [{ role: 'user', content: [{ type: 'text', text: prompt }] }], maxOutputTokens: 32 })],
   ],
   { total, concurrency, rounds: 5, warmup: 100 },
 );

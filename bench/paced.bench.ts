@@ -31,6 +31,7 @@ import { startMockProcess } from './lib/mock-process.ts';
 import type { PacedRun } from './lib/report.ts';
 import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { median } from './lib/stats.ts';
+import { baselineArg, numberArg } from './lib/args.ts';
 
 const FD_LIMIT = 65_536;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,11 +47,10 @@ if (process.env.BENCH_FD_RAISED !== '1') {
 }
 
 async function main(): Promise<void> {
-  const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
   const quick = process.argv.includes('--quick');
-  const STREAMS = arg('streams', 2000);
+  const STREAMS = numberArg('streams', 2000);
   const fdLimit = Number(spawnSync('/bin/sh', ['-c', 'ulimit -n']).stdout.toString().trim());
-  const wanted = arg('max', 10_000);
+  const wanted = numberArg('max', 10_000);
   const maxUpstream = process.argv.find((a) => a.startsWith('--max-upstream='))?.slice(15) === 'h1' ? 'h1' : 'h2c';
   // Over HTTP/1.1 each stream holds two sockets in the proxy (client and upstream); over h2c one
   // (the upstream streams share a few connections); plus a few hundred other descriptors.
@@ -60,9 +60,9 @@ async function main(): Promise<void> {
   // The --max run's streams (30 chunks 1 s apart: 30 s) open within 15 s, so all of them are in
   // flight at once; at 200 ms apart, 10,000 streams are 50,000 chunks a second, more than even the
   // bare proxy serves on a 2-core machine beside the mock and the client.
-  const MAX_CHUNKS = arg('max-chunks', 30);
-  const MAX_INTERVAL_MS = arg('max-interval', 1_000);
-  const MAX_RAMP_MS = arg('max-ramp', 15_000);
+  const MAX_CHUNKS = numberArg('max-chunks', 30);
+  const MAX_INTERVAL_MS = numberArg('max-interval', 1_000);
+  const MAX_RAMP_MS = numberArg('max-ramp', 15_000);
   const INTERVAL_MS = 200;
   const ROUNDS = quick ? 1 : 2;
   const apiKey = 'test-key';
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   const connections = { connections: 10_000 };
   const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey, connections: 10_000 } }, routes: [{ model: '*', targets: ['ok'] }] };
   // `--baseline=<dir>`: also the gateway of another checkout (built), for before/after in one run.
-  const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
+  const baselineDir = baselineArg();
   const systems = {
     baseline: () => startServerProcess({ script: join(baselineDir ?? here, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),

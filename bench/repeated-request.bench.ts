@@ -12,16 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockProcess } from './lib/mock-process.ts';
 import { median } from './lib/stats.ts';
+import { numberArg, requiredBaseline, words } from './lib/args.ts';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const ROUNDS = arg('rounds', 5);
-const CALLS = arg('calls', 400);
-const CONCURRENCY = arg('concurrency', 4);
-const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
-if (!baselineDir) throw new Error('repeated-request: --baseline=<dir of a built checkout> is required');
+const ROUNDS = numberArg('rounds', 5);
+const CALLS = numberArg('calls', 400);
+const CONCURRENCY = numberArg('concurrency', 4);
+const baselineDir = requiredBaseline('repeated-request');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'test-key';
-const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
 const mock = await startMockProcess({ flavor: 'openai', apiKey, maxRecorded: 1, routes: { short: { reply: { text: words(5) } }, long: { reply: { text: words(105) } } } });
 
 type Kind = 'stream' | 'chat';

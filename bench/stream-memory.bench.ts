@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { startMockProcess } from './lib/mock-process.ts';
 import { median } from './lib/stats.ts';
+import { numberArg, requiredBaseline, words } from './lib/args.ts';
 
 if (typeof globalThis.gc !== 'function') {
   const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=512', '--min-semi-space-size=512', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
@@ -27,15 +28,12 @@ if (typeof globalThis.gc !== 'function') {
 }
 const gc = globalThis.gc as () => void;
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const ROUNDS = arg('rounds', 3);
-const STREAMS = arg('streams', 300);
-const INFLIGHT = arg('inflight', 400);
-const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
-if (!baselineDir) throw new Error('stream-memory: --baseline=<dir of a built checkout> is required');
+const ROUNDS = numberArg('rounds', 3);
+const STREAMS = numberArg('streams', 300);
+const INFLIGHT = numberArg('inflight', 400);
+const baselineDir = requiredBaseline('stream-memory');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'test-key';
-const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
 const mock = await startMockProcess({
   flavor: 'openai',
   apiKey,

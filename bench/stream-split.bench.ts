@@ -12,14 +12,14 @@ import { httpLoad } from './lib/http-load.ts';
 import { startMockProcess } from './lib/mock-process.ts';
 import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { median } from './lib/stats.ts';
+import { baselineArg, numberArg } from './lib/args.ts';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const quick = process.argv.includes('--quick');
-const SHORT = arg('short', 5);
-const LONG = arg('long', 105);
-const CONNECTIONS = arg('connections', 32);
-const ROUNDS = arg('rounds', quick ? 3 : 5);
-const AMOUNT = arg('amount', quick ? 600 : 1500);
+const SHORT = numberArg('short', 5);
+const LONG = numberArg('long', 105);
+const CONNECTIONS = numberArg('connections', 32);
+const ROUNDS = numberArg('rounds', quick ? 3 : 5);
+const AMOUNT = numberArg('amount', quick ? 600 : 1500);
 const here = dirname(fileURLToPath(import.meta.url));
 const apiKey = 'test-key';
 const text = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
@@ -31,7 +31,7 @@ const mock = await startMockProcess({
   routes: { 'bench-short': { reply: { text: text(SHORT) } }, 'bench-long': { reply: { text: text(LONG) } } },
 });
 const config = JSON.stringify({ providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey } }, routes: [{ model: '*', targets: ['ok'] }] });
-const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
+const baselineDir = baselineArg();
 const systems: Array<{ name: string; server: ServerProcess }> = [
   { name: 'bare Fastify + undici proxy', server: await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })] }) },
   { name: 'lifeline gateway (default stack)', server: await startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [config] }) },

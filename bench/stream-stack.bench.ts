@@ -11,20 +11,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockProcess } from './lib/mock-process.ts';
 import { median } from './lib/stats.ts';
+import { numberArg, requiredBaseline, words } from './lib/args.ts';
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
-const ROUNDS = arg('rounds', 6);
-const STREAMS = arg('streams', 200);
-const CONCURRENCY = arg('concurrency', 16);
+const ROUNDS = numberArg('rounds', 6);
+const STREAMS = numberArg('streams', 200);
+const CONCURRENCY = numberArg('concurrency', 16);
 const SHORT = 5;
 const LONG = 105;
-const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
-if (!baselineDir) throw new Error('stream-stack: --baseline=<dir of a built checkout> is required');
+const baselineDir = requiredBaseline('stream-stack');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const apiKey = 'test-key';
-const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
 // `--paced=<ms>`: chunks that far apart (as real answers arrive), with `--concurrency` streams in flight.
-const PACED_MS = arg('paced', 0);
+const PACED_MS = numberArg('paced', 0);
 const pacing = PACED_MS > 0 ? { stream: { chunkDelayMs: PACED_MS } } : {};
 const mock = await startMockProcess({ flavor: 'openai', apiKey, maxRecorded: 1, routes: { short: { reply: { text: words(SHORT) }, ...pacing }, long: { reply: { text: words(LONG) }, ...pacing } } });
 
