@@ -177,11 +177,25 @@ describe('RedisCacheStore', () => {
     const s = await store(uniquePrefix('cache-abort'), { lockTtlMs: 600_000, maxWaitMs: 600_000 });
     const key = cacheKey(request, undefined);
     await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '600000']);
-    const client = createClient({ adapter: fakeAdapter(), use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] });
+    // The store's own read, watched: the pipeline rejects an aborted call by itself, so the call's
+    // AbortError alone would not show that the follower stopped waiting.
+    const reads: Array<Promise<CacheEntry | undefined>> = [];
+    const get = s.get.bind(s);
+    s.get = (k) => {
+      const read = get(k);
+      reads.push(read);
+      return read;
+    };
+    const adapter = fakeAdapter();
+    const client = createClient({ adapter, use: [redisSingleFlight(), cache({ ttlMs: 60_000, store: s })] });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const error = await within('the aborted follower', client.chat(request, { signal: controller.signal }).catch((e: unknown) => e));
     expect(error).toBeInstanceOf(AbortError);
+    expect(reads).toHaveLength(1);
+    expect(await within("the follower's read after the abort", reads[0]!)).toBeUndefined();
+    expect(adapter.calls).toBe(0);
+    expect(s.redisStats()).toMatchObject({ led: 0, followed: 0 });
   });
 
   it("a leader's lock is renewed every lockTtlMs / 3 while its call runs, back to lockTtlMs (redisSingleFlight)", async () => {
