@@ -39,9 +39,13 @@ export function claude(name: string, server: MockProvider): Adapter {
   return adapter;
 }
 
-/** The AI SDK's OpenAI-compatible provider pointed at a mock (`openai` flavour). */
-export function aiSdkCompatible(server: MockProvider, name = 'relay') {
-  return createOpenAICompatible({ name, baseURL: server.url, apiKey: 'test-key', includeUsage: true, supportsStructuredOutputs: true });
+/** The AI SDK's OpenAI-compatible provider pointed at a mock (`openai` flavour); `signals` collects the signal of each request it sends. */
+export function aiSdkCompatible(server: MockProvider, name = 'relay', signals?: Array<AbortSignal | null | undefined>) {
+  const fetchRecording: typeof fetch = (input, init) => {
+    signals?.push(init?.signal);
+    return fetch(input, init);
+  };
+  return createOpenAICompatible({ name, baseURL: server.url, apiKey: 'test-key', includeUsage: true, supportsStructuredOutputs: true, ...(signals && { fetch: fetchRecording }) });
 }
 
 /** The AI SDK's Anthropic provider pointed at a mock (`anthropic` flavour). */

@@ -112,23 +112,33 @@ describe('aiSdkAdapter — HTTP errors', () => {
 describe('aiSdkAdapter — aborts and timeouts', () => {
   it("the caller's abort reaches the AI SDK request and surfaces as AbortError", async () => {
     const server = await mock({ script: { hang: true } });
-    const client = createClient({ adapter: aiSdkAdapter(aiSdkCompatible(server)('gpt-4.1')) });
+    // The AI SDK's own request, watched: the pipeline rejects an aborted call by itself, so the
+    // AbortError alone would not show that the request was cancelled.
+    const signals: Array<AbortSignal | null | undefined> = [];
+    const client = createClient({ adapter: aiSdkAdapter(aiSdkCompatible(server, 'relay', signals)('gpt-4.1')) });
     const controller = new AbortController();
     const pending = client.chat(ask(), { signal: controller.signal }).catch((e: unknown) => e);
     await until(() => server.requests.length === 1);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(false);
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(AbortError);
     expect((error as Error).message).toBe('The operation was aborted by the caller');
     expect(server.requests).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
   });
 
   it("timeout()'s per-attempt limit aborts the AI SDK request with a TimeoutError", async () => {
     const server = await mock({ script: { hang: true } });
-    const client = createClient({ adapter: aiSdkAdapter(aiSdkCompatible(server)('gpt-4.1')), use: [timeout({ ms: 50 })] });
+    const signals: Array<AbortSignal | null | undefined> = [];
+    const client = createClient({ adapter: aiSdkAdapter(aiSdkCompatible(server, 'relay', signals)('gpt-4.1')), use: [timeout({ ms: 50 })] });
     const error = await client.chat(ask()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).message).toMatch(/50 ms/);
+    // timeout() rejects by itself when the limit passes: the AI SDK's request shows the abort reached it.
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
   });
 });
 
