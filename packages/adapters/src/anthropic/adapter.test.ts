@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { turnsUntil, watch } from '../../../../test-support/turns.js';
 import { anthropic } from './adapter.js';
 
 let mock: MockProvider | undefined;
@@ -249,7 +250,9 @@ describe('anthropic() over HTTP', () => {
 
 describe('anthropic() stream lifecycle', () => {
   it('aborting mid-stream rejects the iteration with the abort reason and frees the connection', async () => {
-    const { adapter } = await setup({ script: [{ stream: { stallAfter: 1 } }] });
+    mock = await startMockProvider({ flavor: 'anthropic', script: [{ stream: { stallAfter: 1 } }, 'ok'] });
+    const adapter = anthropic({ apiKey: 'test-key', baseURL: mock.url, name: 'claude', defaultMaxTokens: 256, connections: 1 });
+    closers.push(() => adapter.close!());
     const controller = new AbortController();
     const stream = await adapter.stream(weather, { signal: controller.signal, metadata: {} });
     const it = stream[Symbol.asyncIterator]();
@@ -259,6 +262,10 @@ describe('anthropic() stream lifecycle', () => {
     controller.abort();
     const err = await rejection(pending);
     expect(err).toMatchObject({ name: 'AbortError', provider: 'claude' });
+    // One socket: had the aborted stream kept it, the next call would never get it.
+    const next = watch(adapter.chat(weather, call()));
+    await turnsUntil(next.settled, 'the next call on the one connection');
+    expect((await next.promise).choices[0]!.message.content).toBe('Hello from the mock provider.');
   });
 
   it('a stream returned before it is read releases its body', { timeout: 5_000 }, async () => {

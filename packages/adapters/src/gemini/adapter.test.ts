@@ -17,6 +17,7 @@ import {
 } from '@lifeline/core';
 import { startMockProvider, type MockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { turnsUntil, watch } from '../../../../test-support/turns.js';
 import { gemini } from './adapter.js';
 
 let mock: MockProvider | undefined;
@@ -199,8 +200,10 @@ describe('gemini() over HTTP', () => {
 });
 
 describe('gemini() stream lifecycle', () => {
-  it('aborting mid-stream rejects the iteration with the abort reason', async () => {
-    const { adapter } = await setup({ script: [{ stream: { stallAfter: 1 } }] });
+  it('aborting mid-stream rejects the iteration with the abort reason and frees the connection', async () => {
+    mock = await startMockProvider({ flavor: 'gemini', script: [{ stream: { stallAfter: 1 } }, 'ok'] });
+    const adapter = gemini({ apiKey: 'test-key', baseURL: mock.url, connections: 1 });
+    closers.push(() => adapter.close!());
     const controller = new AbortController();
     const it = (await adapter.stream(weather, { signal: controller.signal, metadata: {} }))[Symbol.asyncIterator]();
     expect((await it.next()).value.choices[0].delta).toEqual({ role: 'assistant', content: '' });
@@ -209,6 +212,10 @@ describe('gemini() stream lifecycle', () => {
     controller.abort();
     const err = await rejection(pending);
     expect(err).toMatchObject({ name: 'AbortError', provider: 'gemini' });
+    // One socket: had the aborted stream kept it, the next call would never get it.
+    const next = watch(adapter.chat(weather, call()));
+    await turnsUntil(next.settled, 'the next call on the one connection');
+    expect((await next.promise).choices[0]!.message.content).toBe('Hello from the mock provider.');
   });
 
   it('breaking out of a stream closes its connection', { timeout: 5_000 }, async () => {
