@@ -11,6 +11,7 @@ import {
   ServerError,
   TimeoutError,
   createClient,
+  type Middleware,
 } from '@lifeline/core';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -177,16 +178,41 @@ describe('failover() — chat', () => {
   it('stops at the caller’s abort and tries no other target', async () => {
     vi.useFakeTimers();
     const controller = new AbortController();
+    const primary = fake({ name: 'primary', script: { hang: true } });
     const backup = fake({ name: 'backup' });
-    const p = createClient({ use: [failover([fake({ name: 'primary', script: { hang: true } }), backup])] })
-      .chat(request(), { signal: controller.signal })
-      .catch((e: unknown) => e);
-    await vi.advanceTimersByTimeAsync(10);
-    controller.abort();
-    const err = (await p) as AbortError;
-    expect(err).toBeInstanceOf(AbortError);
-    expect(err.message).toBe('The operation was aborted by the caller');
-    expect(backup.calls).toHaveLength(0);
+    // The client rejects an aborted call by itself: what failover itself did is read from a layer
+    // outside it (how its promise settled) and from its events.
+    let failoverSettled: unknown = 'pending';
+    const outside: Middleware = async function outside(_ctx, next) {
+      await next().then(
+        () => (failoverSettled = 'answered'),
+        (err: unknown) => {
+          failoverSettled = err;
+          throw err;
+        },
+      );
+    };
+    const events: FailoverEvent[] = [];
+    const on = (e: unknown) => events.push(e as FailoverEvent);
+    subscribe(FAILOVER_CHANNEL, on);
+    try {
+      // Even with a policy that fails over on every error, the caller's abort ends the walk.
+      const p = createClient({ use: [outside, failover([primary, backup], { failoverOn: () => true })] })
+        .chat(request(), { signal: controller.signal })
+        .catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(10);
+      controller.abort();
+      const err = (await p) as AbortError;
+      expect(err).toBeInstanceOf(AbortError);
+      expect(err.message).toBe('The operation was aborted by the caller');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(failoverSettled).toBeInstanceOf(AbortError);
+      expect(primary.calls[0]?.call.signal?.aborted).toBe(true);
+      expect(backup.calls).toHaveLength(0);
+      expect(events).toEqual([]);
+    } finally {
+      unsubscribe(FAILOVER_CHANNEL, on);
+    }
   });
 
   it('the call’s overall timeoutMs ends the call instead of failing over', async () => {
