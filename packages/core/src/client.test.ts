@@ -293,6 +293,9 @@ describe('createClient().stream', () => {
     const s = createClient({ adapter }).stream(req);
     s.abort();
     await expect(s.result).rejects.toBeInstanceOf(AbortError);
+    // The result alone would settle from abort() itself; the request the adapter opened must see the abort.
+    expect(adapter.calls).toHaveLength(1);
+    expect(adapter.calls[0]?.call.signal.aborted).toBe(true);
   });
 
   it('validation errors are thrown synchronously by stream()', () => {
