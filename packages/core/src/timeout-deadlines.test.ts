@@ -44,6 +44,9 @@ describe('timeout(): which of a stream’s limits fires', () => {
     expect(err.kind).toBe('firstToken');
     expect(err.timeoutMs).toBe(300);
     expect(err.message).toBe('Timeout: no first token from p within 300 ms (timeout({ firstTokenMs }))');
+    expect(adapter.calls[0]?.call.signal.aborted).toBe(true);
+    expect(adapter.closed).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('fires the idle limit when it comes before the total and first-token ones, counted from the last chunk', async () => {

@@ -58,6 +58,10 @@ describe('timeout()', () => {
     expect(err.kind).toBe('firstToken');
     expect(err.message).toBe('Timeout: no first token from p within 500 ms (timeout({ firstTokenMs }))');
     await expect(s.result).rejects.toBe(err);
+    // The limit reached the upstream: its request aborted, its stream closed, its chunk timer cleared.
+    expect(adapter.calls[0]?.call.signal.aborted).toBe(true);
+    expect(adapter.closed).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('firstTokenMs does not fire once content arrived', async () => {
@@ -125,6 +129,9 @@ describe('timeout()', () => {
     const done = (async () => { for await (const _ of s); })().catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(((await done) as TimeoutError).kind).toBe('total');
+    expect(adapter.calls[0]?.call.signal.aborted).toBe(true);
+    expect(adapter.closed).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('each retry attempt gets a fresh limit', async () => {
@@ -190,12 +197,15 @@ describe('timeout(): limits and timers', () => {
   });
 
   it('idleMs also bounds the wait for the first chunk', async () => {
-    const s = createClient({ adapter: fakeAdapter({ stallAfter: 0 }), use: [timeout({ idleMs: 500 })] }).stream(req);
+    const adapter = fakeAdapter({ stallAfter: 0 });
+    const s = createClient({ adapter, use: [timeout({ idleMs: 500 })] }).stream(req);
     const done = (async () => {
       for await (const _ of s);
     })().catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(500);
     expect(((await done) as TimeoutError).kind).toBe('idle');
+    expect(adapter.calls[0]?.call.signal.aborted).toBe(true);
+    expect(adapter.closed).toBe(1);
   });
 
   it('clears its timers when an attempt fails, and when a stream ends', async () => {
