@@ -215,3 +215,17 @@ describe('presets produce each provider’s real status, body and headers', () =
     expect(body.error.details.at(-1).retryDelay).toBe('1.234s');
   });
 });
+
+describe('a step the mock cannot send', () => {
+  it.each([
+    ['a status Node refuses', { status: 1000 }, 'mock provider: the script step could not be sent: Invalid status code: 1000'],
+    ['a raw status Node refuses', { raw: { body: '{}', status: 42 } }, 'mock provider: the script step could not be sent: Invalid status code: 42'],
+    ['a header value Node refuses', { raw: { body: '{}', headers: { 'x-bad': 'line\nbreak' } } }, 'mock provider: the script step could not be sent: Invalid character in header content ["x-bad"]'],
+  ] as const)('%s: answers 500 naming the problem, and keeps serving', async (_what, step, message) => {
+    mock = await startMockProvider({ script: [step, 'ok'] });
+    const res = await chat(mock);
+    expect(res.status).toBe(500);
+    expect(await jsonOf(res)).toEqual({ error: { message, type: 'mock_step_error', param: null, code: null } });
+    expect((await chat(mock)).status).toBe(200);
+  });
+});

@@ -35,6 +35,23 @@ export interface Runtime {
   embeddingDimensions: number;
 }
 
+/**
+ * Answers a script step that could not be sent (a status or a header Node refuses): 500 with a body
+ * that names the problem, so the test sees why instead of an exception thrown inside the server;
+ * a connection whose head already went out is closed.
+ */
+export function stepFailed(res: ServerResponse, error: unknown): void {
+  if (res.destroyed) return;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `mock provider: the script step could not be sent: ${reason}`;
+  res.writeHead(500, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { message, type: 'mock_step_error', param: null, code: null } }));
+}
+
 /** Writes a complete answer. */
 export function send(res: ServerResponse, wire: WireResponse): void {
   if (res.destroyed) return;

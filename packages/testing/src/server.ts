@@ -13,7 +13,7 @@ import type { FlavorImpl, RenderContext, RouteMatch } from './flavors/flavor.js'
 import { gemini } from './flavors/gemini.js';
 import { openai } from './flavors/openai.js';
 import { endsWithPrefill, prefillOf, prefillRefusal, refusesPrefill } from './prefill.js';
-import { execute, type Runtime, send } from './respond.js';
+import { execute, type Runtime, send, stepFailed } from './respond.js';
 import { ScriptEngine } from './script.js';
 import { Timers } from './timers.js';
 import { DEFAULT_EMBEDDING_DIMENSIONS, itemTokens } from './embeddings.js';
@@ -86,6 +86,18 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
   let index = 0;
   let seq = 0;
   let closed = false;
+
+  /**
+   * Runs a step; a step that cannot be sent (a status Node refuses, a header value it rejects)
+   * answers 500 with a body naming the step's problem, instead of throwing inside the server.
+   */
+  const executeOrReport = (...args: Parameters<typeof execute>) => {
+    try {
+      execute(...args);
+    } catch (error) {
+      stepFailed(args[2], error);
+    }
+  };
 
   const later = (res: ServerResponse, ms: number, fn: () => void) => {
     if (ms > 0) timers.after(res, ms, fn);
@@ -165,7 +177,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     }
     const step = engine.next(record, keyIndex >= 0 ? key : undefined);
     const delay = latencyMs + (step.delayMs ?? 0);
-    later(res, delay, () => execute(rt, req, res, step, ctx, stream));
+    later(res, delay, () => executeOrReport(rt, req, res, step, ctx, stream));
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
