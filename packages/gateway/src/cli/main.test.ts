@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockProvider } from '@lifeline/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, USAGE } from './main.js';
 import { tempDir } from '../../test/temp-dir.js';
 
@@ -114,6 +114,12 @@ describe('lifeline CLI', () => {
     let stop!: (signal: string) => void;
     const a = io({ UP_KEY: 'up-key' }, new Promise((resolve) => (stop = resolve)));
     const running = runCli(['serve', '--config', file], a.io);
+    // Also when an assertion below fails: the server stops and the upstream closes.
+    onTestFinished(async () => {
+      stop('SIGTERM');
+      await running.catch(() => {});
+      await upstream.close();
+    });
     await expect.poll(() => a.out.length).toBeGreaterThan(0);
     const url = /on (http:\/\/[^ ]+) /.exec(a.out[0]!)![1]!;
     expect(a.out[0]).toBe(`lifeline: serving ${file} on ${url} (1 provider, 1 route, auth OFF (no auth.keys), cache on, breaker on)`);
@@ -122,6 +128,5 @@ describe('lifeline CLI', () => {
     stop('SIGTERM');
     expect(await running).toBe(0);
     expect(a.out.slice(1)).toEqual(['lifeline: SIGTERM received, finishing in-flight requests…', 'lifeline: stopped']);
-    await upstream.close();
   });
 });
