@@ -3,10 +3,9 @@
  * promise each, with the same bookkeeping as `next()`, and a break met after taken chunks still
  * goes to the `midStream` policy.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { openai } from '@lifeline/adapters';
 import { type Adapter, type ChatChunk, ConnectionError, ResponseAssembler, type TakeableIterator, createClient } from '@lifeline/core';
+import { startMockProvider } from '@lifeline/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drain, fake, request } from '../test/fake-adapter.js';
 import { failover } from './failover.js';
@@ -65,16 +64,10 @@ type Iter = AsyncIterator<ChatChunk> & TakeableIterator<ChatChunk>;
 describe('failover() stream guard: take()', () => {
   it('hands the chunks an OpenAI stream read together to the caller without a next() each', async () => {
     const events = ['a', 'b', 'c'].map((t) => JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm-real', choices: [{ index: 0, delta: { content: t }, finish_reason: t === 'c' ? 'stop' : null }] }));
-    const server: Server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(`${[...events, '[DONE]'].map((e) => `data: ${e}\n\n`).join('')}`); // one write: one read
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => server.close(() => r())));
-    const adapter = openai({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: 'k' });
+    // The mock writes the whole stream at once: one write, one read.
+    const mock = await startMockProvider({ apiKey: 'k', script: { raw: { body: [...events, '[DONE]'].map((e) => `data: ${e}\n\n`).join('') } } });
+    closers.push(() => mock.close());
+    const adapter = openai({ baseURL: mock.url, apiKey: 'k' });
     closers.push(() => adapter.close());
     const s = createClient({ use: [failover([adapter])] }).stream(request());
     const it = s[Symbol.asyncIterator]() as Iter;
