@@ -167,6 +167,16 @@ describe('cache(): stale-if-error boundaries', () => {
     expect(await rejection(client.chat(req, { metadata: { cacheControl: 'no-cache' } }))).toBeInstanceOf(ServerError);
   });
 
+  it('with staleIfErrorMs, serves the entry no-cache skipped when the call fails with an outage, until staleUntil', async () => {
+    const { client, clock } = setup({ cache: { staleIfErrorMs: 5_000 }, script: ['ok', down(), down()] });
+    const first = await client.chat(req);
+    clock.advance(TTL + 4_999);
+    const stale = await client.chat(req, { metadata: { cacheControl: 'no-cache' } });
+    expect([stale.meta.cache, stale.response]).toEqual(['stale', first.response]);
+    clock.advance(1);
+    expect(await rejection(client.chat(req, { metadata: { cacheControl: 'no-cache' } }))).toBeInstanceOf(ServerError);
+  });
+
   it('drops a stored entry at exactly staleUntil even from a store that still returns it', async () => {
     const clock = fakeClock(1_000_000);
     const kept = new Map<string, CacheEntry>();

@@ -124,13 +124,16 @@ export function cache(options: CacheOptions): CacheMiddleware {
     // ttlMs 0: never fresh on its own; a caller's max-age alone decides.
     const recordOnly = rt.ttlMs === 0;
     const maxAge = directives.maxAgeMs;
-    if (recordOnly && (maxAge === undefined || directives.noCache)) {
+    // Calls without max-age share a flight only when answers can be fresh on their own.
+    const coalesce = !recordOnly || maxAge !== undefined;
+    if (directives.noCache || (recordOnly && maxAge === undefined)) {
       // Nothing can be served before the call: the entry matters only if the call fails, so it is
-      // read then (no store read, no parse of the recorded answer, on the common path).
+      // read then (no store read, no parse of a recorded answer, no wait on another process's
+      // flight on the common path).
       try {
-        await missPath(rt, ctx, next, key, maxAge !== undefined);
+        await missPath(rt, ctx, next, key, coalesce);
       } catch (error) {
-        if (!isOutage(error)) throw error;
+        if (!isOutage(error) || rt.staleIfErrorMs <= 0) throw error;
         const stale = await staleEntry(ctx, key, clock);
         if (stale === undefined) throw error;
         serveStale(ctx, key, stale, error);
@@ -140,19 +143,12 @@ export function cache(options: CacheOptions): CacheMiddleware {
     const getNow = store.getNow;
     // The store this cache made judges expiry on the same clock: it gets the time read here.
     const shared = getNow !== undefined && sharesClock(clock) ? clock.now() : undefined;
-    // A no-cache call is not answered from the store (its entry only serves stale-if-error): it reads
-    // with `peek` where the store has one, so it does not wait on another process's flight to ignore it.
-    const found = getNow !== undefined ? readNow(ctx, key, getNow, shared) : await read(ctx, key, directives.noCache);
+    const found = getNow !== undefined ? readNow(ctx, key, getNow, shared) : await read(ctx, key);
     let entry = found?.kind === 'embedding' ? undefined : found;
     // The time matters only for an entry found (otherwise a miss reads no clock here).
     const now = entry === undefined ? 0 : (shared ?? clock.now());
     if (entry !== undefined && now >= entry.staleUntil) entry = undefined;
-    if (
-      entry !== undefined &&
-      !directives.noCache &&
-      (recordOnly || now < entry.expiresAt) &&
-      (maxAge === undefined ? !recordOnly : now - entry.createdAt < maxAge)
-    ) {
+    if (entry !== undefined && (recordOnly || now < entry.expiresAt) && (maxAge === undefined || now - entry.createdAt < maxAge)) {
       counters.hits++;
       serveEntry(ctx, entry, 'hit');
       if (events.hasSubscribers) events.publish({ ctx, key, status: 'hit' });
@@ -160,7 +156,7 @@ export function cache(options: CacheOptions): CacheMiddleware {
     }
     const stale = rt.staleIfErrorMs > 0 ? entry : undefined;
     try {
-      await missPath(rt, ctx, next, key, !recordOnly || maxAge !== undefined);
+      await missPath(rt, ctx, next, key, coalesce);
     } catch (error) {
       if (stale === undefined || !isOutage(error) || clock.now() >= stale.staleUntil) throw error;
       serveStale(ctx, key, stale, error);

@@ -151,7 +151,7 @@ describe('RedisCacheStore', () => {
     expect(s.redisStats()).toMatchObject({ led: 0, followed: 0 });
   });
 
-  it("a no-cache call does not wait on another process's flight it would not be answered from (peek)", async () => {
+  it("a no-cache call does not wait on another process's flight it would not be answered from", async () => {
     const s = await store(uniquePrefix('cache-no-cache'), { lockTtlMs: 10_000 });
     const key = cacheKey(request, undefined);
     await s.connection.call('cache', 'test', ['SET', s.keys.cacheLock(key), 'other-process', 'PX', '10000']);
