@@ -1,8 +1,9 @@
 /**
  * Paced streams — the shape real LLM traffic has: many concurrent streams whose chunks arrive
  * spaced in time. N streams of `CHUNKS` chunks sent `INTERVAL_MS` apart by the mock (its own
- * process), opened within a ramp of 2 s (8 s for the 10,000), through the bare node:http proxy (the floor)
- * and Lifeline's gateway (default config), side by side in one run, rounds interleaved. Reports each
+ * process), opened within a ramp of 2 s (8 s for the 10,000), through the bare node:http proxy (the floor),
+ * the same proxy reading each event (parsed and written back serialised: the floor for a gateway
+ * that looks at chunks) and Lifeline's gateway (default config), side by side in one run, rounds interleaved. Reports each
  * proxy process's CPU time per stream and its memory per in-flight stream: (peak RSS − RSS after
  * warm-up) / N, with the peak read from the process itself (`process.resourceUsage().maxRSS`; every
  * proxy is a fresh process per round). Then `--max` streams (10,000 by default) through one gateway
@@ -18,7 +19,7 @@
  * raising the hard limit needs root with `CAP_SYS_RESOURCE` or a matching
  * `/etc/security/limits.conf` — without it the bench says so and uses what it has.
  *
- * Run: `npm run build && node bench/paced.bench.ts [--quick] [--streams=2000] [--max=10000] [--max-upstream=h2c|h1] [--max-chunks=30] [--max-interval=1000] [--max-ramp=15000]`
+ * Run: `npm run build && node bench/paced.bench.ts [--quick] [--streams=2000] [--chunks=40] [--max=10000] [--max-upstream=h2c|h1] [--max-chunks=30] [--max-interval=1000] [--max-ramp=15000]`
  * (`BENCH_OUT=file.json` also writes the figures as JSON).
  */
 import { spawnSync, spawn } from 'node:child_process';
@@ -34,6 +35,14 @@ import { median } from './lib/stats.ts';
 import { baselineArg, numberArg } from './lib/args.ts';
 
 const FD_LIMIT = 65_536;
+/** How each system is named in the tables (and in `BENCH_OUT`'s runs, which `npm run bench` renders). */
+const SYSTEM_NAMES = {
+  bare: 'bare node:http + undici proxy',
+  parsing: 'parsing proxy: bare, each event parsed and re-serialised',
+  lifeline: 'lifeline gateway (default config)',
+  baseline: 'lifeline gateway (default config, baseline build)',
+  lifelineMax: 'lifeline gateway (default config)',
+} as const;
 const here = dirname(fileURLToPath(import.meta.url));
 if (process.env.BENCH_FD_RAISED !== '1') {
   // Re-run under a shell that raises the descriptor limit first: rlimits pass to every child.
@@ -56,7 +65,8 @@ async function main(): Promise<void> {
   // (the upstream streams share a few connections); plus a few hundred other descriptors.
   const MAX = Math.min(wanted, maxUpstream === 'h1' ? Math.floor((fdLimit - 64) / 2) : fdLimit - 256);
   if (MAX < wanted) console.error(`paced: ulimit -n is ${fdLimit} here (the hard limit): --max lowered from ${wanted} to ${MAX} streams (${maxUpstream === 'h1' ? 2 : 1} socket(s) each)`);
-  const CHUNKS = 40;
+  // `--chunks=<n>`: another stream length; two runs (e.g. 10 and 40) split a stream's CPU into its fixed and per-chunk parts.
+  const CHUNKS = numberArg('chunks', 40);
   // The --max run's streams (30 chunks 1 s apart: 30 s) open within 15 s, so all of them are in
   // flight at once; at 200 ms apart, 10,000 streams are 50,000 chunks a second, more than even the
   // bare proxy serves on a 2-core machine beside the mock and the client.
@@ -82,6 +92,8 @@ async function main(): Promise<void> {
   const systems = {
     baseline: () => startServerProcess({ script: join(baselineDir ?? here, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),
+    // The same proxy reading each event (SSE parse, JSON.parse, written back serialised): the floor for a gateway that looks at chunks.
+    parsing: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections), BENCH_PROXY_PARSE: '1' } }),
     lifeline: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     // The --max run: its own mock (longer streams), over h2c unless --max-upstream=h1.
     lifelineMax: () => {
@@ -149,7 +161,7 @@ async function main(): Promise<void> {
       const cpuS = ((await server.cpuUs()) - cpu0) / 1e6;
       const { maxRss } = await server.mem();
       return {
-        system: name === 'bare' ? 'bare node:http + undici proxy' : name === 'baseline' ? 'lifeline gateway (default config, baseline build)' : 'lifeline gateway (default config)',
+        system: SYSTEM_NAMES[name],
         peakInFlight,
         streams: n,
         completed,
@@ -167,7 +179,7 @@ async function main(): Promise<void> {
 
   const runs: PacedRun[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const name of baselineDir ? (['bare', 'lifeline', 'baseline'] as const) : (['bare', 'lifeline'] as const)) {
+    for (const name of baselineDir ? (['bare', 'parsing', 'lifeline', 'baseline'] as const) : (['bare', 'parsing', 'lifeline'] as const)) {
       const r = await measure(name, STREAMS, 2_000);
       runs.push(r);
       console.error(`paced: round ${round + 1} ${r.system}: ${r.completed}/${r.streams} in ${r.wallS.toFixed(1)} s, CPU ${r.cpuS.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB${failures.size ? `; failed: ${JSON.stringify(Object.fromEntries(failures))}` : ''}`);
@@ -189,16 +201,19 @@ async function main(): Promise<void> {
     idleRssMB: rs.map((r) => r.idleRssMB),
     peakRssMB: rs.map((r) => r.peakRssMB),
   });
-  const bare = summary(of('bare node:http + undici proxy'));
-  const lifeline = summary(of('lifeline gateway (default config)'));
-  const baseline = baselineDir ? summary(of('lifeline gateway (default config, baseline build)')) : undefined;
+  const bare = summary(of(SYSTEM_NAMES.bare));
+  const parsing = summary(of(SYSTEM_NAMES.parsing));
+  const lifeline = summary(of(SYSTEM_NAMES.lifeline));
+  const baseline = baselineDir ? summary(of(SYSTEM_NAMES.baseline)) : undefined;
   const cpuRatio = median(lifeline.cpuS) / median(bare.cpuS);
   const memRatio = median(lifeline.kbPerStream) / median(bare.kbPerStream);
   const range = (xs: number[], d = 1) => (xs.length > 1 ? `${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)}` : xs[0]!.toFixed(d));
   console.log(`\nPaced streams: ${STREAMS} concurrent × ${CHUNKS} chunks ${INTERVAL_MS} ms apart, ${ROUNDS} round(s); load average ${load0.map((l) => l.toFixed(2)).join(' / ')}; ulimit -n ${fdLimit}`);
   console.log('| system | completed | CPU s (range) | idle RSS MB | peak RSS MB | KB per in-flight stream |');
-  for (const s of [bare, lifeline, ...(baseline ? [baseline] : [])]) console.log(`| ${s.system} | ${s.completed} | ${range(s.cpuS, 2)} | ${range(s.idleRssMB, 0)} | ${range(s.peakRssMB, 0)} | ${range(s.kbPerStream, 0)} |`);
+  for (const s of [bare, parsing, lifeline, ...(baseline ? [baseline] : [])]) console.log(`| ${s.system} | ${s.completed} | ${range(s.cpuS, 2)} | ${range(s.idleRssMB, 0)} | ${range(s.peakRssMB, 0)} | ${range(s.kbPerStream, 0)} |`);
   if (baseline) console.log(`baseline build vs bare: CPU ${(median(baseline.cpuS) / median(bare.cpuS)).toFixed(2)}×, memory per in-flight stream ${(median(baseline.kbPerStream) / median(bare.kbPerStream)).toFixed(2)}×`);
+  console.log(`parsing proxy vs bare: CPU ${(median(parsing.cpuS) / median(bare.cpuS)).toFixed(2)}×, memory per in-flight stream ${(median(parsing.kbPerStream) / median(bare.kbPerStream)).toFixed(2)}× (the floor for reading each chunk)`);
+  console.log(`gateway vs parsing proxy: CPU ${(median(lifeline.cpuS) / median(parsing.cpuS)).toFixed(2)}×, memory per in-flight stream ${(median(lifeline.kbPerStream) / median(parsing.kbPerStream)).toFixed(2)}×`);
   console.log(`gateway vs bare: CPU ${cpuRatio.toFixed(2)}× (target ≤ 1.3×), memory per in-flight stream ${memRatio.toFixed(2)}× (target ≤ 1.3×)`);
   if (max) console.log(`${MAX} concurrent streams (${MAX_CHUNKS} chunks ${MAX_INTERVAL_MS} ms apart, opened within ${MAX_RAMP_MS / 1000} s, upstream ${maxUpstream}) through one gateway process: ${max.completed}/${MAX} completed (${MAX - max.completed} lost), peak ${max.peakInFlight} in flight, ${max.wallS.toFixed(1)} s, CPU ${max.cpuS.toFixed(1)} s, peak RSS ${max.peakRssMB.toFixed(0)} MB`);
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ streams: STREAMS, chunks: CHUNKS, intervalMs: INTERVAL_MS, rounds: ROUNDS, loadavg: load0, fdLimit, runs, max, maxWanted: wanted, maxChunks: MAX_CHUNKS, maxIntervalMs: MAX_INTERVAL_MS, maxRampMs: MAX_RAMP_MS, maxUpstream, cpuRatio, memRatio }));

@@ -3,8 +3,14 @@
  * request, forwards it with an undici keep-alive pool per upstream, parses the reply and writes it
  * back; streams are piped. Targets come from argv[2]: `{ "<model>": [{ url, model? }, …] }` (`*`
  * for any model); a 5xx or a refused connection moves on to the next target (a bare fallback).
+ *
+ * `BENCH_PROXY_PARSE=1` makes it the floor for a gateway that reads each chunk (to meter it, check
+ * it for an in-band error, record it): a stream's SSE events are parsed (`eventsource-parser`),
+ * each `data:` line `JSON.parse`d and written back as `data: ${JSON.stringify(chunk)}` — and
+ * nothing else (no timeouts, no accounting, no failover once the stream started).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createParser } from 'eventsource-parser';
 import { Pool } from 'undici';
 
 type Target = { url: string; model?: string };
@@ -12,6 +18,7 @@ const routes = JSON.parse(process.argv[2] ?? '{}') as Record<string, Target[]>;
 const apiKey = process.env.UPSTREAM_KEY ?? 'test-key';
 // Upstream connections per origin (`BENCH_UPSTREAM_CONNECTIONS`, as the gateway's `providers.<name>.connections`).
 const connections = Number(process.env.BENCH_UPSTREAM_CONNECTIONS ?? 64);
+const parseStreams = process.env.BENCH_PROXY_PARSE === '1';
 const pools = new Map<string, Pool>();
 const poolFor = (origin: string) => {
   let pool = pools.get(origin);
@@ -62,7 +69,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     }
     if (body.stream && up.statusCode === 200) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      for await (const chunk of up.body) res.write(chunk);
+      if (parseStreams) await relayEvents(up.body, res);
+      else for await (const chunk of up.body) res.write(chunk);
       return void res.end();
     }
     const reply = JSON.parse(await up.body.text());
@@ -70,6 +78,18 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return void res.end(JSON.stringify(reply));
   }
   fail(res, 404, 'no route');
+}
+
+/** Writes each SSE event of `body` to `res` parsed and serialised again (`BENCH_PROXY_PARSE=1`). */
+async function relayEvents(body: AsyncIterable<Buffer>, res: ServerResponse): Promise<void> {
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === '[DONE]') res.write('data: [DONE]\n\n');
+      else res.write(`data: ${JSON.stringify(JSON.parse(event.data))}\n\n`);
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const bytes of body) parser.feed(decoder.decode(bytes, { stream: true }));
 }
 
 const server = createServer((req, res) => {
