@@ -40,5 +40,6 @@ export { timeout, type TimeoutOptions } from './timeout.js';
 export { fallbackResponse, isOutage, DEFAULT_FALLBACK_CONTENT, type FallbackResponseOptions } from './fallback-response.js';
 export { ALTERNATIVES_LEFT, alternativesLeft } from './state-keys.js';
 export { raceContext } from './race.js';
+export { innermost, type DelegatingIterator } from './delegate.js';
 export { tapStream, takeFrom, type StreamTap, type TakeableIterator, type TapEnd, type TappedStream } from './tap.js';
 export { CHUNK_JSON, setChunkJson, chunkJsonOf, wantsChunkJson, RESPONSE_JSON, setResponseJson, responseJsonOf, wantsResponseJson } from './chunk-json.js';

@@ -1,5 +1,6 @@
 /** @module */
 import { isContentChunk } from './assemble.js';
+import { innermost, type DelegatingIterator } from './delegate.js';
 import { takeFrom, type TakeableIterator } from './tap.js';
 import type { ChatChunk } from './types.js';
 
@@ -78,9 +79,11 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 
 /**
  * The chunks read ahead, then the rest of `it` (a hand-written iterator: no generator per chunk;
- * chunks `it` already holds are taken without a promise, see {@link TakeableIterator}).
+ * chunks `it` already holds are taken without a promise, see {@link TakeableIterator}). Once the
+ * head is handed out it names `it` as its `delegate` ({@link DelegatingIterator}): a stage above
+ * reads `it` directly from then on.
  */
-function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> {
+function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> & DelegatingIterator<ChatChunk> {
   let i = 0;
   let started = false;
   let finished = ended;
@@ -99,7 +102,8 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
     finished = closed = true;
     throw err;
   };
-  const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> = {
+  const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> & DelegatingIterator<ChatChunk> = {
+    delegate: undefined,
     next(): Promise<IteratorResult<ChatChunk>> {
       if (dry) dry = false;
       else {
@@ -114,15 +118,20 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
         return Promise.resolve(DONE);
       }
       reading = true;
+      if ((it as DelegatingIterator<ChatChunk>).delegate !== undefined) it = innermost(it);
       return it.next().then(onRead, onFail);
     },
     take(): IteratorYieldResult<ChatChunk> | undefined {
       if (closed || reading) return undefined;
       if (i < head.length) {
         started = true;
-        return { value: head[i++]!, done: false };
+        const value = head[i++]!;
+        // The head handed out, the replay is a plain pass-through: readers may read `it` itself.
+        if (i === head.length && !finished) (self as { delegate?: AsyncIterator<ChatChunk> }).delegate = it;
+        return { value, done: false };
       }
       if (finished || !started) return undefined;
+      if ((it as DelegatingIterator<ChatChunk>).delegate !== undefined) it = innermost(it);
       const r = takeFrom(it);
       dry = r === undefined;
       return r;

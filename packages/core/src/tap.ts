@@ -2,6 +2,7 @@
  * Passing a stream through with hooks, without an async generator per chunk.
  * @module
  */
+import { innermost, type DelegatingIterator } from './delegate.js';
 
 /** How a tapped stream's iteration ended. */
 export type TapEnd = 'done' | 'error' | 'stopped';
@@ -175,7 +176,7 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
         dry = false;
       }
       try {
-        it ??= source[Symbol.asyncIterator]();
+        it = it === undefined ? source[Symbol.asyncIterator]() : (it as DelegatingIterator<T>).delegate === undefined ? it : innermost(it);
         return (pending = it.next().then(onResult, onError));
       } catch (err) {
         return onError(err);
@@ -183,6 +184,7 @@ export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): Tappe
     },
     take(): IteratorYieldResult<T> | undefined {
       if (finished || pending || failed || !it) return undefined;
+      if ((it as DelegatingIterator<T>).delegate !== undefined) it = innermost(it);
       const r = takeFrom(it);
       dry = r === undefined;
       if (r === undefined) return undefined;

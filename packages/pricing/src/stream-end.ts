@@ -2,7 +2,7 @@
  * Observing a stream to its end without buffering it.
  * @module
  */
-import { type ChatChunk, type TakeableIterator, type Usage, takeFrom } from '@lifeline/core';
+import { type ChatChunk, type DelegatingIterator, type TakeableIterator, type Usage, innermost, takeFrom } from '@lifeline/core';
 import { chunkChars } from './estimate.js';
 
 /** How a watched stream ended. */
@@ -91,8 +91,9 @@ class MeteredStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   next(): Promise<IteratorResult<ChatChunk>> {
     let pending: Promise<IteratorResult<ChatChunk>>;
     try {
-      this.#iterator ??= iteratorOf(this.#source);
-      pending = Promise.resolve(this.#iterator.next());
+      const it = this.#iterator === undefined ? iteratorOf(this.#source) : innermost(this.#iterator);
+      this.#iterator = it;
+      pending = Promise.resolve(it.next());
     } catch (err) {
       pending = Promise.reject(err);
     }
@@ -102,6 +103,7 @@ class MeteredStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   /** A chunk the source holds now, counted as `next()` would count it ({@link TakeableIterator}). */
   take(): IteratorYieldResult<ChatChunk> | undefined {
     if (this.#ended || this.#iterator === undefined) return undefined;
+    if ((this.#iterator as DelegatingIterator<ChatChunk>).delegate !== undefined) this.#iterator = innermost(this.#iterator);
     const result = takeFrom(this.#iterator);
     if (result !== undefined) this.#step(result);
     return result;
