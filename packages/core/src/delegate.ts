@@ -8,8 +8,7 @@
 /**
  * An async iterator that, once it only passes its source's results on unchanged (its `next()`,
  * `take()` and `return()` then do exactly what its source's would), sets `delegate` to that source.
- * A primed stream's replay does so once its head is handed out; the client's source once the
- * pipeline's stream is open.
+ * A primed stream's replay does so once its head is handed out.
  */
 export interface DelegatingIterator<T> extends AsyncIterator<T> {
   readonly delegate?: AsyncIterator<T> | undefined;
