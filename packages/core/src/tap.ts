@@ -54,21 +54,6 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> => typeof (v as PromiseLike<unknown> | null)?.then === 'function';
 
-/** The rest of a tapped stream's end after an `end` hook that returned a promise. */
-async function endedAfter(
-  end: PromiseLike<unknown>,
-  fail: (err: unknown) => Promise<never>,
-  settle: (how: TapEnd) => Promise<void>,
-): Promise<IteratorReturnResult<undefined>> {
-  try {
-    await end;
-  } catch (err) {
-    return fail(err);
-  }
-  await settle('done');
-  return DONE;
-}
-
 /**
  * Wraps `source` so that `tap`'s hooks see each chunk and the end — the work of a
  * `for await … yield` async generator, at the cost of one promise per chunk instead of several
@@ -86,137 +71,189 @@ async function endedAfter(
  * ```
  */
 export function tapStream<T>(source: AsyncIterable<T>, tap: StreamTap<T>): TappedStream<T> {
-  let it: AsyncIterator<T> | undefined;
-  let finished = false;
-  let pending: Promise<unknown> | undefined;
+  return new Tapped(source, tap);
+}
+
+/**
+ * The iterator {@link tapStream} returns. A class rather than closures: an in-flight stream holds
+ * one object per tap instead of a dozen functions and their context (memory per in-flight stream
+ * is what sizes a gateway); only the two callbacks a read hands to `then` are made per stream.
+ */
+class Tapped<T> implements TappedStream<T> {
+  readonly #source: AsyncIterable<T>;
+  readonly #tap: StreamTap<T>;
+  #it: AsyncIterator<T> | undefined = undefined;
+  #finished = false;
+  #pending: Promise<unknown> | undefined = undefined;
   /** The failure of a chunk taken by `take()` whose hook threw: what the next `next()` returns. */
-  let failed: Promise<never> | undefined;
+  #failed: Promise<never> | undefined = undefined;
   /**
    * The last `take()` found the source holding nothing: the `next()` that follows (a layer above
    * falling back to it) reads without trying again, so stacked layers try once per read, not once
    * per layer each.
    */
-  let dry = false;
+  #dry = false;
+
+  constructor(source: AsyncIterable<T>, tap: StreamTap<T>) {
+    this.#source = source;
+    this.#tap = tap;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const failed = this.#failed;
+    if (failed) {
+      this.#failed = undefined;
+      return failed;
+    }
+    const pending = this.#pending;
+    if (this.#finished) return pending ? pending.then(done, done) : Promise.resolve(DONE);
+    if (pending) return this.#after(pending);
+    let it = this.#it;
+    if (this.#dry) this.#dry = false;
+    else if (it) {
+      const taken = this.take();
+      if (taken) return Promise.resolve(taken);
+      if (this.#failed) return this.next();
+      this.#dry = false;
+    }
+    try {
+      it = it === undefined ? this.#source[Symbol.asyncIterator]() : (it as DelegatingIterator<T>).delegate === undefined ? it : innermost(it);
+      this.#it = it;
+      return (this.#pending = it.next().then(this.#onResult, this.#onError));
+    } catch (err) {
+      return this.#onError(err);
+    }
+  }
+
+  take(): IteratorYieldResult<T> | undefined {
+    let it = this.#it;
+    if (this.#finished || this.#pending || this.#failed || !it) return undefined;
+    if ((it as DelegatingIterator<T>).delegate !== undefined) this.#it = it = innermost(it);
+    const r = takeFrom(it);
+    this.#dry = r === undefined;
+    if (r === undefined) return undefined;
+    const out = this.#passed(r);
+    if (out instanceof Promise) {
+      this.#failed = out;
+      out.catch(() => {}); // handled by whoever calls next(), right after this returns undefined
+      return undefined;
+    }
+    return out;
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    if (this.#pending) await this.#pending.catch(() => {});
+    if (this.#finished) return DONE;
+    this.#finished = true;
+    const it = this.#it;
+    if (!it) return DONE;
+    let error: unknown;
+    let failed = false;
+    try {
+      const r = it.return?.();
+      if (isThenable(r)) await r;
+    } catch (err) {
+      failed = true;
+      error = err;
+    }
+    await this.#settle('stopped');
+    if (failed) throw error;
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** The next result once the read in flight settled (a method, not a closure in `next()`). */
+  #after(pending: Promise<unknown>): Promise<IteratorResult<T>> {
+    return pending.then(
+      () => this.next(),
+      () => this.next(),
+    );
+  }
+
+  readonly #onResult = (r: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
+    this.#pending = undefined;
+    if (r.done) {
+      this.#finished = true;
+      return this.#tap.end || this.#tap.finally ? this.#ended() : DONE;
+    }
+    return this.#passed(r);
+  };
+
+  readonly #onError = (err: unknown): Promise<never> => {
+    this.#pending = undefined;
+    this.#finished = true;
+    return this.#fail(err);
+  };
 
   /** Marks the stream finished and runs `finally`: its result as is (a promise only when the hook made one). */
-  const settleNow = (how: TapEnd, error?: unknown): unknown => {
-    finished = true;
-    return tap.finally?.(how, error);
-  };
-  const settle = async (how: TapEnd, error?: unknown): Promise<void> => {
-    const f = settleNow(how, error);
-    if (tap.finally) await f;
-  };
-  const fail = async (err: unknown): Promise<never> => {
+  #settleNow(how: TapEnd, error?: unknown): unknown {
+    this.#finished = true;
+    return this.#tap.finally?.(how, error);
+  }
+
+  async #settle(how: TapEnd, error?: unknown): Promise<void> {
+    const f = this.#settleNow(how, error);
+    if (this.#tap.finally) await f;
+  }
+
+  async #fail(err: unknown): Promise<never> {
+    const tap = this.#tap;
     const replaced = tap.error ? tap.error(err) : undefined;
     const error = replaced === undefined ? err : replaced;
-    await settle('error', error);
+    await this.#settle('error', error);
     throw error;
-  };
+  }
+
   /**
    * The source ended: `end`, then `finally('done')`. Hooks that return no promise (most) are run
    * without one: no async function and no turn of the microtask queue per layer at each stream's end.
    */
-  const ended = (): IteratorReturnResult<undefined> | Promise<IteratorReturnResult<undefined>> => {
+  #ended(): IteratorReturnResult<undefined> | Promise<IteratorReturnResult<undefined>> {
+    const tap = this.#tap;
     if (tap.end) {
       let r: unknown;
       try {
         r = tap.end();
       } catch (err) {
-        return fail(err);
+        return this.#fail(err);
       }
-      if (isThenable(r)) return endedAfter(r, fail, settle);
+      if (isThenable(r)) return this.#endedAfter(r);
     }
-    const f = settleNow('done');
-    return isThenable(f) ? Promise.resolve(f).then(() => DONE) : DONE;
-  };
+    const f = this.#settleNow('done');
+    return isThenable(f) ? Promise.resolve(f).then(done) : DONE;
+  }
+
+  /** The rest of the end after an `end` hook that returned a promise. */
+  async #endedAfter(end: PromiseLike<unknown>): Promise<IteratorReturnResult<undefined>> {
+    try {
+      await end;
+    } catch (err) {
+      return this.#fail(err);
+    }
+    await this.#settle('done');
+    return DONE;
+  }
+
   /** The chunk result `r` through the `chunk` hook (a hook that throws releases the source and fails the stream). */
-  const passed = (r: IteratorYieldResult<T>): IteratorYieldResult<T> | Promise<never> => {
+  #passed(r: IteratorYieldResult<T>): IteratorYieldResult<T> | Promise<never> {
+    const tap = this.#tap;
     if (tap.chunk) {
       let next: T | void;
       try {
         next = tap.chunk(r.value);
       } catch (err) {
-        finished = true;
-        void Promise.resolve(it!.return?.()).catch(() => {});
-        return fail(err);
+        this.#finished = true;
+        void Promise.resolve(this.#it!.return?.()).catch(() => {});
+        return this.#fail(err);
       }
       if (next !== undefined && next !== r.value) return { value: next, done: false };
     }
     return r;
-  };
-  const onResult = (r: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> => {
-    pending = undefined;
-    if (r.done) {
-      finished = true;
-      return tap.end || tap.finally ? ended() : DONE;
-    }
-    return passed(r);
-  };
-  const onError = (err: unknown): Promise<never> => {
-    pending = undefined;
-    finished = true;
-    return fail(err);
-  };
-
-  const self: TappedStream<T> = {
-    next(): Promise<IteratorResult<T>> {
-      if (failed) {
-        const failure = failed;
-        failed = undefined;
-        return failure;
-      }
-      if (finished) return pending ? pending.then(() => DONE, () => DONE) : Promise.resolve(DONE);
-      if (pending) return pending.then(() => self.next(), () => self.next());
-      if (dry) dry = false;
-      else if (it) {
-        const taken = self.take();
-        if (taken) return Promise.resolve(taken);
-        if (failed) return self.next();
-        dry = false;
-      }
-      try {
-        it = it === undefined ? source[Symbol.asyncIterator]() : (it as DelegatingIterator<T>).delegate === undefined ? it : innermost(it);
-        return (pending = it.next().then(onResult, onError));
-      } catch (err) {
-        return onError(err);
-      }
-    },
-    take(): IteratorYieldResult<T> | undefined {
-      if (finished || pending || failed || !it) return undefined;
-      if ((it as DelegatingIterator<T>).delegate !== undefined) it = innermost(it);
-      const r = takeFrom(it);
-      dry = r === undefined;
-      if (r === undefined) return undefined;
-      const out = passed(r);
-      if (out instanceof Promise) {
-        failed = out;
-        out.catch(() => {}); // handled by whoever calls next(), right after this returns undefined
-        return undefined;
-      }
-      return out;
-    },
-    async return(): Promise<IteratorReturnResult<undefined>> {
-      if (pending) await pending.catch(() => {});
-      if (finished) return DONE;
-      finished = true;
-      if (!it) return DONE;
-      let error: unknown;
-      let failed = false;
-      try {
-        const r = it.return?.();
-        if (isThenable(r)) await r;
-      } catch (err) {
-        failed = true;
-        error = err;
-      }
-      await settle('stopped');
-      if (failed) throw error;
-      return DONE;
-    },
-    [Symbol.asyncIterator]() {
-      return self;
-    },
-  };
-  return self;
+  }
 }
+
+/** Resolves `done` whatever it is given (a shared callback). */
+const done = (): IteratorReturnResult<undefined> => DONE;
