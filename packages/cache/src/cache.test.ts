@@ -425,6 +425,8 @@ describe('cache: options', () => {
     [{ ttlMs: 1, when: true }, 'cache: when must be a function, got boolean'],
     [{ ttlMs: 1, coalesce: 'yes' }, 'cache: coalesce must be a boolean, got yes'],
     [{ ttlMs: 1, cacheTruncated: 1 }, 'cache: cacheTruncated must be a boolean, got 1'],
+    [{ ttlMs: 1, recordStreams: 'json' }, `cache: recordStreams must be 'chunks' or 'answer', got "json"`],
+    [{ ttlMs: 1, recordStreams: true }, "cache: recordStreams must be 'chunks' or 'answer', got true"],
   ])('rejects %j', (options, message) => {
     expect(() => cache(options as never)).toThrow(ConfigurationError);
     expect(() => cache(options as never)).toThrow(message);

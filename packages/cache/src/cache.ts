@@ -81,6 +81,7 @@ export function cache(options: CacheOptions): CacheMiddleware {
     staleIfErrorMs: options.staleIfErrorMs ?? DEFAULTS.staleIfErrorMs,
     cacheTruncated: options.cacheTruncated ?? DEFAULTS.cacheTruncated,
     clock: options.clock,
+    recordAnswers: (options.recordStreams ?? (options.ttlMs === 0 ? 'answer' : 'chunks')) === 'answer',
   };
 
   async function read(ctx: Context, key: string, peek = false): Promise<CacheEntry | undefined> {

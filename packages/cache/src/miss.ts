@@ -37,6 +37,8 @@ export interface MissRuntime {
   staleIfErrorMs: number;
   cacheTruncated: boolean;
   clock: Clock | undefined;
+  /** Streams are recorded as their assembled answer (`recordStreams: 'answer'`), not chunk by chunk. */
+  recordAnswers: boolean;
 }
 
 /**
@@ -103,11 +105,13 @@ function watchStream(rt: MissRuntime, ctx: Context, key: string, flight: Flight 
     if (end.kind === 'complete') {
       const { recording } = end;
       const reason = unstorable(rt, ctx, recording.finishes(), undefined);
-      conclude(rt, ctx, key, flight, pendingChunks(recording, tail(rt, ctx, recording.model)), reason);
+      const entryTail = tail(rt, ctx, recording.model);
+      const answer = recording.answer();
+      conclude(rt, ctx, key, flight, answer ? pendingResponse(answer, entryTail) : pendingChunks(recording, entryTail), reason);
     } else if (flight) {
       rt.flights!.end(key, flight, end.kind === 'error' && !ctx.aborted ? { kind: 'error', error: end.error } : ABANDONED);
     }
-  });
+  }, rt.recordAnswers);
 }
 
 /** Times and labels of the entry about to be made (same fields, same order as ever). */

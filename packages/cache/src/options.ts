@@ -23,6 +23,16 @@ export interface CacheOptions {
    */
   staleIfErrorMs?: number;
   /**
+   * How a streamed answer is recorded. `'chunks'`: every chunk as it came (JSON), replayed chunk
+   * for chunk. `'answer'`: the answer assembled as it passes (text, tool calls, finish reasons,
+   * usage), stored as a JSON answer and replayed to a stream call as one content chunk — a
+   * recording that grows by the text of each chunk instead of its whole JSON, which is what an
+   * in-flight stream holds in memory. The default records answers when `ttlMs` is 0 (they serve
+   * only stale-if-error and `max-age` callers), chunks otherwise.
+   * @defaultValue `'answer'` when `ttlMs` is 0, else `'chunks'`
+   */
+  recordStreams?: 'chunks' | 'answer';
+  /**
    * Where entries live.
    * @defaultValue `memoryStore()` — 10 000 entries, 64 MiB
    */
@@ -93,7 +103,7 @@ export function isRepeatable(ctx: Context): boolean {
   return n === undefined || n === null || n <= 1;
 }
 
-export const DEFAULTS: Required<Omit<CacheOptions, 'ttlMs' | 'store' | 'key' | 'clock'>> = {
+export const DEFAULTS: Required<Omit<CacheOptions, 'ttlMs' | 'store' | 'key' | 'clock' | 'recordStreams'>> = {
   staleIfErrorMs: 0,
   scope: tenantScope,
   when: isRepeatable,
@@ -121,6 +131,10 @@ export function validate(options: CacheOptions): void {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new ConfigurationError(`cache: ${name} must be a function, got ${typeof options[name]}`);
     }
+  }
+  const { recordStreams } = options;
+  if (recordStreams !== undefined && recordStreams !== 'chunks' && recordStreams !== 'answer') {
+    throw new ConfigurationError(`cache: recordStreams must be 'chunks' or 'answer', got ${JSON.stringify(recordStreams) ?? String(recordStreams)}`);
   }
   for (const name of ['coalesce', 'cacheTruncated'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') {

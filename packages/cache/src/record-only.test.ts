@@ -68,13 +68,53 @@ describe('cache({ ttlMs: 0 }): record only', () => {
     ]);
   });
 
-  it('streams are recorded too, and replayed to a max-age caller', async () => {
-    const { client, adapter } = recordOnly();
+  it('streams are recorded as their answer and replayed to a max-age caller as that answer (the default here)', async () => {
+    const { client, adapter } = recordOnly(() => ({ text: 'Alpha beta gamma delta', usage: { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 } }));
+    const first = client.stream(req);
+    const chunks = await collect(first);
+    expect(chunks.length).toBeGreaterThan(4);
+    const s = client.stream(req, { metadata: { cacheControl: 'max-age=5' } });
+    const replayed = await collect(s);
+    const content = (cs: typeof chunks) => cs.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(content(replayed)).toBe('Alpha beta gamma delta');
+    const [original, again] = [(await first.result).response, (await s.result).response];
+    expect(again.choices).toEqual(original.choices);
+    expect(again.usage).toEqual(original.usage);
+    expect((await s.result).meta.cache).toBe('hit');
+    expect(adapter.calls).toHaveLength(1);
+  });
+
+  it("with recordStreams: 'chunks' a stream is recorded and replayed chunk for chunk", async () => {
+    const { client, adapter } = setup({ cache: { ttlMs: 0, staleIfErrorMs: STALE, recordStreams: 'chunks' } });
     const first = await collect(client.stream(req));
     const s = client.stream(req, { metadata: { cacheControl: 'max-age=5' } });
     expect(await collect(s)).toEqual(first);
     expect((await s.result).meta.cache).toBe('hit');
     expect(adapter.calls).toHaveLength(1);
+  });
+
+  it('the stored entry is the answer when recording answers, the chunks otherwise', async () => {
+    const kinds = async (cacheOptions: NonNullable<Parameters<typeof setup>[0]>['cache']) => {
+      const inner = memoryStore();
+      const written: string[] = [];
+      const store: CacheStore = {
+        ...inner,
+        async set(key, entry, ttlMs) {
+          written.push(entry.kind);
+          return inner.set(key, entry, ttlMs);
+        },
+        async setSerialized(key: string, json: string, ttlMs: number) {
+          written.push((JSON.parse(json) as { kind: string }).kind);
+          return inner.setSerialized(key, json, ttlMs);
+        },
+      } as CacheStore;
+      const { client } = setup({ cache: { ...cacheOptions, store } });
+      await collect(client.stream(req));
+      return written;
+    };
+    expect(await kinds({ ttlMs: 0, staleIfErrorMs: STALE })).toEqual(['response']);
+    expect(await kinds({ ttlMs: 60_000 })).toEqual(['chunks']);
+    expect(await kinds({ ttlMs: 60_000, recordStreams: 'answer' })).toEqual(['response']);
   });
 
   describe('reads the recording only when a call fails', () => {

@@ -12,17 +12,26 @@ import { type ChatCacheEntry, deepFreeze } from './entry.js';
  * one entry JSON when it is stored.
  */
 export class Recording {
-  /** Each chunk's JSON, in order. */
+  /** Each chunk's JSON, in order (empty when the answer is assembled instead). */
   readonly parts: string[] = [];
   /** The first chunk's `model`. */
   model: string | undefined;
   readonly #finishes = new Map<number, FinishReason | null>();
+  /** The answer assembled as it passes, instead of the chunks (`recordStreams: 'answer'`). */
+  readonly #assembler: ResponseAssembler | undefined;
+  #chunks = 0;
+
+  /** @param assemble - keep the assembled answer instead of each chunk's JSON */
+  constructor(assemble = false) {
+    this.#assembler = assemble ? new ResponseAssembler() : undefined;
+  }
 
   /** Captures `chunk` (call it before passing the chunk on). */
   push(chunk: ChatChunk): void {
-    if (this.parts.length === 0) this.model = chunk.model;
+    if (this.#chunks++ === 0) this.model = chunk.model;
+    if (this.#assembler) this.#assembler.push(chunk);
     // The provider's own text when the adapter kept it for this chunk object (not replaced since).
-    this.parts.push(chunkJsonOf(chunk) ?? JSON.stringify(chunk));
+    else this.parts.push(chunkJsonOf(chunk) ?? JSON.stringify(chunk));
     if (!Array.isArray(chunk.choices)) return;
     for (const choice of chunk.choices) {
       const index = choice.index ?? 0;
@@ -40,6 +49,11 @@ export class Recording {
   json(): string {
     return `[${this.parts.join(',')}]`;
   }
+
+  /** The assembled answer when the recording assembles one (a fresh object each call), else `undefined`. */
+  answer(): ChatResponse | undefined {
+    return this.#assembler?.finish();
+  }
 }
 
 /** How a recorded stream ended. */
@@ -47,12 +61,12 @@ export type RecordingEnd = { kind: 'complete'; recording: Recording } | { kind: 
 
 /**
  * Wraps `source` so that every chunk is passed on at once (no buffering, no added latency)
- * while its JSON is captured; `onEnd` learns whether the iteration completed, failed, or was
+ * while its JSON (or, with `assemble`, its part of the answer) is captured; `onEnd` learns whether the iteration completed, failed, or was
  * stopped by the consumer. Capturing JSON (not references) keeps the recording intact even if
  * the consumer mutates the chunks it receives.
  */
-export function recordStream(source: AsyncIterable<ChatChunk>, onEnd: (end: RecordingEnd) => void): AsyncIterable<ChatChunk> {
-  const recording = new Recording();
+export function recordStream(source: AsyncIterable<ChatChunk>, onEnd: (end: RecordingEnd) => void, assemble = false): AsyncIterable<ChatChunk> {
+  const recording = new Recording(assemble);
   return tapStream(source, {
     chunk(chunk) {
       recording.push(chunk);
