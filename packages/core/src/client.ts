@@ -15,7 +15,6 @@ import { lifelineChannel, type RequestEvent } from './events.js';
 import type { Meta } from './meta.js';
 import type { Middleware, Next } from './middleware.js';
 import { type TakeableIterator, takeFrom, tapStream } from './tap.js';
-import type { DelegatingIterator } from './delegate.js';
 import { createTerminal } from './terminal.js';
 import type { ChatChunk, ChatRequest, ChatResponse } from './types.js';
 import { validateRequest } from './validate.js';
@@ -241,11 +240,9 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
 
     // The pipeline's stream, opened once the pipeline has run (on the consumer's first next()).
     const source: AsyncIterable<ChatChunk> = {
-      [Symbol.asyncIterator]: (): TakeableIterator<ChatChunk> & DelegatingIterator<ChatChunk> => {
+      [Symbol.asyncIterator]: (): TakeableIterator<ChatChunk> => {
         let inner: AsyncIterator<ChatChunk> | undefined;
-        const self: TakeableIterator<ChatChunk> & { delegate: AsyncIterator<ChatChunk> | undefined } = {
-          // Once the pipeline's stream is open this is a plain pass-through: the tap reads that stream itself.
-          delegate: undefined,
+        return {
           // A chunk the pipeline's stream holds now: the consumer's tap takes it without a promise.
           take: () => (inner ? takeFrom(inner) : undefined),
           next: () =>
@@ -257,12 +254,10 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
                     throw new ConfigurationError('The pipeline finished without a stream: a middleware returned without calling next() or setting ctx.stream');
                   }
                   inner = iteratorOf(from);
-                  self.delegate = inner;
                   return inner.next();
                 }),
           return: () => (inner?.return ? inner.return() : Promise.resolve(DONE)),
         };
-        return self;
       },
     };
 
