@@ -6,7 +6,11 @@ import type { ChatChoice, ChatChunk, ChatResponse, ToolCall, ToolCallDelta, Usag
 
 interface ChoiceState {
   index: number;
-  content: string;
+  /**
+   * The content so far, as the deltas came: joined once at the end. (`+=` would keep a rope node
+   * per chunk, four times the memory of an array slot, for as long as the stream is in flight.)
+   */
+  content: string[];
   sawContent: boolean;
   refusal: string | undefined;
   reasoning: string | undefined;
@@ -77,9 +81,9 @@ export class ResponseAssembler {
       const state = this.#choice(choice.index ?? 0);
       const delta = choice.delta;
       if (delta) {
-        if (typeof delta.content === 'string') {
-          state.content += delta.content;
-          if (delta.content.length > 0) state.sawContent = true;
+        if (typeof delta.content === 'string' && delta.content.length > 0) {
+          state.content.push(delta.content);
+          state.sawContent = true;
         }
         if (typeof delta.refusal === 'string') state.refusal = (state.refusal ?? '') + delta.refusal;
         if (typeof delta.reasoning_content === 'string') state.reasoning = (state.reasoning ?? '') + delta.reasoning_content;
@@ -100,7 +104,7 @@ export class ResponseAssembler {
       .map((s) => {
         const message: ChatChoice['message'] = {
           role: 'assistant',
-          content: s.sawContent || s.toolCalls.length === 0 ? s.content : s.content || null,
+          content: s.sawContent || s.toolCalls.length === 0 ? s.content.join('') : null,
         };
         if (s.refusal !== undefined) message.refusal = s.refusal;
         if (s.reasoning !== undefined) message.reasoning_content = s.reasoning;
@@ -123,7 +127,7 @@ export class ResponseAssembler {
   #choice(index: number): ChoiceState {
     let state = this.#choices.find((c) => c.index === index);
     if (!state) {
-      state = { index, content: '', sawContent: false, refusal: undefined, reasoning: undefined, thinkingBlocks: undefined, toolCalls: [], finish: null };
+      state = { index, content: [], sawContent: false, refusal: undefined, reasoning: undefined, thinkingBlocks: undefined, toolCalls: [], finish: null };
       this.#choices.push(state);
     }
     return state;
