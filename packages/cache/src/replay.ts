@@ -6,10 +6,10 @@ import { ResponseAssembler, chunkJsonOf, responseToChunks, tapStream, type ChatC
 import { type ChatCacheEntry, deepFreeze } from './entry.js';
 
 /**
- * A stream as it was recorded: each chunk's JSON captured before the consumer saw it, plus what
- * the miss path needs to judge and label the answer (finish reason per choice, first model),
- * read from the same untouched chunks. No chunk is parsed back or frozen: the recording becomes
- * one entry JSON when it is stored.
+ * A stream as it was recorded: each chunk's JSON captured before the consumer saw it (or, when
+ * made to assemble, the answer the chunks add up to), plus what the miss path needs to judge and
+ * label the answer (finish reason per choice, first model), read from the same untouched chunks.
+ * No chunk is parsed back or frozen: the recording becomes one entry JSON when it is stored.
  */
 export class Recording {
   /** Each chunk's JSON, in order (empty when the answer is assembled instead). */
@@ -61,9 +61,9 @@ export type RecordingEnd = { kind: 'complete'; recording: Recording } | { kind: 
 
 /**
  * Wraps `source` so that every chunk is passed on at once (no buffering, no added latency)
- * while its JSON (or, with `assemble`, its part of the answer) is captured; `onEnd` learns whether the iteration completed, failed, or was
- * stopped by the consumer. Capturing JSON (not references) keeps the recording intact even if
- * the consumer mutates the chunks it receives.
+ * while its JSON (with `assemble`, its part of the answer) is captured; `onEnd` learns whether
+ * the iteration completed, failed, or was stopped by the consumer. Capturing JSON (not
+ * references) keeps the recording intact even if the consumer mutates the chunks it receives.
  */
 export function recordStream(source: AsyncIterable<ChatChunk>, onEnd: (end: RecordingEnd) => void, assemble = false): AsyncIterable<ChatChunk> {
   const recording = new Recording(assemble);

@@ -19,6 +19,12 @@ export interface DelegatingIterator<T> extends AsyncIterator<T> {
  * itself when it names none. A stage reading `it` may read this one instead from now on.
  */
 export function innermost<T>(it: AsyncIterator<T>): AsyncIterator<T> {
+  // Small enough to be inlined on every read: the chain is followed only when there is one.
+  const next = (it as DelegatingIterator<T>).delegate;
+  return next === undefined ? it : follow(next);
+}
+
+function follow<T>(it: AsyncIterator<T>): AsyncIterator<T> {
   for (let next = (it as DelegatingIterator<T>).delegate; next !== undefined; next = (it as DelegatingIterator<T>).delegate) it = next;
   return it;
 }

@@ -118,7 +118,7 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
         return Promise.resolve(DONE);
       }
       reading = true;
-      if ((it as DelegatingIterator<ChatChunk>).delegate !== undefined) it = innermost(it);
+      it = innermost(it);
       return it.next().then(onRead, onFail);
     },
     take(): IteratorYieldResult<ChatChunk> | undefined {
@@ -131,7 +131,7 @@ function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended:
         return { value, done: false };
       }
       if (finished || !started) return undefined;
-      if ((it as DelegatingIterator<ChatChunk>).delegate !== undefined) it = innermost(it);
+      it = innermost(it);
       const r = takeFrom(it);
       dry = r === undefined;
       return r;

@@ -2,7 +2,7 @@
  * Passing a stream through with hooks, without an async generator per chunk.
  * @module
  */
-import { innermost, type DelegatingIterator } from './delegate.js';
+import { innermost } from './delegate.js';
 
 /** How a tapped stream's iteration ended. */
 export type TapEnd = 'done' | 'error' | 'stopped';
@@ -117,7 +117,7 @@ class Tapped<T> implements TappedStream<T> {
       this.#dry = false;
     }
     try {
-      it = it === undefined ? this.#source[Symbol.asyncIterator]() : (it as DelegatingIterator<T>).delegate === undefined ? it : innermost(it);
+      it = it === undefined ? this.#source[Symbol.asyncIterator]() : innermost(it);
       this.#it = it;
       return (this.#pending = it.next().then(this.#onResult, this.#onError));
     } catch (err) {
@@ -128,7 +128,7 @@ class Tapped<T> implements TappedStream<T> {
   take(): IteratorYieldResult<T> | undefined {
     let it = this.#it;
     if (this.#finished || this.#pending || this.#failed || !it) return undefined;
-    if ((it as DelegatingIterator<T>).delegate !== undefined) this.#it = it = innermost(it);
+    this.#it = it = innermost(it);
     const r = takeFrom(it);
     this.#dry = r === undefined;
     if (r === undefined) return undefined;

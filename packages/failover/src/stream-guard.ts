@@ -3,7 +3,7 @@
  * policy applied when it breaks.
  * @module
  */
-import { AbortError, type ChatChunk, type ChatRequest, type DelegatingIterator, ResponseAssembler, type TakeableIterator, abortReason, innermost, takeFrom } from '@lifeline/core';
+import { AbortError, type ChatChunk, type ChatRequest, ResponseAssembler, type TakeableIterator, abortReason, innermost, takeFrom } from '@lifeline/core';
 import type { Attempt } from './attempt.js';
 import { emit } from './events.js';
 import { type MidStreamInfo, codeOf, deliversContent, interrupted, messageOf, recover, restartChunk, stripLeadingSpace } from './mid-stream.js';
@@ -81,7 +81,7 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
 
   take(): IteratorYieldResult<ChatChunk> | undefined {
     if (this.#it === undefined || this.#pending || this.#queued || this.#state !== 'open') return undefined;
-    if ((this.#it as DelegatingIterator<ChatChunk>).delegate !== undefined) this.#it = innermost(this.#it);
+    this.#it = innermost(this.#it);
     const r = takeFrom(this.#it);
     this.#dry = r === undefined;
     if (r === undefined) return undefined;

@@ -2,7 +2,7 @@
  * Observing a stream to its end without buffering it.
  * @module
  */
-import { type ChatChunk, type DelegatingIterator, type TakeableIterator, type Usage, innermost, takeFrom } from '@lifeline/core';
+import { type ChatChunk, type TakeableIterator, type Usage, innermost, takeFrom } from '@lifeline/core';
 import { chunkChars } from './estimate.js';
 
 /** How a watched stream ended. */
@@ -103,7 +103,7 @@ class MeteredStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   /** A chunk the source holds now, counted as `next()` would count it ({@link TakeableIterator}). */
   take(): IteratorYieldResult<ChatChunk> | undefined {
     if (this.#ended || this.#iterator === undefined) return undefined;
-    if ((this.#iterator as DelegatingIterator<ChatChunk>).delegate !== undefined) this.#iterator = innermost(this.#iterator);
+    this.#iterator = innermost(this.#iterator);
     const result = takeFrom(this.#iterator);
     if (result !== undefined) this.#step(result);
     return result;
