@@ -31,6 +31,8 @@ const ROUNDS = quick ? 1 : 3;
 const AMOUNT = { sequential: quick ? 300 : 1000, concurrent: quick ? 1000 : 3000 };
 const CONNECTIONS = { sequential: 1, concurrent: 32 };
 const TTFB_N = quick ? 20 : 60;
+// `--warmup=N`: requests per server, mode and load before measuring (default 200 quick, 500 full).
+const WARMUP = Number(process.argv.find((a) => a.startsWith('--warmup='))?.slice(9) ?? (quick ? 200 : 500));
 
 const mock = await startMockProcess({ flavor: 'openai', apiKey, text: TEXT, maxRecorded: 1, routes: { 'bench-slow-stream': { stream: { chunkDelayMs: 2 } } } });
 const dead = await startMockProcess({ flavor: 'openai', apiKey, script: { status: 503 }, maxRecorded: 1 });
@@ -112,7 +114,7 @@ for (const mode of (modesArg ?? ['json', 'stream', 'fallback']) as Mode[]) {
   for (const load of ['sequential', 'concurrent'] as const) {
     const cases = systems.filter((s) => s.modes.includes(mode));
     // Warm up every server's JIT and pools for this mode (the breaker of the default stack opens here in `fallback`).
-    for (const s of cases) if (process.env.BENCH_VERBOSE) console.error(`warmup ${s.name} ${mode} ${load}`), await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: quick ? 200 : 500 });
+    for (const s of cases) if (process.env.BENCH_VERBOSE) console.error(`warmup ${s.name} ${mode} ${load}`), await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: WARMUP });
     const runs = new Map<System, HttpLoadResult[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const s of cases) {

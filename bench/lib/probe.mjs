@@ -2,7 +2,9 @@
  * Preloaded (`node --import ./probe.mjs server.js`) into every server process a benchmark starts,
  * so that the benchmark can read the server's own CPU time and heap over IPC:
  * `{ type: 'cpu' }` → `{ type: 'cpu', user, system }` (µs), `{ type: 'heap' }` → `{ type: 'heap', heapUsed }`, `{ type: 'mem' }` → `{ type: 'mem', rss, maxRss }` (bytes)
- * (after a full GC when `--expose-gc` is given). With `BENCH_LOOPBACK=1`, a server that would
+ * (after a full GC when `--expose-gc` is given); `{ type: 'alloc-start' }` / `{ type: 'alloc-stop' }` sample
+ * the heap allocations made in between (collected objects included) and answer with the bytes per
+ * allocating function. With `BENCH_LOOPBACK=1`, a server that would
  * listen on every interface (Portkey's `serve({ port })`) listens on 127.0.0.1 instead.
  */
 import net from 'node:net';
@@ -28,8 +30,42 @@ if (process.env.BENCH_MUTABLE_FETCH_HEADERS === '1') {
   };
 }
 
+/** The sampling heap profiler's session while `alloc-start` … `alloc-stop` runs. */
+let allocSession;
+
+/** Bytes allocated per function (`[functionName, url, line, bytes]`) in a sampling heap profile. */
+function allocationsOf(profile) {
+  const sites = new Map();
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName}\u0000${url}\u0000${lineNumber}`;
+    sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  return [...sites].filter(([, bytes]) => bytes > 0).map(([key, bytes]) => {
+    const [functionName, url, line] = key.split('\u0000');
+    return [functionName, url, Number(line), bytes];
+  });
+}
+
+async function onAllocMessage(msg) {
+  const { Session } = await import('node:inspector/promises');
+  if (msg.type === 'alloc-start') {
+    allocSession = new Session();
+    allocSession.connect();
+    await allocSession.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    process.send({ type: 'alloc-start', id: msg.id });
+  } else {
+    const { profile } = await allocSession.post('HeapProfiler.stopSampling');
+    allocSession.disconnect();
+    process.send({ type: 'alloc-stop', id: msg.id, sites: allocationsOf(profile) });
+  }
+}
+
 if (process.send) {
   process.on('message', (msg) => {
+    if (msg?.type === 'alloc-start' || msg?.type === 'alloc-stop') void onAllocMessage(msg);
     if (msg?.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send({ type: 'cpu', id: msg.id, user, system });

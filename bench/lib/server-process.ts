@@ -12,11 +12,18 @@ export interface ServerProcess {
   cpuUs(): Promise<number>;
   /** The server's heap after a GC (when started with `--expose-gc`), in bytes. */
   heapUsed(): Promise<number>;
+  /** Starts sampling the server's heap allocations (see {@link ServerProcess.allocStop}). */
+  allocStart(): Promise<void>;
+  /** Stops sampling: bytes allocated since `allocStart()` per function, `[functionName, url, line, bytes]` (sampled every 512 bytes). */
+  allocStop(): Promise<AllocationSite[]>;
   /** The server's resident set size now and its peak since it started, in bytes. */
   mem(): Promise<{ rss: number; maxRss: number }>;
   /** SIGTERM, then SIGKILL after 5 s; resolves when it exited. */
   close(): Promise<void>;
 }
+
+/** Bytes a function allocated: `[functionName, url, line (0-based), bytes]`. */
+export type AllocationSite = [string, string, number, number];
 
 export interface ServerProcessOptions {
   /** Script to run (absolute path). */
@@ -40,10 +47,10 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let seq = 0;
-  const ask = <T>(type: string, pick: (m: Record<string, number>) => T) =>
+  const ask = <T>(type: string, pick: (m: Record<string, unknown>) => T) =>
     new Promise<T>((resolve, reject) => {
       const id = ++seq;
-      const onMessage = (m: Record<string, number> & { type: string; id: number }) => {
+      const onMessage = (m: Record<string, unknown> & { type: string; id: number }) => {
         if (m.type !== type || m.id !== id) return;
         child.off('message', onMessage);
         resolve(pick(m));
@@ -72,9 +79,11 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   return {
     url,
     child,
-    cpuUs: () => ask('cpu', (m) => m.user! + m.system!),
-    heapUsed: () => ask('heap', (m) => m.heapUsed!),
-    mem: () => ask('mem', (m) => ({ rss: m.rss!, maxRss: m.maxRss! })),
+    cpuUs: () => ask('cpu', (m) => (m.user as number) + (m.system as number)),
+    heapUsed: () => ask('heap', (m) => m.heapUsed as number),
+    mem: () => ask('mem', (m) => ({ rss: m.rss as number, maxRss: m.maxRss as number })),
+    allocStart: () => ask('alloc-start', () => undefined),
+    allocStop: () => ask('alloc-stop', (m) => m.sites as AllocationSite[]),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
