@@ -9,6 +9,7 @@ import { ResponseAssembler, responseToChunks } from './assemble.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { compose } from './compose.js';
+import { innermost } from './delegate.js';
 import { Context } from './context.js';
 import { AbortError, ConfigurationError, LifelineError, TimeoutError } from './errors.js';
 import { lifelineChannel, type RequestEvent } from './events.js';
@@ -244,10 +245,11 @@ export function createClient(options: ClientOptions = {}): LifelineClient {
         let inner: AsyncIterator<ChatChunk> | undefined;
         return {
           // A chunk the pipeline's stream holds now: the consumer's tap takes it without a promise.
-          take: () => (inner ? takeFrom(inner) : undefined),
+          // Read through delegates (a primed stream that stepped aside is not a stage of its own).
+          take: () => (inner ? takeFrom((inner = innermost(inner))) : undefined),
           next: () =>
             inner
-              ? inner.next()
+              ? (inner = innermost(inner)).next()
               : started.then(() => {
                   const from: AsyncIterable<ChatChunk> | Iterable<ChatChunk> | undefined = ctx.stream ?? (ctx.response ? responseToChunks(ctx.response) : undefined);
                   if (!from) {

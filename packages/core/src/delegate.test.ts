@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunk, textChunks } from '../test/fake-adapter.js';
 import { innermost, type DelegatingIterator } from './delegate.js';
+import { createClient } from './client.js';
 import { ServerError } from './errors.js';
 import { primeStream } from './prime.js';
 import { tapStream } from './tap.js';
@@ -116,6 +117,31 @@ describe('a primed stream steps aside once its head is handed out', () => {
     src.fail(new ServerError('cut', { status: 500 }));
     await expect(failed).rejects.toThrow('cut');
     expect(await top.next()).toEqual(DONE);
+  });
+
+  it("the client reads its pipeline's primed stream through the replay's delegate once the head is out", async () => {
+    const src = controlled(opening());
+    const client = createClient({
+      adapter: { name: 'p', kind: 'test', chat: () => Promise.reject(new Error('unused')), stream: async () => src.it },
+      // The outermost layer primes, as fallbackResponse() does: the client's source reads that replay.
+      use: [
+        async (ctx, next) => {
+          await next();
+          ctx.stream = await primeStream(ctx.stream!);
+        },
+      ],
+    });
+    const it = client.stream({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })[Symbol.asyncIterator]();
+    expect((await it.next()).value).toEqual(chunk({ role: 'assistant', content: '' }));
+    expect((await it.next()).value).toEqual(chunk({ content: 'first' }));
+    const read = it.next();
+    src.deliver(chunk({ content: 'later' }));
+    // The terminal's tap, then the client's (the replay is no stage of its own): a turn each, one to see it settle.
+    expect(await turnsToSettle(read)).toBeLessThanOrEqual(3);
+    expect(await read).toEqual({ value: chunk({ content: 'later' }), done: false });
+    const last = it.next();
+    src.end();
+    expect(await last).toEqual(DONE);
   });
 
   it('return() from the top still releases the source once the replays stepped aside', async () => {

@@ -47,12 +47,14 @@ export function primeStream(stream: AsyncIterable<ChatChunk>): Promise<PrimedStr
   return primeRest(it, head);
 }
 
-/** Reads the rest of the opening (see {@link primeStream}) after the chunks `head` already holds. */
+/**
+ * Reads the rest of the opening (see {@link primeStream}) after the chunks `head` already holds;
+ * `it` holds nothing now (its `take()` just said so), so the first read is a `next()`.
+ */
 async function primeRest(it: AsyncIterator<ChatChunk>, head: ChatChunk[]): Promise<PrimedStream> {
   let ended = false;
   try {
-    for (;;) {
-      const r = takeFrom(it) ?? (await it.next());
+    for (let r = await it.next(); ; r = takeFrom(it) ?? (await it.next())) {
       if (r.done) {
         ended = true;
         break;

@@ -131,8 +131,8 @@ describe('stacked layers: take() tried once per read', () => {
     const seen: string[] = [];
     for (let r = await top.next(); !r.done; r = await top.next()) seen.push(r.value.choices[0]!.delta.content!);
     expect(seen).toEqual(['a', 'b', 'c']);
-    // primeStream read 'a' ahead; then each read: one take() (nothing held), one next().
-    expect(log).toEqual(['next', 'take', 'next', 'take', 'next', 'take', 'next']);
+    // primeStream tried take() (nothing held) and read 'a' ahead; then each read: one take(), one next().
+    expect(log).toEqual(['take', 'next', 'take', 'next', 'take', 'next', 'take', 'next']);
   });
 
   it('a take() that found nothing, then a next() later: the chunk that arrived meanwhile still comes', async () => {
@@ -171,8 +171,28 @@ describe('primeStream: take()', () => {
     const { iterable, calls } = spied(tapped);
     const primed = await primeStream(iterable);
     expect(primed.head.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a']);
-    expect(calls).toEqual(['take', 'take', 'take', 'next']);
+    expect(calls).toEqual(['take', 'take', 'next']); // takes until nothing is held, then reads
     expect(log.filter((l) => l === 'next')).toHaveLength(2);
+    const all: ChatChunk[] = [];
+    for await (const c of primed) all.push(c);
+    expect(all.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a', 'b']);
+  });
+
+  it('priming through taps not read yet takes the opening held below them: no read, no turn of its own', async () => {
+    const { it: source, log } = batches([chunk({ role: 'assistant' }), chunk({ content: 'a' }), chunk({ content: 'b' })], 1);
+    // As in a route: a layer primes, the next wraps it in a tap, the one after primes again.
+    const below = await primeStream(source);
+    const hooked: string[] = [];
+    const priming = primeStream(tapStream(tapStream(below, { chunk: (c) => void hooked.push(`inner ${c.choices[0]?.delta.content ?? 'role'}`) }), {}));
+    // Taken at once: the primed stream is there when the promise's first reaction runs.
+    let settled = false;
+    void priming.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(true);
+    const primed = await priming;
+    expect(primed.head.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a']);
+    expect(hooked).toEqual(['inner role', 'inner a']);
+    expect(log.filter((l) => l === 'next')).toHaveLength(2); // the prime below read the opening; nothing more
     const all: ChatChunk[] = [];
     for await (const c of primed) all.push(c);
     expect(all.map((c) => c.choices[0]?.delta.content ?? 'role')).toEqual(['role', 'a', 'b']);

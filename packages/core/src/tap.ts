@@ -21,7 +21,7 @@ export interface StreamTap<T> {
   /**
    * Runs once, however the iteration ended — completed (`done`), failed (`error`, with the error) or
    * stopped by the consumer (`stopped`) — and is awaited. Not called when the consumer stops before
-   * its first `next()` (as an async generator's `finally` is not).
+   * its first read, `next()` or `take()` (as an async generator's `finally` is not).
    */
   finally?(how: TapEnd, error?: unknown): unknown;
 }
@@ -127,7 +127,16 @@ class Tapped<T> implements TappedStream<T> {
 
   take(): IteratorYieldResult<T> | undefined {
     let it = this.#it;
-    if (this.#finished || this.#pending || this.#failed || !it) return undefined;
+    if (this.#finished || this.#pending || this.#failed) return undefined;
+    if (it === undefined) {
+      // The first read may be a take(): the source is opened as next() would open it (a failure
+      // to open is left to next(), which meets it again).
+      try {
+        it = this.#source[Symbol.asyncIterator]();
+      } catch {
+        return undefined;
+      }
+    }
     this.#it = it = innermost(it);
     const r = takeFrom(it);
     this.#dry = r === undefined;

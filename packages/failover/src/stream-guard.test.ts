@@ -71,7 +71,7 @@ describe('failover() stream guard: take()', () => {
     closers.push(() => adapter.close());
     const s = createClient({ use: [failover([adapter])] }).stream(request());
     const it = s[Symbol.asyncIterator]() as Iter;
-    expect(it.take!()).toBeUndefined(); // nothing before the first next()
+    expect(it.take!()).toBeUndefined(); // nothing before the first next(): the pipeline has not run
     expect((await it.next()).value!.choices[0]!.delta.content).toBe('a');
     expect(it.take!()!.value.choices[0]!.delta.content).toBe('b');
     expect(it.take!()!.value.choices[0]!.delta.content).toBe('c');
@@ -92,7 +92,8 @@ describe('failover() stream guard: take()', () => {
     expect(primary.log).toEqual(['next', 'take', 'take']);
     const marker = await it.next();
     expect(marker.value).toMatchObject({ choices: [], lifeline: { event: 'restart', from: 'primary', target: 'backup', reason: 'connection' } });
-    expect(it.take!()).toBeUndefined(); // the backup's stream is not open yet
+    // The backup's stream holds its primed opening: the first take() opens it and hands that out.
+    expect(it.take!()!.value.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
     const rest = await drain({ [Symbol.asyncIterator]: () => it });
     expect(rest.error).toBeUndefined();
     expect(rest.text).toBe('From the backup');

@@ -17,7 +17,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  *
  * It behaves as the `for await … yield` async generator it replaces (opened on the first
  * `next()`, calls serialised, `return()` closes the source then aborts and disposes the attempt,
- * a `return()` before the first `next()` does nothing), at one promise reaction per chunk, and
+ * a `return()` before the first read, `next()` or `take()`, does nothing), at one promise reaction per chunk, and
  * hands out chunks the source already holds without one ({@link TakeableIterator}).
  */
 export function guardStream(call: FailoverCall, first: Attempt, original: ChatRequest): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> {
@@ -80,7 +80,17 @@ class GuardedStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
   }
 
   take(): IteratorYieldResult<ChatChunk> | undefined {
-    if (this.#it === undefined || this.#pending || this.#queued || this.#state !== 'open') return undefined;
+    if (this.#pending || this.#queued || this.#state === 'closed') return undefined;
+    if (this.#it === undefined) {
+      // The first read may be a take() (a layer above priming its stream): the source is opened
+      // as next() would open it; a failure to open is left to next(), which meets it again.
+      try {
+        this.#it = this.#source[Symbol.asyncIterator]();
+      } catch {
+        return undefined;
+      }
+      this.#state = 'open';
+    }
     this.#it = innermost(this.#it);
     const r = takeFrom(this.#it);
     this.#dry = r === undefined;

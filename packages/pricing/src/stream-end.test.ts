@@ -1,4 +1,4 @@
-import type { ChatChunk, TakeableIterator, Usage } from '@lifeline/core';
+import { type ChatChunk, type TakeableIterator, type Usage, primeStream } from '@lifeline/core';
 import { describe, expect, it, vi } from 'vitest';
 import { meterStream } from './stream-end.js';
 
@@ -88,7 +88,7 @@ describe('meterStream', () => {
     };
     const onEnd = vi.fn();
     const wrapped = meterStream(held, onEnd);
-    expect(wrapped.take!()).toBeUndefined(); // not started: next() opens the source
+    expect(wrapped.take!()).toBeUndefined(); // the source holds nothing before its first next()
     expect((await wrapped.next()).value).toBe(CHUNKS[0]);
     const taken: ChatChunk[] = [];
     for (let r = wrapped.take!(); r; r = wrapped.take!()) taken.push(r.value);
@@ -96,6 +96,28 @@ describe('meterStream', () => {
     expect(await wrapped.next()).toEqual({ value: undefined, done: true });
     expect(wrapped.take!()).toBeUndefined();
     expect(onEnd.mock.calls).toEqual([[17, USAGE]]);
+  });
+
+  it('take() as the first read opens the source: a layer above primes through the meter without a read of its own', async () => {
+    let reads = 0;
+    const source: AsyncIterableIterator<ChatChunk> = {
+      next: async () => (reads < CHUNKS.length ? { value: CHUNKS[reads++]!, done: false } : { value: undefined, done: true }),
+      [Symbol.asyncIterator]: () => source,
+    };
+    const below = await primeStream(source); // holds the opening ('Hello')
+    const onEnd = vi.fn();
+    const priming = primeStream(meterStream(below, onEnd));
+    let settled = false;
+    void priming.then(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(true); // taken through the meter at once
+    const above = await priming;
+    expect(above.head).toEqual([CHUNKS[0]]);
+    expect(reads).toBe(1);
+    const all: ChatChunk[] = [];
+    for await (const c of above) all.push(c);
+    expect(all).toEqual(CHUNKS);
+    expect(onEnd.mock.calls).toEqual([[17, USAGE]]); // the taken opening counted as next() counts it
   });
 
   it('take() of a source without take() is undefined: every chunk comes from next()', async () => {

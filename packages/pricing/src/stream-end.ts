@@ -102,7 +102,15 @@ class MeteredStream implements AsyncIterableIterator<ChatChunk>, TakeableIterato
 
   /** A chunk the source holds now, counted as `next()` would count it ({@link TakeableIterator}). */
   take(): IteratorYieldResult<ChatChunk> | undefined {
-    if (this.#ended || this.#iterator === undefined) return undefined;
+    if (this.#ended) return undefined;
+    if (this.#iterator === undefined) {
+      // The first read may be a take(): the source is opened as next() would open it.
+      try {
+        this.#iterator = iteratorOf(this.#source);
+      } catch {
+        return undefined; // next() meets the failure again
+      }
+    }
     this.#iterator = innermost(this.#iterator);
     const result = takeFrom(this.#iterator);
     if (result !== undefined) this.#step(result);

@@ -31,6 +31,20 @@ async function collect(reader: SseReader): Promise<EventSourceMessage[]> {
   return out;
 }
 
+/** Microtask turns until `p` settles (at most 50). */
+async function turnsToSettle(p: Promise<unknown>): Promise<number> {
+  let settled = false;
+  p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let turns = 0; turns < 50; turns++) {
+    if (settled) return turns;
+    await Promise.resolve();
+  }
+  return Infinity;
+}
+
 describe('SseReader', () => {
   it('parses events split across packets, CRLF, comments and multi-line data', async () => {
     const wire = ': keep-alive\r\n\r\ndata: {"a":\r\ndata: 1}\r\n\r\n: OPENROUTER PROCESSING\n\nevent: error\ndata: {"b":2}\n\ndata: [DONE]\n\n';
@@ -253,6 +267,28 @@ describe('SseReader', () => {
     const seen = [first.value!.data];
     for (let r = await it.next(); !r.done; r = await it.next()) seen.push(r.value.data);
     expect(seen).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+  });
+
+  it('a read waiting for the body settles with the event as soon as it arrives: one promise, no second next()', async () => {
+    let sendSecond!: () => void;
+    const second = new Promise<void>((r) => (sendSecond = r));
+    server = await startServer(async (_q, res) => {
+      res.writeHead(200, SSE_HEAD);
+      res.write('data: 1\n\n');
+      await second;
+      res.end('data: 2\n\n');
+    });
+    pool = new HttpPool({});
+    const sent = await send(pool, { url: `${server.url}/stream`, provider: 'p', body: '{}' });
+    const it = new SseReader(sent.body, { provider: 'p', label: 'openai p' })[Symbol.asyncIterator]();
+    expect((await it.next()).value?.data).toBe('1');
+    const read = it.next(); // waits for the body
+    // Listening after the reader: runs right after it parsed the packet, in the same task.
+    const turns = new Promise<number>((resolve) => sent.body.once('data', () => resolve(turnsToSettle(read))));
+    sendSecond();
+    expect(await turns).toBeLessThanOrEqual(1);
+    expect((await read).value?.data).toBe('2');
+    expect(await it.next()).toEqual({ value: undefined, done: true });
   });
 
   it('can be iterated only once', async () => {

@@ -180,7 +180,8 @@ class SseEvents<E> implements SseEventIterator<E> {
   #failed = false;
   /** The iteration is over: every call resolves `done`. */
   #finished = false;
-  #wake: (() => void) | undefined;
+  /** Settles the `next()` waiting for the body (set while one waits). */
+  #wake: ((result: IteratorResult<E> | Promise<IteratorResult<E>>) => void) | undefined;
   readonly #onData = (chunk: Buffer) => this.#feed(this.#decoder.decode(chunk, { stream: true }));
   readonly #onEnd = () => {
     this.#ended = true;
@@ -214,9 +215,19 @@ class SseEvents<E> implements SseEventIterator<E> {
     return this.#waitThenNext();
   }
 
-  /** Waits for the body's next event, end or failure, then answers `next()` (closures here, not in `next()`: they would cost a context on every call). */
+  /**
+   * Waits for the body's next event, end or failure, then answers `next()` (a closure here, not in
+   * `next()`: it would cost a context on every call). An event that arrives settles the read with
+   * itself: one promise per awaited event, no second `next()`.
+   */
   #waitThenNext(): Promise<IteratorResult<E>> {
-    return new Promise<void>((resolve) => (this.#wake = resolve)).then(() => this.next());
+    return new Promise<IteratorResult<E>>((resolve) => (this.#wake = resolve));
+  }
+
+  /** What the waiting `next()` answers now that the body moved: the first queued event, else what `next()` says. */
+  #afterWait(): IteratorResult<E> | Promise<IteratorResult<E>> {
+    if (!this.#finished && this.#head < this.#queue.length && !abortsOf(this.#options)?.aborted) return { value: this.#dequeue(), done: false };
+    return this.next();
   }
 
   take(): E | undefined {
@@ -301,7 +312,7 @@ class SseEvents<E> implements SseEventIterator<E> {
     const wake = this.#wake;
     if (wake) {
       this.#wake = undefined;
-      wake();
+      wake(this.#afterWait());
     }
   }
 
