@@ -31,8 +31,12 @@ const ROUNDS = quick ? 1 : 3;
 const AMOUNT = { sequential: quick ? 300 : 1000, concurrent: quick ? 1000 : 3000 };
 const CONNECTIONS = { sequential: 1, concurrent: 32 };
 const TTFB_N = quick ? 20 : 60;
-// `--warmup=N`: requests per server, mode and load before measuring (default 200 quick, 500 full).
-const WARMUP = Number(process.argv.find((a) => a.startsWith('--warmup='))?.slice(9) ?? (quick ? 200 : 500));
+// `--warmup=N`: requests per server, mode and load before measuring. A gateway serves for hours: what
+// it costs once its JIT has compiled its hot paths is the figure that matters, and a few hundred
+// requests leave TurboFan still compiling inside the measured window (for Lifeline's larger code more
+// than for a bare proxy's). Portkey's streams take ~30 ms each: it warms up on at most 300.
+const WARMUP = Number(process.argv.find((a) => a.startsWith('--warmup='))?.slice(9) ?? (quick ? 1500 : 3000));
+const warmupOf = (s: { name: string }) => (s.name.startsWith('portkey') ? Math.min(WARMUP, 300) : WARMUP);
 
 const mock = await startMockProcess({ flavor: 'openai', apiKey, text: TEXT, maxRecorded: 1, routes: { 'bench-slow-stream': { stream: { chunkDelayMs: 2 } } } });
 const dead = await startMockProcess({ flavor: 'openai', apiKey, script: { status: 503 }, maxRecorded: 1 });
@@ -114,7 +118,7 @@ for (const mode of (modesArg ?? ['json', 'stream', 'fallback']) as Mode[]) {
   for (const load of ['sequential', 'concurrent'] as const) {
     const cases = systems.filter((s) => s.modes.includes(mode));
     // Warm up every server's JIT and pools for this mode (the breaker of the default stack opens here in `fallback`).
-    for (const s of cases) if (process.env.BENCH_VERBOSE) console.error(`warmup ${s.name} ${mode} ${load}`), await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: WARMUP });
+    for (const s of cases) if (process.env.BENCH_VERBOSE) console.error(`warmup ${s.name} ${mode} ${load}`), await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: warmupOf(s) });
     const runs = new Map<System, HttpLoadResult[]>();
     for (let round = 0; round < ROUNDS; round++) {
       for (const s of cases) {
@@ -185,4 +189,4 @@ for (const [mode, p] of Object.entries(hotSpots)) {
   for (const h of p.total.slice(0, 15)) console.log(`| ${h.selfPct.toFixed(1)}% | ${h.package} | ${h.name} | ${h.where} |`);
   console.log(p.byPackage.map((b) => `${b.name} ${b.selfPct.toFixed(1)}%`).join(' · '));
 }
-if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ quick, rounds: ROUNDS, amount: AMOUNT, rows, ttfb, hotSpots }));
+if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ quick, rounds: ROUNDS, amount: AMOUNT, warmup: WARMUP, rows, ttfb, hotSpots }));

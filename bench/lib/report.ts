@@ -22,6 +22,8 @@ export interface GatewayOut {
   quick: boolean;
   rounds: number;
   amount: { sequential: number; concurrent: number };
+  /** Requests per server, mode and load before measuring (absent in runs before it was recorded). */
+  warmup?: number;
   rows: GatewayRow[];
   ttfb: Array<{ system: string; p50Us: number; p99Us: number }>;
   hotSpots?: Partial<Record<'json' | 'stream', ProfileSummary>>;
@@ -140,7 +142,7 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
 
   if (g) {
     L.push('## Gateway: added latency and CPU per proxied request', '');
-    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock.`, '');
+    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up${g.warmup ? ` of ${g.warmup} requests per server, mode and load (Portkey: 300)` : ''}; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock.`, '');
     for (const mode of ['json', 'stream', 'fallback'] as const) {
       for (const load of ['sequential', 'concurrent'] as const) {
         const rows = g.rows.filter((r) => r.mode === mode && r.load === load);
