@@ -1,6 +1,6 @@
 /**
- * Heap allocated per proxied request, side by side: the bare node:http and Fastify proxies and
- * Lifeline's gateway (default stack), same mock, 32 connections, JSON and streams. Allocation is
+ * Heap allocated per proxied request, side by side: the bare node:http and Fastify proxies, the
+ * parsing proxy (the bare one reading each SSE event) and Lifeline's gateway (default stack), same mock, 32 connections, JSON and streams. Allocation is
  * what drives the young-generation GC (and, for what outlives a scavenge, the old one); unlike
  * CPU time it barely moves with the machine's load, so it tells a change of a few kilobytes per
  * request apart where CPU figures cannot. Measured with V8's sampling heap profiler in each
@@ -34,6 +34,8 @@ const lifelineConfig = JSON.stringify({ providers: { ok: { kind: 'openai', baseU
 const systems: Array<{ name: string; server: ServerProcess; lifeline: boolean }> = [
   { name: 'bare node:http + undici proxy', server: await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes] }), lifeline: false },
   { name: 'bare Fastify + undici proxy', server: await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes] }), lifeline: false },
+  // The floor for a gateway that reads each chunk: every SSE event parsed and serialised again.
+  { name: 'parsing proxy (bare, events parsed and re-serialised)', server: await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes], env: { BENCH_PROXY_PARSE: '1' } }), lifeline: false },
   { name: 'lifeline gateway (default stack)', server: await startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [lifelineConfig] }), lifeline: true },
 ];
 if (baselineDir) {
