@@ -1,0 +1,59 @@
+/**
+ * What `instructions.sh` runs under callgrind: N calls through one case, 16 in flight, after 2,000
+ * of warm-up, against the mock at argv[4]. Cases: `raw` (undici.request + JSON.parse), `bare`
+ * (`createClient({ adapter })`), `full` (the library bench's recommended stack), `nocache` (the same
+ * without `cache()`), `route-stream` (a 5-word stream through the gateway's default route stack).
+ *
+ * `node work.mjs <checkout> <case> <N> <mock url>`
+ */
+const [dir, mode, N, url] = [process.argv[2], process.argv[3], Number(process.argv[4]), process.argv[5]];
+const imp = (p) => import(`${dir}/packages/${p}/dist/index.js`);
+const [core, adapters, cacheM, breakerM, failoverM, pricingM, rateM, retryM, gateway] = await Promise.all(
+  ['core', 'adapters', 'cache', 'circuit-breaker', 'failover', 'pricing', 'rate-limit', 'retry', 'gateway'].map(imp),
+);
+const { Agent, request } = await import(`${dir}/node_modules/undici/index.js`);
+const apiKey = 'test-key';
+let n = 0;
+const body = () => ({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: `Say hello in five words. Request ${++n}` }], max_tokens: 32 });
+const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
+const primary = adapters.openai({ baseURL: url, apiKey, name: 'primary', connections: 16 });
+const backup = adapters.openai({ baseURL: url, apiKey, name: 'backup', connections: 16 });
+const stack = [
+  core.fallbackResponse(),
+  cacheM.cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 }),
+  pricingM.meter(),
+  rateM.rateLimit({ rpm: 10_000_000 }),
+  failoverM.failover([primary, backup]),
+  retryM.retry({ maxAttempts: 3 }),
+  breakerM.circuitBreaker(),
+  core.timeout({ ms: 30_000 }),
+];
+const full = core.createClient({ use: mode === 'nocache' ? stack.filter((_, i) => i !== 1) : stack });
+const bare = core.createClient({ adapter: primary });
+const pipeline = mode === 'route-stream'
+  ? gateway.buildPipeline(gateway.validateConfig({ providers: { ok: { kind: 'openai', baseURL: url, apiKey, connections: 16 } }, routes: [{ model: '*', targets: ['ok'] }] }))
+  : undefined;
+const metadata = pipeline?.chunksUnchanged ? { [core.CHUNK_JSON]: true } : {};
+const cases = {
+  raw: async () => {
+    const res = await request(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body()), dispatcher: agent });
+    JSON.parse(await res.body.text());
+  },
+  bare: () => bare.chat(body()),
+  full: () => full.chat(body()),
+  nocache: () => full.chat(body()),
+  'route-stream': async () => {
+    for await (const _ of pipeline.route('short').client.stream({ model: 'short', messages: [{ role: 'user', content: `q ${n++}` }] }, { metadata }));
+  },
+};
+const one = cases[mode];
+if (!one) throw new Error(`unknown case ${mode}`);
+const run = async (count) => {
+  let i = 0;
+  await Promise.all(Array.from({ length: mode === 'route-stream' ? 4 : 16 }, async () => {
+    while (i++ < count) await one();
+  }));
+};
+await run(2000);
+await run(N);
+await Promise.all([primary.close(), backup.close(), agent.close(), pipeline?.close()]);
