@@ -6,6 +6,8 @@
  *
  * `node work.mjs <checkout> <case> <N> <mock url>`
  */
+import { stackFrom } from '../lib/stack.ts';
+
 const [dir, mode, N, url] = [process.argv[2], process.argv[3], Number(process.argv[4]), process.argv[5]];
 const imp = (p) => import(`${dir}/packages/${p}/dist/index.js`);
 const [core, adapters, cacheM, breakerM, failoverM, pricingM, rateM, retryM, gateway] = await Promise.all(
@@ -18,16 +20,8 @@ const body = () => ({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content:
 const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000 });
 const primary = adapters.openai({ baseURL: url, apiKey, name: 'primary', connections: 16 });
 const backup = adapters.openai({ baseURL: url, apiKey, name: 'backup', connections: 16 });
-const stack = [
-  core.fallbackResponse(),
-  cacheM.cache({ ttlMs: 600_000, staleIfErrorMs: 86_400_000 }),
-  pricingM.meter(),
-  rateM.rateLimit({ rpm: 10_000_000 }),
-  failoverM.failover([primary, backup]),
-  retryM.retry({ maxAttempts: 3 }),
-  breakerM.circuitBreaker(),
-  core.timeout({ ms: 30_000 }),
-];
+// The library bench's stack, built from the checkout's own packages.
+const stack = stackFrom({ ...core, ...cacheM, ...breakerM, ...failoverM, ...pricingM, ...rateM, ...retryM }, primary, backup);
 const full = core.createClient({ use: mode === 'nocache' ? stack.filter((_, i) => i !== 1) : stack });
 const bare = core.createClient({ adapter: primary });
 const pipeline = mode === 'route-stream'
