@@ -2,7 +2,8 @@
  * What `instructions.sh` runs under callgrind: N calls through one case, 16 in flight, after 2,000
  * of warm-up, against the mock at argv[4]. Cases: `raw` (undici.request + JSON.parse), `bare`
  * (`createClient({ adapter })`), `full` (the library bench's recommended stack), `nocache` (the same
- * without `cache()`), `route-stream` (a 5-word stream through the gateway's default route stack).
+ * without `cache()`), `without-<i>` (without its i-th layer, 0 = fallbackResponse … 7 = timeout),
+ * `route-stream` (a 5-word stream through the gateway's default route stack).
  *
  * `node work.mjs <checkout> <case> <N> <mock url>`
  */
@@ -22,7 +23,9 @@ const primary = adapters.openai({ baseURL: url, apiKey, name: 'primary', connect
 const backup = adapters.openai({ baseURL: url, apiKey, name: 'backup', connections: 16 });
 // The library bench's stack, built from the checkout's own packages.
 const stack = stackFrom({ ...core, ...cacheM, ...breakerM, ...failoverM, ...pricingM, ...rateM, ...retryM }, primary, backup);
-const full = core.createClient({ use: mode === 'nocache' ? stack.filter((_, i) => i !== 1) : stack });
+// `nocache`: the stack without cache(); `without-<i>`: without its i-th layer (0 = fallbackResponse … 7 = timeout).
+const dropped = mode === 'nocache' ? 1 : mode.startsWith('without-') ? Number(mode.slice(8)) : -1;
+const full = core.createClient({ use: stack.filter((_, i) => i !== dropped) });
 const bare = core.createClient({ adapter: primary });
 const pipeline = mode === 'route-stream'
   ? gateway.buildPipeline(gateway.validateConfig({ providers: { ok: { kind: 'openai', baseURL: url, apiKey, connections: 16 } }, routes: [{ model: '*', targets: ['ok'] }] }))
@@ -40,7 +43,7 @@ const cases = {
     for await (const _ of pipeline.route('short').client.stream({ model: 'short', messages: [{ role: 'user', content: `q ${n++}` }] }, { metadata }));
   },
 };
-const one = cases[mode];
+const one = cases[mode] ?? (mode.startsWith('without-') ? cases.full : undefined);
 if (!one) throw new Error(`unknown case ${mode}`);
 const run = async (count) => {
   let i = 0;
