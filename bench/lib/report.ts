@@ -122,7 +122,7 @@ export function panelsOf(g: GatewayOut): Panel[] {
 export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: FailoverOut | undefined, g: GatewayOut | undefined, extras: Array<{ name: string; output: string }>, paced?: PacedOut): string {
   const L: string[] = [];
   L.push('# Lifeline benchmarks', '');
-  L.push(`Measured ${m.date} on ${m.cpu} (${m.cores} cores, ${m.memGiB} GiB), Node ${m.node}, ${m.os}. Load average at start: ${m.loadavg.map(f2).join(' / ')}${m.quick ? ' — **quick run** (`--quick`): fewer requests, one round' : ''}.`);
+  L.push(`Measured ${m.date} on ${m.cpu} (${m.cores} cores, ${m.memGiB} GiB), Node ${m.node}, ${m.os}. Load average at start: ${m.loadavg.map(f2).join(' / ')}${m.quick ? ' — **quick run** (`--quick`): fewer requests, one round; a smoke test — its small rounds inflate every server\'s CPU per request and compress the ratios, so judge the targets by a full run' : ''}.`);
   L.push('', 'Every comparison below ran side by side in one run, against the same mock provider (`@lifeline/testing`, in its own process), on loopback. CPU figures are the CPU time (user + system) of the process under test divided by the requests it served: steadier than req/s on a 2-core machine where the load generator, the mock and the server share the cores. Regenerate with `npm run bench` (or `npm run bench -- --quick`).', '');
   L.push('![latency distributions](latency.svg)', '');
 
