@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpLoad } from './lib/http-load.ts';
 import { startMockProcess } from './lib/mock-process.ts';
-import { packageOf } from './lib/profile.ts';
+import { packageOf, shortWhere } from './lib/profile.ts';
 import { startServerProcess, type AllocationSite, type ServerProcess } from './lib/server-process.ts';
 
 const quick = process.argv.includes('--quick');
@@ -57,14 +57,13 @@ function summarize(sites: AllocationSite[], requests: number): Allocation {
     const pkg = packageOf(url, fn);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytes);
   }
-  const where = (url: string, line: number) => `${url.replace(/^file:\/\//, '').replace(/^.*\/(packages\/[^/]+\/dist\/|node_modules\/)/, '')}:${line + 1}`;
   return {
     bytesPerReq: total / requests,
     byPackage: [...byPackage].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytesPerReq: bytes / requests })),
     sites: [...sites]
       .sort((a, b) => b[3] - a[3])
       .slice(0, 25)
-      .map(([fn, url, line, bytes]) => ({ name: fn || '(anonymous)', where: where(url, line), package: packageOf(url, fn), bytesPerReq: bytes / requests })),
+      .map(([fn, url, line, bytes]) => ({ name: fn || '(anonymous)', where: shortWhere(url, line), package: packageOf(url, fn), bytesPerReq: bytes / requests })),
   };
 }
 

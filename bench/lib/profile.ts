@@ -39,7 +39,8 @@ export function packageOf(url: string, fn: string): string {
   return url === '' ? '(native)' : '(other)';
 }
 
-function shortWhere(url: string, line: number): string {
+/** `file:line` of a profile's call frame, shortened to the package-relative path (line 0-based in, 1-based out). */
+export function shortWhere(url: string, line: number): string {
   if (!url) return '';
   const cut = url.replace(/^file:\/\//, '').replace(/^.*\/(packages\/[^/]+\/dist\/|node_modules\/)/, '');
   return `${cut}:${line + 1}`;

@@ -15,10 +15,11 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * Wraps the winning attempt's primed stream: passes chunks through (never buffering), keeps
  * `meta.model` current, and applies the `midStream` policy when the stream breaks.
  *
- * It behaves as the `for await … yield` async generator it replaces (opened on the first
- * `next()`, calls serialised, `return()` closes the source then aborts and disposes the attempt,
- * a `return()` before the first read, `next()` or `take()`, does nothing), at one promise reaction per chunk, and
- * hands out chunks the source already holds without one ({@link TakeableIterator}).
+ * It behaves as the `for await … yield` async generator it replaces (opened on the first read,
+ * calls serialised, `return()` closes the source then aborts and disposes the attempt, a
+ * `return()` before the first read — `next()` or `take()` — does nothing), at one promise
+ * reaction per chunk, and hands out chunks the source already holds without one
+ * ({@link TakeableIterator}).
  */
 export function guardStream(call: FailoverCall, first: Attempt, original: ChatRequest): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> {
   return new GuardedStream(call, first, original);
