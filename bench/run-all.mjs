@@ -57,7 +57,7 @@ function runBench(file, { json = true, args = [], nodeArgs = [], timeoutMs = 480
 }
 
 const flags = quick ? ['--quick'] : [];
-const library = await runBench('library.bench.ts', { args: flags, nodeArgs: ['--expose-gc'] });
+const library = await runBench('library.bench.ts', { args: flags });
 const failover = await runBench('failover.bench.ts', { args: flags });
 const gateway = await runBench('gateway.bench.ts', { args: flags, timeoutMs: 900_000 });
 const paced = await runBench('paced.bench.ts', { args: flags, timeoutMs: 600_000 });

@@ -12,20 +12,15 @@ export interface LoadResult {
   errors: number;
 }
 
-/** A full GC when the process runs with `--expose-gc`; nothing otherwise. */
-const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
-
 /**
- * Runs `total` calls of `fn`, `concurrency` at a time. With `--expose-gc`, each run is charged its
- * own garbage and no other's: a full GC before it (outside the window: what earlier cases left)
- * and one at its end (inside: what this case promoted), less what a full GC costs with no garbage
- * at all (marking what lives anyway, the same for every case). Without them, a case that follows an
- * allocation-heavy one (the official SDK) pays part of that one's collection.
+ * Runs `total` calls of `fn`, `concurrency` at a time. No forced GC around the window: a forced GC
+ * deoptimises most optimised code (it drops the maps V8 keeps for a few natural collections), so
+ * the window after it measures the JIT warming up again. Cases that must not tax each other run in
+ * processes of their own (see case-process.ts).
  */
 export async function runLoad(name: string, fn: () => Promise<unknown>, total: number, concurrency: number): Promise<LoadResult> {
   let started = 0;
   let errors = 0;
-  collect();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const worker = async () => {
@@ -40,12 +35,7 @@ export async function runLoad(name: string, fn: () => Promise<unknown>, total: n
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const wallMs = performance.now() - t0;
-  collect();
-  const used = process.cpuUsage(cpu0);
-  const idle0 = process.cpuUsage();
-  collect();
-  const idle = process.cpuUsage(idle0);
-  const cpu = { user: Math.max(0, used.user - idle.user), system: Math.max(0, used.system - idle.system) };
+  const cpu = process.cpuUsage(cpu0);
   return {
     name,
     calls: total,
