@@ -6,7 +6,10 @@
  * request apart where CPU figures cannot. Measured with V8's sampling heap profiler in each
  * server process (every 512 bytes, objects already collected included), after a warm-up.
  *
- * Run: `npm run build && npm run bench:alloc -w bench [-- --quick] [--baseline=<built checkout>]`
+ * `--survivors`: only the bytes that outlived a scavenge (promoted, or allocated in the old space):
+ * what makes young collections slow and full ones frequent.
+ *
+ * Run: `npm run build && npm run bench:alloc -w bench [-- --quick] [--survivors] [--baseline=<built checkout>]`
  * (`BENCH_OUT=file.json` also writes the figures as JSON).
  */
 import { writeFileSync } from 'node:fs';
@@ -24,6 +27,10 @@ const TEXT = 'Lifeline keeps your app answering when the provider fails, rate-li
 const WARMUP = quick ? 2000 : 4000;
 const MEASURED = quick ? 2000 : 5000;
 const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
+const survivors = process.argv.includes('--survivors');
+// Read by lib/probe.mjs in each server process (the children inherit this environment).
+if (survivors) process.env.BENCH_ALLOC_SURVIVORS = '1';
+const what = survivors ? 'heap allocated per request that outlived a scavenge' : 'heap allocated per request';
 
 type Mode = 'json' | 'stream';
 const bodyOf = (mode: Mode) => JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Say hello, request [<id>]' }], max_tokens: 64, ...(mode === 'stream' && { stream: true }) });
@@ -86,7 +93,7 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 for (const mode of ['json', 'stream'] as const) {
   const of = rows.filter((r) => r.mode === mode);
   const floor = of.find((r) => r.system.startsWith('bare Fastify'))!.allocation.bytesPerReq;
-  console.log(`\n${mode === 'json' ? 'JSON' : 'Streaming (SSE, ~25 chunks)'}, 32 connections: heap allocated per request`);
+  console.log(`\n${mode === 'json' ? 'JSON' : 'Streaming (SSE, ~25 chunks)'}, 32 connections: ${what}`);
   console.log('| system | KB per request | vs bare Fastify | failed |\n|---|---:|---:|---:|');
   for (const r of of) console.log(`| ${r.system} | ${kb(r.allocation.bytesPerReq)} | ${(r.allocation.bytesPerReq / floor).toFixed(2)}× | ${r.failed} |`);
   const lifeline = of.find((r) => r.system === 'lifeline gateway (default stack)')!.allocation;

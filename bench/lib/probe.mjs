@@ -54,7 +54,9 @@ async function onAllocMessage(msg) {
   if (msg.type === 'alloc-start') {
     allocSession = new Session();
     allocSession.connect();
-    await allocSession.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    // With `BENCH_ALLOC_SURVIVORS=1`: only what outlived a scavenge (promoted, or allocated in the old space).
+    const survivors = process.env.BENCH_ALLOC_SURVIVORS === '1';
+    await allocSession.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivors });
     process.send({ type: 'alloc-start', id: msg.id });
   } else {
     const { profile } = await allocSession.post('HeapProfiler.stopSampling');

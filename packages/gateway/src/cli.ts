@@ -4,6 +4,10 @@
  * @module
  */
 import { runCli } from './cli/main.js';
+import { tuneHeapForServing } from './server/heap-tuning.js';
+
+// Before any request: objects made once per request must not be pretenured (see heap-tuning.ts).
+tuneHeapForServing();
 
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
