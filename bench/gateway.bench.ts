@@ -53,8 +53,11 @@ const gatewayScript = join(here, 'lib/lifeline-gateway.ts');
 const startLifeline = (config: object, nodeArgs: string[] = []) => startServerProcess({ script: gatewayScript, args: [JSON.stringify(config)], nodeArgs });
 
 const bareRoutes = JSON.stringify({ '*': [{ url: mock.url }], 'bench-fallback': [{ url: dead.url }, { url: mock.url }] });
-const bare = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes] });
-const bareFastify = await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes] });
+// Lifeline's server runs as the `lifeline` command runs it (V8's allocation-site pretenuring off,
+// see lib/lifeline-gateway.ts); the bare proxies with Node's defaults, unless `--floors-tuned`.
+const floorFlags = process.argv.includes('--floors-tuned') ? ['--no-allocation-site-pretenuring'] : [];
+const bare = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes], nodeArgs: floorFlags });
+const bareFastify = await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes], nodeArgs: floorFlags });
 // Default stack, default log level (info: one line per request, to /dev/null here).
 const lifeline = await startLifeline(lifelineConfig());
 // `--baseline=<dir>` (or `BENCH_BASELINE=<dir>`): also Lifeline's gateway from another checkout (built), for before/after in one run.
@@ -189,4 +192,4 @@ for (const [mode, p] of Object.entries(hotSpots)) {
   for (const h of p.total.slice(0, 15)) console.log(`| ${h.selfPct.toFixed(1)}% | ${h.package} | ${h.name} | ${h.where} |`);
   console.log(p.byPackage.map((b) => `${b.name} ${b.selfPct.toFixed(1)}%`).join(' · '));
 }
-if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ quick, rounds: ROUNDS, amount: AMOUNT, warmup: WARMUP, rows, ttfb, hotSpots }));
+if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ quick, floorFlags, rounds: ROUNDS, amount: AMOUNT, warmup: WARMUP, rows, ttfb, hotSpots }));

@@ -54,13 +54,20 @@ const plan: Array<[string, string, string?]> = [
   ...(withSdk ? [[names.sdk, 'sdk'] as [string, string]] : []),
   ...(baselineDir ? [[names.baseFull, 'full', baselineDir], [names.baseBare, 'bare', baselineDir]] as Array<[string, string, string]> : []),
 ];
+// V8 pretenures an allocation site when the objects it made outlived young collections early on, and
+// from then on every young object those reference survives each scavenge until a full collection.
+// Which sites it picks depends on a process's start-up (what it imports, when its first scavenges
+// fall): in one run raw undici's request objects were pretenured, in the next the full stack's, each
+// worth up to ~5 KB promoted per call. The cases run without pretenuring so that the comparison is
+// of the code, not of that draw; `--v8-defaults` runs them with V8's defaults.
+const caseFlags = process.argv.includes('--v8-defaults') ? [] : ['--no-allocation-site-pretenuring'];
 // Every case in a process of its own, stepped through interleaved windows (see lib/case-process.ts).
 const cases = await Promise.all(
-  plan.map(async ([name, kind, dir]) => ({ name, process: await startCaseProcess(caseScript, [kind, mock.url, ...(dir ? [dir] : [])]) })),
+  plan.map(async ([name, kind, dir]) => ({ name, process: await startCaseProcess(caseScript, [kind, mock.url, ...(dir ? [dir] : [])], undefined, caseFlags) })),
 );
 const results = await measureInterleaved(cases, { warmup, calls: total, rounds });
 
-console.log(`\nLibrary overhead — node ${process.version}, each case in its own process: ${warmup} calls of warm-up, then ${rounds} rounds × ${total} calls, interleaved; concurrency 16\n`);
+console.log(`\nLibrary overhead — node ${process.version}${caseFlags.length ? ' --no-allocation-site-pretenuring' : ' (V8 defaults)'}, each case in its own process: ${warmup} calls of warm-up, then ${rounds} rounds × ${total} calls, interleaved; concurrency 16\n`);
 console.log(figuresTable(results));
 const figures = (name: string): CaseFigures => results.find((r) => r.name === name)!;
 const vsRaw = medianRatio(figures(names.full));
@@ -83,6 +90,6 @@ if (profile) {
   for (const h of hotSpots.total.slice(0, 15)) console.log(`| ${h.selfPct.toFixed(1)}% | ${h.package} | ${h.name} | ${h.where} |`);
   for (const p of hotSpots.byPackage) console.log(`| ${p.selfPct.toFixed(1)}% | ${p.name} |`);
 }
-if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ total, rounds, warmup, concurrency: 16, results, vsRaw, vsSdk, hotSpots }));
+if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ total, rounds, warmup, v8Flags: caseFlags, concurrency: 16, results, vsRaw, vsSdk, hotSpots }));
 await Promise.all(cases.map((c) => c.process.close()));
 await mock.close();

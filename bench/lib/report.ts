@@ -24,6 +24,8 @@ export interface GatewayOut {
   amount: { sequential: number; concurrent: number };
   /** Requests per server, mode and load before measuring (absent in runs before it was recorded). */
   warmup?: number;
+  /** Node flags of the bare proxies (`--floors-tuned`). */
+  floorFlags?: string[];
   rows: GatewayRow[];
   ttfb: Array<{ system: string; p50Us: number; p99Us: number }>;
   hotSpots?: Partial<Record<'json' | 'stream', ProfileSummary>>;
@@ -32,6 +34,8 @@ export interface LibraryOut {
   total: number;
   rounds: number;
   warmup: number;
+  /** Node flags of the case processes. */
+  v8Flags?: string[];
   concurrency: number;
   results: CaseFigures[];
   vsRaw: number;
@@ -130,7 +134,7 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
   const targets: string[] = [];
   if (lib) {
     L.push('## Library: `createClient` with the full recommended stack', '');
-    L.push(`fallbackResponse → cache (every call a miss) → meter → rateLimit → failover([primary, backup]) → retry → circuitBreaker → timeout, through the OpenAI adapter. Each case runs in a process of its own: ${lib.warmup} calls of warm-up, then ${lib.total} calls × ${lib.rounds} rounds interleaved with the other cases, concurrency ${lib.concurrency}. CPU is the case process's; a ratio is the median of the per-round ratios against raw undici (the middle half of the rounds beside it).`, '');
+    L.push(`fallbackResponse → cache (every call a miss) → meter → rateLimit → failover([primary, backup]) → retry → circuitBreaker → timeout, through the OpenAI adapter. Each case runs in a process of its own: ${lib.warmup} calls of warm-up, then ${lib.total} calls × ${lib.rounds} rounds interleaved with the other cases, concurrency ${lib.concurrency}. CPU is the case process's; a ratio is the median of the per-round ratios against raw undici (the middle half of the rounds beside it). ${lib.v8Flags?.length ? `Every case process runs with \`${lib.v8Flags.join(' ')}\` (which objects V8 pretenures otherwise depends on each process's start-up, and moved single cases by up to ~5 KB promoted per call; \`--v8-defaults\` runs them without).` : 'Case processes run with V8\'s defaults.'}`, '');
     L.push(figuresTable(lib.results), '');
     targets.push(`| library: full stack CPU ≤ 1.3× raw undici | ${f2(lib.vsRaw)}× | ${verdict(lib.vsRaw <= 1.3)} |`);
     const none = lib.results.find((r) => r.name.includes('no middleware'));
@@ -140,7 +144,7 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
 
   if (g) {
     L.push('## Gateway: added latency and CPU per proxied request', '');
-    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up${g.warmup ? ` of ${g.warmup} requests per server, mode and load (Portkey: 300)` : ''}; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock.`, '');
+    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up${g.warmup ? ` of ${g.warmup} requests per server, mode and load (Portkey: 300)` : ''}; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock. Lifeline's gateway runs as the \`lifeline\` command runs it, with V8's allocation-site pretenuring off (\`tuneHeapForServing()\`); the bare proxies ${g.floorFlags?.length ? `with the same (\`${g.floorFlags.join(' ')}\`)` : "with Node's defaults (`--floors-tuned` runs them with it off too)"}.`, '');
     for (const mode of ['json', 'stream', 'fallback'] as const) {
       for (const load of ['sequential', 'concurrent'] as const) {
         const rows = g.rows.filter((r) => r.mode === mode && r.load === load);
