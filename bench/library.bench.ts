@@ -62,13 +62,20 @@ const plan: Array<[string, string, string?]> = [
 // removes that draw but also costs the cache (its entries do live long: the full stack measured
 // 1.8-1.9x raw undici that way against 1.5x with the defaults, four runs).
 const caseFlags = process.argv.includes('--no-pretenuring') ? ['--no-allocation-site-pretenuring'] : [];
-// Every case in a process of its own, stepped through interleaved windows (see lib/case-process.ts).
+// `--processes=N` per case (default 3; the SDK, slow to warm up, 1): each window is split across them.
+const perCase = Number(numberArg('processes') ?? 3);
+// Every case in processes of its own, stepped through interleaved windows (see lib/case-process.ts).
 const cases = await Promise.all(
-  plan.map(async ([name, kind, dir]) => ({ name, process: await startCaseProcess(caseScript, [kind, mock.url, ...(dir ? [dir] : [])], undefined, caseFlags) })),
+  plan.map(async ([name, kind, dir]) => ({
+    name,
+    processes: await Promise.all(
+      Array.from({ length: kind === 'sdk' ? 1 : perCase }, () => startCaseProcess(caseScript, [kind, mock.url, ...(dir ? [dir] : [])], undefined, caseFlags)),
+    ),
+  })),
 );
 const results = await measureInterleaved(cases, { warmup, calls: total, rounds });
 
-console.log(`\nLibrary overhead — node ${process.version}${caseFlags.length ? ' --no-allocation-site-pretenuring' : ' (V8 defaults)'}, each case in its own process: ${warmup} calls of warm-up, then ${rounds} rounds × ${total} calls, interleaved; concurrency 16\n`);
+console.log(`\nLibrary overhead — node ${process.version}${caseFlags.length ? ' --no-allocation-site-pretenuring' : ' (V8 defaults)'}, each case in ${perCase} processes of its own (the SDK in 1): ${warmup} calls of warm-up in each, then ${rounds} rounds × ${total} calls, interleaved; concurrency 16\n`);
 console.log(figuresTable(results));
 const figures = (name: string): CaseFigures => results.find((r) => r.name === name)!;
 const vsRaw = medianRatio(figures(names.full));
@@ -86,11 +93,11 @@ if (baselineDir) {
 // Where the full stack spends its CPU: the same load, sampled by the inspector.
 let hotSpots: ProfileSummary | undefined;
 if (profile) {
-  hotSpots = await cases[1]!.process.profile(quick ? 2000 : 6000);
+  hotSpots = await cases[1]!.processes[0]!.profile(quick ? 2000 : 6000);
   console.log('\nfull stack profile, top self time (idle excluded)');
   for (const h of hotSpots.total.slice(0, 15)) console.log(`| ${h.selfPct.toFixed(1)}% | ${h.package} | ${h.name} | ${h.where} |`);
   for (const p of hotSpots.byPackage) console.log(`| ${p.selfPct.toFixed(1)}% | ${p.name} |`);
 }
-if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ total, rounds, warmup, v8Flags: caseFlags, concurrency: 16, results, vsRaw, vsSdk, hotSpots }));
-await Promise.all(cases.map((c) => c.process.close()));
+if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, JSON.stringify({ total, rounds, warmup, processes: perCase, v8Flags: caseFlags, concurrency: 16, results, vsRaw, vsSdk, hotSpots }));
+await Promise.all(cases.flatMap((c) => c.processes.map((p) => p.close())));
 await mock.close();

@@ -139,18 +139,25 @@ export interface CaseFigures {
 }
 
 /**
- * Warms every case up with `warmup` calls, then runs `rounds` rounds in which each case, in turn,
- * runs a window of `calls` calls. The first case is the baseline: every other case's ratio is
- * taken against it round by round, so a slow stretch of the machine lands on both sides.
+ * Warms every process up with `warmup` calls, then runs `rounds` rounds in which each case, in
+ * turn, runs a window of `calls` calls split across its processes (a case may run in several, so
+ * that no one process's start-up — which objects V8 chose to pretenure — decides its figure). The
+ * first case is the baseline: every other case's ratio is taken against it round by round, so a
+ * slow stretch of the machine lands on both sides.
  */
 export async function measureInterleaved(
-  cases: Array<{ name: string; process: CaseProcess }>,
+  cases: Array<{ name: string; processes: CaseProcess[] }>,
   opts: { warmup: number; calls: number; rounds: number },
 ): Promise<CaseFigures[]> {
-  for (const c of cases) await c.process.run(opts.warmup);
+  for (const c of cases) for (const p of c.processes) await p.run(opts.warmup);
   const windows = cases.map(() => [] as WindowResult[]);
   for (let r = 0; r < opts.rounds; r++) {
-    for (const [i, c] of cases.entries()) windows[i]!.push(await c.process.run(opts.calls));
+    for (const [i, c] of cases.entries()) {
+      const share = Math.ceil(opts.calls / c.processes.length);
+      const parts: WindowResult[] = [];
+      for (const p of c.processes) parts.push(await p.run(share));
+      windows[i]!.push(parts.reduce((a, w) => ({ calls: a.calls + w.calls, wallMs: a.wallMs + w.wallMs, cpuUs: a.cpuUs + w.cpuUs, errors: a.errors + w.errors })));
+    }
   }
   const perCall = (w: WindowResult) => w.cpuUs / w.calls;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;

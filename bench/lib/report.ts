@@ -36,6 +36,8 @@ export interface LibraryOut {
   warmup: number;
   /** Node flags of the case processes. */
   v8Flags?: string[];
+  /** Processes per case (each window split across them). */
+  processes?: number;
   concurrency: number;
   results: CaseFigures[];
   vsRaw: number;
@@ -134,7 +136,7 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
   const targets: string[] = [];
   if (lib) {
     L.push('## Library: `createClient` with the full recommended stack', '');
-    L.push(`fallbackResponse → cache (every call a miss) → meter → rateLimit → failover([primary, backup]) → retry → circuitBreaker → timeout, through the OpenAI adapter. Each case runs in a process of its own: ${lib.warmup} calls of warm-up, then ${lib.total} calls × ${lib.rounds} rounds interleaved with the other cases, concurrency ${lib.concurrency}. CPU is the case process's; a ratio is the median of the per-round ratios against raw undici (the middle half of the rounds beside it). ${lib.v8Flags?.length ? `Every case process runs with \`${lib.v8Flags.join(' ')}\` (\`--no-pretenuring\`).` : 'Case processes run with V8\'s defaults (which objects V8 pretenures depends on each process\'s start-up: one source of the spread between rounds and runs).'}`, '');
+    L.push(`fallbackResponse → cache (every call a miss) → meter → rateLimit → failover([primary, backup]) → retry → circuitBreaker → timeout, through the OpenAI adapter. Each case runs in ${lib.processes ?? 1} process(es) of its own (the SDK in one), each warmed up with ${lib.warmup} calls; then ${lib.rounds} rounds of ${lib.total} calls per case (split across its processes), interleaved with the other cases, concurrency ${lib.concurrency}. CPU is the case process's; a ratio is the median of the per-round ratios against raw undici (the middle half of the rounds beside it). ${lib.v8Flags?.length ? `Every case process runs with \`${lib.v8Flags.join(' ')}\` (\`--no-pretenuring\`).` : 'Case processes run with V8\'s defaults (which objects V8 pretenures depends on each process\'s start-up: one source of the spread between rounds and runs).'}`, '');
     L.push(figuresTable(lib.results), '');
     targets.push(`| library: full stack CPU ≤ 1.3× raw undici | ${f2(lib.vsRaw)}× | ${verdict(lib.vsRaw <= 1.3)} |`);
     const none = lib.results.find((r) => r.name.includes('no middleware'));
