@@ -13,6 +13,7 @@
  * Parent: {@link startCaseProcess}. Child: {@link serveCase}.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { runLoad } from './load.ts';
 import type { ProfileSummary } from './profile.ts';
 
 /** What one measured window of a case process reports. */
@@ -88,24 +89,8 @@ export function startCaseProcess(script: string, args: string[], env?: Record<st
 export function serveCase(fn: () => Promise<unknown>, concurrency: number, close?: () => Promise<unknown>): void {
   if (!process.send) throw new Error('serveCase: run this module through startCaseProcess()');
   const window = async (calls: number): Promise<WindowResult> => {
-    let started = 0;
-    let errors = 0;
-    const worker = async () => {
-      while (started < calls) {
-        started++;
-        try {
-          await fn();
-        } catch {
-          errors++;
-        }
-      }
-    };
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    return { calls, wallMs, cpuUs: cpu.user + cpu.system, errors };
+    const r = await runLoad('window', fn, calls, concurrency);
+    return { calls, wallMs: r.wallMs, cpuUs: r.cpuUsPerCall * calls, errors: r.errors };
   };
   process.on('message', (req: Request) => {
     void (async () => {
