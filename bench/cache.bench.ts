@@ -96,7 +96,9 @@ async function cpuNsPerCall(fn: () => unknown, calls: number): Promise<number> {
 
 const results: Array<{ name: string; ns: number; cpuNs: number }> = [];
 for (const [name, fn] of cases) {
-  const stats = await measure(fn, { min_cpu_time: 500 * 1e6 });
+  // No forced GC before a case (mitata collects first when `gc()` is exposed): a forced GC deoptimises
+  // most optimised code, and the case would be measured re-warming (`gc()` is exposed for the memory figure below).
+  const stats = await measure(fn, { min_cpu_time: 500 * 1e6, gc: false });
   results.push({ name, ns: stats.avg, cpuNs: await cpuNsPerCall(fn, 100_000) });
 }
 const stats = answers.stats();
