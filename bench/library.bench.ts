@@ -69,7 +69,7 @@ const cases = await Promise.all(
   plan.map(async ([name, kind, dir]) => ({
     name,
     processes: await Promise.all(
-      Array.from({ length: kind === 'sdk' ? 1 : perCase }, () => startCaseProcess(caseScript, [kind, mock.url, ...(dir ? [dir] : [])], undefined, caseFlags)),
+      Array.from({ length: kind === 'sdk' ? 1 : perCase }, () => startCaseProcess(caseScript, [kind, mock.url, ...(dir ? [dir] : [])], caseFlags)),
     ),
   })),
 );

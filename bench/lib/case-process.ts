@@ -38,11 +38,11 @@ export interface CaseProcess {
 }
 
 /**
- * Starts `script` (a module that calls {@link serveCase}) with `args` (Node flags `nodeArgs`, and
- * `env` added to this process's environment), and resolves once it is ready for its first window.
+ * Starts `script` (a module that calls {@link serveCase}) with `args` and Node flags `nodeArgs`,
+ * and resolves once it is ready for its first window.
  */
-export function startCaseProcess(script: string, args: string[], env?: Record<string, string>, nodeArgs: string[] = []): Promise<CaseProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: env ? { ...process.env, ...env } : process.env });
+export function startCaseProcess(script: string, args: string[], nodeArgs: string[] = []): Promise<CaseProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let exited: Error | undefined;

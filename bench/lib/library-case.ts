@@ -3,8 +3,7 @@
  * `node library-case.ts <case> <mock url> [checkout]` with case `raw` (undici.request +
  * JSON.parse), `full` (createClient with the recommended stack), `fullJson` (the same with
  * `RESPONSE_JSON` in the call's metadata), `bare` (`createClient({ adapter })`) or `sdk` (the
- * official `openai` SDK), or `without-<i>` (the full stack less its i-th layer: 0 = fallbackResponse,
- * 1 = cache … 7 = timeout, for measuring what one layer costs). With `checkout`, `full` and `bare` are built from that checkout's
+ * official `openai` SDK). With `checkout`, `full` and `bare` are built from that checkout's
  * `packages/<name>/dist` instead of this build's.
  */
 import { join } from 'node:path';
@@ -60,11 +59,8 @@ async function build(): Promise<[() => Promise<unknown>, () => Promise<unknown>]
     return [() => bare.chat(body()), close];
   }
   const mods: StackModules = { ...core, ...cacheMod, ...failoverMod, ...pricing, ...rateLimitMod, ...retryMod, ...breakerMod };
-  const dropped = kind.startsWith('without-') ? Number(kind.slice(8)) : -1;
-  const full = core.createClient({ use: stackFrom(mods, primary, backup).filter((_, i) => i !== dropped) });
+  const full = core.createClient({ use: stackFrom(mods, primary, backup) });
   if (kind === 'full') return [async () => missed(await full.chat(body())), close];
-  if (dropped === 1) return [() => full.chat(body()), close];
-  if (dropped >= 0) return [async () => missed(await full.chat(body())), close];
   if (kind === 'fullJson') {
     const vouched = { metadata: { [core.RESPONSE_JSON]: true } };
     return [async () => missed(await full.chat(body(), vouched)), close];

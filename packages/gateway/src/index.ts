@@ -32,5 +32,5 @@ export { loadPricing, compareCost, readCatalogFile, type GatewayPricing } from '
 export { startDemo, type Demo, type DemoOptions } from './demo/start-demo.js';
 export { SEED_RELAY_PRICES, seedRelayCatalog } from './demo/relay-catalog.js';
 export { runCli, USAGE } from './cli/main.js';
-export { tuneHeapForServing, PRETENURING_FLAG } from './server/heap-tuning.js';
+export { tuneHeapForServing } from './server/heap-tuning.js';
 export type { CliIO } from './cli/commands.js';

@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** The V8 flag {@link tuneHeapForServing} turns off. */
-export const PRETENURING_FLAG = 'allocation-site-pretenuring';
+const PRETENURING_FLAG = 'allocation-site-pretenuring';
 
 /**
  * Turns off V8's allocation-site pretenuring for this process, unless the process was started with
@@ -36,8 +36,8 @@ export const PRETENURING_FLAG = 'allocation-site-pretenuring';
  * ```
  */
 export function tuneHeapForServing(execArgv: readonly string[] = process.execArgv, nodeOptions: string | undefined = process.env.NODE_OPTIONS): boolean {
-  const chosen = (flag: string) => flag.replace(/_/g, '-').includes(PRETENURING_FLAG);
-  if (execArgv.some(chosen) || (nodeOptions ?? '').split(/\s+/).some(chosen)) return false;
+  const chosen = (flags: string) => flags.replace(/_/g, '-').includes(PRETENURING_FLAG);
+  if (execArgv.some(chosen) || chosen(nodeOptions ?? '')) return false;
   setFlagsFromString(`--no-${PRETENURING_FLAG}`);
   return true;
 }
