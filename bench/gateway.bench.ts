@@ -58,8 +58,14 @@ const bareRoutes = JSON.stringify({ '*': [{ url: mock.url }], 'bench-fallback': 
 const floorFlags = process.argv.includes('--floors-tuned') ? ['--no-allocation-site-pretenuring'] : [];
 const bare = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes], nodeArgs: floorFlags });
 const bareFastify = await startServerProcess({ script: join(here, 'lib/bare-fastify-proxy.ts'), args: [bareRoutes], nodeArgs: floorFlags });
+// The floor for a gateway that reads each event (to meter it, catch an in-band error, fail over
+// before content): the bare node:http proxy with every SSE event parsed and serialised again.
+const parsing = await startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [bareRoutes], nodeArgs: floorFlags, env: { BENCH_PROXY_PARSE: '1' } });
 // Default stack, default log level (info: one line per request, to /dev/null here).
 const lifeline = await startLifeline(lifelineConfig());
+// The configuration the targets name: the default one with `cache: false` (the default keeps a
+// record-only cache for stale-if-error answers).
+const lifelineNoCache = await startLifeline(lifelineConfig({ cache: false }));
 // `--baseline=<dir>` (or `BENCH_BASELINE=<dir>`): also Lifeline's gateway from another checkout (built), for before/after in one run.
 const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
 const lifelineBaseline = baselineDir ? await startServerProcess({ script: join(baselineDir, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(lifelineConfig())] }) : undefined;
@@ -90,14 +96,16 @@ const allSystems: System[] = [
   { name: 'mock directly', url: `${mock.url}/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, modes: ['json', 'stream'] },
   { name: 'bare node:http + undici proxy', url: `${bare.url}/v1/chat/completions`, server: bare, modes: ['json', 'stream', 'fallback'] },
   { name: 'bare Fastify + undici proxy', url: `${bareFastify.url}/v1/chat/completions`, server: bareFastify, modes: ['json', 'stream', 'fallback'] },
+  { name: 'parsing proxy: bare node:http, each event parsed and re-serialised', url: `${parsing.url}/v1/chat/completions`, server: parsing, modes: ['stream'] },
   { name: 'lifeline gateway (default stack)', url: `${lifeline.url}/v1/chat/completions`, server: lifeline, modes: ['json', 'stream', 'fallback'] },
+  { name: 'lifeline gateway (default stack, cache off)', url: `${lifelineNoCache.url}/v1/chat/completions`, server: lifelineNoCache, modes: ['json', 'stream'] },
   ...(lifelineBaseline ? [{ name: 'lifeline gateway (default stack, baseline build)', url: `${lifelineBaseline.url}/v1/chat/completions`, server: lifelineBaseline, modes: ['json', 'stream', 'fallback'] as Mode[] }] : []),
   { name: 'lifeline gateway (logLevel warn)', url: `${lifelineQuiet.url}/v1/chat/completions`, server: lifelineQuiet, modes: ['json', 'stream'] },
   { name: 'lifeline gateway (no retry, breaker never opens)', url: `${lifelineFallback.url}/v1/chat/completions`, server: lifelineFallback, modes: ['fallback'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeySingle, modes: ['json', 'stream'] },
   { name: 'portkey gateway', url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`, server: portkey, headers: portkeyFallback, modes: ['fallback'] },
 ];
-const systems = allSystems.filter((s) => !lean || s.name.startsWith('bare') || s.name.startsWith('lifeline gateway (default stack'));
+const systems = allSystems.filter((s) => !lean || s.name.startsWith('bare') || s.name.startsWith('parsing') || s.name.startsWith('lifeline gateway (default stack'));
 
 const bodyOf = (mode: Mode, model = mode === 'fallback' ? 'bench-fallback' : 'gpt-4.1-mini') =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello, request [<id>]' }], max_tokens: 64, ...(mode === 'stream' && { stream: true }) });
@@ -172,7 +180,7 @@ if (profile) {
   }
 }
 
-await Promise.all([bare, bareFastify, lifeline, ...(lifelineBaseline ? [lifelineBaseline] : []), lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
+await Promise.all([bare, bareFastify, parsing, lifeline, lifelineNoCache, ...(lifelineBaseline ? [lifelineBaseline] : []), lifelineQuiet, lifelineFallback, portkey].map((s) => s.close()));
 await Promise.all([mock.close(), dead.close()]);
 
 const us = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0));

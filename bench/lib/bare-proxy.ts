@@ -7,7 +7,10 @@
  * `BENCH_PROXY_PARSE=1` makes it the floor for a gateway that reads each chunk (to meter it, check
  * it for an in-band error, record it): a stream's SSE events are parsed (`eventsource-parser`),
  * each `data:` line `JSON.parse`d and written back as `data: ${JSON.stringify(chunk)}` — and
- * nothing else (no timeouts, no accounting, no failover once the stream started).
+ * nothing else (no timeouts, no accounting, no failover once the stream started). The events that
+ * one read of the upstream body brings are written together, in one `write()` (as the gateway
+ * does): written one by one, they cost a 32-connection stream of ~25 chunks ~1.9× the piping
+ * proxy's CPU instead of ~1.4×, a floor no careful gateway has.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createParser } from 'eventsource-parser';
@@ -82,14 +85,18 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 
 /** Writes each SSE event of `body` to `res` parsed and serialised again (`BENCH_PROXY_PARSE=1`). */
 async function relayEvents(body: AsyncIterable<Buffer>, res: ServerResponse): Promise<void> {
+  let out = '';
   const parser = createParser({
     onEvent(event) {
-      if (event.data === '[DONE]') res.write('data: [DONE]\n\n');
-      else res.write(`data: ${JSON.stringify(JSON.parse(event.data))}\n\n`);
+      if (event.data === '[DONE]') out += 'data: [DONE]\n\n';
+      else out += `data: ${JSON.stringify(JSON.parse(event.data))}\n\n`;
     },
   });
   const decoder = new TextDecoder();
-  for await (const bytes of body) parser.feed(decoder.decode(bytes, { stream: true }));
+  for await (const bytes of body) {
+    parser.feed(decoder.decode(bytes, { stream: true }));
+    if (out !== '') res.write(out), (out = '');
+  }
 }
 
 const server = createServer((req, res) => {
