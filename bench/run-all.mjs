@@ -74,6 +74,7 @@ if (!reportOnly) {
         cacheBench,
         ['OpenTelemetry: otel() without and with an SDK (otel.bench.ts)', 'otel.bench.ts', []],
         ['embeddings: library and gateway vs raw undici (embeddings.bench.ts)', 'embeddings.bench.ts', []],
+        ['where a proxied request\'s CPU goes, layer by layer (stream-layers.bench.ts)', 'stream-layers.bench.ts', []],
       ];
   for (const [name, file, nodeArgs] of perPackage) {
     if (!existsSync(join(here, file))) continue;

@@ -2,7 +2,7 @@
 # Instructions per call of one case (see work.mjs), counted by callgrind: the difference between
 # runs of 900 and 300 calls, divided by 600 (warm-up, start-up and shut-down cancel out). Needs
 # valgrind and a built checkout. `--initial-old-space-size` keeps full GCs out of both windows.
-#   bench/callgrind/instructions.sh <checkout> <raw|bare|full|nocache|without-<i>|route-stream>
+#   bench/callgrind/instructions.sh <checkout> <raw|bare|full|nocache|without-<i>|route-stream|route-stream-nocache>
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(cd "$1" && pwd)

@@ -3,7 +3,8 @@
  * of warm-up, against the mock at argv[4]. Cases: `raw` (undici.request + JSON.parse), `bare`
  * (`createClient({ adapter })`), `full` (the library bench's recommended stack), `nocache` (the same
  * without `cache()`), `without-<i>` (without its i-th layer, 0 = fallbackResponse … 7 = timeout),
- * `route-stream` (a 5-word stream through the gateway's default route stack).
+ * `route-stream` (a 5-word stream through the gateway's default route stack), `route-stream-nocache`
+ * (the same with `cache: false`, the configuration the gateway targets name).
  *
  * `node work.mjs <checkout> <case> <N> <mock url>`
  */
@@ -16,7 +17,8 @@ const [core, adapters, cacheM, breakerM, failoverM, pricingM, rateM, retryM] = a
 );
 // Only the route case loads the gateway: what a process imports changes V8's pretenuring decisions
 // (with the gateway loaded, even raw undici's request objects were pretenured).
-const gateway = mode === 'route-stream' ? await imp('gateway') : undefined;
+const routeCase = mode.startsWith('route-stream');
+const gateway = routeCase ? await imp('gateway') : undefined;
 const { Agent, request } = await import(`${dir}/node_modules/undici/index.js`);
 const apiKey = 'test-key';
 let n = 0;
@@ -30,8 +32,8 @@ const stack = stackFrom({ ...core, ...cacheM, ...breakerM, ...failoverM, ...pric
 const dropped = mode === 'nocache' ? 1 : mode.startsWith('without-') ? Number(mode.slice(8)) : -1;
 const full = core.createClient({ use: stack.filter((_, i) => i !== dropped) });
 const bare = core.createClient({ adapter: primary });
-const pipeline = mode === 'route-stream'
-  ? gateway.buildPipeline(gateway.validateConfig({ providers: { ok: { kind: 'openai', baseURL: url, apiKey, connections: 16 } }, routes: [{ model: '*', targets: ['ok'] }] }))
+const pipeline = routeCase
+  ? gateway.buildPipeline(gateway.validateConfig({ providers: { ok: { kind: 'openai', baseURL: url, apiKey, connections: 16 } }, routes: [{ model: '*', targets: ['ok'] }], ...(mode === 'route-stream-nocache' && { cache: false }) }))
   : undefined;
 const metadata = pipeline?.chunksUnchanged ? { [core.CHUNK_JSON]: true } : {};
 const cases = {
@@ -45,12 +47,13 @@ const cases = {
   'route-stream': async () => {
     for await (const _ of pipeline.route('short').client.stream({ model: 'short', messages: [{ role: 'user', content: `q ${n++}` }] }, { metadata }));
   },
+  'route-stream-nocache': () => cases['route-stream'](),
 };
 const one = cases[mode] ?? (mode.startsWith('without-') ? cases.full : undefined);
 if (!one) throw new Error(`unknown case ${mode}`);
 const run = async (count) => {
   let i = 0;
-  await Promise.all(Array.from({ length: mode === 'route-stream' ? 4 : 16 }, async () => {
+  await Promise.all(Array.from({ length: routeCase ? 4 : 16 }, async () => {
     while (i++ < count) await one();
   }));
 };
