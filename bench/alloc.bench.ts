@@ -24,7 +24,7 @@ const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
 const apiKey = 'test-key';
 const TEXT = 'Lifeline keeps your app answering when the provider fails, rate-limits or slows down, and it tells you what every call cost.';
-const WARMUP = quick ? 2000 : 4000;
+const WARMUP = quick ? 4000 : 20_000;
 const MEASURED = quick ? 2000 : 5000;
 const baselineDir = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
 const survivors = process.argv.includes('--survivors');

@@ -13,7 +13,7 @@
  *
  * Streams of two lengths split each rung's CPU into a fixed part per stream and a part per chunk.
  *
- * Run: `npm run build && npm run bench:stream-layers -w bench [-- --rounds=5] [--requests=5000] [--warmup=5000] [--modes=json,short,long]`
+ * Run: `npm run build && npm run bench:stream-layers -w bench [-- --rounds=5] [--requests=5000] [--warmup=20000] [--modes=json,short,long]`
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import { median } from './lib/stats.ts';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const ROUNDS = numberArg('rounds', 5);
 const REQUESTS = numberArg('requests', 5000);
-const WARMUP = numberArg('warmup', 5000);
+const WARMUP = numberArg('warmup', 20_000);
 const apiKey = 'test-key';
 const LONG_TEXT = 'Lifeline keeps your app answering when the provider fails, rate-limits or slows down, and it tells you what every call cost.';
 const mock = await startMockProcess({ flavor: 'openai', apiKey, text: LONG_TEXT, maxRecorded: 1, routes: { short: { reply: { text: 'Hello.' } } } });

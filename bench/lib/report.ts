@@ -22,8 +22,10 @@ export interface GatewayOut {
   quick: boolean;
   rounds: number;
   amount: { sequential: number; concurrent: number };
-  /** Requests per server, mode and load before measuring (absent in runs before it was recorded). */
+  /** Requests per server and mode (at 32 connections) before measuring (absent in runs before it was recorded). */
   warmup?: number;
+  /** Then requests per server, mode and load before that load's rounds. */
+  loadWarmup?: { sequential: number; concurrent: number };
   /** Node flags of the bare proxies (`--floors-tuned`). */
   floorFlags?: string[];
   rows: GatewayRow[];
@@ -151,7 +153,7 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
 
   if (g) {
     L.push('## Gateway: added latency and CPU per proxied request', '');
-    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up${g.warmup ? ` of ${g.warmup} requests per server, mode and load (Portkey: 300)` : ''}; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock. Lifeline's gateway runs as the \`lifeline\` command runs it, with V8's allocation-site pretenuring off (\`tuneHeapForServing()\`); the *parsing proxy* is the bare node:http one reading each event of a stream (SSE parsed, each event \`JSON.parse\`d and serialised again, the events of one read written together): the floor for a gateway that must read chunks to meter them, catch an in-band error or fail over before content. The targets name the default config with \`cache: false\`; the default as shipped (a record-only cache for stale-if-error answers) is measured beside it. The bare proxies run ${g.floorFlags?.length ? `with the same (\`${g.floorFlags.join(' ')}\`)` : "with Node's defaults (`--floors-tuned` runs them with it off too)"}.`, '');
+    L.push(`autocannon, ${g.amount.sequential} requests on 1 connection and ${g.amount.concurrent} on 32 connections per round, ${g.rounds} round(s) after a warm-up${g.warmup ? ` of ${g.warmup} requests per server and mode at 32 connections, then ${g.loadWarmup ? `${g.loadWarmup.sequential} (1 connection) or ${g.loadWarmup.concurrent} (32) per load` : 'a few per load'} (Portkey: at most 300 each)` : ''}; every request body unique (cache misses). *Added* latency is the gateway's percentile minus the direct call's. Portkey: \`@portkey-ai/gateway\` ${'`x-portkey-config`'} with provider \`openai\` and \`custom_host\` pointing at the mock. Lifeline's gateway runs as the \`lifeline\` command runs it, with V8's allocation-site pretenuring off (\`tuneHeapForServing()\`); the *parsing proxy* is the bare node:http one reading each event of a stream (SSE parsed, each event \`JSON.parse\`d and serialised again, the events of one read written together): the floor for a gateway that must read chunks to meter them, catch an in-band error or fail over before content. The targets name the default config with \`cache: false\`; the default as shipped (a record-only cache for stale-if-error answers) is measured beside it. The bare proxies run ${g.floorFlags?.length ? `with the same (\`${g.floorFlags.join(' ')}\`)` : "with Node's defaults (`--floors-tuned` runs them with it off too)"}.`, '');
     for (const mode of ['json', 'stream', 'fallback'] as const) {
       for (const load of ['sequential', 'concurrent'] as const) {
         const rows = g.rows.filter((r) => r.mode === mode && r.load === load);
