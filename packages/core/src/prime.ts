@@ -70,11 +70,25 @@ async function primeRest(it: AsyncIterator<ChatChunk>, head: ChatChunk[]): Promi
 }
 
 function primed(head: ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): PrimedStream {
-  return {
-    [PRIMED]: true as const,
-    head,
-    [Symbol.asyncIterator]: () => replay(head, it, ended),
-  };
+  return new Primed(head, it, ended);
+}
+
+/** A primed stream: its head, and a replay of it when iterated. */
+class Primed implements PrimedStream {
+  readonly [PRIMED] = true as const;
+  readonly head: readonly ChatChunk[];
+  readonly #it: AsyncIterator<ChatChunk>;
+  readonly #ended: boolean;
+
+  constructor(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean) {
+    this.head = head;
+    this.#it = it;
+    this.#ended = ended;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> & DelegatingIterator<ChatChunk> {
+    return new Replay(this.head, this.#it, this.#ended);
+  }
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -83,72 +97,85 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
  * The chunks read ahead, then the rest of `it` (a hand-written iterator: no generator per chunk;
  * chunks `it` already holds are taken without a promise, see {@link TakeableIterator}). Once the
  * head is handed out it names `it` as its `delegate` ({@link DelegatingIterator}): a stage above
- * reads `it` directly from then on.
+ * reads `it` directly from then on. A class rather than closures: one object per replay instead of
+ * a context and a function per method (every layer that primes makes one per stream).
  */
-function replay(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean): AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> & DelegatingIterator<ChatChunk> {
-  let i = 0;
-  let started = false;
-  let finished = ended;
-  let closed = false;
-  let reading = false;
+class Replay implements AsyncIterableIterator<ChatChunk>, TakeableIterator<ChatChunk>, DelegatingIterator<ChatChunk> {
+  delegate: AsyncIterator<ChatChunk> | undefined = undefined;
+  readonly #head: readonly ChatChunk[];
+  #it: AsyncIterator<ChatChunk>;
+  #i = 0;
+  #started = false;
+  #finished: boolean;
+  #closed = false;
+  #reading = false;
   /** The last take() found `it` holding nothing: the next() that follows reads without trying again. */
-  let dry = false;
-  // Made once per stream, not per read.
-  const onRead = (r: IteratorResult<ChatChunk>): IteratorResult<ChatChunk> => {
-    reading = false;
-    if (r.done) finished = closed = true;
+  #dry = false;
+
+  constructor(head: readonly ChatChunk[], it: AsyncIterator<ChatChunk>, ended: boolean) {
+    this.#head = head;
+    this.#it = it;
+    this.#finished = ended;
+  }
+
+  next(): Promise<IteratorResult<ChatChunk>> {
+    if (this.#dry) this.#dry = false;
+    else {
+      const taken = this.take();
+      if (taken) return Promise.resolve(taken);
+      this.#dry = false;
+    }
+    this.#started = true;
+    if (this.#closed) return Promise.resolve(DONE);
+    if (this.#finished) {
+      this.#closed = true;
+      return Promise.resolve(DONE);
+    }
+    this.#reading = true;
+    const it = (this.#it = innermost(this.#it));
+    return it.next().then(this.#onRead, this.#onFail);
+  }
+
+  take(): IteratorYieldResult<ChatChunk> | undefined {
+    if (this.#closed || this.#reading) return undefined;
+    const head = this.#head;
+    if (this.#i < head.length) {
+      this.#started = true;
+      const value = head[this.#i++]!;
+      // The head handed out, the replay is a plain pass-through: readers may read `it` itself.
+      if (this.#i === head.length && !this.#finished) this.delegate = this.#it;
+      return { value, done: false };
+    }
+    if (this.#finished || !this.#started) return undefined;
+    const it = (this.#it = innermost(this.#it));
+    const r = takeFrom(it);
+    this.#dry = r === undefined;
+    return r;
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    if (this.#closed) return DONE;
+    this.#closed = true;
+    this.#i = this.#head.length;
+    // As the generator this replaces: nothing to release before the first next().
+    if (this.#started && !this.#finished) await this.#it.return?.();
+    return DONE;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  // Made once per replay, not per read.
+  readonly #onRead = (r: IteratorResult<ChatChunk>): IteratorResult<ChatChunk> => {
+    this.#reading = false;
+    if (r.done) this.#finished = this.#closed = true;
     return r.done ? DONE : r;
   };
-  const onFail = (err: unknown): never => {
-    reading = false;
-    finished = closed = true;
+
+  readonly #onFail = (err: unknown): never => {
+    this.#reading = false;
+    this.#finished = this.#closed = true;
     throw err;
   };
-  const self: AsyncIterableIterator<ChatChunk> & TakeableIterator<ChatChunk> & DelegatingIterator<ChatChunk> = {
-    delegate: undefined,
-    next(): Promise<IteratorResult<ChatChunk>> {
-      if (dry) dry = false;
-      else {
-        const taken = self.take!();
-        if (taken) return Promise.resolve(taken);
-        dry = false;
-      }
-      started = true;
-      if (closed) return Promise.resolve(DONE);
-      if (finished) {
-        closed = true;
-        return Promise.resolve(DONE);
-      }
-      reading = true;
-      it = innermost(it);
-      return it.next().then(onRead, onFail);
-    },
-    take(): IteratorYieldResult<ChatChunk> | undefined {
-      if (closed || reading) return undefined;
-      if (i < head.length) {
-        started = true;
-        const value = head[i++]!;
-        // The head handed out, the replay is a plain pass-through: readers may read `it` itself.
-        if (i === head.length && !finished) (self as { delegate?: AsyncIterator<ChatChunk> }).delegate = it;
-        return { value, done: false };
-      }
-      if (finished || !started) return undefined;
-      it = innermost(it);
-      const r = takeFrom(it);
-      dry = r === undefined;
-      return r;
-    },
-    async return(): Promise<IteratorReturnResult<undefined>> {
-      if (closed) return DONE;
-      closed = true;
-      i = head.length;
-      // As the generator this replaces: nothing to release before the first next().
-      if (started && !finished) await it.return?.();
-      return DONE;
-    },
-    [Symbol.asyncIterator]() {
-      return self;
-    },
-  };
-  return self;
 }

@@ -2,7 +2,7 @@
  * `timeout()`: per-attempt deadlines, and for streams a first-token and an idle limit.
  * @module
  */
-import { takeFrom, tapStream } from './tap.js';
+import { takeFrom, tapStream, type TakeableIterator } from './tap.js';
 import { abortReason } from './abort.js';
 import { raceContext } from './race.js';
 import type { Context } from './context.js';
@@ -210,34 +210,72 @@ function guard(
   child: Context,
   hooks: { onChunk(chunk: ChatChunk): void; release(): void },
 ): AsyncIterable<ChatChunk> {
-  let it: AsyncIterator<ChatChunk> | undefined;
-  let off: (() => void) | undefined;
-  // The source as the tap reads it: each next() raced against the child (as raceContext() would,
-  // with one abort callback for the whole stream instead of one per read); return() is the tap's `finally`.
-  const raced: AsyncIterable<ChatChunk> = {
-    [Symbol.asyncIterator]: () => {
-      it = stream[Symbol.asyncIterator]();
-      const source = it;
-      /** Rejects the read in flight (a settled read ignores it). */
-      let failRead: ((reason: unknown) => void) | undefined;
-      off = child.onAbort(() => failRead?.(abortReason(child)));
-      const read = (resolve: (r: IteratorResult<ChatChunk>) => void, reject: (reason: unknown) => void) => {
-        failRead = reject;
-        source.next().then(resolve, reject);
-        if (child.aborted) reject(abortReason(child));
-      };
-      // A chunk the source already holds needs no race, unless the child is already aborted.
-      return { next: () => new Promise(read), take: () => (child.aborted ? undefined : takeFrom(source)), return: () => Promise.resolve(DONE) };
-    },
-  };
+  const raced = new RacedSource(stream, child);
   return tapStream(raced, {
     chunk(chunk) {
       hooks.onChunk(chunk);
     },
     finally(how) {
-      off?.();
+      raced.unlisten();
       hooks.release();
-      if (how !== 'done' && it) void Promise.resolve(it.return?.()).catch(() => {});
+      if (how !== 'done') raced.releaseSource();
     },
   });
+}
+
+/**
+ * The source as the tap reads it: each `next()` raced against the child (as raceContext() would,
+ * with one abort callback for the whole stream instead of one per read); a chunk the source
+ * already holds needs no race, unless the child is already aborted. `return()` is the tap's
+ * `finally` ({@link RacedSource.unlisten}, {@link RacedSource.releaseSource}). A class: one object per stream, not a closure per method.
+ */
+class RacedSource implements AsyncIterableIterator<ChatChunk>, TakeableIterator<ChatChunk> {
+  readonly #stream: AsyncIterable<ChatChunk>;
+  readonly #child: Context;
+  #source: AsyncIterator<ChatChunk> | undefined = undefined;
+  #off: (() => void) | undefined = undefined;
+  /** Rejects the read in flight (a settled read ignores it). */
+  #failRead: ((reason: unknown) => void) | undefined = undefined;
+
+  constructor(stream: AsyncIterable<ChatChunk>, child: Context) {
+    this.#stream = stream;
+    this.#child = child;
+  }
+
+  [Symbol.asyncIterator](): this {
+    this.#source = this.#stream[Symbol.asyncIterator]();
+    this.#off = this.#child.onAbort(this.#onAbort);
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ChatChunk>> {
+    return new Promise(this.#read);
+  }
+
+  take(): IteratorYieldResult<ChatChunk> | undefined {
+    return this.#child.aborted ? undefined : takeFrom(this.#source!);
+  }
+
+  return(): Promise<IteratorReturnResult<undefined>> {
+    return Promise.resolve(DONE);
+  }
+
+  /** Stops listening for the child's abort (the stream is over). */
+  unlisten(): void {
+    this.#off?.();
+  }
+
+  /** Releases the source (a stream that did not end by itself). */
+  releaseSource(): void {
+    const it = this.#source;
+    if (it) void Promise.resolve(it.return?.()).catch(() => {});
+  }
+
+  readonly #onAbort = (): void => this.#failRead?.(abortReason(this.#child));
+
+  readonly #read = (resolve: (r: IteratorResult<ChatChunk>) => void, reject: (reason: unknown) => void): void => {
+    this.#failRead = reject;
+    this.#source!.next().then(resolve, reject);
+    if (this.#child.aborted) reject(abortReason(this.#child));
+  };
 }
