@@ -85,13 +85,23 @@ if (!reportOnly) {
   }
 }
 
-machine.seconds = (performance.now() - started) / 1000;
+// `--report-only` renders the last run as it was: its machine line and its per-package sections too.
+const extrasFile = join(tmp, 'extras.json');
+const machineFile = join(tmp, 'machine.json');
+if (reportOnly) {
+  if (existsSync(extrasFile)) extras.push(...JSON.parse(readFileSync(extrasFile, 'utf8')));
+  if (existsSync(machineFile)) Object.assign(machine, JSON.parse(readFileSync(machineFile, 'utf8')));
+} else {
+  machine.seconds = (performance.now() - started) / 1000;
+  writeFileSync(extrasFile, JSON.stringify(extras));
+  writeFileSync(machineFile, JSON.stringify(machine));
+}
 // Analysis that outlives a run (where the time goes, what was tried) lives in NOTES.md and is appended.
 const notes = existsSync(join(here, 'NOTES.md')) ? `\n${readFileSync(join(here, 'NOTES.md'), 'utf8').trim()}\n` : '';
 writeFileSync(join(here, 'RESULTS.md'), renderResults(machine, library.data, failover.data, gateway.data, extras, paced.data) + notes);
 if (gateway.data) {
   writeFileSync(join(here, 'latency.svg'), latencySvg(panelsOf(gateway.data), `Gateway latency per request — ${machine.date}, ${machine.cpu}, Node ${machine.node}`));
 }
-console.log(`\nWrote bench/RESULTS.md${gateway.data ? ' and bench/latency.svg' : ''} in ${Math.round(machine.seconds)} s.`);
+console.log(`\nWrote bench/RESULTS.md${gateway.data ? ' and bench/latency.svg' : ''}${reportOnly ? ' from the last run' : ` in ${Math.round(machine.seconds)} s`}.`);
 const failed = [library, failover, gateway, paced].filter((r) => r.code !== 0).length;
 process.exit(failed ? 1 : 0);

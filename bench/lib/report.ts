@@ -17,6 +17,8 @@ interface GatewayRow {
   p99Us: number;
   cpuUsPerReq?: number;
   latenciesUs: number[];
+  /** CPU µs per request of each round, in round order (absent in runs before it was recorded). */
+  cpuRounds?: number[];
 }
 export interface GatewayOut {
   quick: boolean;
@@ -116,6 +118,29 @@ const f1 = (v: number) => v.toFixed(1);
 const f2 = (v: number) => v.toFixed(2);
 const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
+/** The median of `a`'s per-round CPU over `b`'s (the rounds interleave the systems), else the ratio of their medians. */
+function roundRatio(a: GatewayRow, b: GatewayRow): number {
+  const ra = a.cpuRounds;
+  const rb = b.cpuRounds;
+  if (!ra || !rb || ra.length !== rb.length) return a.cpuUsPerReq! / b.cpuUsPerReq!;
+  return medianOf(ra.map((x, i) => x / rb[i]!));
+}
+
+/** The lowest and highest per-round ratio of `a` over `b`, when there are several rounds. */
+function ratioRange(a: GatewayRow, b: GatewayRow): string | undefined {
+  const ra = a.cpuRounds;
+  const rb = b.cpuRounds;
+  if (!ra || !rb || ra.length !== rb.length || ra.length < 2) return undefined;
+  const xs = ra.map((x, i) => x / rb[i]!);
+  return `${f2(Math.min(...xs))}–${f2(Math.max(...xs))}×`;
+}
+
+function medianOf(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 function find(g: GatewayOut, mode: string, load: string, system: string): GatewayRow | undefined {
   return g.rows.find((r) => r.mode === mode && r.load === load && r.system === system);
 }
@@ -185,13 +210,16 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
     for (const mode of ['json', 'stream'] as const) {
       for (const load of ['sequential', 'concurrent'] as const) {
         const judged = find(g, mode, load, SYSTEM.lifelineNoCache) ?? find(g, mode, load, SYSTEM.lifeline);
+        const fastifyRow = find(g, mode, load, SYSTEM.fastify);
         const ours = judged?.cpuUsPerReq;
-        const floor = find(g, mode, load, SYSTEM.fastify)?.cpuUsPerReq;
+        const floor = fastifyRow?.cpuUsPerReq;
         if (!ours || !floor) continue;
-        const shipped = judged!.system === SYSTEM.lifeline ? undefined : find(g, mode, load, SYSTEM.lifeline)?.cpuUsPerReq;
-        const parsing = mode === 'stream' ? find(g, mode, load, SYSTEM.parsing)?.cpuUsPerReq : undefined;
-        const beside = [shipped ? `with the record-only cache ${f2(shipped / floor)}×` : '', parsing ? `the parsing proxy ${f2(parsing / floor)}×` : ''].filter(Boolean).join('; ');
-        targets.push(`| gateway ${mode} ${load}${judged!.system === SYSTEM.lifelineNoCache ? ' (cache off)' : ''}: CPU ≤ 1.5× the bare Fastify proxy | ${f0(ours)} vs ${f0(floor)} µs = ${f2(ours / floor)}×${beside ? ` (${beside})` : ''} | ${verdict(ours / floor <= 1.5)} |`);
+        const shipped = judged!.system === SYSTEM.lifeline ? undefined : find(g, mode, load, SYSTEM.lifeline);
+        const parsing = mode === 'stream' ? find(g, mode, load, SYSTEM.parsing) : undefined;
+        const ratio = roundRatio(judged!, fastifyRow!);
+        const beside = [shipped ? `with the record-only cache ${f2(roundRatio(shipped, fastifyRow!))}×` : '', parsing ? `the parsing proxy ${f2(roundRatio(parsing, fastifyRow!))}×` : ''].filter(Boolean).join('; ');
+        const spread = ratioRange(judged!, fastifyRow!);
+        targets.push(`| gateway ${mode} ${load}${judged!.system === SYSTEM.lifelineNoCache ? ' (cache off)' : ''}: CPU ≤ 1.5× the bare Fastify proxy | ${f0(ours)} vs ${f0(floor)} µs; ${f2(ratio)}×${spread ? ` (rounds ${spread})` : ''}${beside ? `; ${beside}` : ''} | ${verdict(ratio <= 1.5)} |`);
       }
     }
     const jsonSeq = find(g, 'json', 'sequential', SYSTEM.lifelineNoCache) ?? find(g, 'json', 'sequential', SYSTEM.lifeline);
