@@ -15,6 +15,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { Pool } from 'undici';
+import { serveChild } from './serve-child.ts';
 
 type Target = { url: string; model?: string };
 const routes = JSON.parse(process.argv[2] ?? '{}') as Record<string, Target[]>;
@@ -102,12 +103,4 @@ async function relayEvents(body: AsyncIterable<Buffer>, res: ServerResponse): Pr
 const server = createServer((req, res) => {
   handle(req, res).catch((err: Error) => fail(res, 502, err.message));
 });
-server.keepAliveTimeout = 30_000;
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as { port: number };
-  process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
-});
-process.once('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => void Promise.all([...pools.values()].map((p) => p.close())).finally(() => process.exit(0)));
-});
+serveChild(server, () => Promise.all([...pools.values()].map((p) => p.close())));

@@ -14,6 +14,7 @@ import { createServer } from 'node:http';
 import { openai } from '@lifeline/adapters';
 import { CHUNK_JSON, RESPONSE_JSON, chunkJsonOf, createClient, responseJsonOf, takeFrom, type ChatChunk, type ChatRequest } from '@lifeline/core';
 import { createGateway, createPipeline, tuneHeapForServing } from '@lifeline/gateway';
+import { serveChild } from './serve-child.ts';
 
 tuneHeapForServing();
 const { rung, baseURL } = JSON.parse(process.argv[2] ?? '{}') as { rung: 'client-proxy' | 'gateway-client'; baseURL: string };
@@ -60,13 +61,5 @@ if (rung === 'gateway-client') {
     }
     res.end(`${out}data: [DONE]\n\n`);
   }
-  server.keepAliveTimeout = 30_000;
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address() as { port: number };
-    process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
-  });
-  process.once('SIGTERM', () => {
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  });
+  serveChild(server);
 }
