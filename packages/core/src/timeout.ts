@@ -227,7 +227,8 @@ function guard(
  * The source as the tap reads it: each `next()` raced against the child (as raceContext() would,
  * with one abort callback for the whole stream instead of one per read); a chunk the source
  * already holds needs no race, unless the child is already aborted. `return()` is the tap's
- * `finally` ({@link RacedSource.unlisten}, {@link RacedSource.releaseSource}). A class: one object per stream, not a closure per method.
+ * `finally` ({@link RacedSource.unlisten}, {@link RacedSource.releaseSource}). A class: one object
+ * per stream, not a closure per method.
  */
 class RacedSource implements AsyncIterableIterator<ChatChunk>, TakeableIterator<ChatChunk> {
   readonly #stream: AsyncIterable<ChatChunk>;
