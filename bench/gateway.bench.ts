@@ -139,16 +139,15 @@ for (const mode of (modesArg ?? ['json', 'stream', 'fallback']) as Mode[]) {
     await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS.concurrent, amount: warmupOf(s, WARMUP) });
   }
   for (const load of ['sequential', 'concurrent'] as const) {
-    const cases = modeCases;
-    for (const s of cases) await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: warmupOf(s, LOAD_WARMUP[load]) });
+    for (const s of modeCases) await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: warmupOf(s, LOAD_WARMUP[load]) });
     const runs = new Map<System, HttpLoadResult[]>();
     for (let round = 0; round < ROUNDS; round++) {
-      for (const s of cases) {
+      for (const s of modeCases) {
         const r = await httpLoad({ url: s.url, body: bodyOf(mode), headers: s.headers, connections: CONNECTIONS[load], amount: AMOUNT[load], server: s.server });
         runs.set(s, [...(runs.get(s) ?? []), r]);
       }
     }
-    for (const s of cases) {
+    for (const s of modeCases) {
       const rs = runs.get(s)!;
       const all = Float64Array.from(rs.flatMap((r) => [...r.latenciesUs])).sort();
       const name = mode === 'fallback' && s.server === lifeline ? 'lifeline gateway (default stack: breaker open → backup)' : s.name;

@@ -14,21 +14,21 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { baselineArg, numberArg } from './lib/args.ts';
 import { figuresTable, measureInterleaved, medianRatio, startCaseProcess, type CaseFigures } from './lib/case-process.ts';
 import { startMockProcess } from './lib/mock-process.ts';
 import type { ProfileSummary } from './lib/profile.ts';
 
 const quick = process.argv.includes('--quick');
-const baselineArg = process.argv.find((a) => a.startsWith('--baseline='))?.slice(11) ?? process.env.BENCH_BASELINE;
-const baselineDir = baselineArg ? resolve(baselineArg) : undefined;
+const baseline = baselineArg();
+const baselineDir = baseline ? resolve(baseline) : undefined;
 const profile = !process.argv.includes('--no-profile');
-const numberArg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 // `--calls=N --rounds=M`: N calls per case and round; `--warmup=N` calls per case before the rounds.
-const total = Number(numberArg('calls') ?? (quick ? 2000 : 4000));
-const rounds = Number(numberArg('rounds') ?? (quick ? 5 : 11));
+const total = numberArg('calls', quick ? 2000 : 4000);
+const rounds = numberArg('rounds', quick ? 5 : 11);
 // Long enough for the JIT's steady state: with 4,000 calls, the first rounds after it still ran at
 // ~2× the CPU per call of the later ones (TurboFan compiling on its threads, billed to the case).
-const warmup = Number(numberArg('warmup') ?? (quick ? 10_000 : 20_000));
+const warmup = numberArg('warmup', quick ? 10_000 : 20_000);
 // `--no-sdk`: leave out the official SDK (slow to run; not needed for a before/after).
 const withSdk = !process.argv.includes('--no-sdk');
 // `--response-json`: also run the full stack with `RESPONSE_JSON` in the call's metadata (the cache
@@ -63,7 +63,7 @@ const plan: Array<[string, string, string?]> = [
 // 1.8-1.9x raw undici that way against 1.5x with the defaults, four runs).
 const caseFlags = process.argv.includes('--no-pretenuring') ? ['--no-allocation-site-pretenuring'] : [];
 // `--processes=N` per case (default 3; the SDK, slow to warm up, 1): each window is split across them.
-const perCase = Number(numberArg('processes') ?? 3);
+const perCase = numberArg('processes', 3);
 // Every case in processes of its own, stepped through interleaved windows (see lib/case-process.ts).
 const cases = await Promise.all(
   plan.map(async ([name, kind, dir]) => ({

@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { runLoad } from './load.ts';
 import type { ProfileSummary } from './profile.ts';
+import { median } from './stats.ts';
 
 /** What one measured window of a case process reports. */
 export interface WindowResult {
@@ -145,7 +146,6 @@ export async function measureInterleaved(
     }
   }
   const perCall = (w: WindowResult) => w.cpuUs / w.calls;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   return cases.map((c, i) => ({
     name: c.name,
     cpuUsPerCall: median(windows[i]!.map(perCall)),

@@ -4,6 +4,7 @@
  */
 import { figuresTable, medianRatio, type CaseFigures } from './case-process.ts';
 import type { ProfileSummary } from './profile.ts';
+import { median } from './stats.ts';
 import type { Panel } from './svg.ts';
 
 interface GatewayRow {
@@ -118,27 +119,23 @@ const f1 = (v: number) => v.toFixed(1);
 const f2 = (v: number) => v.toFixed(2);
 const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
-/** The median of `a`'s per-round CPU over `b`'s (the rounds interleave the systems), else the ratio of their medians. */
-function roundRatio(a: GatewayRow, b: GatewayRow): number {
+/** `a`'s CPU per request over `b`'s, round by round (the rounds interleave the systems); none for runs that did not record rounds. */
+function roundRatios(a: GatewayRow, b: GatewayRow): number[] | undefined {
   const ra = a.cpuRounds;
   const rb = b.cpuRounds;
-  if (!ra || !rb || ra.length !== rb.length) return a.cpuUsPerReq! / b.cpuUsPerReq!;
-  return medianOf(ra.map((x, i) => x / rb[i]!));
+  return ra && rb && ra.length === rb.length ? ra.map((x, i) => x / rb[i]!) : undefined;
+}
+
+/** The median of the per-round ratios of `a` over `b`, else the ratio of their medians. */
+function roundRatio(a: GatewayRow, b: GatewayRow): number {
+  const xs = roundRatios(a, b);
+  return xs ? median(xs) : a.cpuUsPerReq! / b.cpuUsPerReq!;
 }
 
 /** The lowest and highest per-round ratio of `a` over `b`, when there are several rounds. */
 function ratioRange(a: GatewayRow, b: GatewayRow): string | undefined {
-  const ra = a.cpuRounds;
-  const rb = b.cpuRounds;
-  if (!ra || !rb || ra.length !== rb.length || ra.length < 2) return undefined;
-  const xs = ra.map((x, i) => x / rb[i]!);
-  return `${f2(Math.min(...xs))}–${f2(Math.max(...xs))}×`;
-}
-
-function medianOf(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const xs = roundRatios(a, b);
+  return xs && xs.length > 1 ? `${f2(Math.min(...xs))}–${f2(Math.max(...xs))}×` : undefined;
 }
 
 function find(g: GatewayOut, mode: string, load: string, system: string): GatewayRow | undefined {
