@@ -3,19 +3,19 @@
  * floor), Lifeline's gateway with its default stack, and the Portkey gateway — same mock (its own
  * process), same load (autocannon, sequential and 32 concurrent), JSON, streams, and a 503 →
  * fallback. CPU per request is each gateway process's own CPU time (read over IPC), steadier than
- * req/s on a 2-core machine. Also: time to the first streamed chunk, and a `--cpu-prof` profile
- * of Lifeline's gateway with its top self-time functions.
+ * req/s on a 2-core machine. Also: time to the first streamed chunk, and a profile of Lifeline's
+ * gateway (the configuration the targets name, at steady state) with its top self-time functions.
  *
  * Run: `npm run build && node bench/gateway.bench.ts [--quick] [--no-profile]`
  * (`BENCH_OUT=file.json` also writes the figures as JSON, for `run-all.mjs`).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { httpLoad, timeToFirstChunk, type HttpLoadResult } from './lib/http-load.ts';
 import { startMockProcess } from './lib/mock-process.ts';
-import { summarizeProfile, type ProfileSummary } from './lib/profile.ts';
+import { summarizeProfiles, type ProfileSummary } from './lib/profile.ts';
 import { freePort, startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { median, percentile } from './lib/stats.ts';
 
@@ -177,17 +177,18 @@ for (const s of systems.filter((x) => x.modes.includes('stream'))) {
   ttfb.push({ system: s.name, p50Us: percentile(lat, 50), p99Us: percentile(lat, 99) });
 }
 
-// Profile Lifeline's gateway (default stack, logs at warn) under the JSON load, then the stream load.
+// Profile Lifeline's gateway in the configuration the targets name (default stack, cache off, logs
+// at info) at steady state: the same warm process the rounds measured, sampled over a window of load
+// only (`--cpu-prof` would also record the start-up and the JIT's warm-up, which took most of a
+// short profile's samples).
 const hotSpots: Partial<Record<'json' | 'stream', ProfileSummary>> = {};
+const PROFILE_AMOUNT = quick ? 1500 : 10_000;
 if (profile) {
   for (const mode of ['json', 'stream'] as const) {
-    const dir = join(here, '.profiles', mode);
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const profiled = await startLifeline(lifelineConfig({ server: { logLevel: 'warn' } }), ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
-    await httpLoad({ url: `${profiled.url}/v1/chat/completions`, body: bodyOf(mode), connections: 32, amount: quick ? 1500 : 4000 });
-    await profiled.close();
-    hotSpots[mode] = summarizeProfile(dir);
+    if (modesArg && !modesArg.includes(mode)) continue;
+    await lifelineNoCache.profStart(200);
+    await httpLoad({ url: `${lifelineNoCache.url}/v1/chat/completions`, body: bodyOf(mode), connections: 32, amount: PROFILE_AMOUNT });
+    hotSpots[mode] = summarizeProfiles([await lifelineNoCache.profStop()]);
   }
 }
 

@@ -4,7 +4,9 @@
  * `{ type: 'cpu' }` → `{ type: 'cpu', user, system }` (µs), `{ type: 'heap' }` → `{ type: 'heap', heapUsed }`, `{ type: 'mem' }` → `{ type: 'mem', rss, maxRss }` (bytes)
  * (after a full GC when `--expose-gc` is given); `{ type: 'alloc-start' }` / `{ type: 'alloc-stop' }` sample
  * the heap allocations made in between (collected objects included) and answer with the bytes per
- * allocating function. With `BENCH_LOOPBACK=1`, a server that would
+ * allocating function; `{ type: 'prof-start', intervalUs }` / `{ type: 'prof-stop' }` run V8's sampling CPU
+ * profiler in between and answer with the profile (a window of steady load, unlike `--cpu-prof`, which
+ * also records the start-up and the JIT's warm-up). With `BENCH_LOOPBACK=1`, a server that would
  * listen on every interface (Portkey's `serve({ port })`) listens on 127.0.0.1 instead.
  */
 import net from 'node:net';
@@ -65,9 +67,29 @@ async function onAllocMessage(msg) {
   }
 }
 
+/** The sampling CPU profiler's session while `prof-start` … `prof-stop` runs. */
+let profSession;
+
+async function onProfMessage(msg) {
+  const { Session } = await import('node:inspector/promises');
+  if (msg.type === 'prof-start') {
+    profSession = new Session();
+    profSession.connect();
+    await profSession.post('Profiler.enable');
+    await profSession.post('Profiler.setSamplingInterval', { interval: msg.intervalUs ?? 200 });
+    await profSession.post('Profiler.start');
+    process.send({ type: 'prof-start', id: msg.id });
+  } else {
+    const { profile } = await profSession.post('Profiler.stop');
+    profSession.disconnect();
+    process.send({ type: 'prof-stop', id: msg.id, profile });
+  }
+}
+
 if (process.send) {
   process.on('message', (msg) => {
     if (msg?.type === 'alloc-start' || msg?.type === 'alloc-stop') void onAllocMessage(msg);
+    if (msg?.type === 'prof-start' || msg?.type === 'prof-stop') void onProfMessage(msg);
     if (msg?.type === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.send({ type: 'cpu', id: msg.id, user, system });

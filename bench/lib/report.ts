@@ -297,7 +297,10 @@ export function renderResults(m: Machine, lib: LibraryOut | undefined, fo: Failo
     L.push('', 'By package: ' + p.byPackage.map((b) => `${b.name} ${f1(b.selfPct)}%`).join(' · '), '');
   };
   if (g?.hotSpots?.json || lib?.hotSpots) {
-    L.push('## Profiles (`--cpu-prof`, self time, idle excluded)', '');
+    L.push('## Profiles (V8\'s sampling profiler, self time, idle excluded)', '');
+    if (g?.hotSpots?.json || g?.hotSpots?.stream) {
+      L.push('The gateway as the targets name it (default stack, `cache: false`, logs at info), sampled over a window of load after the rounds: the same warm process, steady state (no start-up, no JIT warm-up).', '');
+    }
     hot('Lifeline gateway, JSON load (32 connections)', g?.hotSpots?.json);
     hot('Lifeline gateway, streaming load (32 connections)', g?.hotSpots?.stream);
     hot('Library: `createClient` with the full stack (16 in flight)', lib?.hotSpots);

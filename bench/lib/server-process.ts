@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { CpuProfile } from './profile.ts';
 
 export interface ServerProcess {
   url: string;
@@ -16,6 +17,14 @@ export interface ServerProcess {
   allocStart(): Promise<void>;
   /** Stops sampling: bytes allocated since `allocStart()` per function, `[functionName, url, line, bytes]` (sampled every 512 bytes). */
   allocStop(): Promise<AllocationSite[]>;
+  /**
+   * Starts V8's sampling CPU profiler in the server (every `intervalUs` µs; see
+   * {@link ServerProcess.profStop}): a window of steady load, without the start-up and the JIT's warm-up
+   * that `--cpu-prof` records.
+   */
+  profStart(intervalUs?: number): Promise<void>;
+  /** Stops the profiler: the profile since `profStart()` (`.cpuprofile` JSON). */
+  profStop(): Promise<CpuProfile>;
   /** The server's resident set size now and its peak since it started, in bytes. */
   mem(): Promise<{ rss: number; maxRss: number }>;
   /** SIGTERM, then SIGKILL after 5 s; resolves when it exited. */
@@ -47,7 +56,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let seq = 0;
-  const ask = <T>(type: string, pick: (m: Record<string, unknown>) => T) =>
+  const ask = <T>(type: string, pick: (m: Record<string, unknown>) => T, extra: Record<string, unknown> = {}) =>
     new Promise<T>((resolve, reject) => {
       const id = ++seq;
       const onMessage = (m: Record<string, unknown> & { type: string; id: number }) => {
@@ -56,7 +65,7 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
         resolve(pick(m));
       };
       child.on('message', onMessage);
-      if (!child.send({ type, id })) reject(new Error('server process is gone'));
+      if (!child.send({ ...extra, type, id })) reject(new Error('server process is gone'));
     });
 
   let url: string;
@@ -84,6 +93,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     mem: () => ask('mem', (m) => ({ rss: m.rss as number, maxRss: m.maxRss as number })),
     allocStart: () => ask('alloc-start', () => undefined),
     allocStop: () => ask('alloc-stop', (m) => m.sites as AllocationSite[]),
+    profStart: (intervalUs = 200) => ask('prof-start', () => undefined, { intervalUs }),
+    profStop: () => ask('prof-stop', (m) => m.profile as CpuProfile),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
