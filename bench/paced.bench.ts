@@ -85,9 +85,10 @@ async function main(): Promise<void> {
   const maxText = Array.from({ length: MAX_CHUNKS - 2 }, (_, i) => `word${i}`).join(' ');
   const maxRoutes = { 'bench-paced': { stream: { chunkDelayMs: MAX_INTERVAL_MS, firstTokenDelayMs: MAX_INTERVAL_MS } } };
   const maxMock = MAX > 0 ? await startMockProcess({ flavor: 'openai', apiKey, text: maxText, maxRecorded: 1, routes: maxRoutes, http2: maxUpstream === 'h2c' }) : undefined;
-  // Upstream connections: one per in-flight stream (the gateway's config allows up to 10,000).
+  // Upstream connections: one per in-flight stream. The gateway's default gives each concurrent
+  // request a socket of its own; the bare proxies are given as many.
   const connections = { connections: 10_000 };
-  const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey, connections: 10_000 } }, routes: [{ model: '*', targets: ['ok'] }] };
+  const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey } }, routes: [{ model: '*', targets: ['ok'] }] };
   // `--baseline=<dir>`: also the gateway of another checkout (built), for before/after in one run.
   const baselineDir = baselineArg();
   const systems = {
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     lifelineNoCache: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify({ ...gatewayConfig, cache: false })] }),
     // The --max run: its own mock (longer streams), over h2c unless --max-upstream=h1.
     lifelineMax: () => {
-      const provider = { kind: 'openai', baseURL: maxMock!.url, apiKey, ...(maxUpstream === 'h2c' ? { http2: true, connections: 200 } : { connections: 10_000 }) };
+      const provider = { kind: 'openai', baseURL: maxMock!.url, apiKey, ...(maxUpstream === 'h2c' && { http2: true }) };
       return startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify({ providers: { ok: provider }, routes: [{ model: '*', targets: ['ok'] }] })] });
     },
   };

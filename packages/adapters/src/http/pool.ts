@@ -10,9 +10,12 @@ import { ConfigurationError } from '@lifeline/core';
 /** Connection and timeout settings of an {@link HttpPool} (and of every adapter, which spreads them into its options). */
 export interface HttpPoolOptions {
   /**
-   * Most sockets opened to one origin; requests beyond that queue inside the pool.
-   * `null` means unbounded.
-   * @defaultValue 64
+   * Most sockets opened to one origin; requests beyond that queue inside the pool, waiting for a
+   * socket to come free — over HTTP/1.1 a stream holds its socket until it ends, so a bound caps
+   * the concurrent streams to the origin and the rest wait (their wait counts against their
+   * timeouts). `null` means unbounded: every concurrent request gets a socket, as with Node's and
+   * undici's own defaults, and idle ones are kept alive for reuse.
+   * @defaultValue null (unbounded)
    */
   connections?: number | null;
   /**
@@ -81,7 +84,7 @@ type ResolvedPoolOptions = Required<Omit<HttpPoolOptions, 'dispatcher'>>;
  * ```
  */
 export const HTTP_POOL_DEFAULTS: ResolvedPoolOptions = {
-  connections: 64,
+  connections: null,
   pipelining: 1,
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 600_000,

@@ -88,6 +88,25 @@ describe('send', () => {
     expect(server.connections).toBe(2);
   });
 
+  it('by default gives every concurrent request a socket of its own: 100 requests in flight at once, none waiting', async () => {
+    const held: (() => void)[] = [];
+    server = await startServer((_req, res) => void held.push(() => res.end('ok')));
+    cleanups.push(() => held.splice(0).forEach((end) => end()));
+    pool = new HttpPool();
+    const results = Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const res = await send(pool!, { url: `${server!.url}/x`, provider: 'p', body: '{}' });
+        return readText(res.body, { provider: 'p', label: 'p' });
+      }),
+    );
+    // Every request reaches the server while none has been answered (a bounded pool would hold some back).
+    await vi.waitFor(() => expect(server!.requests.length).toBe(100), { timeout: 5_000, interval: 10 });
+    expect(pool.stats(server.origin)).toMatchObject({ connected: 100, running: 100, pending: 0 });
+    held.splice(0).forEach((end) => end());
+    expect(await results).toEqual(Array.from({ length: 100 }, () => 'ok'));
+    expect(server.connections).toBe(100);
+  });
+
   it('maps a refused connection to ConnectionError', async () => {
     const { port, sockets } = await silentTcp();
     void sockets;
@@ -254,6 +273,8 @@ describe('HttpPool', () => {
     expect(() => new HttpPool({ pipelining: 1.5 }, 'openai')).toThrow('openai: pipelining must be a positive integer, got 1.5');
     expect(() => new HttpPool({ bodyTimeoutMs: -1 }, 'openai')).toThrow('openai: bodyTimeoutMs must be a non-negative integer, got -1');
     expect(new HttpPool({ connections: null }).options.connections).toBeNull();
+    expect(new HttpPool().options.connections).toBeNull();
+    expect(new HttpPool({ connections: 8 }).options.connections).toBe(8);
   });
 
   it('refuses requests after close()', async () => {

@@ -41,7 +41,11 @@ export interface ProviderConfig {
   models?: string[] | undefined;
   /** Price list of this provider (YAML/JSON catalog file): what its calls cost you. @defaultValue `pricing.catalog`, else official prices */
   catalog?: string | undefined;
-  /** Most sockets to this provider (with `http2`, HTTP/2 connections of up to 100 streams each). @defaultValue 64 */
+  /**
+   * Most sockets to this provider (with `http2`, HTTP/2 connections of up to 100 streams each).
+   * Requests beyond it wait for a socket to come free, and over HTTP/1.1 a stream holds its socket
+   * until it ends. @defaultValue unbounded: a socket per concurrent request (idle ones kept alive)
+   */
   connections?: number | undefined;
   /**
    * Speak HTTP/2 to this provider, so concurrent requests and streams share connections: over
