@@ -2,7 +2,8 @@
  * Cost of a cache hit for a 1 KB answer: key hashing alone, the `cache` middleware alone through
  * `compose`, and a full `createClient().chat()` / `stream()` hit; the miss path (a unique request
  * per call, answered, recorded and stored); plus memory held per 10 000 entries. Target:
- * ≥ 500 000 hits/s in-process.
+ * ≥ 500 000 hits per CPU-second in-process (CPU time: the process's user + system, its GC threads
+ * included).
  *
  * Run: `npm run build -w @lifeline/core -w @lifeline/cache && npx node --expose-gc bench/cache.bench.ts`
  * (`--baseline=<dir>`: also the hit through another checkout's build, beside this one)
@@ -99,7 +100,9 @@ for (const [name, fn] of cases) {
   // No forced GC before a case (mitata collects first when `gc()` is exposed): a forced GC deoptimises
   // most optimised code, and the case would be measured re-warming (`gc()` is exposed for the memory figure below).
   const stats = await measure(fn, { min_cpu_time: 500 * 1e6, gc: false });
-  results.push({ name, ns: stats.avg, cpuNs: await cpuNsPerCall(fn, 100_000) });
+  // CPU per call: the median of three runs of 100,000 calls.
+  const cpu = [await cpuNsPerCall(fn, 100_000), await cpuNsPerCall(fn, 100_000), await cpuNsPerCall(fn, 100_000)].sort((a, b) => a - b);
+  results.push({ name, ns: stats.avg, cpuNs: cpu[1]! });
 }
 const stats = answers.stats();
 if (stats.misses !== 2) throw new Error(`expected only the 2 warm-up misses, got ${stats.misses}`);
@@ -120,15 +123,17 @@ const result = (prefix: string) => results.find((r) => r.name.startsWith(prefix)
 const bare = result('baseline: createClient({ adapter }).chat(), no cache');
 const miss = result('createClient({ use: [cache] }).chat() (miss');
 const streamMiss = result('createClient().stream() miss');
-const best = (r: { ns: number; cpuNs: number }) => Math.min(r.ns, r.cpuNs);
+// Judged as the target names it: hits per CPU-second (the wall-clock rate is in the table beside it;
+// it leaves out the GC's helper threads).
+const best = (r: { cpuNs: number }) => r.cpuNs;
 for (const r of [result('cache middleware alone'), result('createClient({ use: [cache] }).chat() (hit)')]) {
   const rate = 1e9 / best(r);
-  console.log(`${r.name}: ${fmt(rate)} hits/s (target ≥ 500,000): ${rate >= 500_000 ? 'OK' : 'UNDER'}; ` +
-    `${(best(r) / best(bare)).toFixed(2)}× an uncached in-process call`);
+  console.log(`${r.name}: ${fmt(rate)} hits per CPU-second (target ≥ 500,000): ${rate >= 500_000 ? 'OK' : 'UNDER'}; ` +
+    `${(best(r) / best(bare)).toFixed(2)}× an uncached in-process call; wall clock ${fmt(1e9 / r.ns)} hits/s`);
 }
 if (baseHit) {
   const r = result(BASE_HIT);
-  console.log(`${r.name}: ${fmt(1e9 / best(r))} hits/s; this build's hit costs ${(best(result('createClient({ use: [cache] }).chat() (hit)')) / best(r)).toFixed(2)}× the baseline build's (${baselineDir})`);
+  console.log(`${r.name}: ${fmt(1e9 / best(r))} hits per CPU-second; this build's hit costs ${(best(result('createClient({ use: [cache] }).chat() (hit)')) / best(r)).toFixed(2)}× the baseline build's (${baselineDir})`);
 }
 for (const [m, b] of [[miss, result('baseline: createClient({ adapter }).chat(), unique')], [streamMiss, result('baseline: createClient({ adapter }).stream()')]] as const) {
   console.log(`${m.name}: cache adds ${((m.cpuNs - b.cpuNs) / 1000).toFixed(3)} µs CPU per call over the uncached call`);
