@@ -54,7 +54,7 @@ const lifelineConfig = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const gatewayScript = join(here, 'lib/lifeline-gateway.ts');
-const startLifeline = (config: object, nodeArgs: string[] = []) => startServerProcess({ script: gatewayScript, args: [JSON.stringify(config)], nodeArgs });
+const startLifeline = (config: object) => startServerProcess({ script: gatewayScript, args: [JSON.stringify(config)] });
 
 const bareRoutes = JSON.stringify({ '*': [{ url: mock.url }], 'bench-fallback': [{ url: dead.url }, { url: mock.url }] });
 // Lifeline's server runs as the `lifeline` command runs it (V8's allocation-site pretenuring off,

@@ -87,15 +87,15 @@ async function main(): Promise<void> {
   const maxMock = MAX > 0 ? await startMockProcess({ flavor: 'openai', apiKey, text: maxText, maxRecorded: 1, routes: maxRoutes, http2: maxUpstream === 'h2c' }) : undefined;
   // Upstream connections: one per in-flight stream. The gateway's default gives each concurrent
   // request a socket of its own; the bare proxies are given as many.
-  const connections = { connections: 10_000 };
+  const BARE_UPSTREAM_CONNECTIONS = '10000';
   const gatewayConfig = { providers: { ok: { kind: 'openai', baseURL: mock.url, apiKey } }, routes: [{ model: '*', targets: ['ok'] }] };
   // `--baseline=<dir>`: also the gateway of another checkout (built), for before/after in one run.
   const baselineDir = baselineArg();
   const systems = {
     baseline: () => startServerProcess({ script: join(baselineDir ?? here, 'bench/lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
-    bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections) } }),
+    bare: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: BARE_UPSTREAM_CONNECTIONS } }),
     // The same proxy reading each event (SSE parse, JSON.parse, written back serialised): the floor for a gateway that looks at chunks.
-    parsing: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: String(connections.connections), BENCH_PROXY_PARSE: '1' } }),
+    parsing: () => startServerProcess({ script: join(here, 'lib/bare-proxy.ts'), args: [JSON.stringify({ '*': [{ url: mock.url }] })], env: { BENCH_UPSTREAM_CONNECTIONS: BARE_UPSTREAM_CONNECTIONS, BENCH_PROXY_PARSE: '1' } }),
     lifeline: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify(gatewayConfig)] }),
     // The configuration the targets name: the default with \`cache: false\` (the default keeps a record-only cache).
     lifelineNoCache: () => startServerProcess({ script: join(here, 'lib/lifeline-gateway.ts'), args: [JSON.stringify({ ...gatewayConfig, cache: false })] }),

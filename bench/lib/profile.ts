@@ -1,11 +1,10 @@
 /**
- * Reads the `.cpuprofile` files `node --cpu-prof` wrote and ranks functions by self time (idle
- * excluded), plus self time by package (`@lifeline/*`, npm packages, node internals, GC).
+ * Ranks the functions of V8 CPU profiles (`.cpuprofile` JSON: from a server's `profStop()`, or taken
+ * in this process) by self time (idle excluded), plus self time by package (`@lifeline/*`, npm
+ * packages, node internals, GC).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
-export interface ProfileNode {
+interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
@@ -49,11 +48,6 @@ export function shortWhere(url: string, line: number): string {
 export interface ProfileSummary {
   total: HotSpot[];
   byPackage: Array<{ name: string; selfPct: number }>;
-}
-
-/** Summarizes every `.cpuprofile` in `dir`. */
-export function summarizeProfile(dir: string): ProfileSummary {
-  return summarizeProfiles(readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile));
 }
 
 /**
